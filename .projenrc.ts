@@ -1,0 +1,102 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+/**
+ * Single source of truth for package.json, tsconfig, jest and eslint.
+ * Change things here and run `npx projen`; never edit the generated files.
+ */
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'inference-workload',
+  description: 'One construct that places an ML inference workload on AWS Lambda, a Kubernetes GPU deployment, or a hybrid of both, by an explainable cost and constraint policy.',
+  author: 'inference-workload engineers',
+  authorAddress: 'maintainers@inference-workload.dev',
+  repositoryUrl: 'https://github.com/inference-workload/inference-workload.git',
+  license: 'Apache-2.0',
+  projenrcTs: true,
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+
+  // a lib/ source tree compiled into build/
+  srcdir: 'lib',
+  libdir: 'build',
+  entrypoint: 'build/index.js',
+  testdir: 'test',
+
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.0',
+
+  // aws-cdk-lib >= 2.262 bundles the CloudFormation schema validator we run in tests
+  cdkVersion: '2.262.0',
+  constructsVersion: '10.5.1',
+  peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-28@^2.5.6'],
+  devDeps: [
+    'aws-cdk@^2.1000.0',
+    'cdk8s@^2.70.0',
+    'cdk8s-plus-28@^2.5.6',
+    'cdk-nag@^3.0.0',
+    'fast-check@^4.0.0',
+    'kubernetes-models@^4.5.0',
+    'ts-node@^10.9.2',
+  ],
+
+  // no GitHub workflows or release pipeline yet
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  docgen: true,
+
+  jest: true,
+  jestOptions: {
+    // projen's default `jest --updateSnapshot` would make every snapshot test pass
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+      collectCoverage: false,
+    },
+  },
+  tsJestOptions: {
+    transformOptions: {
+      // type-checking is done once by `tsc --noEmit` (see the test task) instead of per test file
+      isolatedModules: true,
+    },
+  },
+
+  gitignore: ['cdk.out', '/tmp-*', '.bench/'],
+  npmignoreEnabled: true,
+});
+
+// eslint and type-checking also cover the examples
+
+project.tsconfigDev.addInclude('../lib/**/*.ts');
+project.tsconfigDev.addInclude('../examples/**/*.ts');
+project.eslint?.addLintPattern('examples');
+new javascript.TypescriptConfig(project, {
+  fileName: 'examples/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  include: ['**/*.ts'],
+  compilerOptions: { noEmit: true, rootDir: '..' },
+});
+
+// lib/policy is pure: no construct libraries and no I/O
+project.eslint?.addOverride({
+  files: ['lib/policy/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [
+        { group: ['aws-cdk-lib', 'aws-cdk-lib/*'], message: 'lib/policy is pure: no aws-cdk-lib.' },
+        { group: ['cdk8s', 'cdk8s-plus-*', 'cdk8s/*'], message: 'lib/policy is pure: no cdk8s.' },
+        { group: ['constructs'], message: 'lib/policy is pure: no constructs.' },
+        { group: ['fs', 'node:*', 'path', 'child_process', 'os', 'http', 'https'], message: 'lib/policy is pure: no I/O.' },
+        { group: ['../targets/*', '../workload', '../report/*'], message: 'lib/policy must not depend on renderers.' },
+      ],
+    }],
+  },
+});
+
+// type-check everything (lib, test, examples) once, then run jest without per-file type-checking
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
+
+project.synth();

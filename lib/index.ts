@@ -1,0 +1,4 @@
+export * from './image';
+export * from './policy';
+export * from './targets';
+export * from './workload';

@@ -1,0 +1,291 @@
+import { CpuArchitecture } from './profile';
+
+/**
+ * Where a workload runs.
+ */
+export enum PlacementTarget {
+  /** AWS Lambda with provisioned concurrency on an alias. */
+  LAMBDA = 'lambda',
+  /** A Kubernetes (GPU) Deployment. */
+  KUBERNETES = 'kubernetes',
+  /** A serverless control plane in front of a Kubernetes GPU data plane. */
+  HYBRID = 'hybrid',
+}
+
+/** What a rule did for one workload. */
+export enum RuleVerdict {
+  /** The rule's condition held and it constrained or chose the target. */
+  FIRED = 'fired',
+  /** The rule was evaluated and its condition did not hold. */
+  PASSED = 'passed',
+  /** The rule was not evaluated because an earlier rule already decided. */
+  SKIPPED = 'skipped',
+}
+
+/** The family a rule belongs to; families are evaluated in this order. */
+export enum RuleKind {
+  /** A hard limit of a platform: it removes targets that cannot run the workload. */
+  CONSTRAINT = 'constraint',
+  /** A comparison of monthly costs. */
+  ECONOMICS = 'economics',
+  /** One of the article's utilization bands. */
+  BAND = 'band',
+  /** A user override (`PlacementPolicy.fixed`). */
+  OVERRIDE = 'override',
+}
+
+/** One rule's outcome, with a sentence that carries the numbers. */
+export interface RuleOutcome {
+  /** Stable rule id, e.g. `constraint.gpu`. Never renamed: users acknowledge and grep for it. */
+  readonly ruleId: string;
+  /** The rule family. */
+  readonly kind: RuleKind;
+  /** What the rule did. */
+  readonly verdict: RuleVerdict;
+  /** One sentence with the numbers, e.g. "needs 1 GPU; Lambda has none". */
+  readonly reason: string;
+  /** Targets this rule made infeasible (constraints only). @default - none */
+  readonly excludes?: PlacementTarget[];
+  /** The target this rule chose or favoured, if any. @default - none */
+  readonly favours?: PlacementTarget;
+}
+
+/** One line of a monthly cost. */
+export interface CostLineItem {
+  /** What is charged, e.g. "provisioned concurrency standby". */
+  readonly label: string;
+  /** Monthly cost of this line, USD. */
+  readonly monthlyUsd: number;
+  /** How the figure was computed, e.g. "2 x g5.xlarge x 730 h x $1.006/h". */
+  readonly basis: string;
+}
+
+/** The monthly cost of one way of running the workload. */
+export interface OptionCost {
+  /** Stable option id: `lambda-on-demand`, `lambda-provisioned`, `kubernetes`, `hybrid`. */
+  readonly option: string;
+  /** The target this option renders to. */
+  readonly target: PlacementTarget;
+  /** Total monthly cost, USD. */
+  readonly monthlyUsd: number;
+  /** The lines that add up to `monthlyUsd`. */
+  readonly lineItems: CostLineItem[];
+  /** Whether every hard constraint allows this option. */
+  readonly feasible: boolean;
+  /** Ids of the constraint rules that exclude this option. @default - none */
+  readonly excludedBy?: string[];
+}
+
+/** The price table a decision was priced with. */
+export interface PriceTableReference {
+  /** Name of the table, e.g. `aws-us-east-1-on-demand`. */
+  readonly name: string;
+  /** Region the prices are for. */
+  readonly region: string;
+  /** Date the prices were read, ISO 8601 (`2026-11-01`). */
+  readonly effectiveDate: string;
+  /** Where the prices come from. */
+  readonly source: string;
+  /** Currency of every figure. */
+  readonly currency: string;
+}
+
+/** What the Lambda renderer needs. */
+export interface LambdaSizing {
+  /** Function memory, MiB (128–10,240). */
+  readonly memoryMiB: number;
+  /** Function timeout, seconds (at most 900). */
+  readonly timeoutSeconds: number;
+  /** Ephemeral storage (`/tmp`), MiB (512–10,240). */
+  readonly ephemeralStorageMiB: number;
+  /** Architecture to deploy (`x86_64` or `arm64`). */
+  readonly architecture: CpuArchitecture;
+  /** Provisioned concurrency floor on the `live` alias. */
+  readonly provisionedConcurrencyMin: number;
+  /** Provisioned concurrency ceiling on the `live` alias. */
+  readonly provisionedConcurrencyMax: number;
+  /** Target tracking value for `LambdaProvisionedConcurrencyUtilization`, 0.1–0.9. */
+  readonly utilizationTarget: number;
+  /** Concurrent executions at peak (for alarms and reserved concurrency). */
+  readonly peakConcurrency: number;
+}
+
+/** What the Kubernetes renderer needs. */
+export interface KubernetesSizing {
+  /** Replicas that are always warm (never below 1). */
+  readonly replicasMin: number;
+  /** Replicas at peak. */
+  readonly replicasMax: number;
+  /** GPUs per pod (`nvidia.com/gpu` limit); 0 for CPU pods. */
+  readonly gpuCount: number;
+  /** Minimum memory per GPU, GiB (0 for CPU pods). */
+  readonly gpuMemoryGiB: number;
+  /** GPU product of the chosen instance type, e.g. `NVIDIA-A10G` (GPU Feature Discovery spelling). @default - none (CPU pods) */
+  readonly gpuProduct?: string;
+  /** Short GPU name of the chosen instance type, e.g. `a10g` (Karpenter spelling). @default - none (CPU pods) */
+  readonly gpuName?: string;
+  /** The cheapest instance type that fits one pod. */
+  readonly instanceType: string;
+  /** CPU request per pod, millicores. */
+  readonly cpuMillis: number;
+  /** Memory request and limit per pod, MiB. */
+  readonly memoryMiB: number;
+  /** Concurrent requests per pod the sizing assumed. */
+  readonly concurrencyPerReplica: number;
+}
+
+/** What the hybrid renderer needs, in addition to the Kubernetes and Lambda sizing. */
+export interface HybridSizing {
+  /** Warm data-plane replicas that carry the sustained load (never 0). */
+  readonly dataPlaneFloorReplicas: number;
+  /** Requests per second above which traffic is tail (served by scale-up or overflow). */
+  readonly overflowThresholdRequestsPerSecond: number;
+  /** Whether a Lambda overflow function serves the tail (only for CPU-capable models). */
+  readonly overflowToLambda: boolean;
+  /** Provisioned concurrency of the control-plane entry function. */
+  readonly controlPlaneProvisionedConcurrency: number;
+}
+
+/** Everything a placement decision carries. */
+export interface PlacementDecisionProps {
+  /** The chosen target. */
+  readonly target: PlacementTarget;
+  /** The policy that decided. */
+  readonly policyName: string;
+  /** Every rule evaluated, in evaluation order. */
+  readonly rules: RuleOutcome[];
+  /** The monthly cost of every option, feasible or not. */
+  readonly costs: OptionCost[];
+  /**
+   * Sustained utilization (0–1) at which the cheapest serverless option and the cheapest
+   * dedicated option cost the same. @default - no break-even (one side is infeasible, or one always wins)
+   */
+  readonly breakEvenUtilization?: number;
+  /** The workload's sustained utilization, 0–1. */
+  readonly sustainedUtilization: number;
+  /** The price table used. */
+  readonly priceTable: PriceTableReference;
+  /** Lambda sizing, when the target is Lambda or hybrid. @default - not placed on Lambda */
+  readonly lambda?: LambdaSizing;
+  /** Kubernetes sizing, when the target is Kubernetes or hybrid. @default - not placed on Kubernetes */
+  readonly kubernetes?: KubernetesSizing;
+  /** Hybrid sizing, when the target is hybrid. @default - not hybrid */
+  readonly hybrid?: HybridSizing;
+}
+
+/**
+ * A placement decision: a plain, deterministic value. Renderers read the sizing from it
+ * and never decide again.
+ */
+export class PlacementDecision {
+  /** The chosen target. */
+  public readonly target: PlacementTarget;
+  /** The policy that decided. */
+  public readonly policyName: string;
+  /** Every rule evaluated, in order. */
+  public readonly rules: RuleOutcome[];
+  /** Monthly cost of every option. */
+  public readonly costs: OptionCost[];
+  /** Break-even sustained utilization (0–1), if there is one. */
+  public readonly breakEvenUtilization?: number;
+  /** The workload's sustained utilization (0–1). */
+  public readonly sustainedUtilization: number;
+  /** The price table used. */
+  public readonly priceTable: PriceTableReference;
+  /** Lambda sizing (Lambda and hybrid targets). */
+  public readonly lambda?: LambdaSizing;
+  /** Kubernetes sizing (Kubernetes and hybrid targets). */
+  public readonly kubernetes?: KubernetesSizing;
+  /** Hybrid sizing (hybrid target). */
+  public readonly hybrid?: HybridSizing;
+
+  constructor(props: PlacementDecisionProps) {
+    this.target = props.target;
+    this.policyName = props.policyName;
+    this.rules = props.rules;
+    this.costs = props.costs;
+    this.breakEvenUtilization = props.breakEvenUtilization;
+    this.sustainedUtilization = props.sustainedUtilization;
+    this.priceTable = props.priceTable;
+    this.lambda = props.lambda;
+    this.kubernetes = props.kubernetes;
+    this.hybrid = props.hybrid;
+  }
+
+  /** Rules that fired, in order. */
+  public get firedRules(): RuleOutcome[] {
+    return this.rules.filter(r => r.verdict === RuleVerdict.FIRED);
+  }
+
+  /** The cost of the option the decision chose, if priced. */
+  public get chosenCost(): OptionCost | undefined {
+    const feasible = this.costs.filter(c => c.target === this.target && c.feasible);
+    return feasible.sort((a, b) => a.monthlyUsd - b.monthlyUsd)[0];
+  }
+
+  /**
+   * One line: target, the rules that fired, the monthly cost of each option and the break-even.
+   */
+  public summary(): string {
+    const fired = this.firedRules.map(r => r.ruleId).join(', ') || 'none';
+    const costs = this.costs
+      .map(c => `${c.option} ${formatUsd(c.monthlyUsd)}/mo${c.feasible ? '' : ' (infeasible)'}`)
+      .join(', ');
+    const be = this.breakEvenUtilization === undefined ? 'n/a' : formatPercent(this.breakEvenUtilization);
+    return `placed on ${this.target} by ${this.policyName} [rules: ${fired}] [costs: ${costs || 'not priced'}] `
+      + `[utilization ${formatPercent(this.sustainedUtilization)}, break-even ${be}]`;
+  }
+
+  /**
+   * A short human-readable table: the rules with verdicts and reasons, then the costs compared.
+   */
+  public explain(): string {
+    const lines: string[] = [];
+    lines.push(`Target: ${this.target} (policy: ${this.policyName})`);
+    lines.push(`Sustained utilization: ${formatPercent(this.sustainedUtilization)}; break-even: ${this.breakEvenUtilization === undefined ? 'n/a' : formatPercent(this.breakEvenUtilization)}`);
+    lines.push(`Prices: ${this.priceTable.name} (${this.priceTable.region}, ${this.priceTable.effectiveDate})`);
+    lines.push('');
+    lines.push(table(['rule', 'kind', 'verdict', 'reason'], this.rules.map(r => [r.ruleId, r.kind, r.verdict, r.reason])));
+    if (this.costs.length > 0) {
+      lines.push('');
+      lines.push(table(['option', 'target', 'monthly', 'feasible'], this.costs.map(c => [
+        c.option, c.target, formatUsd(c.monthlyUsd), c.feasible ? 'yes' : `no (${(c.excludedBy ?? []).join(', ')})`,
+      ])));
+    }
+    return lines.join('\n');
+  }
+
+  /** A JSON-ready copy of the decision (no methods, stable key order). */
+  public toJson(): any {
+    return JSON.parse(JSON.stringify({
+      target: this.target,
+      policyName: this.policyName,
+      sustainedUtilization: this.sustainedUtilization,
+      breakEvenUtilization: this.breakEvenUtilization,
+      priceTable: this.priceTable,
+      rules: this.rules,
+      costs: this.costs,
+      lambda: this.lambda,
+      kubernetes: this.kubernetes,
+      hybrid: this.hybrid,
+    }));
+  }
+}
+
+/** Formats USD with two decimals and thousands separators, deterministic across locales. */
+export function formatUsd(x: number): string {
+  const fixed = x.toFixed(2);
+  const [int, frac] = fixed.split('.');
+  return `$${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+}
+
+/** Formats a 0–1 ratio as a percentage with one decimal. */
+export function formatPercent(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
+  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [fmt(header), widths.map(w => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}

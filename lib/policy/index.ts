@@ -1,0 +1,3 @@
+export * from './decision';
+export * from './policy';
+export * from './profile';

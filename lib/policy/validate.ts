@@ -1,0 +1,111 @@
+import { describeValue, InferenceWorkloadValidationError, looksLikeNumberToken, looksLikeStringToken } from './errors';
+
+/** Constraints on a numeric input. */
+export interface NumberConstraint {
+  /** Smallest allowed value (inclusive). */
+  readonly min?: number;
+  /** Largest allowed value (inclusive). */
+  readonly max?: number;
+  /** Whether the value must be an integer. */
+  readonly integer?: boolean;
+  /** Whether the value must be strictly greater than `min`. */
+  readonly exclusiveMin?: boolean;
+}
+
+/**
+ * Checks one numeric prop and throws `'<prop>' <constraint>, got <value>` when it is
+ * NaN, infinite, a token, out of range or (when asked) not an integer.
+ * Returns the value so callers can write `const x = checkNumber('x', props.x, {...})`.
+ */
+export function checkNumber(prop: string, value: number, c: NumberConstraint = {}): number {
+  if (typeof value !== 'number') {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be a number, got ${describeValue(value)}`);
+  }
+  if (looksLikeNumberToken(value)) {
+    throw new InferenceWorkloadValidationError(
+      `'${prop}' must be a concrete number at synth time (the placement is decided at synth), got an unresolved token`);
+  }
+  if (!Number.isFinite(value)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be a finite number, got ${value}`);
+  }
+  const range = describeRange(c);
+  const tooLow = c.min !== undefined && (c.exclusiveMin ? value <= c.min : value < c.min);
+  const tooHigh = c.max !== undefined && value > c.max;
+  if (tooLow || tooHigh) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be ${range}, got ${value}`);
+  }
+  if (c.integer && !Number.isInteger(value)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be an integer${range ? ` ${range}` : ''}, got ${value}`);
+  }
+  return value;
+}
+
+/** Like `checkNumber`, but passes `undefined` through. */
+export function checkOptionalNumber(prop: string, value: number | undefined, c: NumberConstraint = {}): number | undefined {
+  return value === undefined ? undefined : checkNumber(prop, value, c);
+}
+
+function describeRange(c: NumberConstraint): string {
+  const lower = c.min === undefined ? undefined : (c.exclusiveMin ? `greater than ${c.min}` : `at least ${c.min}`);
+  if (c.min !== undefined && c.max !== undefined && !c.exclusiveMin) {
+    return `between ${c.min} and ${c.max}`;
+  }
+  if (lower && c.max !== undefined) {
+    return `${lower} and at most ${c.max}`;
+  }
+  if (lower) {
+    return lower;
+  }
+  if (c.max !== undefined) {
+    return `at most ${c.max}`;
+  }
+  return '';
+}
+
+/** Constraints on a string input. */
+export interface StringConstraint {
+  /** Smallest allowed length. @default 1 */
+  readonly minLength?: number;
+  /** Largest allowed length. */
+  readonly maxLength?: number;
+  /** A pattern the whole string must match, with a human description of it. */
+  readonly pattern?: RegExp;
+  /** How to describe `pattern` in the error. */
+  readonly patternDescription?: string;
+}
+
+/** Checks one string prop: concrete, length within bounds, matching a pattern. */
+export function checkString(prop: string, value: string, c: StringConstraint = {}): string {
+  if (typeof value !== 'string') {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be a string, got ${describeValue(value)}`);
+  }
+  if (looksLikeStringToken(value)) {
+    throw new InferenceWorkloadValidationError(
+      `'${prop}' must be a concrete string at synth time, got an unresolved token ${JSON.stringify(value)}`);
+  }
+  const minLength = c.minLength ?? 1;
+  if (value.length < minLength) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must not be empty, got ${JSON.stringify(value)}`);
+  }
+  if (c.maxLength !== undefined && value.length > c.maxLength) {
+    throw new InferenceWorkloadValidationError(
+      `'${prop}' must be at most ${c.maxLength} characters, got ${value.length} characters (${JSON.stringify(value.slice(0, 40))}...)`);
+  }
+  if (c.pattern && !c.pattern.test(value)) {
+    throw new InferenceWorkloadValidationError(
+      `'${prop}' must be ${c.patternDescription ?? `a string matching ${c.pattern}`}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** DNS-1123 label: what Kubernetes accepts as an object name for Services and most kinds. */
+export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Checks a Kubernetes object name as a DNS-1123 label (at most 63 characters). */
+export function checkDnsLabel(prop: string, value: string, maxLength = 63): string {
+  return checkString(prop, value, {
+    maxLength,
+    pattern: DNS_1123_LABEL,
+    patternDescription: 'a DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with a letter or digit)',
+  });
+}

@@ -1,0 +1,53 @@
+import { Construct } from 'constructs';
+import { ModelImage } from '../image';
+import { PlacementDecision, PlacementTarget } from '../policy';
+import { KubernetesRendering, KubernetesTargetOptions, renderKubernetes, writeChartOnSynth, manifestRelativePath } from './kubernetes';
+import { LambdaRendering, LambdaTargetOptions, renderLambda } from './lambda';
+import { InferenceWorkloadValidationError } from '../policy/errors';
+
+export * from './lambda';
+export * from './kubernetes';
+
+/** What any renderer gets. @internal */
+export interface RenderInput {
+  readonly workloadName: string;
+  readonly image: ModelImage;
+  readonly decision: PlacementDecision;
+  readonly lambda: LambdaTargetOptions;
+  readonly kubernetes: KubernetesTargetOptions;
+}
+
+/** What any renderer returns; each half is present when that platform was rendered. @internal */
+export interface RenderOutput {
+  readonly lambda?: LambdaRendering;
+  readonly kubernetes?: KubernetesRendering;
+  /** Path of the manifest file inside the cloud assembly, when Kubernetes was rendered. */
+  readonly manifestPath?: string;
+}
+
+type Renderer = (scope: Construct, input: RenderInput) => RenderOutput;
+
+function lambdaRenderer(scope: Construct, input: RenderInput): RenderOutput {
+  return { lambda: renderLambda(scope, { ...input, options: input.lambda }) };
+}
+
+function kubernetesRenderer(scope: Construct, input: RenderInput): RenderOutput {
+  const kubernetes = renderKubernetes({ ...input, options: input.kubernetes });
+  const manifestPath = manifestRelativePath(scope, input.workloadName);
+  writeChartOnSynth(scope, kubernetes.chart, manifestPath);
+  return { kubernetes, manifestPath };
+}
+
+function hybridRenderer(_scope: Construct, _input: RenderInput): RenderOutput {
+  throw new InferenceWorkloadValidationError('\'policy\' placed the workload as hybrid, which this version cannot render yet');
+}
+
+/**
+ * The one place that maps a target to its renderer.
+ * @internal
+ */
+export const RENDERERS: Record<PlacementTarget, Renderer> = {
+  [PlacementTarget.LAMBDA]: lambdaRenderer,
+  [PlacementTarget.KUBERNETES]: kubernetesRenderer,
+  [PlacementTarget.HYBRID]: hybridRenderer,
+};

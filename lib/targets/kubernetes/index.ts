@@ -1,0 +1,2 @@
+export * from './kubernetes-target';
+export * from './assembly';

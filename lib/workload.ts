@@ -1,0 +1,146 @@
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ModelImage } from './image';
+import { IPlacementPolicy, PlacementDecision, PlacementPolicy, WorkloadProfile } from './policy';
+import { InferenceWorkloadValidationError } from './policy/errors';
+import { checkDnsLabel } from './policy/validate';
+import { KubernetesTargetOptions, LambdaTargetOptions, RENDERERS } from './targets';
+
+/**
+ * Props of an `InferenceWorkload`.
+ */
+export interface InferenceWorkloadProps {
+  /**
+   * What the workload needs: memory, GPUs, request duration, traffic, latency, state.
+   */
+  readonly profile: WorkloadProfile;
+
+  /**
+   * The model server's container image.
+   */
+  readonly image: ModelImage;
+
+  /**
+   * The placement policy.
+   * @default PlacementPolicy.default()
+   */
+  readonly policy?: IPlacementPolicy;
+
+  /**
+   * Name of the workload: Kubernetes object names and the manifest file name.
+   * Must be a DNS-1123 label.
+   * @default - the construct id in kebab case (`LlmChat` becomes `llm-chat`)
+   */
+  readonly workloadName?: string;
+
+  /**
+   * Options that apply when the workload lands on Lambda.
+   * @default - defaults of `LambdaTargetOptions`
+   */
+  readonly lambda?: LambdaTargetOptions;
+
+  /**
+   * Options that apply when the workload lands on Kubernetes.
+   * @default - defaults of `KubernetesTargetOptions`
+   */
+  readonly kubernetes?: KubernetesTargetOptions;
+}
+
+const NAMES_KEY = Symbol.for('inference-workload.names');
+
+/**
+ * An ML inference workload, placed on AWS Lambda, a Kubernetes GPU Deployment or both by
+ * a placement policy that says why.
+ *
+ * The decision is made in the constructor, from concrete inputs; the renderer for the
+ * chosen target then builds the resources under this construct.
+ */
+export class InferenceWorkload extends Construct {
+  /** The placement decision: target, rules, costs, sizing. */
+  public readonly decision: PlacementDecision;
+  /** The workload's name (DNS-1123 label). */
+  public readonly workloadName: string;
+  /** The Lambda function, when placed on Lambda or hybrid. */
+  public readonly function?: lambda.Function;
+  /** The `live` alias with provisioned concurrency, when placed on Lambda or hybrid. */
+  public readonly alias?: lambda.Alias;
+  /** The scalable target of the alias' provisioned concurrency. */
+  public readonly scalableTarget?: lambda.IScalableFunctionAttribute;
+  /** The cdk8s chart, when placed on Kubernetes or hybrid. */
+  public readonly chart?: cdk8s.Chart;
+  /** The model server Deployment, when placed on Kubernetes or hybrid. */
+  public readonly deployment?: kplus.Deployment;
+  /** The Service in front of the Deployment. */
+  public readonly service?: kplus.Service;
+  /** Path of the manifest file inside the cloud assembly, when placed on Kubernetes or hybrid. */
+  public readonly manifestPath?: string;
+
+  constructor(scope: Construct, id: string, props: InferenceWorkloadProps) {
+    super(scope, id);
+    if (!props || typeof props !== 'object') {
+      throw new InferenceWorkloadValidationError(`'props' must be an object, got ${String(props)}`);
+    }
+    if (!props.profile) {
+      throw new InferenceWorkloadValidationError('\'profile\' is required, got undefined');
+    }
+    if (!(props.image instanceof ModelImage)) {
+      throw new InferenceWorkloadValidationError(`'image' must be a ModelImage (ModelImage.fromImageUri(...)), got ${String(props.image)}`);
+    }
+    rejectTokens(props.profile);
+    this.workloadName = props.workloadName !== undefined
+      ? checkDnsLabel('workloadName', props.workloadName, 50)
+      : defaultName(id);
+    reserveName(this, this.workloadName);
+
+    const policy = props.policy ?? PlacementPolicy.default();
+    this.decision = policy.decide(props.profile);
+
+    const out = RENDERERS[this.decision.target](this, {
+      workloadName: this.workloadName,
+      image: props.image,
+      decision: this.decision,
+      lambda: props.lambda ?? {},
+      kubernetes: props.kubernetes ?? {},
+    });
+    this.function = out.lambda?.function;
+    this.alias = out.lambda?.alias;
+    this.scalableTarget = out.lambda?.scalableTarget;
+    this.chart = out.kubernetes?.chart;
+    this.deployment = out.kubernetes?.deployment;
+    this.service = out.kubernetes?.service;
+    this.manifestPath = out.manifestPath;
+
+    Annotations.of(this).addInfo(`${this.workloadName}: ${this.decision.summary()}`);
+  }
+}
+
+function rejectTokens(profile: WorkloadProfile): void {
+  for (const [key, value] of Object.entries(profile)) {
+    if ((typeof value === 'number' || typeof value === 'string') && Token.isUnresolved(value)) {
+      throw new InferenceWorkloadValidationError(
+        `'profile.${key}' must be a concrete value at synth time (the placement is decided at synth), got an unresolved token`);
+    }
+  }
+}
+
+function defaultName(id: string): string {
+  const name = id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50).replace(/-+$/, '');
+  if (name.length === 0) {
+    throw new InferenceWorkloadValidationError(`'workloadName' could not be derived from construct id ${JSON.stringify(id)}; pass 'workloadName' as a DNS-1123 label`);
+  }
+  return name;
+}
+
+function reserveName(workload: InferenceWorkload, name: string): void {
+  const stack = Stack.of(workload) as Stack & { [NAMES_KEY]?: Map<string, string> };
+  const names = stack[NAMES_KEY] ?? (stack[NAMES_KEY] = new Map());
+  const other = names.get(name);
+  if (other !== undefined) {
+    throw new InferenceWorkloadValidationError(
+      `'workloadName' must be unique in stack ${stack.stackName}, got ${JSON.stringify(name)} (already used by ${other})`);
+  }
+  names.set(name, workload.node.path);
+}
