@@ -38,6 +38,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4.0.0',
     'kubernetes-models@^4.5.0',
     'ts-node@^10.9.2',
+    '@aws-cdk/lambda-layer-kubectl-v28@^2.2.1',
   ],
 
   // no GitHub workflows or release pipeline yet

@@ -146,6 +146,16 @@ export interface HybridSizing {
   readonly controlPlaneProvisionedConcurrency: number;
 }
 
+/** The monthly cost of one option at one sustained utilization (for the report's chart). */
+export interface CostCurvePoint {
+  /** Option id, as in `OptionCost.option`. */
+  readonly option: string;
+  /** Sustained utilization, 0–1. */
+  readonly utilization: number;
+  /** Monthly cost at that utilization, USD. */
+  readonly monthlyUsd: number;
+}
+
 /** Everything a placement decision carries. */
 export interface PlacementDecisionProps {
   /** The chosen target. */
@@ -171,6 +181,11 @@ export interface PlacementDecisionProps {
   readonly kubernetes?: KubernetesSizing;
   /** Hybrid sizing, when the target is hybrid. @default - not hybrid */
   readonly hybrid?: HybridSizing;
+  /**
+   * Monthly cost of each option across sustained utilization 0–100% (same peak, varying average),
+   * for charts. @default - not computed
+   */
+  readonly costCurve?: CostCurvePoint[];
 }
 
 /**
@@ -198,6 +213,8 @@ export class PlacementDecision {
   public readonly kubernetes?: KubernetesSizing;
   /** Hybrid sizing (hybrid target). */
   public readonly hybrid?: HybridSizing;
+  /** Monthly cost of each option across sustained utilization 0–100%. */
+  public readonly costCurve?: CostCurvePoint[];
 
   constructor(props: PlacementDecisionProps) {
     this.target = props.target;
@@ -210,6 +227,7 @@ export class PlacementDecision {
     this.lambda = props.lambda;
     this.kubernetes = props.kubernetes;
     this.hybrid = props.hybrid;
+    this.costCurve = props.costCurve;
   }
 
   /** Rules that fired, in order. */
@@ -268,6 +286,7 @@ export class PlacementDecision {
       lambda: this.lambda,
       kubernetes: this.kubernetes,
       hybrid: this.hybrid,
+      costCurve: this.costCurve,
     }));
   }
 }
