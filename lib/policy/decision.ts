@@ -1,4 +1,4 @@
-import { CpuArchitecture } from './profile';
+import { CpuArchitecture, WarmSchedule } from './profile';
 
 /**
  * Where a workload runs.
@@ -108,6 +108,8 @@ export interface LambdaSizing {
   readonly utilizationTarget: number;
   /** Concurrent executions at peak (for alarms and reserved concurrency). */
   readonly peakConcurrency: number;
+  /** Scheduled warm windows (validated; never below 1 unless the profile allows scale to zero). @default - none */
+  readonly warmSchedules?: WarmSchedule[];
 }
 
 /** What the Kubernetes renderer needs. */

@@ -14,6 +14,26 @@ export enum CpuArchitecture {
 }
 
 /**
+ * A recurring window in which provisioned concurrency is kept at a floor, e.g. a
+ * business-hours warm-up. Expressed as Application Auto Scaling schedules.
+ */
+export interface WarmSchedule {
+  /** A name for the window, used in the scheduled action name (letters, digits, '-'). */
+  readonly name: string;
+  /** When the window starts: an Application Auto Scaling cron expression, e.g. `cron(0 8 ? * MON-FRI *)`. */
+  readonly startCron: string;
+  /** When the window ends (the floor returns to the policy's minimum). */
+  readonly endCron: string;
+  /** Provisioned concurrency floor during the window. */
+  readonly minCapacity: number;
+  /**
+   * Time zone of the cron expressions (IANA name).
+   * @default 'UTC'
+   */
+  readonly timeZone?: string;
+}
+
+/**
  * What an inference workload needs, in the units the policy reasons with.
  *
  * Every field is a plain number or string: the placement is decided at synth time,
@@ -139,6 +159,19 @@ export interface WorkloadProfile {
    * @default - 1 for CPU work; 4 for GPU work (continuous batching)
    */
   readonly concurrencyPerReplica?: number;
+
+  /**
+   * Windows in which provisioned concurrency is kept warm at a floor (Lambda placements).
+   * @default - no scheduled windows
+   */
+  readonly warmSchedules?: WarmSchedule[];
+
+  /**
+   * Whether scheduled windows may scale provisioned concurrency to zero outside the window.
+   * Scaling to zero breaks later deploys (aws-cdk #29992), so it must be asked for explicitly.
+   * @default false
+   */
+  readonly allowScaleToZero?: boolean;
 }
 
 /** The largest values we accept, to catch unit mistakes (e.g. bytes given as MiB). */
