@@ -1,4 +1,5 @@
 export * from './image';
 export * from './policy';
 export * from './targets';
+export * from './platform';
 export * from './workload';
