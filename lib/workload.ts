@@ -7,6 +7,7 @@ import { ModelImage } from './image';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, WorkloadProfile } from './policy';
 import { InferenceWorkloadValidationError } from './policy/errors';
 import { checkDnsLabel } from './policy/validate';
+import { guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
 import { KubernetesTargetOptions, LambdaTargetOptions, RENDERERS } from './targets';
 
 /**
@@ -80,6 +81,7 @@ export class InferenceWorkload extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceWorkloadProps) {
     super(scope, id);
+    (this as any)[WORKLOAD_MARKER] = true;
     if (!props || typeof props !== 'object') {
       throw new InferenceWorkloadValidationError(`'props' must be an object, got ${String(props)}`);
     }
@@ -94,6 +96,7 @@ export class InferenceWorkload extends Construct {
       ? checkDnsLabel('workloadName', props.workloadName, 50)
       : defaultName(id);
     reserveName(this, this.workloadName);
+    guardResourceLimit(this);
 
     const policy = props.policy ?? PlacementPolicy.default();
     this.decision = policy.decide(props.profile);
