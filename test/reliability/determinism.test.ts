@@ -1,0 +1,83 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { InferenceWorkload, ModelImage, WorkloadProfile } from '../../lib';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Lists every file under `dir`, relative, sorted. */
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else {
+        out.push(path.relative(dir, p));
+      }
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** Synthesizes the example app in a fresh Node process, as `cdk synth` does. */
+function synthExampleInFreshProcess(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-determinism-'));
+  const r = spawnSync(process.execPath, [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'examples/app.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(readCdkJsonContext()) },
+    encoding: 'utf-8',
+  });
+  if (r.status !== 0) {
+    throw new Error(`example app failed: ${r.stderr}`);
+  }
+  return outdir;
+}
+
+function readCdkJsonContext(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf-8')).context ?? {};
+}
+
+describe('determinism', () => {
+  test('two synths of the example app in fresh processes are byte-for-byte identical', () => {
+    const a = synthExampleInFreshProcess();
+    const b = synthExampleInFreshProcess();
+    const filesA = listFiles(a);
+    expect(filesA).toEqual(listFiles(b));
+    expect(filesA.some(f => f.endsWith('.template.json'))).toBe(true);
+    expect(filesA.some(f => f.endsWith('.k8s.yaml'))).toBe(true);
+    for (const f of filesA) {
+      const bytesA = fs.readFileSync(path.join(a, f));
+      const bytesB = fs.readFileSync(path.join(b, f));
+      expect({ file: f, same: bytesA.equals(bytesB) }).toEqual({ file: f, same: true });
+    }
+  }, 180_000);
+
+  test('declaring workloads in another order changes nothing but the order of independent entries', () => {
+    const image = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
+    const cpu: WorkloadProfile = { memoryMiB: 2048, requestDurationP50Ms: 100, averageRequestsPerSecond: 1, peakRequestsPerSecond: 30 };
+    const gpu: WorkloadProfile = { memoryMiB: 30_720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3, peakRequestsPerSecond: 12 };
+    const build = (order: Array<[string, WorkloadProfile]>) => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-order-'));
+      const app = new App({ outdir });
+      const stack = new Stack(app, 'Ordered');
+      for (const [id, profile] of order) {
+        new InferenceWorkload(stack, id, { image, profile });
+      }
+      const assembly = app.synth();
+      const manifests = listFiles(outdir).filter(f => f.endsWith('.k8s.yaml'))
+        .map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf-8')]);
+      return { template: Template.fromStack(stack).toJSON(), manifests, dir: assembly.directory };
+    };
+    const one = build([['Classifier', cpu], ['Chat', gpu], ['Ranker', cpu]]);
+    const two = build([['Ranker', cpu], ['Chat', gpu], ['Classifier', cpu]]);
+    expect(two.template).toEqual(one.template); // toEqual ignores key order, nothing else
+    expect(two.manifests).toEqual(one.manifests);
+    expect(one.manifests.length).toBe(1);
+  });
+});
