@@ -8,6 +8,7 @@ import { IPlacementPolicy, PlacementDecision, PlacementPolicy, WorkloadProfile }
 import { InferenceWorkloadValidationError } from './policy/errors';
 import { checkDnsLabel } from './policy/validate';
 import { guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
+import { PlacementReport } from './report';
 import { KubernetesTargetOptions, LambdaTargetOptions, RENDERERS } from './targets';
 
 /**
@@ -117,6 +118,7 @@ export class InferenceWorkload extends Construct {
     this.manifestPath = out.manifestPath;
 
     Annotations.of(this).addInfo(`${this.workloadName}: ${this.decision.summary()}`);
+    PlacementReport.of(this).addWorkload(this);
   }
 }
 

@@ -1,0 +1,146 @@
+/**
+ * A small, deterministic SVG writer for the placement charts.
+ *
+ * Why by hand: the chart is a handful of polylines, markers, axes and a legend. The
+ * charting libraries that run in Node without a DOM either are ESM-only (vega, d3-scale,
+ * d3-shape: jsii's CommonJS runtime cannot `require` them on Node 20), need a DOM shim
+ * (Observable Plot, Chart.js), or weigh ~67 MB unpacked (ECharts + zrender), which a jsii
+ * library would have to bundle into every language's package. Output here is byte-stable:
+ * attributes in the order given, numbers with at most two decimals, text XML-escaped.
+ */
+
+/** Attributes of one element, written in insertion order. @internal */
+export type SvgAttributes = Record<string, string | number | undefined>;
+
+/** Formats a coordinate: at most two decimals, no trailing zeros, never `-0`. @internal */
+export function svgNumber(n: number): string {
+  if (!Number.isFinite(n)) {
+    throw new Error(`svgNumber: not a finite number: ${n}`);
+  }
+  const rounded = Math.round(n * 100) / 100;
+  const s = (Object.is(rounded, -0) ? 0 : rounded).toFixed(2);
+  return s.replace(/\.?0+$/, '');
+}
+
+/** Escapes text and attribute values for XML. @internal */
+export function escapeXml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+function attrs(a: SvgAttributes): string {
+  return Object.entries(a)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${typeof v === 'number' ? svgNumber(v) : escapeXml(v as string)}"`)
+    .join('');
+}
+
+/**
+ * An SVG document built element by element.
+ * @internal
+ */
+export class SvgDocument {
+  private readonly body: string[] = [];
+  private depth = 1;
+
+  constructor(public readonly width: number, public readonly height: number, private readonly title: string) {}
+
+  /** A straight line. */
+  public line(x1: number, y1: number, x2: number, y2: number, a: SvgAttributes = {}): this {
+    return this.emit(`<line${attrs({ x1, y1, x2, y2, ...a })}/>`);
+  }
+
+  /** An open polyline through the points. */
+  public polyline(points: ReadonlyArray<readonly [number, number]>, a: SvgAttributes = {}): this {
+    const p = points.map(([x, y]) => `${svgNumber(x)},${svgNumber(y)}`).join(' ');
+    return this.emit(`<polyline${attrs({ points: p, fill: 'none', ...a })}/>`);
+  }
+
+  /** A rectangle. */
+  public rect(x: number, y: number, width: number, height: number, a: SvgAttributes = {}): this {
+    return this.emit(`<rect${attrs({ x, y, width, height, ...a })}/>`);
+  }
+
+  /** A circle. */
+  public circle(cx: number, cy: number, r: number, a: SvgAttributes = {}): this {
+    return this.emit(`<circle${attrs({ cx, cy, r, ...a })}/>`);
+  }
+
+  /** A path from raw path data. */
+  public path(d: string, a: SvgAttributes = {}): this {
+    return this.emit(`<path${attrs({ d, ...a })}/>`);
+  }
+
+  /** A text run (escaped). */
+  public text(x: number, y: number, content: string, a: SvgAttributes = {}): this {
+    return this.emit(`<text${attrs({ x, y, ...a })}>${escapeXml(content)}</text>`);
+  }
+
+  /** Opens a group; close it with `end()`. */
+  public group(a: SvgAttributes = {}): this {
+    this.emit(`<g${attrs(a)}>`);
+    this.depth++;
+    return this;
+  }
+
+  /** Closes the innermost group. */
+  public end(): this {
+    if (this.depth <= 1) {
+      throw new Error('SvgDocument.end(): no open group');
+    }
+    this.depth--;
+    return this.emit('</g>');
+  }
+
+  /** The document, with an XML declaration and a `<title>` for accessibility. */
+  public toString(): string {
+    if (this.depth !== 1) {
+      throw new Error(`SvgDocument: ${this.depth - 1} group(s) left open`);
+    }
+    const head = `<svg xmlns="http://www.w3.org/2000/svg"${attrs({
+      'width': this.width,
+      'height': this.height,
+      'viewBox': `0 0 ${svgNumber(this.width)} ${svgNumber(this.height)}`,
+      'font-family': 'Helvetica, Arial, sans-serif',
+      'role': 'img',
+    })}>`;
+    return [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      head,
+      `  <title>${escapeXml(this.title)}</title>`,
+      ...this.body,
+      '</svg>',
+      '',
+    ].join('\n');
+  }
+
+  private emit(s: string): this {
+    this.body.push('  '.repeat(this.depth) + s);
+    return this;
+  }
+}
+
+/**
+ * "Nice" axis ticks from 0 (or `min`) to at least `max`: steps of 1, 2, 2.5 or 5 times a
+ * power of ten, about `count` of them. The last tick is at or above `max`.
+ * @internal
+ */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!(max > min)) {
+    max = min + 1;
+  }
+  const raw = (max - min) / Math.max(1, count);
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map(m => m * power).find(s => s >= raw) ?? 10 * power;
+  const first = Math.floor(min / step) * step;
+  const ticks: number[] = [];
+  for (let i = 0; ticks.length === 0 || ticks[ticks.length - 1] < max; i++) {
+    // multiply rather than add, so that float errors do not accumulate
+    ticks.push(Number(((Math.round(first / step) + i) * step).toPrecision(12)));
+  }
+  return ticks;
+}

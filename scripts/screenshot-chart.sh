@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Screenshots a placement chart in headless Chromium, to check that the SVG renders in a
+# browser (labelled axes, every cost curve, break-even and operating point marked).
+#
+#   scripts/screenshot-chart.sh [chart.svg] [out.png]
+#
+# Without a chart, synthesizes the example app (examples/app.ts) into a temporary cloud
+# assembly and screenshots its `llm-chat` chart. Installs nothing: it needs Debian's
+# `chromium` package (apt-get install -y chromium). CI does not run this script.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+svg="${1:-}"
+png="${2:-$here/docs/placement-chart.png}"
+
+browser="$(command -v chromium || command -v chromium-browser || true)"
+if [ -z "$browser" ]; then
+  echo "screenshot-chart: chromium not found; install Debian's package: apt-get install -y chromium" >&2
+  exit 2
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+if [ -z "$svg" ]; then
+  (cd "$here" && npx ts-node --transpile-only -e "
+    const { App } = require('aws-cdk-lib');
+    const { buildExampleApp } = require('./examples/app');
+    buildExampleApp(new App({ outdir: '$work/cdk.out' })).synth();
+  ")
+  svg="$(ls "$work"/cdk.out/placement-charts/*llm-chat*.svg | head -n 1)"
+fi
+if [ ! -f "$svg" ]; then
+  echo "screenshot-chart: no such chart: $svg" >&2
+  exit 2
+fi
+
+# the chart is 960 x 560; a page with no margin shows it whole
+cp "$svg" "$work/chart.svg"
+cat > "$work/index.html" <<'HTML'
+<!doctype html>
+<html><head><meta charset="utf-8"><style>html,body{margin:0;padding:0;background:#fff}</style></head>
+<body><img src="chart.svg" width="960" height="560" alt="placement chart"></body></html>
+HTML
+
+mkdir -p "$(dirname "$png")"
+"$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+  --disable-component-update --no-first-run --hide-scrollbars \
+  --user-data-dir="$(mktemp -d -p "$work")" \
+  --window-size=960,560 --screenshot="$png" "file://$work/index.html" >/dev/null 2>&1
+test -s "$png"
+echo "screenshot-chart: wrote $png from $svg"
