@@ -1,5 +1,9 @@
-import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -9,7 +13,8 @@ import { InferenceWorkloadValidationError } from './policy/errors';
 import { checkDnsLabel } from './policy/validate';
 import { guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
 import { PlacementReport } from './report';
-import { KubernetesTargetOptions, LambdaTargetOptions, RENDERERS } from './targets';
+import { grantInvokeLambda, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions, RENDERERS } from './targets';
+import { LIVE_ALIAS_METRICS } from './targets/lambda/metrics';
 
 /**
  * Props of an `InferenceWorkload`.
@@ -71,6 +76,14 @@ export class InferenceWorkload extends Construct {
   public readonly alias?: lambda.Alias;
   /** The scalable target of the alias' provisioned concurrency. */
   public readonly scalableTarget?: lambda.IScalableFunctionAttribute;
+  /** The function URL on the `live` alias, when placed on Lambda with a function URL entry point. */
+  public readonly functionUrl?: lambda.FunctionUrl;
+  /** The HTTP API in front of the `live` alias, when placed on Lambda with an HTTP API entry point. */
+  public readonly httpApi?: apigwv2.HttpApi;
+  /** The function's log group, when placed on Lambda. */
+  public readonly logGroup?: logs.LogGroup;
+  /** The CloudWatch alarms of the `live` alias, when placed on Lambda. */
+  public readonly alarms?: LambdaAlarms;
   /** The cdk8s chart, when placed on Kubernetes or hybrid. */
   public readonly chart?: cdk8s.Chart;
   /** The model server Deployment, when placed on Kubernetes or hybrid. */
@@ -79,6 +92,7 @@ export class InferenceWorkload extends Construct {
   public readonly service?: kplus.Service;
   /** Path of the manifest file inside the cloud assembly, when placed on Kubernetes or hybrid. */
   public readonly manifestPath?: string;
+  private readonly lambdaRendering?: LambdaRendering;
 
   constructor(scope: Construct, id: string, props: InferenceWorkloadProps) {
     super(scope, id);
@@ -106,12 +120,17 @@ export class InferenceWorkload extends Construct {
       workloadName: this.workloadName,
       image: props.image,
       decision: this.decision,
-      lambda: props.lambda ?? {},
+      lambda: { latencyBudget: latencyBudgetOf(props.profile), ...props.lambda },
       kubernetes: props.kubernetes ?? {},
     });
     this.function = out.lambda?.function;
     this.alias = out.lambda?.alias;
     this.scalableTarget = out.lambda?.scalableTarget;
+    this.functionUrl = out.lambda?.functionUrl;
+    this.httpApi = out.lambda?.httpApi;
+    this.logGroup = out.lambda?.logGroup;
+    this.alarms = out.lambda?.alarms;
+    this.lambdaRendering = out.lambda;
     this.chart = out.kubernetes?.chart;
     this.deployment = out.kubernetes?.deployment;
     this.service = out.kubernetes?.service;
@@ -120,6 +139,51 @@ export class InferenceWorkload extends Construct {
     Annotations.of(this).addInfo(`${this.workloadName}: ${this.decision.summary()}`);
     PlacementReport.of(this).addWorkload(this);
   }
+
+  /**
+   * Grants `grantee` the right to invoke the workload's `live` alias, through its function URL
+   * or HTTP API too. Lambda placements only.
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return grantInvokeLambda(this.requireLambda('grantInvoke'), grantee);
+  }
+
+  /** Invocations that spilled over provisioned concurrency and cold-started (Sum over 5 minutes). Lambda placements only. */
+  public metricSpilloverInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return LIVE_ALIAS_METRICS.spilloverInvocations(this.requireLambda('metricSpilloverInvocations').alias, props);
+  }
+
+  /** Throttled invocations of the `live` alias (Sum over 5 minutes). Lambda placements only. */
+  public metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return LIVE_ALIAS_METRICS.throttles(this.requireLambda('metricThrottles').alias, props);
+  }
+
+  /** Failed invocations of the `live` alias (Sum over 5 minutes). Lambda placements only. */
+  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return LIVE_ALIAS_METRICS.errors(this.requireLambda('metricErrors').alias, props);
+  }
+
+  /** Duration of the `live` alias' invocations (p99 over 5 minutes). Lambda placements only. */
+  public metricDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return LIVE_ALIAS_METRICS.duration(this.requireLambda('metricDuration').alias, props);
+  }
+
+  /** Fraction of provisioned concurrency in use (Maximum over 5 minutes). Lambda placements only. */
+  public metricProvisionedConcurrencyUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return LIVE_ALIAS_METRICS.provisionedConcurrencyUtilization(this.requireLambda('metricProvisionedConcurrencyUtilization').alias, props);
+  }
+
+  private requireLambda(method: string): LambdaRendering {
+    if (!this.lambdaRendering) {
+      throw new InferenceWorkloadValidationError(`'${method}' needs a Lambda placement, got ${this.decision.target} for ${this.workloadName}`);
+    }
+    return this.lambdaRendering;
+  }
+}
+
+function latencyBudgetOf(profile: WorkloadProfile): Duration | undefined {
+  const ms = profile.latencyBudgetP99Ms;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? Duration.millis(ms) : undefined;
 }
 
 function rejectTokens(profile: WorkloadProfile): void {

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ModelImage } from '../image';
 import { PlacementDecision, PlacementTarget } from '../policy';
 import { KubernetesRendering, KubernetesTargetOptions, renderKubernetes, writeChartOnSynth, manifestRelativePath } from './kubernetes';
-import { LambdaRendering, LambdaTargetOptions, renderLambda } from './lambda';
+import { LambdaRendering, LambdaTargetOptions, lambdaSizingOf, renderLambda } from './lambda';
 import { InferenceWorkloadValidationError } from '../policy/errors';
 
 export * from './lambda';
@@ -28,7 +28,22 @@ export interface RenderOutput {
 type Renderer = (scope: Construct, input: RenderInput) => RenderOutput;
 
 function lambdaRenderer(scope: Construct, input: RenderInput): RenderOutput {
-  return { lambda: renderLambda(scope, { ...input, options: input.lambda }) };
+  const decision = input.decision;
+  // not a second decision: a guard against a policy that places on Lambda despite a constraint that excludes it
+  const violated = decision.firedRules.filter(r => (r.excludes ?? []).includes(PlacementTarget.LAMBDA));
+  if (violated.length > 0) {
+    throw new InferenceWorkloadValidationError(
+      `'policy' ${decision.policyName} placed the workload on Lambda despite hard constraint ${violated.map(r => `${r.ruleId} (${r.reason})`).join('; ')}`);
+  }
+  return {
+    lambda: renderLambda(scope, {
+      workloadName: input.workloadName,
+      image: input.image,
+      sizing: lambdaSizingOf(decision),
+      options: input.lambda,
+      description: `Inference workload ${input.workloadName} (placed on Lambda by ${decision.policyName})`,
+    }),
+  };
 }
 
 function kubernetesRenderer(scope: Construct, input: RenderInput): RenderOutput {

@@ -1,1 +1,3 @@
+export * from './code';
+export * from './entry-point';
 export * from './lambda-target';

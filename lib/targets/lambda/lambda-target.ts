@@ -1,74 +1,377 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Size, TimeZone, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { LambdaCode } from './code';
+import { LambdaEntryPoint } from './entry-point';
+import { LIVE_ALIAS_METRICS } from './metrics';
+import { checkEnvironment, checkLambdaSizing, checkLatencyBudget, CheckedLambdaSizing } from './validate';
 import { ModelImage } from '../../image';
 import { CpuArchitecture, LambdaSizing, PlacementDecision } from '../../policy';
 import { InferenceWorkloadValidationError } from '../../policy/errors';
 
 /**
  * Options for the Lambda target. They only apply when the workload is placed on Lambda
- * (or on the control plane of a hybrid).
+ * (or on the control plane of a hybrid). Sizing (memory, timeout, storage, architecture,
+ * provisioned concurrency) comes from the placement decision, never from here.
  */
 export interface LambdaTargetOptions {
   /**
-   * Environment variables of the function.
-   * @default - none besides the library's own
+   * The function's code.
+   * @default - `LambdaCode.fromImage(image)`: the workload's `ModelImage`, pulled from ECR
+   */
+  readonly code?: LambdaCode;
+
+  /**
+   * Environment variables of the function (at most 4 KB in total; Lambda's reserved keys are refused).
+   * @default - only `INFERENCE_WORKLOAD_NAME`
    */
   readonly environment?: Record<string, string>;
+
+  /**
+   * How clients reach the `live` alias.
+   * @default - `LambdaEntryPoint.functionUrl()`: a function URL with `AWS_IAM` auth
+   */
+  readonly entryPoint?: LambdaEntryPoint;
+
+  /**
+   * Target for `LambdaProvisionedConcurrencyUtilization` (0.1–0.9), overriding the decision's.
+   * @default - the decision's `utilizationTarget` (0.7 with the default policy)
+   */
+  readonly utilizationTarget?: number;
+
+  /**
+   * Concurrency reserved for the function. Must be at least the provisioned concurrency maximum.
+   * @default - no reservation: the function draws on the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * Other versions the `live` alias routes a share of traffic to (a weighted alias). Lambda cannot
+   * keep provisioned concurrency on a weighted alias, so this is refused whenever the decision
+   * provisions concurrency.
+   * @default - the alias routes all traffic to the current version
+   */
+  readonly additionalVersions?: lambda.VersionWeight[];
+
+  /**
+   * p99 latency budget that the p99 `Duration` alarm checks.
+   * @default - the profile's `latencyBudgetP99Ms` (passed by `InferenceWorkload`); without one, 80% of the function timeout
+   */
+  readonly latencyBudget?: Duration;
+
+  /**
+   * Retention of the function's log group (and of the HTTP API's access logs).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * X-Ray tracing mode.
+   * @default lambda.Tracing.ACTIVE
+   */
+  readonly tracing?: lambda.Tracing;
+
+  /**
+   * Customer managed KMS key that encrypts the function's environment variables at rest.
+   * The execution role is granted `kms:Decrypt` on it.
+   * @default - an AWS managed key
+   */
+  readonly environmentEncryption?: kms.IKey;
+
+  /**
+   * VPC to place the function in, e.g. to reach a cache that lives in the VPC.
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of the VPC to place the function's network interfaces in. Requires `vpc`.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the function's network interfaces. Requires `vpc`.
+   * @default - a security group created for the function
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
-/** What the Lambda renderer produced. */
+/** The CloudWatch alarms of a Lambda placement. Add actions with `alarm.addAlarmAction()`. */
+export interface LambdaAlarms {
+  /**
+   * Invocations spilled over provisioned concurrency and cold-started (the cold tail).
+   * @default - no alarm when the decision provisions no concurrency
+   */
+  readonly spilloverInvocations?: cloudwatch.Alarm;
+  /** Throttled invocations of the `live` alias. */
+  readonly throttles: cloudwatch.Alarm;
+  /** Error rate of the `live` alias above 1%. */
+  readonly errors: cloudwatch.Alarm;
+  /** p99 `Duration` of the `live` alias above the latency budget. */
+  readonly durationP99: cloudwatch.Alarm;
+}
+
+/** What the Lambda renderer produced: escape hatches to everything it built. */
 export interface LambdaRendering {
   /** The function. */
   readonly function: lambda.Function;
-  /** The `live` alias carrying provisioned concurrency. */
+  /** The `live` alias of `currentVersion`; it carries the provisioned concurrency. */
   readonly alias: lambda.Alias;
-  /** The scalable target of the alias' provisioned concurrency. */
-  readonly scalableTarget: lambda.IScalableFunctionAttribute;
+  /**
+   * The scalable target of the alias' provisioned concurrency (the workload's only scaler).
+   * @default - none when the decision provisions no concurrency
+   */
+  readonly scalableTarget?: lambda.IScalableFunctionAttribute;
+  /** The execution role (inline, least-privilege policy; no managed policies). */
+  readonly role: iam.Role;
+  /** The function's log group. */
+  readonly logGroup: logs.LogGroup;
+  /** The function URL on the `live` alias. @default - none (another entry point was chosen) */
+  readonly functionUrl?: lambda.FunctionUrl;
+  /** The HTTP API in front of the `live` alias. @default - none (another entry point was chosen) */
+  readonly httpApi?: apigwv2.HttpApi;
+  /** The alarms. */
+  readonly alarms: LambdaAlarms;
 }
 
 /** Inputs of the Lambda renderer. @internal */
 export interface LambdaRenderInput {
+  /** Name of the workload, for descriptions and the environment. */
   readonly workloadName: string;
+  /** The workload's image: the default code. */
   readonly image: ModelImage;
-  readonly decision: PlacementDecision;
+  /** The sizing, read from a decision (`decision.lambda`, or a hybrid's control-plane sizing). */
+  readonly sizing: LambdaSizing;
+  /** The user's options. */
   readonly options: LambdaTargetOptions;
+  /** The function description. @default - names the workload */
+  readonly description?: string;
 }
 
-/**
- * Renders a decision into aws-cdk-lib constructs under `scope`. Construct ids are a contract.
- * @internal
- */
-export function renderLambda(scope: Construct, input: LambdaRenderInput): LambdaRendering {
-  const sizing = requireSizing(input.decision);
-  const location = input.image.ecrLocation(scope, 'ImageRepository');
-  const fn = new lambda.DockerImageFunction(scope, 'Function', {
-    code: lambda.DockerImageCode.fromEcr(location.repository, { tagOrDigest: location.tagOrDigest }),
-    memorySize: sizing.memoryMiB,
-    timeout: Duration.seconds(sizing.timeoutSeconds),
-    ephemeralStorageSize: Size.mebibytes(sizing.ephemeralStorageMiB),
-    architecture: sizing.architecture === CpuArchitecture.ARM64 ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
-    description: `Inference workload ${input.workloadName} (placed on Lambda by ${input.decision.policyName})`,
-    environment: { ...input.options.environment },
-  });
-  // provisioned concurrency lives on an alias of currentVersion, never on a version (aws-cdk #8883, #19103)
-  const alias = new lambda.Alias(scope, 'LiveAlias', {
-    aliasName: 'live',
-    version: fn.currentVersion,
-    provisionedConcurrentExecutions: sizing.provisionedConcurrencyMin,
-  });
-  const scalableTarget = alias.addAutoScaling({
-    minCapacity: sizing.provisionedConcurrencyMin,
-    maxCapacity: sizing.provisionedConcurrencyMax,
-  });
-  scalableTarget.scaleOnUtilization({ utilizationTarget: sizing.utilizationTarget });
-  return { function: fn, alias, scalableTarget };
-}
-
-function requireSizing(decision: PlacementDecision): LambdaSizing {
+/** Reads a decision's Lambda sizing, or says the policy forgot it. @internal */
+export function lambdaSizingOf(decision: PlacementDecision): LambdaSizing {
   if (!decision.lambda) {
     throw new InferenceWorkloadValidationError(`'decision' has no Lambda sizing for target ${decision.target}; the policy ${decision.policyName} must size Lambda placements`);
   }
   return decision.lambda;
 }
 
+/**
+ * Renders Lambda sizing into aws-cdk-lib constructs directly under `scope`. Every input is
+ * validated before anything is built. Construct ids are a contract: `LogGroup`, `ExecutionRole`,
+ * `Function`, `LiveAlias` (with `LiveAlias/AliasScaling`), `FunctionUrl` or `HttpApi`, `*Alarm`.
+ * Reusable by other targets: render it under a child construct to get a second function.
+ * @internal
+ */
+export function renderLambda(scope: Construct, input: LambdaRenderInput): LambdaRendering {
+  const o = input.options ?? {};
+  const weighted = (o.additionalVersions ?? []).length > 0;
+  const sizing = checkLambdaSizing(input.sizing, {
+    utilizationTarget: o.utilizationTarget,
+    reservedConcurrentExecutions: o.reservedConcurrentExecutions,
+    weightedAlias: weighted,
+  });
+  const environment = checkEnvironment({ INFERENCE_WORKLOAD_NAME: input.workloadName, ...o.environment });
+  if (!o.vpc && (o.vpcSubnets || o.securityGroups)) {
+    throw new InferenceWorkloadValidationError(`Cannot configure '${o.vpcSubnets ? 'vpcSubnets' : 'securityGroups'}' without 'vpc'`);
+  }
+  const latencyBudgetMs = o.latencyBudget ? checkLatencyBudget(o.latencyBudget) : undefined;
+  const retention = o.logRetention ?? logs.RetentionDays.ONE_MONTH;
+  const tracing = o.tracing ?? lambda.Tracing.ACTIVE;
+  const architecture = sizing.architecture === CpuArchitecture.ARM64 ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
+  const code = (o.code ?? LambdaCode.fromImage(input.image))._bind(scope, architecture);
+
+  const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention });
+  const role = executionRole(scope, { logGroup, repository: code.repository, vpc: o.vpc !== undefined, key: o.environmentEncryption, tracing });
+
+  const fn = new lambda.Function(scope, 'Function', {
+    code: code.code,
+    handler: code.handler,
+    runtime: code.runtime,
+    role,
+    logGroup,
+    tracing,
+    memorySize: sizing.memoryMiB,
+    timeout: Duration.seconds(sizing.timeoutSeconds),
+    ephemeralStorageSize: Size.mebibytes(sizing.ephemeralStorageMiB),
+    architecture,
+    description: input.description ?? `Inference workload ${input.workloadName}`,
+    environment,
+    environmentEncryption: o.environmentEncryption,
+    reservedConcurrentExecutions: o.reservedConcurrentExecutions,
+    vpc: o.vpc,
+    vpcSubnets: o.vpcSubnets,
+    securityGroups: o.securityGroups,
+  });
+
+  // provisioned concurrency lives on an alias of currentVersion, never on a version
+  // (aws-cdk #8883) and never on latestVersion (#19103)
+  const alias = new lambda.Alias(scope, 'LiveAlias', {
+    aliasName: 'live',
+    version: fn.currentVersion,
+    provisionedConcurrentExecutions: sizing.provisionedConcurrencyMin >= 1 ? sizing.provisionedConcurrencyMin : undefined,
+    additionalVersions: o.additionalVersions,
+  });
+  const scalableTarget = provisionedConcurrencyScaler(alias, sizing);
+  const entry = (o.entryPoint ?? LambdaEntryPoint.functionUrl())._render(scope, { workloadName: input.workloadName, alias, logRetention: retention });
+  const alarms = renderAlarms(scope, alias, sizing, input.workloadName, latencyBudgetMs);
+
+  return { function: fn, alias, scalableTarget, role, logGroup, functionUrl: entry.functionUrl, httpApi: entry.httpApi, alarms };
+}
+
+interface RoleInput {
+  readonly logGroup: logs.LogGroup;
+  readonly repository?: { readonly repositoryArn: string };
+  readonly vpc: boolean;
+  readonly key?: kms.IKey;
+  readonly tracing: lambda.Tracing;
+}
+
+/**
+ * An explicit execution role in place of the default one (which attaches the
+ * AWSLambdaBasicExecutionRole managed policy): every statement names its actions and, where
+ * the service allows it, its resource.
+ */
+function executionRole(scope: Construct, r: RoleInput): iam.Role {
+  const role = new iam.Role(scope, 'ExecutionRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'Execution role of an inference workload (least privilege, no managed policies)',
+  });
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'WriteOwnLogs',
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [r.logGroup.logGroupArn],
+  }));
+  if (r.repository) {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'PullModelImage',
+      actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      resources: [r.repository.repositoryArn],
+    }));
+  }
+  r.key?.grantDecrypt(role);
+  const wildcardReasons: string[] = [];
+  if (r.tracing !== lambda.Tracing.DISABLED) {
+    // lambda.Function adds xray:PutTraceSegments and xray:PutTelemetryRecords on '*' itself
+    wildcardReasons.push('X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions');
+  }
+  if (r.vpc) {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ManageVpcNetworkInterfaces',
+      actions: [
+        'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets',
+        'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+      ],
+      resources: ['*'],
+    }));
+    wildcardReasons.push('Lambda needs to create and describe its VPC network interfaces before their ARNs exist (the actions of AWSLambdaVPCAccessExecutionRole)');
+  }
+  if (wildcardReasons.length > 0) {
+    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${wildcardReasons.join('; ')}. Every action is named; no wildcard actions.` });
+  }
+  return role;
+}
+
+/** The one scaler of the workload: target tracking plus the decision's warm windows. */
+function provisionedConcurrencyScaler(alias: lambda.Alias, s: CheckedLambdaSizing): lambda.IScalableFunctionAttribute | undefined {
+  if (s.provisionedConcurrencyMax === 0) {
+    return undefined;
+  }
+  const target = alias.addAutoScaling({ minCapacity: s.provisionedConcurrencyMin, maxCapacity: s.provisionedConcurrencyMax });
+  target.scaleOnUtilization({ utilizationTarget: s.utilizationTarget });
+  for (const w of s.warmSchedules) {
+    const timeZone = w.timeZone ? TimeZone.of(w.timeZone) : undefined;
+    target.scaleOnSchedule(`warm-${w.name}-start`, {
+      schedule: appscaling.Schedule.expression(w.startCron),
+      minCapacity: w.minCapacity,
+      maxCapacity: Math.max(s.provisionedConcurrencyMax, w.minCapacity),
+      timeZone,
+    });
+    // the window ends at the policy's floor, never below it: scheduling to 0 breaks later
+    // deploys (aws-cdk #29992) and leaves target tracking with nothing to scale (#30503)
+    target.scaleOnSchedule(`warm-${w.name}-end`, {
+      schedule: appscaling.Schedule.expression(w.endCron),
+      minCapacity: s.provisionedConcurrencyMin,
+      maxCapacity: s.provisionedConcurrencyMax,
+      timeZone,
+    });
+  }
+  return target;
+}
+
+function renderAlarms(scope: Construct, alias: lambda.Alias, s: CheckedLambdaSizing, name: string, latencyBudgetMs?: number): LambdaAlarms {
+  const m = LIVE_ALIAS_METRICS;
+  const spilloverInvocations = s.provisionedConcurrencyMax === 0 ? undefined : new cloudwatch.Alarm(scope, 'SpilloverAlarm', {
+    alarmDescription: `${name}: invocations spilled over provisioned concurrency and cold-started (the cold tail) in 2 of the last 3 periods of 5 minutes`,
+    metric: m.spilloverInvocations(alias),
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  const throttles = new cloudwatch.Alarm(scope, 'ThrottlesAlarm', {
+    alarmDescription: `${name}: invocations of the live alias were throttled`,
+    metric: m.throttles(alias),
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  const errors = new cloudwatch.Alarm(scope, 'ErrorsAlarm', {
+    alarmDescription: `${name}: more than 1% of invocations of the live alias failed in 2 of the last 3 periods of 5 minutes`,
+    metric: new cloudwatch.MathExpression({
+      label: 'Error rate (%)',
+      expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+      usingMetrics: { errors: m.errors(alias), invocations: m.invocations(alias) },
+      period: Duration.minutes(5),
+    }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  const budgetMs = latencyBudgetMs ?? Math.round(s.timeoutSeconds * 1000 * 0.8);
+  const durationP99 = new cloudwatch.Alarm(scope, 'DurationP99Alarm', {
+    alarmDescription: latencyBudgetMs !== undefined
+      ? `${name}: p99 duration of the live alias is above the latency budget of ${budgetMs} ms`
+      : `${name}: p99 duration of the live alias is above ${budgetMs} ms (80% of the ${s.timeoutSeconds} s timeout; no latency budget declared)`,
+    metric: m.duration(alias),
+    threshold: budgetMs,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  return { spilloverInvocations, throttles, errors, durationP99 };
+}
+
+/**
+ * Grants `grantee` the right to invoke the `live` alias through every way it is exposed:
+ * `lambda:InvokeFunction`, plus `lambda:InvokeFunctionUrl` for a function URL and
+ * `execute-api:Invoke` for an HTTP API.
+ * @internal
+ */
+export function grantInvokeLambda(rendering: LambdaRendering, grantee: iam.IGrantable): iam.Grant {
+  let grant = rendering.alias.grantInvoke(grantee);
+  if (rendering.functionUrl) {
+    grant = grant.combine(rendering.alias.grantInvokeUrl(grantee));
+  }
+  if (rendering.httpApi) {
+    grant = grant.combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:Invoke'],
+      resourceArns: [rendering.httpApi.arnForExecuteApi()],
+    }));
+  }
+  return grant;
+}

@@ -1,0 +1,149 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { CpuArchitecture, LambdaSizing, WarmSchedule } from '../../policy';
+import { InferenceWorkloadValidationError } from '../../policy/errors';
+import { checkNumber, checkString } from '../../policy/validate';
+
+/** Lambda's documented limits, as the renderer enforces them. */
+const LIMITS = {
+  memoryMiB: [128, 10_240],
+  timeoutSeconds: [1, 900],
+  ephemeralStorageMiB: [512, 10_240],
+  utilizationTarget: [0.1, 0.9],
+  environmentBytes: 4096,
+} as const;
+
+/** Environment variables Lambda sets itself and refuses in a function's configuration. */
+const RESERVED_ENVIRONMENT = new Set([
+  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+]);
+
+/** Sizing and options after validation: what the renderer builds from. @internal */
+export interface CheckedLambdaSizing {
+  readonly memoryMiB: number;
+  readonly timeoutSeconds: number;
+  readonly ephemeralStorageMiB: number;
+  readonly architecture: CpuArchitecture;
+  readonly provisionedConcurrencyMin: number;
+  readonly provisionedConcurrencyMax: number;
+  readonly utilizationTarget: number;
+  readonly warmSchedules: WarmSchedule[];
+}
+
+/** Option values the sizing checks need. @internal */
+export interface SizingOverrides {
+  readonly utilizationTarget?: number;
+  readonly reservedConcurrentExecutions?: number;
+  readonly weightedAlias: boolean;
+}
+
+function checkLambdaRange(prop: string, value: number, [min, max]: readonly [number, number], integer: boolean): number {
+  checkNumber(prop, value);
+  if (value < min || value > max) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be between ${min} and ${max} for the Lambda target, got ${value}`);
+  }
+  if (integer && !Number.isInteger(value)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be an integer for the Lambda target, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Checks a decision's Lambda sizing and the options that interact with it. Throws before
+ * anything is built.
+ * @internal
+ */
+export function checkLambdaSizing(sizing: LambdaSizing, o: SizingOverrides): CheckedLambdaSizing {
+  const memoryMiB = checkLambdaRange('memoryMiB', sizing.memoryMiB, LIMITS.memoryMiB, true);
+  const timeoutSeconds = checkLambdaRange('timeoutSeconds', sizing.timeoutSeconds, LIMITS.timeoutSeconds, true);
+  const ephemeralStorageMiB = checkLambdaRange('ephemeralStorageMiB', sizing.ephemeralStorageMiB, LIMITS.ephemeralStorageMiB, true);
+  if (sizing.architecture !== CpuArchitecture.X86_64 && sizing.architecture !== CpuArchitecture.ARM64) {
+    throw new InferenceWorkloadValidationError(
+      `'architecture' must be ${CpuArchitecture.X86_64} or ${CpuArchitecture.ARM64} for the Lambda target (the policy resolves 'any'), got ${JSON.stringify(sizing.architecture)}`);
+  }
+  const min = checkNumber('provisionedConcurrencyMin', sizing.provisionedConcurrencyMin, { min: 0, integer: true });
+  const max = checkNumber('provisionedConcurrencyMax', sizing.provisionedConcurrencyMax, { min: 0, integer: true });
+  if (min > max) {
+    throw new InferenceWorkloadValidationError(`'provisionedConcurrencyMin' (${min}) must be at most 'provisionedConcurrencyMax' (${max})`);
+  }
+  const utilizationTarget = checkLambdaRange('utilizationTarget', o.utilizationTarget ?? sizing.utilizationTarget, LIMITS.utilizationTarget, false);
+  if (o.reservedConcurrentExecutions !== undefined) {
+    const reserved = checkNumber('reservedConcurrentExecutions', o.reservedConcurrentExecutions, { min: 1, integer: true });
+    if (reserved < max) {
+      throw new InferenceWorkloadValidationError(
+        `'reservedConcurrentExecutions' must be at least the provisioned concurrency maximum (${max}), got ${reserved}`);
+    }
+  }
+  if (o.weightedAlias && max > 0) {
+    throw new InferenceWorkloadValidationError(
+      `Cannot configure 'additionalVersions' (a weighted alias) with provisioned concurrency on the 'live' alias (provisionedConcurrencyMax ${max}): `
+      + 'Lambda cannot keep provisioned concurrency on an alias that routes to two versions');
+  }
+  const warmSchedules = checkWarmSchedules(sizing.warmSchedules ?? [], min, max);
+  return { memoryMiB, timeoutSeconds, ephemeralStorageMiB, architecture: sizing.architecture, provisionedConcurrencyMin: min, provisionedConcurrencyMax: max, utilizationTarget, warmSchedules };
+}
+
+function checkWarmSchedules(schedules: WarmSchedule[], floor: number, max: number): WarmSchedule[] {
+  if (!Array.isArray(schedules)) {
+    throw new InferenceWorkloadValidationError(`'warmSchedules' must be an array, got ${String(schedules)}`);
+  }
+  if (schedules.length > 0 && max === 0) {
+    throw new InferenceWorkloadValidationError(
+      `Cannot configure 'warmSchedules' without provisioned concurrency ('provisionedConcurrencyMax' is 0), got ${schedules.length} schedule(s)`);
+  }
+  const names = new Set<string>();
+  schedules.forEach((s, i) => {
+    const p = `warmSchedules[${i}]`;
+    checkString(`${p}.name`, s.name, { maxLength: 64, pattern: /^[A-Za-z0-9-]+$/, patternDescription: 'letters, digits and \'-\'' });
+    if (names.has(s.name)) {
+      throw new InferenceWorkloadValidationError(`'${p}.name' must be unique among warm schedules, got ${JSON.stringify(s.name)} twice`);
+    }
+    names.add(s.name);
+    const cron = { maxLength: 256, pattern: /^cron\([^()]+\)$/, patternDescription: 'an Application Auto Scaling cron expression such as "cron(0 8 ? * MON-FRI *)"' };
+    checkString(`${p}.startCron`, s.startCron, cron);
+    checkString(`${p}.endCron`, s.endCron, cron);
+    checkNumber(`${p}.minCapacity`, s.minCapacity, { min: 0, integer: true });
+    if (s.minCapacity < 1 && floor >= 1) {
+      throw new InferenceWorkloadValidationError(
+        `'${p}.minCapacity' must be at least 1 (scheduling provisioned concurrency to 0 breaks later deploys, aws-cdk #29992; `
+        + `the profile must set 'allowScaleToZero'), got ${s.minCapacity}`);
+    }
+    if (s.timeZone !== undefined) {
+      checkString(`${p}.timeZone`, s.timeZone, { maxLength: 64, pattern: /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, patternDescription: 'an IANA time zone such as "Europe/Berlin"' });
+    }
+  });
+  return schedules;
+}
+
+/** Checks the function's environment against Lambda's rules. @internal */
+export function checkEnvironment(environment: Record<string, string>): Record<string, string> {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(environment)) {
+    checkString('environment key', key, { maxLength: 128, pattern: /^[a-zA-Z][a-zA-Z0-9_]*$/, patternDescription: 'a letter followed by letters, digits and \'_\'' });
+    if (RESERVED_ENVIRONMENT.has(key)) {
+      throw new InferenceWorkloadValidationError(`'environment' must not set ${key}: Lambda reserves it, got ${JSON.stringify(value)}`);
+    }
+    if (typeof value !== 'string') {
+      throw new InferenceWorkloadValidationError(`'environment.${key}' must be a string, got ${String(value)}`);
+    }
+    bytes += Buffer.byteLength(key) + (Token.isUnresolved(value) ? 0 : Buffer.byteLength(value));
+  }
+  if (bytes > LIMITS.environmentBytes) {
+    throw new InferenceWorkloadValidationError(`'environment' must be at most ${LIMITS.environmentBytes} bytes in total for the Lambda target, got ${bytes} bytes`);
+  }
+  return environment;
+}
+
+/** Checks a latency budget given as a Duration; returns milliseconds. @internal */
+export function checkLatencyBudget(budget: Duration): number {
+  if (budget.isUnresolved()) {
+    throw new InferenceWorkloadValidationError('\'latencyBudget\' must be a concrete duration at synth time, got an unresolved token');
+  }
+  const ms = budget.toMilliseconds();
+  if (!(ms > 0)) {
+    throw new InferenceWorkloadValidationError(`'latencyBudget' must be greater than 0 ms, got ${ms} ms`);
+  }
+  return ms;
+}

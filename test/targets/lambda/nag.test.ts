@@ -1,0 +1,83 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { IMAGE, STRICT_CONTEXT } from './helpers';
+import { buildExampleApp } from '../../../examples/app';
+import { InferenceWorkload, PlacementTarget } from '../../../lib';
+import { LambdaEntryPoint } from '../../../lib/targets/lambda';
+
+/** Every acknowledgment recorded under `scope`: rule id and reason. */
+function acknowledgments(scope: IConstruct): Array<{ path: string; id: string; reason: unknown }> {
+  return scope.node.findAll().flatMap(c => c.node.metadata
+    .filter(m => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap(m => Object.entries(m.data as Record<string, unknown>).map(([id, reason]) => ({ path: c.node.path, id, reason }))));
+}
+
+function errors(app: App): string[] {
+  return new AwsSolutionsChecks(app).validateScope(app).violations
+    .filter(v => v.severity === 'error')
+    .map(v => `${v.ruleName} at ${v.violatingResources.map(r => r.constructPath).join(', ')}`);
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  test('the example app places at least one workload on Lambda and has no unacknowledged error', () => {
+    const app = buildExampleApp(new App({ context: STRICT_CONTEXT }));
+    const workloads = app.node.findAll().filter((c): c is InferenceWorkload => c instanceof InferenceWorkload);
+    expect(workloads.filter(w => w.decision.target === PlacementTarget.LAMBDA).length).toBeGreaterThan(0);
+    expect(errors(app)).toEqual([]);
+    // the same checks as a synth-time plugin, as a user applies them
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a Lambda workload with every option (VPC, KMS, HTTP API) has no unacknowledged error', () => {
+    const app = new App({ context: STRICT_CONTEXT });
+    const stack = new Stack(app, 'Nag');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    Validations.of(vpc).acknowledge({ id: 'AwsSolutions-VPC7', reason: 'Test VPC outside the library; flow logs are the platform team\'s concern.' });
+    new InferenceWorkload(stack, 'Classifier', {
+      image: IMAGE,
+      profile: { memoryMiB: 2048, requestDurationP50Ms: 100, averageRequestsPerSecond: 1, peakRequestsPerSecond: 20 },
+      lambda: {
+        vpc,
+        environmentEncryption: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+        entryPoint: LambdaEntryPoint.httpApi(),
+      },
+    });
+    expect(errors(app)).toEqual([]);
+  });
+
+  test('the checks are live: an insecure resource in the same app is reported', () => {
+    const app = buildExampleApp(new App({ context: STRICT_CONTEXT }));
+    new sqs.Queue(Stack.of(app.node.findAll().find(c => c instanceof InferenceWorkload)!), 'Insecure', { enforceSSL: false });
+    expect(errors(app).join('\n')).toMatch(/AwsSolutions-SQS/);
+  });
+
+  test('the library acknowledges only the IAM5 wildcard resource of X-Ray, with a reason', () => {
+    const app = buildExampleApp(new App({ context: STRICT_CONTEXT }));
+    const acks = acknowledgments(app);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(typeof ack.reason).toBe('string');
+      expect((ack.reason as string).length).toBeGreaterThan(20);
+    }
+    expect(acks.map(a => a.id.replace(/^annotation::/i, ''))).toEqual(acks.map(() => 'AwsSolutions-IAM5[Resource::*]'));
+    expect(acks[0].reason).toMatch(/X-Ray/);
+  });
+
+  test('without its acknowledgment the X-Ray wildcard would be reported (the acknowledgment is load-bearing)', () => {
+    const app = buildExampleApp(new App({ context: STRICT_CONTEXT }));
+    for (const c of app.node.findAll()) {
+      const metadata = c.node.metadata as any[];
+      for (let i = metadata.length - 1; i >= 0; i--) {
+        if (metadata[i].type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+          metadata.splice(i, 1);
+        }
+      }
+    }
+    expect(errors(app).join('\n')).toMatch(/AwsSolutions-IAM5\[Resource::\*\] at .*ExecutionRole/);
+  });
+});
