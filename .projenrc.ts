@@ -67,6 +67,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['cdk.out', '/tmp-*', '.bench/'],
   npmignoreEnabled: true,
+
+  // `inference-workload explain <profile.json>`: a JS shim that runs lib/cli (ts-node) or build/cli
+  bin: { 'inference-workload': 'bin/inference-workload' },
 });
 
 // eslint and type-checking also cover the examples

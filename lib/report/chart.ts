@@ -212,7 +212,7 @@ export function renderCostChart(input: CostChartInput): string {
     let fallback = 0;
     for (const c of pointCosts) {
       const colour = OPTION_COLOURS[c.option] ?? FALLBACK_COLOURS[fallback++ % FALLBACK_COLOURS.length];
-      svg.circle(x(util), y(c.monthlyUsd), 5, { fill: colour, stroke: '#ffffff', 'stroke-width': 1.5 });
+      svg.circle(x(util), y(c.monthlyUsd), 5, { 'fill': colour, 'stroke': '#ffffff', 'stroke-width': 1.5 });
     }
     svg.end();
   }

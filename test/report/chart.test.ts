@@ -1,5 +1,5 @@
-import { chartSeries, formatUsdShort, interpolate, orderOptions, renderCostChart } from '../../lib/report/chart';
 import { gpuDecision, lambdaDecision } from './fixtures';
+import { chartSeries, formatUsdShort, interpolate, orderOptions, renderCostChart } from '../../lib/report/chart';
 
 /** Checks that every opened tag is closed in order (a well-formedness check without a parser). */
 function expectBalancedTags(svg: string): void {

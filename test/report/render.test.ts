@@ -1,11 +1,14 @@
-import { chartPath, mdCell, renderCharts, renderReportJson, renderReportMarkdown, reportEntry, ReportedWorkload } from '../../lib/report/render';
 import { gpuDecision, lambdaDecision } from './fixtures';
+import { chartPath, mdCell, renderCharts, renderReportJson, renderReportMarkdown, reportEntry, ReportedWorkload } from '../../lib/report/render';
 
 const CLASSIFIER: ReportedWorkload = {
   constructPath: 'Platform/TextClassifier', stack: 'Platform', workloadName: 'text-classifier', decision: lambdaDecision(),
 };
 const CHAT: ReportedWorkload = {
-  constructPath: 'Platform/LlmChat', stack: 'Platform', workloadName: 'llm-chat', decision: gpuDecision(),
+  constructPath: 'Platform/LlmChat',
+  stack: 'Platform',
+  workloadName: 'llm-chat',
+  decision: gpuDecision(),
   manifestPath: 'kubernetes/Platform/llm-chat.k8s.yaml',
 };
 
@@ -26,8 +29,11 @@ describe('reportEntry', () => {
       files: { chart: 'placement-charts/Platform-text-classifier.svg' },
     });
     expect(e.rules[1]).toEqual({
-      ruleId: 'economics.break-even', kind: 'economics', verdict: 'fired',
-      reason: 'utilization 20.0% is below the break-even 27.3%', favours: 'lambda',
+      ruleId: 'economics.break-even',
+      kind: 'economics',
+      verdict: 'fired',
+      reason: 'utilization 20.0% is below the break-even 27.3%',
+      favours: 'lambda',
     });
     expect(e.costs[0].lineItems).toEqual([
       { label: 'compute', monthlyUsd: 540, basis: '1.3M GB-s x $0.0000166667' },

@@ -1,0 +1,183 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { WorkloadProfile } from '../../lib';
+import { CliIo, EXIT, parseArgs, parseProfile, PROFILE_FIELDS, runCli } from '../../lib/cli/explain';
+
+const GPU_PROFILE = {
+  memoryMiB: 30_720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3, peakRequestsPerSecond: 12,
+};
+const CPU_PROFILE = { memoryMiB: 2048, requestDurationP50Ms: 100, averageRequestsPerSecond: 1, peakRequestsPerSecond: 40 };
+
+// compile-time check: the CLI knows every WorkloadProfile field (else it warns about a real field)
+type MissingFields = Exclude<keyof WorkloadProfile, keyof typeof PROFILE_FIELDS>;
+const everyFieldKnown: [MissingFields] extends [never] ? true : MissingFields = true;
+
+/** An in-memory CLI: files in a map, output captured. */
+function fakeIo(files: Record<string, string> = {}) {
+  const out = { stdout: '', stderr: '', written: {} as Record<string, string> };
+  const io: CliIo = {
+    readFile: f => {
+      if (!(f in files)) {
+        throw Object.assign(new Error(`ENOENT: no such file or directory, open '${f}'`), { code: 'ENOENT' });
+      }
+      return files[f];
+    },
+    writeFile: (f, c) => { out.written[f] = c; },
+    stdout: t => { out.stdout += t; },
+    stderr: t => { out.stderr += t; },
+  };
+  return { io, out };
+}
+
+describe('runCli (pure)', () => {
+  test('explains a GPU profile as a table', () => {
+    const { io, out } = fakeIo({ 'chat.json': JSON.stringify(GPU_PROFILE) });
+    expect(runCli(['explain', 'chat.json'], io)).toBe(EXIT.ok);
+    expect(everyFieldKnown).toBe(true);
+    expect(out.stdout).toContain('Profile: chat.json');
+    expect(out.stdout).toContain('Target: kubernetes');
+    expect(out.stdout).toMatch(/constraint\.gpu\s+constraint\s+fired/);
+    expect(out.stdout).toContain('Sizing (kubernetes):');
+    expect(out.stdout).toContain('  gpuCount: 1');
+    expect(out.stderr).toBe('');
+  });
+
+  test('prints JSON that parses and carries the decision', () => {
+    const { io, out } = fakeIo({ 'c.json': JSON.stringify(CPU_PROFILE) });
+    expect(runCli(['explain', 'c.json', '--format', 'json'], io)).toBe(EXIT.ok);
+    const parsed = JSON.parse(out.stdout);
+    expect(parsed.profileFile).toBe('c.json');
+    expect(parsed.decision.target).toBe('lambda');
+    expect(Array.isArray(parsed.decision.rules)).toBe(true);
+    expect(parsed.decision.lambda.memoryMiB).toBe(2048);
+  });
+
+  test('prints Markdown with --format=md', () => {
+    const { io, out } = fakeIo({ 'dir/chat.json': JSON.stringify({ profile: GPU_PROFILE }) });
+    expect(runCli(['explain', '--format=md', 'dir/chat.json'], io)).toBe(EXIT.ok);
+    expect(out.stdout).toContain('# chat (`dir/chat.json`)');
+    expect(out.stdout).toContain('## Rules');
+    expect(out.stdout).toContain('| `constraint.gpu` | constraint | fired |');
+  });
+
+  test('honours --policy fixed:<target> and writes --chart', () => {
+    const { io, out } = fakeIo({ 'g.json': JSON.stringify(GPU_PROFILE) });
+    expect(runCli(['explain', 'g.json', '--policy', 'fixed:kubernetes', '--chart', 'g.svg'], io)).toBe(EXIT.ok);
+    expect(out.stdout).toContain('(policy: fixed(kubernetes))');
+    expect(out.written['g.svg']).toContain('<svg');
+    expect(out.stderr).toContain('wrote chart g.svg');
+  });
+
+  test('warns about unknown fields and suggests the right name', () => {
+    const { io, out } = fakeIo({ 'c.json': JSON.stringify({ ...CPU_PROFILE, gpuCnt: 0, zzz: 1 }) });
+    expect(runCli(['explain', 'c.json'], io)).toBe(EXIT.ok);
+    expect(out.stderr).toContain("warning: 'profile.gpuCnt' is not a WorkloadProfile field (did you mean 'gpuCount'?); it is ignored");
+    expect(out.stderr).toContain("warning: 'profile.zzz' is not a WorkloadProfile field; it is ignored");
+  });
+
+  test('fails with exit 1 on a missing file', () => {
+    const { io, out } = fakeIo();
+    expect(runCli(['explain', 'nope.json'], io)).toBe(EXIT.invalidInput);
+    expect(out.stderr).toBe('inference-workload: cannot read profile file nope.json: no such file\n');
+    expect(out.stdout).toBe('');
+  });
+
+  test('fails with exit 1 on malformed JSON, naming line and column', () => {
+    const { io, out } = fakeIo({ 'bad.json': '{\n  "memoryMiB": 2048,\n}' });
+    expect(runCli(['explain', 'bad.json'], io)).toBe(EXIT.invalidInput);
+    expect(out.stderr).toMatch(/^inference-workload: bad\.json is not valid JSON: .+ at line 3, column 1\n$/);
+  });
+
+  test.each([
+    [{ ...CPU_PROFILE, memoryMiB: 99_999_999 }, "'profile.memoryMiB' must be between 128 and 2097152, got 99999999"],
+    [{ ...CPU_PROFILE, memoryMiB: '2048' }, "'profile.memoryMiB' must be a number, got \"2048\""],
+    [{ memoryMiB: 2048, averageRequestsPerSecond: 1 }, "'profile.requestDurationP50Ms' must be a number, got undefined"],
+    [{ ...CPU_PROFILE, averageRequestsPerSecond: 50 }, "'profile.peakRequestsPerSecond' (40) must be at least 'profile.averageRequestsPerSecond' (50)"],
+  ])('fails with exit 1 on an invalid profile %#', (profile, message) => {
+    const { io, out } = fakeIo({ 'p.json': JSON.stringify(profile) });
+    expect(runCli(['explain', 'p.json'], io)).toBe(EXIT.invalidInput);
+    expect(out.stderr).toBe(`inference-workload: invalid profile in p.json: ${message}\n`);
+  });
+
+  test('fails with exit 1 when the file holds an array', () => {
+    const { io, out } = fakeIo({ 'a.json': '[1, 2]' });
+    expect(runCli(['explain', 'a.json'], io)).toBe(EXIT.invalidInput);
+    expect(out.stderr).toBe("inference-workload: invalid profile in a.json: 'profile' must be a JSON object, got an array\n");
+  });
+
+  test('fails with exit 1 when forcing a GPU workload onto Lambda', () => {
+    const { io, out } = fakeIo({ 'g.json': JSON.stringify(GPU_PROFILE) });
+    expect(runCli(['explain', 'g.json', '--policy', 'fixed:lambda'], io)).toBe(EXIT.invalidInput);
+    expect(out.stderr).toContain('invalid profile in g.json: \'policy\' PlacementPolicy.fixed(lambda) violates hard constraint constraint.gpu');
+  });
+
+  test('prints help with exit 0', () => {
+    const { io, out } = fakeIo();
+    expect(runCli(['--help'], io)).toBe(EXIT.ok);
+    expect(out.stdout).toContain('Usage: inference-workload explain <profile.json>');
+  });
+});
+
+describe('parseArgs', () => {
+  test.each([
+    [[], 'missing command'],
+    [['explain'], 'missing <profile.json>'],
+    [['plan', 'x.json'], 'unknown command "plan"; expected "explain"'],
+    [['explain', 'x.json', '--format', 'yaml'], "'--format' must be one of table, json, md, got \"yaml\""],
+    [['explain', 'x.json', '--format'], 'option --format needs a value'],
+    [['explain', 'x.json', '--verbose'], 'unknown option --verbose'],
+    [['explain', 'x.json', 'y.json'], 'expected one profile file, got a second one: "y.json"'],
+  ])('throws a usage error for %p', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(message);
+    try {
+      parseArgs(argv);
+    } catch (e) {
+      expect((e as any).exitCode).toBe(EXIT.usage);
+    }
+  });
+
+  test('throws a usage error for an unknown policy', () => {
+    const { io, out } = fakeIo({ 'x.json': '{}' });
+    expect(runCli(['explain', 'x.json', '--policy', 'cheapest'], io)).toBe(EXIT.usage);
+    expect(out.stderr).toContain("'--policy' must be default or fixed:<lambda|kubernetes|hybrid>, got \"cheapest\"");
+  });
+
+  test('reads the profile from a {"profile": ...} wrapper', () => {
+    expect(parseProfile(JSON.stringify({ profile: CPU_PROFILE }), 'f').profile).toEqual(CPU_PROFILE);
+  });
+});
+
+describe('bin/inference-workload (spawned)', () => {
+  const bin = path.join(__dirname, '..', '..', 'bin', 'inference-workload');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-cli-'));
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf-8', cwd: dir, timeout: 60_000 });
+
+  test('explains a profile file', () => {
+    fs.writeFileSync(path.join(dir, 'chat.json'), JSON.stringify(GPU_PROFILE));
+    const r = run('explain', 'chat.json', '--format', 'json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).decision.target).toBe('kubernetes');
+  });
+
+  test('fails with exit 1 and a message on a missing file', () => {
+    const r = run('explain', 'missing.json');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('inference-workload: cannot read profile file missing.json: no such file\n');
+  });
+
+  test('fails with exit 1 on an invalid profile, naming the field', () => {
+    fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ ...CPU_PROFILE, gpuCount: -1 }));
+    const r = run('explain', 'bad.json');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("invalid profile in bad.json: 'profile.gpuCount' must be between 0 and 16, got -1");
+  });
+
+  test('fails with exit 2 on a usage error', () => {
+    const r = run('explain');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('missing <profile.json>');
+  });
+});
