@@ -32,7 +32,8 @@ export interface InferenceWorkloadProps {
 
   /**
    * The placement policy.
-   * @default PlacementPolicy.default()
+   * @default - `PlacementPolicy.fromConfig()` of the CDK context keys `inference-workload:policy` and
+   * `inference-workload:priceTable`; with neither set, `PlacementPolicy.default()`
    */
   readonly policy?: IPlacementPolicy;
 
@@ -113,7 +114,7 @@ export class InferenceWorkload extends Construct {
     reserveName(this, this.workloadName);
     guardResourceLimit(this);
 
-    const policy = props.policy ?? PlacementPolicy.default();
+    const policy = props.policy ?? PlacementPolicy.fromConfig(this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_POLICY), this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_PRICE_TABLE));
     this.decision = policy.decide(props.profile);
 
     const out = RENDERERS[this.decision.target](this, {

@@ -48,6 +48,13 @@ export interface RuleOutcome {
   readonly excludes?: PlacementTarget[];
   /** The target this rule chose or favoured, if any. @default - none */
   readonly favours?: PlacementTarget;
+  /**
+   * Cost options (not whole targets) this rule made infeasible, e.g. `lambda-on-demand` when
+   * cold starts are not tolerated. @default - none
+   */
+  readonly excludesOptions?: string[];
+  /** The threshold the rule compares against, with its unit, e.g. `10,240 MiB`. @default - none */
+  readonly threshold?: string;
 }
 
 /** One line of a monthly cost. */
@@ -146,6 +153,10 @@ export interface HybridSizing {
   readonly overflowToLambda: boolean;
   /** Provisioned concurrency of the control-plane entry function. */
   readonly controlPlaneProvisionedConcurrency: number;
+  /** Memory of the Lambda overflow function (the model on CPU), MiB. @default - no overflow function */
+  readonly overflowMemoryMiB?: number;
+  /** Timeout of the Lambda overflow function, seconds. @default - no overflow function */
+  readonly overflowTimeoutSeconds?: number;
 }
 
 /** The monthly cost of one option at one sustained utilization (for the report's chart). */
@@ -164,6 +175,11 @@ export interface PlacementDecisionProps {
   readonly target: PlacementTarget;
   /** The policy that decided. */
   readonly policyName: string;
+  /**
+   * The cost option the target is rendered as (`lambda-provisioned`, `kubernetes` or `hybrid`).
+   * @default - the cheapest feasible option of the target
+   */
+  readonly chosenOption?: string;
   /** Every rule evaluated, in evaluation order. */
   readonly rules: RuleOutcome[];
   /** The monthly cost of every option, feasible or not. */
@@ -199,6 +215,8 @@ export class PlacementDecision {
   public readonly target: PlacementTarget;
   /** The policy that decided. */
   public readonly policyName: string;
+  /** The cost option the target is rendered as, if the policy priced it. */
+  public readonly chosenOption?: string;
   /** Every rule evaluated, in order. */
   public readonly rules: RuleOutcome[];
   /** Monthly cost of every option. */
@@ -221,6 +239,7 @@ export class PlacementDecision {
   constructor(props: PlacementDecisionProps) {
     this.target = props.target;
     this.policyName = props.policyName;
+    this.chosenOption = props.chosenOption;
     this.rules = props.rules;
     this.costs = props.costs;
     this.breakEvenUtilization = props.breakEvenUtilization;
@@ -239,6 +258,9 @@ export class PlacementDecision {
 
   /** The cost of the option the decision chose, if priced. */
   public get chosenCost(): OptionCost | undefined {
+    if (this.chosenOption !== undefined) {
+      return this.costs.find(c => c.option === this.chosenOption);
+    }
     const feasible = this.costs.filter(c => c.target === this.target && c.feasible);
     return feasible.sort((a, b) => a.monthlyUsd - b.monthlyUsd)[0];
   }
@@ -280,6 +302,7 @@ export class PlacementDecision {
     return JSON.parse(JSON.stringify({
       target: this.target,
       policyName: this.policyName,
+      chosenOption: this.chosenOption,
       sustainedUtilization: this.sustainedUtilization,
       breakEvenUtilization: this.breakEvenUtilization,
       priceTable: this.priceTable,

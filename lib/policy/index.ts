@@ -1,3 +1,4 @@
 export * from './decision';
 export * from './policy';
+export * from './pricing';
 export * from './profile';

@@ -1,4 +1,4 @@
-import { InferenceWorkloadValidationError } from './errors';
+import { describeValue, InferenceWorkloadValidationError } from './errors';
 import { checkNumber, checkOptionalNumber, checkString } from './validate';
 
 /**
@@ -235,6 +235,10 @@ export interface ResolvedProfile {
   readonly cpuFallbackCapable: boolean;
   /** Concurrent requests per replica. */
   readonly concurrencyPerReplica: number;
+  /** Validated warm windows (empty when none). */
+  readonly warmSchedules: WarmSchedule[];
+  /** Whether warm windows may scale provisioned concurrency to zero. */
+  readonly allowScaleToZero: boolean;
 }
 
 /**
@@ -291,6 +295,8 @@ export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): Resolve
   }
   const concurrencyPerReplica = checkOptionalNumber(n('concurrencyPerReplica'), p.concurrencyPerReplica, { min: 1, max: LIMITS.concurrency, integer: true })
     ?? (gpuCount > 0 ? 4 : 1);
+  const allowScaleToZero = checkBoolean(n('allowScaleToZero'), p.allowScaleToZero, false);
+  const warmSchedules = resolveWarmSchedules(n('warmSchedules'), p.warmSchedules, allowScaleToZero);
   return {
     memoryMiB,
     gpuCount,
@@ -312,7 +318,63 @@ export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): Resolve
     teamRunsKubernetes: checkBoolean(n('teamRunsKubernetes'), p.teamRunsKubernetes, false),
     cpuFallbackCapable: checkBoolean(n('cpuFallbackCapable'), p.cpuFallbackCapable, false),
     concurrencyPerReplica,
+    warmSchedules,
+    allowScaleToZero,
   };
+}
+
+/** Largest number of warm windows per workload (each becomes two scheduled actions). */
+const MAX_WARM_SCHEDULES = 20;
+/** An Application Auto Scaling cron expression: `cron(minutes hours day-of-month month day-of-week year)`. */
+const CRON = /^cron\((\S+ ){5}\S+\)$/;
+const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+
+function resolveWarmSchedules(prop: string, value: WarmSchedule[] | undefined, allowScaleToZero: boolean): WarmSchedule[] {
+  if (value === undefined) {
+    return [];
+  }
+  if (!Array.isArray(value)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be an array of warm schedules, got ${describeValue(value)}`);
+  }
+  if (value.length > MAX_WARM_SCHEDULES) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must have at most ${MAX_WARM_SCHEDULES} entries, got ${value.length}`);
+  }
+  const seen = new Set<string>();
+  return value.map((w, i) => {
+    const at = `${prop}[${i}]`;
+    if (w === null || typeof w !== 'object') {
+      throw new InferenceWorkloadValidationError(`'${at}' must be an object, got ${describeValue(w)}`);
+    }
+    const name = checkString(`${at}.name`, w.name, { maxLength: 64, pattern: SCHEDULE_NAME, patternDescription: 'letters, digits and \'-\', starting with a letter or digit' });
+    if (seen.has(name)) {
+      throw new InferenceWorkloadValidationError(`'${at}.name' must be unique among the warm schedules, got ${JSON.stringify(name)} twice`);
+    }
+    seen.add(name);
+    const cron = { maxLength: 256, pattern: CRON, patternDescription: 'an Application Auto Scaling cron expression with six fields, e.g. "cron(0 8 ? * MON-FRI *)"' };
+    const startCron = checkString(`${at}.startCron`, w.startCron, cron);
+    const endCron = checkString(`${at}.endCron`, w.endCron, cron);
+    if (startCron === endCron) {
+      throw new InferenceWorkloadValidationError(`'${at}.endCron' must differ from '${at}.startCron' (an empty window), got ${JSON.stringify(endCron)}`);
+    }
+    const minCapacity = checkNumber(`${at}.minCapacity`, w.minCapacity, { min: 0, max: LIMITS.concurrency, integer: true });
+    if (minCapacity === 0 && !allowScaleToZero) {
+      throw new InferenceWorkloadValidationError(`'${at}.minCapacity' must be at least 1 unless '${prop.replace(/warmSchedules$/, 'allowScaleToZero')}' is true `
+        + '(provisioned concurrency at zero breaks later deploys, aws-cdk #29992), got 0');
+    }
+    const timeZone = w.timeZone === undefined ? undefined : checkTimeZone(`${at}.timeZone`, w.timeZone);
+    return timeZone === undefined ? { name, startCron, endCron, minCapacity } : { name, startCron, endCron, minCapacity, timeZone };
+  });
+}
+
+function checkTimeZone(prop: string, value: string): string {
+  checkString(prop, value, { maxLength: 64, pattern: /^[A-Za-z][A-Za-z0-9_+\-/]*$/, patternDescription: 'an IANA time zone name such as "UTC" or "Europe/Berlin"' });
+  try {
+    // Intl knows the IANA database; this is pure (no I/O) and deterministic for a given Node version
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be an IANA time zone name such as "UTC" or "Europe/Berlin", got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function checkBoolean(prop: string, value: boolean | undefined, fallback: boolean): boolean {

@@ -1,0 +1,402 @@
+import { CostLineItem, formatUsd } from './decision';
+import { CpuInstancePrice, GpuInstancePrice, HOURS_PER_MONTH, LambdaPrices, PriceTable, SECONDS_PER_MONTH } from './pricing';
+import { CpuArchitecture, ResolvedProfile } from './profile';
+
+/*
+ * The cost model. Pure functions of (profile, price table, sustained utilization).
+ *
+ * Traffic shape. Only the average and the peak are known, so the model assumes a load-duration
+ * curve: the load exceeds a fraction x of the peak for a share (1 - x)^k of the month, with
+ * k = 1/u - 1 so that the average is u x peak. u = 1 is flat traffic; u -> 0 is one rare spike.
+ * Capacity that sits low in the stack is busy most of the time, capacity for the top of the peak
+ * rarely, which is what makes provisioned concurrency and a hybrid floor worth sizing.
+ * The volume above a level F (0-1) is u x (1 - F)^(1/u) of the peak volume.
+ *
+ * Concurrency is requests per second x p50 duration (Little's law, p50 as the typical duration).
+ */
+
+/** Memory of the hybrid control-plane entry function, MiB. */
+export const CONTROL_PLANE_MEMORY_MIB = 512;
+/** Share of a node's vCPU a CPU pod requests per GiB of memory: 1 vCPU per 4 GiB (general-purpose ratio). */
+export const CPU_MILLIS_PER_GIB = 250;
+/** Smallest CPU request of a CPU pod, millicores. */
+export const MIN_CPU_MILLIS = 250;
+/** Smallest CPU request per GPU of a GPU pod, millicores. */
+export const MIN_CPU_MILLIS_PER_GPU = 1000;
+
+/** One traffic level the model is evaluated at. */
+export interface Load {
+  /** Sustained utilization, 0-1. */
+  readonly u: number;
+  /** Peak requests per second. */
+  readonly peakRps: number;
+  /** Average requests per second (u x peak). */
+  readonly avgRps: number;
+  /** Lambda executions at the peak (p50-based, fractional). */
+  readonly peakConcurrency: number;
+}
+
+/** Builds the load at utilization `u` with the profile's peak. */
+export function loadAt(p: ResolvedProfile, u: number): Load {
+  return {
+    u,
+    peakRps: p.peakRequestsPerSecond,
+    avgRps: u * p.peakRequestsPerSecond,
+    peakConcurrency: p.peakRequestsPerSecond * p.requestDurationP50Ms / 1000,
+  };
+}
+
+/** Share of the peak volume served above level `f` (0-1 of the peak). */
+export function volumeAbove(u: number, f: number): number {
+  if (u <= 0) {
+    return 0;
+  }
+  if (f <= 0) {
+    return u;
+  }
+  if (f >= 1) {
+    return 0;
+  }
+  return u * Math.pow(1 - f, 1 / u);
+}
+
+/** A priced option before feasibility is attached. */
+export interface PricedOption {
+  readonly monthlyUsd: number;
+  readonly lineItems: CostLineItem[];
+  /** Share of requests that may land on a cold Lambda environment (0-1). */
+  readonly coldExposure: number;
+}
+
+/** Whether line items carry their `basis` text (off inside break-even searches and cost curves, for speed). */
+let detail = true;
+
+/**
+ * Runs `fn` with line-item text switched off (numbers are identical).
+ * @internal
+ */
+export function withoutDetail<T>(fn: () => T): T {
+  const before = detail;
+  detail = false;
+  try {
+    return fn();
+  } finally {
+    detail = before;
+  }
+}
+
+function item(label: string, monthlyUsd: number, basis: () => string): CostLineItem {
+  return { label, monthlyUsd: round2(monthlyUsd), basis: detail ? basis() : '' };
+}
+
+function total(items: CostLineItem[]): number {
+  return round2(items.reduce((s, i) => s + i.monthlyUsd, 0));
+}
+
+/** Rounds to cents (costs are reported in cents; keeps decisions stable across platforms). */
+export function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function num(x: number, digits = 2): string {
+  return Number(x.toFixed(digits)).toString();
+}
+
+/** Lambda prices for a profile: arm64 when the image allows it (cheaper), else x86_64. */
+export function lambdaArchitecture(p: ResolvedProfile): CpuArchitecture {
+  return p.architecture === CpuArchitecture.X86_64 ? CpuArchitecture.X86_64 : CpuArchitecture.ARM64;
+}
+
+/** Lambda on demand: every invocation billed at the on-demand duration price. */
+export function lambdaOnDemandCost(p: ResolvedProfile, t: PriceTable, load: Load): PricedOption {
+  const prices = t.lambdaPrices(lambdaArchitecture(p));
+  const gb = p.memoryMiB / 1024;
+  const gbSeconds = load.avgRps * SECONDS_PER_MONTH * (p.requestDurationP50Ms / 1000) * gb;
+  const requests = load.avgRps * SECONDS_PER_MONTH;
+  const items = [
+    item('requests', requests * prices.requestUsd, () => `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
+    item('duration (on demand)', gbSeconds * prices.gbSecondUsd, () => `${num(gbSeconds, 0)} GB-s x $${prices.gbSecondUsd}/GB-s (${lambdaArchitecture(p)})`),
+  ];
+  return { monthlyUsd: total(items), lineItems: items, coldExposure: load.u > 0 ? 1 : 0 };
+}
+
+/** The result of sizing provisioned concurrency. */
+export interface ProvisionedPlan extends PricedOption {
+  /** Provisioned concurrency (environments kept warm). */
+  readonly provisioned: number;
+}
+
+/**
+ * Lambda with `P` environments of provisioned concurrency and on-demand spillover above them.
+ * With `pinned` the count is fixed; otherwise the cheapest P >= 1 is chosen (the cost is convex in P,
+ * so the integer neighbours of the continuous optimum are exact).
+ */
+export function lambdaProvisionedCost(p: ResolvedProfile, t: PriceTable, load: Load, memoryMiB: number, durationMs: number, pinned?: number): ProvisionedPlan {
+  const prices = t.lambdaPrices(lambdaArchitecture(p));
+  const peakConcurrency = load.peakRps * durationMs / 1000;
+  const maxP = Math.max(1, Math.ceil(peakConcurrency));
+  const costOf = (P: number) => provisionedAt(prices, load, memoryMiB, peakConcurrency, P);
+  if (pinned !== undefined) {
+    return costOf(pinned);
+  }
+  // marginal environment at level x is busy a share (1-x)^k of the month; keep it warm while
+  // standby < busy share x (on-demand - provisioned execution), i.e. (1-x)^k > standby / (on-demand - execution)
+  const ratio = prices.provisionedGbSecondUsd / Math.max(1e-18, prices.gbSecondUsd - prices.provisionedExecutionGbSecondUsd);
+  let fStar: number;
+  if (load.u <= 0 || ratio >= 1) {
+    fStar = 0;
+  } else if (load.u >= 1) {
+    fStar = 1;
+  } else {
+    const k = 1 / load.u - 1;
+    fStar = 1 - Math.pow(ratio, 1 / k);
+  }
+  const x = fStar * peakConcurrency;
+  const candidates = uniqueSorted([1, Math.floor(x), Math.ceil(x), maxP].map(c => clamp(c, 1, maxP)));
+  let best = costOf(candidates[0]);
+  for (const c of candidates.slice(1)) {
+    const o = costOf(c);
+    if (o.monthlyUsd < best.monthlyUsd) {
+      best = o;
+    }
+  }
+  return best;
+}
+
+function provisionedAt(prices: LambdaPrices, load: Load, memoryMiB: number, peakConcurrency: number, P: number): ProvisionedPlan {
+  const gb = memoryMiB / 1024;
+  const f = peakConcurrency > 0 ? Math.min(1, P / peakConcurrency) : 1;
+  const spillShare = volumeAbove(load.u, f); // share of peak volume above the provisioned level
+  const totalConcurrencySeconds = peakConcurrency * load.u * SECONDS_PER_MONTH;
+  const spillConcurrencySeconds = peakConcurrency * spillShare * SECONDS_PER_MONTH;
+  const warmConcurrencySeconds = totalConcurrencySeconds - spillConcurrencySeconds;
+  const requests = load.avgRps * SECONDS_PER_MONTH;
+  const standbyGbs = P * gb * SECONDS_PER_MONTH;
+  const items = [
+    item('requests', requests * prices.requestUsd, () => `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
+    item('provisioned concurrency standby', standbyGbs * prices.provisionedGbSecondUsd, () => `${P} x ${num(gb, 3)} GB x ${HOURS_PER_MONTH} h x $${prices.provisionedGbSecondUsd}/GB-s`),
+    item('duration on provisioned concurrency', warmConcurrencySeconds * gb * prices.provisionedExecutionGbSecondUsd, () => `${num(warmConcurrencySeconds * gb, 0)} GB-s x $${prices.provisionedExecutionGbSecondUsd}/GB-s`),
+    item('on-demand spillover above provisioned concurrency', spillConcurrencySeconds * gb * prices.gbSecondUsd, () => `${num(spillConcurrencySeconds * gb, 0)} GB-s x $${prices.gbSecondUsd}/GB-s`),
+  ];
+  const coldExposure = load.u > 0 ? spillShare / load.u : 0;
+  return { monthlyUsd: total(items), lineItems: items, coldExposure: round3(coldExposure), provisioned: P };
+}
+
+/** The node a Kubernetes pod lands on, and how many pods share one node. */
+export interface NodeChoice {
+  readonly instanceType: string;
+  readonly hourlyUsd: number;
+  readonly gpu?: GpuInstancePrice;
+  /** Pods that fit on one node. */
+  readonly podsPerNode: number;
+  /** For CPU pods: the share of one node a pod occupies (the cluster bin-packs the rest); 1/podsPerNode for GPU nodes. */
+  readonly share: number;
+  /** CPU request per pod, millicores. */
+  readonly cpuMillis: number;
+  /** Whether whole nodes are paid for (GPU node pools are tainted, nothing else fills them). */
+  readonly wholeNodes: boolean;
+}
+
+function archFits(profileArch: CpuArchitecture, nodeArch: CpuArchitecture | undefined): boolean {
+  const a = nodeArch ?? CpuArchitecture.X86_64;
+  return profileArch === CpuArchitecture.ANY || profileArch === a;
+}
+
+/** CPU request of a CPU pod: 1 vCPU per 4 GiB of memory, at least 250m, rounded up to 50m. */
+export function cpuPodMillis(memoryMiB: number): number {
+  return Math.max(MIN_CPU_MILLIS, Math.ceil(memoryMiB / 1024 * CPU_MILLIS_PER_GIB / 50) * 50);
+}
+
+/**
+ * The cheapest node for `replicas` pods: for GPU work whole nodes from the GPU catalog (GPU count,
+ * GPU memory, family, host memory and CPU must fit); for CPU work the cheapest share of a CPU node.
+ * Returns undefined when nothing in the table fits.
+ */
+export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number): NodeChoice | undefined {
+  const alloc = t.props.clusterOverhead.allocatableFraction ?? 0.9;
+  if (p.gpuCount > 0) {
+    let best: { c: NodeChoice; cost: number } | undefined;
+    const family = p.gpuFamily?.toLowerCase();
+    for (const g of t.props.gpuInstances) {
+      if (!archFits(p.architecture, g.architecture) || g.gpuCount < p.gpuCount || g.gpuMemoryGiB < p.gpuMemoryGiB) {
+        continue;
+      }
+      if (family !== undefined && g.gpuModel.toLowerCase() !== family && g.gpuName.toLowerCase() !== family) {
+        continue;
+      }
+      const allocMiB = g.memoryGiB * 1024 * alloc;
+      const allocCpu = g.vcpu * 1000 * alloc;
+      const minCpu = MIN_CPU_MILLIS_PER_GPU * p.gpuCount;
+      const podsPerNode = Math.min(Math.floor(g.gpuCount / p.gpuCount), Math.floor(allocMiB / p.memoryMiB), Math.floor(allocCpu / minCpu));
+      if (podsPerNode < 1) {
+        continue;
+      }
+      const cost = Math.ceil(replicas / podsPerNode) * g.hourlyUsd;
+      if (best === undefined || cost < best.cost || (cost === best.cost && g.hourlyUsd < best.c.hourlyUsd)) {
+        const cpuMillis = Math.max(minCpu, Math.floor(allocCpu / podsPerNode / 100) * 100);
+        best = { cost, c: { instanceType: g.instanceType, hourlyUsd: g.hourlyUsd, gpu: g, podsPerNode, share: 1 / podsPerNode, cpuMillis, wholeNodes: true } };
+      }
+    }
+    return best?.c;
+  }
+  const cpuMillis = cpuPodMillis(p.memoryMiB);
+  let best: { c: NodeChoice; cost: number } | undefined;
+  for (const n of t.props.cpuInstances) {
+    if (!archFits(p.architecture, n.architecture)) {
+      continue;
+    }
+    const c = cpuChoice(n, p.memoryMiB, cpuMillis, alloc);
+    if (c === undefined) {
+      continue;
+    }
+    const cost = c.share * n.hourlyUsd;
+    if (best === undefined || cost < best.cost - 1e-12 || (Math.abs(cost - best.cost) <= 1e-12 && n.hourlyUsd < best.c.hourlyUsd)) {
+      best = { cost, c };
+    }
+  }
+  return best?.c;
+}
+
+function cpuChoice(n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, alloc: number): NodeChoice | undefined {
+  const allocMiB = n.memoryGiB * 1024 * alloc;
+  const allocCpu = n.vcpu * 1000 * alloc;
+  if (memoryMiB > allocMiB || cpuMillis > allocCpu) {
+    return undefined;
+  }
+  const share = Math.max(memoryMiB / allocMiB, cpuMillis / allocCpu);
+  return {
+    instanceType: n.instanceType,
+    hourlyUsd: n.hourlyUsd,
+    podsPerNode: Math.floor(Math.min(allocMiB / memoryMiB, allocCpu / cpuMillis)),
+    share,
+    cpuMillis,
+    wholeNodes: false,
+  };
+}
+
+/** Replicas for the peak: peak concurrency over per-replica concurrency, at least one. */
+export function peakReplicas(p: ResolvedProfile, load: Load): number {
+  return Math.max(1, Math.ceil(round6(load.peakConcurrency / p.concurrencyPerReplica)));
+}
+
+/** Node cost of `replicas` pods for a month. */
+function nodeItem(label: string, node: NodeChoice, replicas: number): CostLineItem {
+  if (node.wholeNodes) {
+    const nodes = Math.ceil(replicas / node.podsPerNode);
+    return item(label, nodes * node.hourlyUsd * HOURS_PER_MONTH, () => `${nodes} x ${node.instanceType} (${node.podsPerNode} pod(s) per node) x ${HOURS_PER_MONTH} h x $${node.hourlyUsd}/h`);
+  }
+  return item(label, replicas * node.share * node.hourlyUsd * HOURS_PER_MONTH, () => `${replicas} pod(s) x ${num(node.share, 3)} of a ${node.instanceType} x ${HOURS_PER_MONTH} h x $${node.hourlyUsd}/h`);
+}
+
+/** The cluster's control plane and operations, this workload's share. */
+function overheadItems(p: ResolvedProfile, t: PriceTable): CostLineItem[] {
+  const o = t.props.clusterOverhead;
+  const items = [item('cluster control plane (share)', o.controlPlaneHourlyUsd * HOURS_PER_MONTH / o.workloadsPerCluster, () => `$${o.controlPlaneHourlyUsd}/h x ${HOURS_PER_MONTH} h / ${o.workloadsPerCluster} workloads per cluster`)];
+  if (!p.teamRunsKubernetes) {
+    items.push(item('cluster operations (share)', o.opsMonthlyUsd / o.workloadsPerCluster, () => `${formatUsd(o.opsMonthlyUsd)}/mo / ${o.workloadsPerCluster} workloads per cluster (the team does not run Kubernetes yet)`));
+  }
+  return items;
+}
+
+/**
+ * Kubernetes: capacity for the peak stands all month (node provisioning takes minutes, longer than
+ * any latency budget; the HPA's scale-down is not credited), plus the cluster overhead share.
+ */
+export function kubernetesCost(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice): PricedOption {
+  const replicas = peakReplicas(p, load);
+  const items = [nodeItem(`nodes for ${replicas} replica(s) at the peak`, node, replicas), ...overheadItems(p, t)];
+  return { monthlyUsd: total(items), lineItems: items, coldExposure: 0 };
+}
+
+/** A hybrid plan: data-plane floor, overflow and control plane. */
+export interface HybridPlan extends PricedOption {
+  readonly floorReplicas: number;
+  readonly overflowToLambda: boolean;
+  readonly controlPlaneProvisioned: number;
+  readonly overflowThresholdRps: number;
+}
+
+/**
+ * Hybrid: a serverless control plane (entry function with a small provisioned concurrency) in front of
+ * a Kubernetes data plane. With overflow, the data plane keeps the cheapest warm floor and the tail goes
+ * to a Lambda function running the model on CPU (priced at the p99 duration); without it, the data plane
+ * holds the peak as `kubernetes` does.
+ */
+export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice, overflowToLambda: boolean, minFloor: number): HybridPlan {
+  const rPeak = peakReplicas(p, load);
+  const controlPlane = lambdaProvisionedCost(p, t, load, CONTROL_PLANE_MEMORY_MIB, p.requestDurationP50Ms);
+  const cpItems = controlPlane.lineItems
+    .filter(i => i.monthlyUsd > 0 || i.label !== 'on-demand spillover above provisioned concurrency')
+    .map(i => ({ ...i, label: `control plane: ${i.label}` }));
+  const perReplicaRps = p.concurrencyPerReplica * 1000 / p.requestDurationP50Ms;
+  if (!overflowToLambda) {
+    const floor = clamp(minFloor, 1, rPeak);
+    const items = [nodeItem(`data plane nodes for ${rPeak} replica(s) at the peak`, node, rPeak), ...cpItems, ...overheadItems(p, t)];
+    return {
+      monthlyUsd: total(items), lineItems: items, coldExposure: 0, floorReplicas: floor, overflowToLambda: false,
+      controlPlaneProvisioned: controlPlane.provisioned, overflowThresholdRps: round3(floor * perReplicaRps),
+    };
+  }
+  const prices = t.lambdaPrices(lambdaArchitecture(p));
+  const gb = Math.min(p.memoryMiB, 10_240) / 1024;
+  const slowdown = p.requestDurationP99Ms / p.requestDurationP50Ms;
+  const perConcurrencySecond = gb * prices.gbSecondUsd * slowdown + (1000 / p.requestDurationP50Ms) * prices.requestUsd;
+  const overflowOf = (floor: number) => {
+    const f = load.peakConcurrency > 0 ? Math.min(1, floor * p.concurrencyPerReplica / load.peakConcurrency) : 1;
+    return load.peakConcurrency * volumeAbove(load.u, f) * SECONDS_PER_MONTH;
+  };
+  const costOf = (floor: number) => nodeItem('x', node, floor).monthlyUsd + overflowOf(floor) * perConcurrencySecond;
+  // continuous optimum: a replica at level x is worth keeping while its node share costs less than the
+  // Lambda volume it absorbs, (1-x)^k x perReplicaConcurrency x perConcurrencySecond x seconds
+  const step = node.wholeNodes ? node.podsPerNode : 1;
+  const nodePerReplica = node.wholeNodes ? node.hourlyUsd * HOURS_PER_MONTH / node.podsPerNode : node.share * node.hourlyUsd * HOURS_PER_MONTH;
+  let xStar = 1;
+  if (load.u <= 0) {
+    xStar = 0;
+  } else if (load.u < 1) {
+    const ratio = nodePerReplica / (p.concurrencyPerReplica * perConcurrencySecond * SECONDS_PER_MONTH);
+    xStar = ratio >= 1 ? 0 : 1 - Math.pow(ratio, 1 / (1 / load.u - 1));
+  }
+  const rStar = xStar * load.peakConcurrency / p.concurrencyPerReplica;
+  const candidates = uniqueSorted([1, Math.floor(rStar / step) * step, Math.ceil(rStar / step) * step, rPeak].map(c => clamp(c, 1, rPeak)));
+  let floor = candidates[0];
+  let best = costOf(floor);
+  for (const c of candidates.slice(1)) {
+    const v = costOf(c);
+    if (v < best - 1e-9) {
+      floor = c;
+      best = v;
+    }
+  }
+  const overflowSeconds = overflowOf(floor);
+  const overflowRequests = overflowSeconds * 1000 / p.requestDurationP50Ms;
+  const items = [
+    nodeItem(`data plane nodes for a warm floor of ${floor} replica(s)`, node, floor),
+    item('overflow: requests', overflowRequests * prices.requestUsd, () => `${num(overflowRequests / 1e6, 3)} M tail requests x $${prices.requestUsd}/request`),
+    item('overflow: duration on CPU (on demand)', overflowSeconds * gb * slowdown * prices.gbSecondUsd, () => `${num(overflowSeconds * gb * slowdown, 0)} GB-s at the p99 duration x $${prices.gbSecondUsd}/GB-s`),
+    ...cpItems,
+    ...overheadItems(p, t),
+  ];
+  const coldExposure = load.u > 0 ? volumeAbove(load.u, Math.min(1, floor * p.concurrencyPerReplica / load.peakConcurrency)) / load.u : 0;
+  return {
+    monthlyUsd: total(items), lineItems: items, coldExposure: round3(coldExposure), floorReplicas: floor, overflowToLambda: true,
+    controlPlaneProvisioned: controlPlane.provisioned, overflowThresholdRps: round3(floor * perReplicaRps),
+  };
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}
+
+function uniqueSorted(xs: number[]): number[] {
+  return [...new Set(xs)].sort((a, b) => a - b);
+}
+
+/** Rounds to three decimals. */
+export function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
