@@ -41,6 +41,80 @@ export function buildExampleApp(app: App = new App()): App {
     kubernetes: { modelUri: 's3://example-models/llm-chat/2.0.1/' },
   });
 
+  // The workloads below each show one placement rule firing (see README, "Placement policy").
+  // None has `cpuFallbackCapable`, so none is placed as hybrid.
+  const ecr = (repo: string) => ModelImage.fromImageUri(`123456789012.dkr.ecr.us-east-1.amazonaws.com/${repo}`);
+
+  // constraint.memory: a 16 GiB CPU ranking model does not fit Lambda's 10,240 MiB
+  new InferenceWorkload(stack, 'FeatureRanker', {
+    image: ecr('feature-ranker:3.1.0'),
+    profile: { memoryMiB: 16_384, requestDurationP50Ms: 80, requestDurationP99Ms: 250, averageRequestsPerSecond: 20, peakRequestsPerSecond: 60 },
+  });
+
+  // constraint.duration: a batch scorer whose p99 request takes 20 minutes, past Lambda's 900 s
+  new InferenceWorkload(stack, 'BatchScorer', {
+    image: ecr('batch-scorer:0.9.4'),
+    profile: {
+      memoryMiB: 4096, requestDurationP50Ms: 300_000, requestDurationP99Ms: 1_200_000,
+      averageRequestsPerSecond: 0.01, peakRequestsPerSecond: 0.05, requestPayloadKiB: 512,
+    },
+  });
+
+  // constraint.node-local-state: a recommender keeping 6 GiB of session state next to the model
+  new InferenceWorkload(stack, 'SessionRecommender', {
+    image: ecr('session-recommender:5.2.0'),
+    profile: {
+      memoryMiB: 8192, nodeLocalStateGiB: 6, requestDurationP50Ms: 25, requestDurationP99Ms: 80,
+      averageRequestsPerSecond: 30, peakRequestsPerSecond: 90,
+    },
+  });
+
+  // constraint.payload: scanned documents of 12 MiB, past Lambda's 6 MiB synchronous payload
+  new InferenceWorkload(stack, 'DocumentOcr', {
+    image: ecr('document-ocr:2.3.1'),
+    profile: {
+      memoryMiB: 3072, requestPayloadKiB: 12_288, requestDurationP50Ms: 900, requestDurationP99Ms: 2500,
+      averageRequestsPerSecond: 0.5, peakRequestsPerSecond: 8,
+    },
+  });
+
+  // constraint.image-size: a 14 GiB image, past Lambda's 10 GiB container image limit
+  new InferenceWorkload(stack, 'VisionSegmenter', {
+    image: ecr('vision-segmenter:1.0.0'),
+    profile: {
+      memoryMiB: 6144, imageSizeGiB: 14, modelSizeGiB: 9, requestDurationP50Ms: 400, requestDurationP99Ms: 1200,
+      averageRequestsPerSecond: 0.5, peakRequestsPerSecond: 10,
+    },
+  });
+
+  // constraint.jitter: a quote scorer with a 20 µs jitter budget needs dedicated, always-warm capacity
+  new InferenceWorkload(stack, 'QuoteScorer', {
+    image: ecr('quote-scorer:4.0.2'),
+    profile: {
+      memoryMiB: 2048, jitterBudgetMicros: 20, requestDurationP50Ms: 2, requestDurationP99Ms: 4,
+      averageRequestsPerSecond: 200, peakRequestsPerSecond: 400, teamRunsKubernetes: true,
+    },
+  });
+
+  // economics.break-even: steady traffic at 80% utilization, well above the ~23% break-even
+  new InferenceWorkload(stack, 'EmbeddingService', {
+    image: ecr('embedding-service:1.7.0'),
+    profile: {
+      memoryMiB: 3072, requestDurationP50Ms: 60, requestDurationP99Ms: 150,
+      averageRequestsPerSecond: 40, peakRequestsPerSecond: 50, teamRunsKubernetes: true,
+    },
+  });
+
+  // constraint.cold-start: 100 ms tolerance, so Lambda keeps the whole peak warm (no on-demand spillover);
+  // still cheapest on Lambda at 7% utilization
+  new InferenceWorkload(stack, 'FraudScorer', {
+    image: ecr('fraud-scorer:2.0.0'),
+    profile: {
+      memoryMiB: 1024, requestDurationP50Ms: 40, requestDurationP99Ms: 120,
+      averageRequestsPerSecond: 1, peakRequestsPerSecond: 15, coldStartToleranceMs: 100,
+    },
+  });
+
   return app;
 }
 
