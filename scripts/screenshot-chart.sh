@@ -5,7 +5,7 @@
 #   scripts/screenshot-chart.sh [chart.svg] [out.png]
 #
 # Without a chart, synthesizes the example app (examples/app.ts) into a temporary cloud
-# assembly and screenshots its `llm-chat` chart. Installs nothing: it needs Debian's
+# assembly and screenshots the chart of its first workload with a break-even. Installs nothing: it needs Debian's
 # `chromium` package (apt-get install -y chromium). CI does not run this script.
 set -euo pipefail
 
@@ -28,7 +28,12 @@ if [ -z "$svg" ]; then
     const { buildExampleApp } = require('./examples/app');
     buildExampleApp(new App({ outdir: '$work/cdk.out' })).synth();
   ")
-  svg="$(ls "$work"/cdk.out/placement-charts/*llm-chat*.svg | head -n 1)"
+  # the first workload whose chart shows a break-even (else the first chart)
+  svg="$work/cdk.out/$(node -e "
+    const r = require('$work/cdk.out/placement-report.json');
+    const w = r.workloads.find(x => x.breakEvenUtilization !== null) || r.workloads[0];
+    process.stdout.write(w.files.chart);
+  ")"
 fi
 if [ ! -f "$svg" ]; then
   echo "screenshot-chart: no such chart: $svg" >&2

@@ -275,8 +275,10 @@ export function renderCostChart(input: CostChartInput): string {
     });
     svg.text(LEGEND_X + 36, ly, `${s.option}${s.chosen ? ' (chosen)' : ''}`, { 'font-weight': s.chosen ? 'bold' : undefined });
     if (!s.feasible) {
-      ly += 17;
-      svg.text(LEGEND_X + 36, ly, `infeasible: ${s.excludedBy.join(', ') || 'constraint'}`, { 'font-size': 11, 'fill': '#777777' });
+      for (const line of wrapList('infeasible: ', s.excludedBy.length > 0 ? s.excludedBy : ['constraint'], 34)) {
+        ly += 15;
+        svg.text(LEGEND_X + 36, ly, line, { 'font-size': 11, 'fill': '#777777' });
+      }
     }
     ly += 24;
   }
@@ -302,6 +304,26 @@ export function renderCostChart(input: CostChartInput): string {
   svg.end();
 
   return svg.toString();
+}
+
+/**
+ * Joins `items` after `head` with ", ", breaking into lines of at most `width` characters
+ * (an item longer than the width gets a line of its own).
+ * @internal
+ */
+export function wrapList(head: string, items: string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = head;
+  items.forEach((item, i) => {
+    const piece = item + (i < items.length - 1 ? ',' : '');
+    if (line.trim().length > 0 && line.length + piece.length > width && line !== head) {
+      lines.push(line.trimEnd());
+      line = '  ';
+    }
+    line += piece + ' ';
+  });
+  lines.push(line.trimEnd());
+  return lines;
 }
 
 function targetOf(d: PlacementDecision, option: string): PlacementTarget | undefined {

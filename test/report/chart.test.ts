@@ -1,5 +1,5 @@
 import { gpuDecision, lambdaDecision } from './fixtures';
-import { chartSeries, formatUsdShort, interpolate, orderOptions, renderCostChart } from '../../lib/report/chart';
+import { chartSeries, formatUsdShort, interpolate, orderOptions, renderCostChart, wrapList } from '../../lib/report/chart';
 
 /** Checks that every opened tag is closed in order (a well-formedness check without a parser). */
 function expectBalancedTags(svg: string): void {
@@ -133,5 +133,19 @@ describe('chart helpers', () => {
     [1_500_000, '$1.5M'],
   ])('formats axis money %p as %p', (v, expected) => {
     expect(formatUsdShort(v)).toBe(expected);
+  });
+});
+
+describe('wrapList', () => {
+  test('breaks a long list into lines no wider than asked', () => {
+    expect(wrapList('infeasible: ', ['constraint.gpu', 'constraint.memory', 'constraint.cold-start'], 34)).toEqual([
+      'infeasible: constraint.gpu,',
+      '  constraint.memory,',
+      '  constraint.cold-start',
+    ]);
+  });
+
+  test('keeps a short list on one line', () => {
+    expect(wrapList('infeasible: ', ['constraint.gpu'], 34)).toEqual(['infeasible: constraint.gpu']);
   });
 });
