@@ -135,9 +135,8 @@ export function lambdaProvisionedCost(p: ResolvedProfile, t: PriceTable, load: L
   const prices = t.lambdaPrices(lambdaArchitecture(p));
   const peakConcurrency = load.peakRps * durationMs / 1000;
   const maxP = Math.max(1, Math.ceil(peakConcurrency));
-  const costOf = (P: number) => provisionedAt(prices, load, memoryMiB, peakConcurrency, P);
   if (pinned !== undefined) {
-    return costOf(pinned);
+    return provisionedAt(prices, load, memoryMiB, peakConcurrency, pinned);
   }
   // marginal environment at level x is busy a share (1-x)^k of the month; keep it warm while
   // standby < busy share x (on-demand - provisioned execution), i.e. (1-x)^k > standby / (on-demand - execution)
@@ -152,18 +151,23 @@ export function lambdaProvisionedCost(p: ResolvedProfile, t: PriceTable, load: L
     fStar = 1 - Math.pow(ratio, 1 / k);
   }
   const x = fStar * peakConcurrency;
-  const candidates = uniqueSorted([1, Math.floor(x), Math.ceil(x), maxP].map(c => clamp(c, 1, maxP)));
-  let best = costOf(candidates[0]);
-  for (const c of candidates.slice(1)) {
-    const o = costOf(c);
-    if (o.monthlyUsd < best.monthlyUsd) {
-      best = o;
+  // candidates in ascending order; ties keep the smaller count
+  const c1 = clamp(Math.floor(x), 1, maxP);
+  const c2 = clamp(Math.ceil(x), 1, maxP);
+  let bestP = 1;
+  let best = provisionedUsd(prices, load, memoryMiB, peakConcurrency, 1);
+  for (const c of [c1, c2, maxP]) {
+    const v = provisionedUsd(prices, load, memoryMiB, peakConcurrency, c);
+    if (v < best) {
+      best = v;
+      bestP = c;
     }
   }
-  return best;
+  return provisionedAt(prices, load, memoryMiB, peakConcurrency, bestP);
 }
 
-function provisionedAt(prices: LambdaPrices, load: Load, memoryMiB: number, peakConcurrency: number, P: number): ProvisionedPlan {
+/** The parts of a provisioned-concurrency bill, USD per month (unrounded). */
+function provisionedParts(prices: LambdaPrices, load: Load, memoryMiB: number, peakConcurrency: number, P: number) {
   const gb = memoryMiB / 1024;
   const f = peakConcurrency > 0 ? Math.min(1, P / peakConcurrency) : 1;
   const spillShare = volumeAbove(load.u, f); // share of peak volume above the provisioned level
@@ -172,11 +176,28 @@ function provisionedAt(prices: LambdaPrices, load: Load, memoryMiB: number, peak
   const warmConcurrencySeconds = totalConcurrencySeconds - spillConcurrencySeconds;
   const requests = load.avgRps * SECONDS_PER_MONTH;
   const standbyGbs = P * gb * SECONDS_PER_MONTH;
+  return {
+    gb, spillShare, spillConcurrencySeconds, warmConcurrencySeconds, requests,
+    requestsUsd: requests * prices.requestUsd,
+    standbyUsd: standbyGbs * prices.provisionedGbSecondUsd,
+    warmUsd: warmConcurrencySeconds * gb * prices.provisionedExecutionGbSecondUsd,
+    spillUsd: spillConcurrencySeconds * gb * prices.gbSecondUsd,
+  };
+}
+
+/** Monthly cost with `P` provisioned environments, rounded exactly as the line items are. */
+function provisionedUsd(prices: LambdaPrices, load: Load, memoryMiB: number, peakConcurrency: number, P: number): number {
+  const x = provisionedParts(prices, load, memoryMiB, peakConcurrency, P);
+  return round2(round2(x.requestsUsd) + round2(x.standbyUsd) + round2(x.warmUsd) + round2(x.spillUsd));
+}
+
+function provisionedAt(prices: LambdaPrices, load: Load, memoryMiB: number, peakConcurrency: number, P: number): ProvisionedPlan {
+  const { gb, spillShare, spillConcurrencySeconds, warmConcurrencySeconds, requests, requestsUsd, standbyUsd, warmUsd, spillUsd } = provisionedParts(prices, load, memoryMiB, peakConcurrency, P);
   const items = [
-    item('requests', requests * prices.requestUsd, () => `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
-    item('provisioned concurrency standby', standbyGbs * prices.provisionedGbSecondUsd, () => `${P} x ${num(gb, 3)} GB x ${HOURS_PER_MONTH} h x $${prices.provisionedGbSecondUsd}/GB-s`),
-    item('duration on provisioned concurrency', warmConcurrencySeconds * gb * prices.provisionedExecutionGbSecondUsd, () => `${num(warmConcurrencySeconds * gb, 0)} GB-s x $${prices.provisionedExecutionGbSecondUsd}/GB-s`),
-    item('on-demand spillover above provisioned concurrency', spillConcurrencySeconds * gb * prices.gbSecondUsd, () => `${num(spillConcurrencySeconds * gb, 0)} GB-s x $${prices.gbSecondUsd}/GB-s`),
+    item('requests', requestsUsd, () => `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
+    item('provisioned concurrency standby', standbyUsd, () => `${P} x ${num(gb, 3)} GB x ${HOURS_PER_MONTH} h x $${prices.provisionedGbSecondUsd}/GB-s`),
+    item('duration on provisioned concurrency', warmUsd, () => `${num(warmConcurrencySeconds * gb, 0)} GB-s x $${prices.provisionedExecutionGbSecondUsd}/GB-s`),
+    item('on-demand spillover above provisioned concurrency', spillUsd, () => `${num(spillConcurrencySeconds * gb, 0)} GB-s x $${prices.gbSecondUsd}/GB-s`),
   ];
   const coldExposure = load.u > 0 ? spillShare / load.u : 0;
   return { monthlyUsd: total(items), lineItems: items, coldExposure: round3(coldExposure), provisioned: P };
@@ -279,6 +300,13 @@ export function peakReplicas(p: ResolvedProfile, load: Load): number {
   return Math.max(1, Math.ceil(round6(load.peakConcurrency / p.concurrencyPerReplica)));
 }
 
+/** Node cost of `replicas` pods for a month, unrounded. */
+function nodeUsd(node: NodeChoice, replicas: number): number {
+  return node.wholeNodes
+    ? Math.ceil(replicas / node.podsPerNode) * node.hourlyUsd * HOURS_PER_MONTH
+    : replicas * node.share * node.hourlyUsd * HOURS_PER_MONTH;
+}
+
 /** Node cost of `replicas` pods for a month. */
 function nodeItem(label: string, node: NodeChoice, replicas: number): CostLineItem {
   if (node.wholeNodes) {
@@ -345,7 +373,7 @@ export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: 
     const f = load.peakConcurrency > 0 ? Math.min(1, floor * p.concurrencyPerReplica / load.peakConcurrency) : 1;
     return load.peakConcurrency * volumeAbove(load.u, f) * SECONDS_PER_MONTH;
   };
-  const costOf = (floor: number) => nodeItem('x', node, floor).monthlyUsd + overflowOf(floor) * perConcurrencySecond;
+  const costOf = (floor: number) => round2(nodeUsd(node, floor)) + overflowOf(floor) * perConcurrencySecond;
   // continuous optimum: a replica at level x is worth keeping while its node share costs less than the
   // Lambda volume it absorbs, (1-x)^k x perReplicaConcurrency x perConcurrencySecond x seconds
   const step = node.wholeNodes ? node.podsPerNode : 1;
@@ -358,10 +386,10 @@ export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: 
     xStar = ratio >= 1 ? 0 : 1 - Math.pow(ratio, 1 / (1 / load.u - 1));
   }
   const rStar = xStar * load.peakConcurrency / p.concurrencyPerReplica;
-  const candidates = uniqueSorted([1, Math.floor(rStar / step) * step, Math.ceil(rStar / step) * step, rPeak].map(c => clamp(c, 1, rPeak)));
-  let floor = candidates[0];
+  let floor = 1;
   let best = costOf(floor);
-  for (const c of candidates.slice(1)) {
+  // ascending candidates; ties keep the smaller floor
+  for (const c of [clamp(Math.floor(rStar / step) * step, 1, rPeak), clamp(Math.ceil(rStar / step) * step, 1, rPeak), rPeak]) {
     const v = costOf(c);
     if (v < best - 1e-9) {
       floor = c;
@@ -386,10 +414,6 @@ export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: 
 
 function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
-}
-
-function uniqueSorted(xs: number[]): number[] {
-  return [...new Set(xs)].sort((a, b) => a - b);
 }
 
 /** Rounds to three decimals. */

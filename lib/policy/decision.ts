@@ -233,8 +233,8 @@ export class PlacementDecision {
   public readonly kubernetes?: KubernetesSizing;
   /** Hybrid sizing (hybrid target). */
   public readonly hybrid?: HybridSizing;
-  /** Monthly cost of each option across sustained utilization 0–100%. */
-  public readonly costCurve?: CostCurvePoint[];
+  private _costCurve?: CostCurvePoint[];
+  private _costCurveFn?: () => CostCurvePoint[];
 
   constructor(props: PlacementDecisionProps) {
     this.target = props.target;
@@ -248,7 +248,26 @@ export class PlacementDecision {
     this.lambda = props.lambda;
     this.kubernetes = props.kubernetes;
     this.hybrid = props.hybrid;
-    this.costCurve = props.costCurve;
+    this._costCurve = props.costCurve;
+  }
+
+  /**
+   * Attaches a cost curve that is computed on first read (it is the most expensive part of a
+   * decision and only charts need it). Deterministic: the same function of the same inputs.
+   * @internal
+   */
+  public _lazyCostCurve(fn: () => CostCurvePoint[]): PlacementDecision {
+    this._costCurveFn = fn;
+    return this;
+  }
+
+  /** Monthly cost of each option across sustained utilization 0–100% (same peak), for charts. */
+  public get costCurve(): CostCurvePoint[] | undefined {
+    if (this._costCurve === undefined && this._costCurveFn !== undefined) {
+      this._costCurve = this._costCurveFn();
+      this._costCurveFn = undefined;
+    }
+    return this._costCurve;
   }
 
   /** Rules that fired, in order. */
@@ -283,9 +302,13 @@ export class PlacementDecision {
    */
   public explain(): string {
     const lines: string[] = [];
-    lines.push(`Target: ${this.target} (policy: ${this.policyName})`);
+    const chosen = this.chosenCost;
+    lines.push(`Target: ${this.target} (policy: ${this.policyName})${chosen ? `, rendered as ${chosen.option} at ${formatUsd(chosen.monthlyUsd)}/mo` : ''}`);
     lines.push(`Sustained utilization: ${formatPercent(this.sustainedUtilization)}; break-even: ${this.breakEvenUtilization === undefined ? 'n/a' : formatPercent(this.breakEvenUtilization)}`);
-    lines.push(`Prices: ${this.priceTable.name} (${this.priceTable.region}, ${this.priceTable.effectiveDate})`);
+    lines.push(`Prices: ${this.priceTable.name} (${this.priceTable.region}, ${this.priceTable.effectiveDate}, ${this.priceTable.currency})`);
+    for (const s of this.sizingLines()) {
+      lines.push(s);
+    }
     lines.push('');
     lines.push(table(['rule', 'kind', 'verdict', 'reason'], this.rules.map(r => [r.ruleId, r.kind, r.verdict, r.reason])));
     if (this.costs.length > 0) {
@@ -294,7 +317,32 @@ export class PlacementDecision {
         c.option, c.target, formatUsd(c.monthlyUsd), c.feasible ? 'yes' : `no (${(c.excludedBy ?? []).join(', ')})`,
       ])));
     }
+    if (chosen && chosen.lineItems.length > 0) {
+      lines.push('');
+      lines.push(`${chosen.option}, line by line:`);
+      lines.push(table(['item', 'monthly', 'basis'], chosen.lineItems.map(i => [i.label, formatUsd(i.monthlyUsd), i.basis])));
+    }
     return lines.join('\n');
+  }
+
+  private sizingLines(): string[] {
+    const out: string[] = [];
+    if (this.lambda) {
+      const l = this.lambda;
+      out.push(`Lambda${this.hybrid ? ' (control plane)' : ''}: ${l.memoryMiB} MiB ${l.architecture}, timeout ${l.timeoutSeconds} s, `
+        + `provisioned concurrency ${l.provisionedConcurrencyMin}-${l.provisionedConcurrencyMax} at ${l.utilizationTarget} utilization`);
+    }
+    if (this.kubernetes) {
+      const k = this.kubernetes;
+      out.push(`Kubernetes${this.hybrid ? ' (data plane)' : ''}: ${k.replicasMin}-${k.replicasMax} replica(s) on ${k.instanceType}`
+        + `${k.gpuProduct ? ` (${k.gpuCount} x ${k.gpuProduct})` : ''}, ${k.cpuMillis}m CPU, ${k.memoryMiB} MiB`);
+    }
+    if (this.hybrid) {
+      const h = this.hybrid;
+      out.push(`Hybrid: warm floor ${h.dataPlaneFloorReplicas} replica(s), tail above ${h.overflowThresholdRequestsPerSecond} req/s `
+        + `${h.overflowToLambda ? 'overflows to Lambda' : 'scales the data plane'}`);
+    }
+    return out;
   }
 
   /** A JSON-ready copy of the decision (no methods, stable key order). */

@@ -322,7 +322,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
     throw new InferenceWorkloadValidationError(`'profile' must fit at least one target, got none (${why}) — ${fired}`);
   }
 
-  // 3. break-even between the Lambda shape we deploy and Kubernetes
+  // 3. the break-even between the Lambda shape we deploy and Kubernetes
   const breakEven = feasible(L) && feasible(K) ? breakEvenUtilization(p, t, node!, pinned) : undefined;
 
   // 4. choose
@@ -371,8 +371,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
     lambda,
     kubernetes,
     hybrid,
-    costCurve: costCurve(p, t, node, pinned, overflow, o.utilizationTarget, costs.map(c => c.option)),
-  });
+  })._lazyCostCurve(() => costCurve(p, t, node, pinned, overflow, o.utilizationTarget, costs.map(c => c.option)));
 }
 
 function chooseByRules(p: ResolvedProfile, o: EngineOptions, costs: OptionCost[], rules: RuleOutcome[], breakEven: number | undefined): PlacementTarget {
@@ -506,12 +505,12 @@ export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, node: No
   return withoutDetail(() => {
     const k8s = kubernetesCost(p, t, loadAt(p, 1), node).monthlyUsd;
     const f = (u: number) => lambdaProvisionedCost(p, t, loadAt(p, u), p.memoryMiB, p.requestDurationP50Ms, pinned).monthlyUsd - k8s;
-    if (f(0) >= 0 || f(1) <= 0) {
-      return undefined;
+    if (f(0) > 0 || f(1) <= 0) {
+      return undefined; // dedicated is cheaper at every utilization, or serverless is
     }
     let lo = 0;
     let hi = 1;
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 20; i++) {
       const mid = (lo + hi) / 2;
       if (f(mid) <= 0) {
         lo = mid;
