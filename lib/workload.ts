@@ -1,6 +1,7 @@
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -91,6 +92,14 @@ export class InferenceWorkload extends Construct {
   public readonly deployment?: kplus.Deployment;
   /** The Service in front of the Deployment. */
   public readonly service?: kplus.Service;
+  /** The pods' ServiceAccount, when placed on Kubernetes or hybrid. */
+  public readonly serviceAccount?: kplus.ServiceAccount;
+  /** The HorizontalPodAutoscaler (the only scaler of the Deployment), when placed on Kubernetes or hybrid. */
+  public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  /** The manifest custom resource, when the chart is delivered to `kubernetes.cluster`. */
+  public readonly kubernetesManifest?: eks.KubernetesManifest;
+  /** The IRSA role created for `kubernetes.modelBucket`. */
+  public readonly serviceAccountRole?: iam.IRole;
   /** Path of the manifest file inside the cloud assembly, when placed on Kubernetes or hybrid. */
   public readonly manifestPath?: string;
   private readonly lambdaRendering?: LambdaRendering;
@@ -123,6 +132,7 @@ export class InferenceWorkload extends Construct {
       decision: this.decision,
       lambda: { latencyBudget: latencyBudgetOf(props.profile), ...props.lambda },
       kubernetes: props.kubernetes ?? {},
+      profile: props.profile,
     });
     this.function = out.lambda?.function;
     this.alias = out.lambda?.alias;
@@ -135,6 +145,10 @@ export class InferenceWorkload extends Construct {
     this.chart = out.kubernetes?.chart;
     this.deployment = out.kubernetes?.deployment;
     this.service = out.kubernetes?.service;
+    this.serviceAccount = out.kubernetes?.serviceAccount;
+    this.autoscaler = out.kubernetes?.autoscaler;
+    this.kubernetesManifest = out.kubernetes?.manifest;
+    this.serviceAccountRole = out.kubernetes?.serviceAccountRole;
     this.manifestPath = out.manifestPath;
 
     Annotations.of(this).addInfo(`${this.workloadName}: ${this.decision.summary()}`);

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ModelImage } from '../image';
-import { PlacementDecision, PlacementTarget } from '../policy';
-import { KubernetesRendering, KubernetesTargetOptions, renderKubernetes, writeChartOnSynth, manifestRelativePath } from './kubernetes';
+import { PlacementDecision, PlacementTarget, WorkloadProfile } from '../policy';
+import { deliverKubernetes, KubernetesRendering, KubernetesTargetOptions, renderKubernetes } from './kubernetes';
 import { LambdaRendering, LambdaTargetOptions, lambdaSizingOf, renderLambda } from './lambda';
 import { InferenceWorkloadValidationError } from '../policy/errors';
 
@@ -15,6 +15,8 @@ export interface RenderInput {
   readonly decision: PlacementDecision;
   readonly lambda: LambdaTargetOptions;
   readonly kubernetes: KubernetesTargetOptions;
+  /** The workload's profile, for facts that are not sizing (e.g. the model size for the startup probe). */
+  readonly profile?: WorkloadProfile;
 }
 
 /** What any renderer returns; each half is present when that platform was rendered. @internal */
@@ -47,10 +49,18 @@ function lambdaRenderer(scope: Construct, input: RenderInput): RenderOutput {
 }
 
 function kubernetesRenderer(scope: Construct, input: RenderInput): RenderOutput {
-  const kubernetes = renderKubernetes({ ...input, options: input.kubernetes });
-  const manifestPath = manifestRelativePath(scope, input.workloadName);
-  writeChartOnSynth(scope, kubernetes.chart, manifestPath);
-  return { kubernetes, manifestPath };
+  const rendering = renderKubernetes({
+    workloadName: input.workloadName,
+    image: input.image,
+    decision: input.decision,
+    options: input.kubernetes,
+    modelSizeGiB: input.profile?.modelSizeGiB,
+  });
+  const delivery = deliverKubernetes(scope, input.workloadName, rendering, input.kubernetes);
+  return {
+    kubernetes: { ...rendering, manifest: delivery.manifest, serviceAccountRole: delivery.serviceAccountRole },
+    manifestPath: delivery.manifestPath,
+  };
 }
 
 function hybridRenderer(_scope: Construct, _input: RenderInput): RenderOutput {

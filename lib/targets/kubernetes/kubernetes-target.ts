@@ -1,9 +1,18 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ModelImage } from '../../image';
 import { KubernetesSizing, PlacementDecision } from '../../policy';
 import { InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkOptionalNumber } from '../../policy/validate';
+import { checkDnsLabel, checkNumber, checkOptionalNumber, checkString } from '../../policy/validate';
+import { CacheSidecar, CacheSidecarType, checkModelUri } from './cache-sidecar';
+import { addGpuLimit, checkMigProfile, GPU_RESOURCE, GpuNodeLabels, migResource, NodeToleration } from './gpu';
+import { ScalingMetric, ZoneSpread } from './scaling';
+import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
+import { checkDnsSubdomain, checkLabelKey, checkLabelValue, durationSeconds, formatMiB, sizeMiB } from './validate';
 
 /**
  * Options for the Kubernetes target. They only apply when the workload is placed on
@@ -11,25 +20,147 @@ import { checkOptionalNumber } from '../../policy/validate';
  */
 export interface KubernetesTargetOptions {
   /**
-   * Namespace of every object.
+   * Namespace of every object (a DNS-1123 label). The namespace must exist.
    * @default 'default'
    */
   readonly namespace?: string;
 
   /**
-   * Port the model server listens on.
+   * Port the model server listens on (the Service port too).
    * @default 8080
    */
   readonly containerPort?: number;
 
   /**
-   * Where the model weights are fetched from into the local cache (`s3://`, `https://`).
-   * @default - the image carries its weights
+   * Where the model weights are fetched from into the local model cache (`s3://`, `https://`,
+   * `oci://`). Giving it adds `CacheSidecar.modelCache()` unless `cacheSidecars` has one.
+   * @default - the image carries its weights (no model cache)
    */
   readonly modelUri?: string;
+
+  /**
+   * Local caches next to the model server: at most one `CacheSidecar.modelCache()` and any
+   * `CacheSidecar.redis()`.
+   * @default - a model cache when `modelUri` is given, otherwise none
+   */
+  readonly cacheSidecars?: CacheSidecar[];
+
+  /**
+   * The node labels the GPU node affinity is written with.
+   * @default GpuNodeLabels.gpuFeatureDiscovery()
+   */
+  readonly gpuNodeLabels?: GpuNodeLabels;
+
+  /**
+   * Taints the pods tolerate, in addition to `nvidia.com/gpu:NoSchedule` (added for GPU pods).
+   * @default - none
+   */
+  readonly tolerations?: NodeToleration[];
+
+  /**
+   * RuntimeClass of the pods (`runtimeClassName`), e.g. `nvidia` when the NVIDIA container
+   * runtime is not the node's default.
+   * @default - the node's default runtime
+   */
+  readonly runtimeClassName?: string;
+
+  /**
+   * A MIG profile, e.g. `1g.10gb`: the pod asks for `nvidia.com/mig-<profile>` slices (one per GPU of
+   * the decision) instead of whole `nvidia.com/gpu`s (MIG "mixed" strategy). The slice must hold the
+   * decision's GPU memory. The product and memory node affinity is not added (the extended resource
+   * already selects nodes with such slices).
+   * @default - whole GPUs
+   */
+  readonly migProfile?: string;
+
+  /**
+   * PriorityClass of the pods (`priorityClassName`).
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+
+  /**
+   * Size of the memory-backed `/dev/shm` (PyTorch data loaders and NCCL need more than the
+   * runtime's 64 MiB). It counts against the model server's memory limit.
+   * @default - a quarter of the pod memory, between 1 GiB and 16 GiB
+   */
+  readonly sharedMemorySize?: Size;
+
+  /**
+   * The most node-local disk one cache volume may take (`emptyDir` and local ephemeral volumes),
+   * e.g. the free space of the GPU nodes' instance store. A larger cache volume is an error at synth.
+   * @default - not checked
+   */
+  readonly nodeLocalStorageLimit?: Size;
+
+  /**
+   * How long the model server may take to start (startup probe: period 10 s, failure threshold
+   * = this / 10 s).
+   * @default - 2 minutes plus 1 minute per GiB of model (15 s per GiB when a model cache fetched it to local disk)
+   */
+  readonly startupTimeout?: Duration;
+
+  /**
+   * HTTP path of the readiness probe (and of the startup probe).
+   * @default '/health'
+   */
+  readonly readinessProbePath?: string;
+
+  /**
+   * HTTP path of the liveness probe.
+   * @default '/health'
+   */
+  readonly livenessProbePath?: string;
+
+  /**
+   * How pods spread across availability zones.
+   * @default ZoneSpread.BEST_EFFORT
+   */
+  readonly zoneSpread?: ZoneSpread;
+
+  /**
+   * What the HorizontalPodAutoscaler scales on (the workload's only scaler).
+   * @default ScalingMetric.cpuUtilization(70)
+   */
+  readonly scalingMetric?: ScalingMetric;
+
+  /**
+   * How long the autoscaler waits before removing pods (`behavior.scaleDown.stabilizationWindowSeconds`,
+   * at most 1 hour).
+   * @default - the startup timeout, at least 10 minutes for GPU pods and 5 minutes for CPU pods
+   */
+  readonly scaleDownStabilization?: Duration;
+
+  /**
+   * UID (and GID, and `fsGroup`) every container runs as. Must not be 0.
+   * @default 1000
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * ARN of an existing IAM role for the pods (IRSA): set as the `eks.amazonaws.com/role-arn`
+   * annotation of the ServiceAccount.
+   * @default - no IAM role (or the role created for `modelBucket`)
+   */
+  readonly serviceAccountRoleArn?: string;
+
+  /**
+   * A bucket the model server and the model cache read weights from. Creates an IAM role in
+   * CloudFormation, trusted by the cluster's OIDC provider for this workload's ServiceAccount only,
+   * granted read on the bucket, and annotates the ServiceAccount with it (IRSA). Needs `cluster`.
+   * @default - no role is created
+   */
+  readonly modelBucket?: s3.IBucket;
+
+  /**
+   * An EKS cluster to deliver the manifests to through CloudFormation (`cluster.addCdk8sChart()`).
+   * An imported cluster needs `kubectlRoleArn` and `kubectlLayer`.
+   * @default - the manifests are written to `cdk.out/kubernetes/<stack>/<workload>.k8s.yaml` for a GitOps tool
+   */
+  readonly cluster?: eks.ICluster;
 }
 
-/** What the Kubernetes renderer produced. */
+/** What the Kubernetes renderer produced. Object names are a contract (the hybrid target reuses them). */
 export interface KubernetesRendering {
   /** The chart holding every object of the workload. */
   readonly chart: cdk8s.Chart;
@@ -37,6 +168,22 @@ export interface KubernetesRendering {
   readonly deployment: kplus.Deployment;
   /** The ClusterIP Service in front of it. */
   readonly service: kplus.Service;
+  /** The pods' ServiceAccount. */
+  readonly serviceAccount: kplus.ServiceAccount;
+  /** The HorizontalPodAutoscaler (the workload's only scaler). */
+  readonly autoscaler: kplus.HorizontalPodAutoscaler;
+  /** The PodDisruptionBudget. */
+  readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
+  /** The NetworkPolicy admitting only the service port. */
+  readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
+  /** The model server container. */
+  readonly container: kplus.Container;
+  /** Port of the model server and of the Service. */
+  readonly port: number;
+  /** The manifest custom resource, when delivered to an EKS cluster. @default - written to cdk.out */
+  readonly manifest?: eks.KubernetesManifest;
+  /** The IRSA role created for `modelBucket`. @default - none */
+  readonly serviceAccountRole?: iam.IRole;
 }
 
 /** Inputs of the Kubernetes renderer. @internal */
@@ -45,105 +192,324 @@ export interface KubernetesRenderInput {
   readonly image: ModelImage;
   readonly decision: PlacementDecision;
   readonly options: KubernetesTargetOptions;
+  /** Size of the weights, GiB. @default - the profile's default, memoryMiB / 2048 */
+  readonly modelSizeGiB?: number;
 }
 
-/** The label GPU nodes carry and the taint they are given. */
-const GPU_RESOURCE = 'nvidia.com/gpu';
-const GFD_PRODUCT_LABEL = 'nvidia.com/gpu.product';
+/** The name of the Service port. */
+export const SERVICE_PORT_NAME = 'http';
+const ZONE_LABEL = 'topology.kubernetes.io/zone';
+const PROBE_PERIOD_SECONDS = 10;
+const MAX_STABILIZATION_SECONDS = 3600;
 
 /**
  * Renders a decision into a cdk8s chart in its own cdk8s app (so that many workloads
- * synthesize in linear time). Object names are a contract.
+ * synthesize in linear time). Object names are a contract. Every input is validated
+ * before anything is built.
  * @internal
  */
 export function renderKubernetes(input: KubernetesRenderInput): KubernetesRendering {
   const sizing = requireSizing(input.decision);
-  const port = checkOptionalNumber('kubernetes.containerPort', input.options.containerPort, { min: 1, max: 65535, integer: true }) ?? 8080;
+  const o = checkOptions(input.options, sizing);
   const name = input.workloadName;
+  const modelSizeGiB = checkNumber('profile.modelSizeGiB', input.modelSizeGiB ?? sizing.memoryMiB / 2048, { min: 0 });
+  const gpu = sizing.gpuCount > 0;
+
+  const sidecars = [...o.cacheSidecars];
+  const modelCaches = sidecars.filter(s => s.type === CacheSidecarType.MODEL_CACHE);
+  if (modelCaches.length > 1) {
+    throw new InferenceWorkloadValidationError(`'kubernetes.cacheSidecars' may hold at most one model cache, got ${modelCaches.length}`);
+  }
+  if (o.modelUri !== undefined && modelCaches.length === 0) {
+    sidecars.unshift(CacheSidecar.modelCache());
+  }
+  const hasModelCache = sidecars.some(s => s.type === CacheSidecarType.MODEL_CACHE);
+
+  const startupSeconds = o.startupTimeoutSeconds ?? 120 + Math.ceil(modelSizeGiB * (hasModelCache ? 15 : 60));
+  const stabilizationSeconds = o.scaleDownStabilizationSeconds
+    ?? Math.min(MAX_STABILIZATION_SECONDS, Math.max(gpu ? 600 : 300, startupSeconds));
+  const shmMiB = o.sharedMemoryMiB ?? Math.min(16_384, Math.max(1024, Math.floor(sizing.memoryMiB / 4)));
+  if (shmMiB >= sizing.memoryMiB) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.sharedMemorySize' must be less than the model server's memory (${formatMiB(sizing.memoryMiB)}) it counts against, got ${formatMiB(shmMiB)}`);
+  }
+
   const app = new cdk8s.App();
   const chart = new cdk8s.Chart(app, name, {
-    namespace: input.options.namespace,
+    namespace: o.namespace,
     labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'inference-workload' },
   });
 
-  const cacheVolume = kplus.Volume.fromEmptyDir(chart, 'ModelCacheVolume', 'model-cache');
+  const serviceAccount = new kplus.ServiceAccount(chart, 'ServiceAccount', {
+    metadata: {
+      name,
+      annotations: o.serviceAccountRoleArn ? { 'eks.amazonaws.com/role-arn': o.serviceAccountRoleArn } : undefined,
+    },
+    automountToken: false,
+  });
+
   const deployment = new kplus.Deployment(chart, 'Deployment', {
     metadata: { name },
     // no `replicas`: the HorizontalPodAutoscaler owns the replica count
-    containers: [{
-      name: 'model-server',
-      image: input.image.kubernetesImageReference(),
-      portNumber: port,
-      envVariables: { MODEL_DIR: kplus.EnvValue.fromValue('/models') },
-      resources: {
-        cpu: { request: kplus.Cpu.millis(sizing.cpuMillis), limit: kplus.Cpu.millis(sizing.cpuMillis) },
-        memory: { request: cdk8s.Size.mebibytes(sizing.memoryMiB), limit: cdk8s.Size.mebibytes(sizing.memoryMiB) },
-      },
-      volumeMounts: [{ path: '/models', volume: cacheVolume, readOnly: true }],
-    }],
-  });
-  // local model cache: a sidecar keeps the weights on node-local disk next to the server
-  deployment.addContainer({
-    name: 'model-cache',
-    image: 'public.ecr.aws/aws-cli/aws-cli:2.17.0',
-    command: ['sh', '-c', `aws s3 sync "${input.options.modelUri ?? 's3://models/' + name}" /models && sleep infinity`],
-    resources: {
-      cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
-      memory: { request: cdk8s.Size.mebibytes(256), limit: cdk8s.Size.mebibytes(512) },
-    },
-    volumeMounts: [{ path: '/models', volume: cacheVolume }],
+    serviceAccount,
+    // IRSA's token is projected by the EKS pod identity webhook; the API token is not needed
+    automountServiceAccountToken: false,
+    securityContext: restrictedPodSecurity(o.runAsUser),
+    podMetadata: { labels: { 'app.kubernetes.io/name': name } },
   });
 
-  if (sizing.gpuCount > 0) {
-    addGpuLimit(deployment, 0, sizing.gpuCount);
-    deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.in(GFD_PRODUCT_LABEL, [sizing.gpuProduct ?? 'NVIDIA-A10G'])));
+  const probe = (path: string, failureThreshold: number) => kplus.Probe.fromHttpGet(path, {
+    port: o.port,
+    periodSeconds: cdk8s.Duration.seconds(PROBE_PERIOD_SECONDS),
+    timeoutSeconds: cdk8s.Duration.seconds(5),
+    failureThreshold,
+  });
+  const server = deployment.addContainer({
+    name: 'model-server',
+    image: input.image.kubernetesImageReference(),
+    ports: [{ number: o.port, name: SERVICE_PORT_NAME }],
+    // Guaranteed QoS (requests = limits in every container): the last pods evicted under node pressure
+    resources: {
+      cpu: { request: kplus.Cpu.millis(sizing.cpuMillis), limit: kplus.Cpu.millis(sizing.cpuMillis) },
+      memory: { request: cdk8s.Size.mebibytes(sizing.memoryMiB), limit: cdk8s.Size.mebibytes(sizing.memoryMiB) },
+    },
+    startup: probe(o.readinessPath, Math.ceil(startupSeconds / PROBE_PERIOD_SECONDS)),
+    readiness: probe(o.readinessPath, 3),
+    liveness: probe(o.livenessPath, 3),
+    securityContext: restrictedContainerSecurity(o.runAsUser),
+  });
+
+  const tmpVolume = kplus.Volume.fromEmptyDir(chart, 'TmpVolume', 'tmp', { sizeLimit: cdk8s.Size.gibibytes(1) });
+  const ctx = {
+    chart, deployment, server, tmpVolume,
+    user: o.runAsUser,
+    serverPort: o.port,
+    modelUri: o.modelUri,
+    modelSizeGiB,
+    nodeLocalLimitMiB: o.nodeLocalLimitMiB,
+  };
+  // the model cache first: its volume must be the server's first mount
+  sidecars.filter(s => s.type === CacheSidecarType.MODEL_CACHE).forEach(s => s._render(ctx));
+  server.mount('/tmp', tmpVolume);
+  server.mount('/dev/shm', kplus.Volume.fromEmptyDir(chart, 'SharedMemoryVolume', 'dshm', {
+    medium: kplus.EmptyDirMedium.MEMORY,
+    sizeLimit: cdk8s.Size.mebibytes(shmMiB),
+  }));
+  sidecars.filter(s => s.type !== CacheSidecarType.MODEL_CACHE).forEach(s => s._render(ctx));
+
+  if (gpu) {
+    const resource = o.migProfile === undefined ? GPU_RESOURCE : migResource(o.migProfile);
+    addGpuLimit(deployment, 0, sizing.gpuCount, resource);
+    if (o.migProfile === undefined) {
+      const queries = o.gpuNodeLabels._queries(sizing);
+      if (queries.length > 0) {
+        deployment.scheduling.attract(kplus.Node.labeled(...queries));
+      }
+    }
     deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists(GPU_RESOURCE, { effect: kplus.TaintEffect.NO_SCHEDULE })));
   }
+  for (const t of o.tolerations) {
+    const options = t.effect === undefined ? undefined : { effect: t.effect };
+    deployment.scheduling.tolerate(kplus.Node.tainted(t.value === undefined
+      ? kplus.NodeTaintQuery.exists(t.key, options)
+      : kplus.NodeTaintQuery.is(t.key, t.value, options)));
+  }
+  patchPodSpec(deployment, {
+    seccompProfile: { type: 'RuntimeDefault' },
+    runtimeClassName: o.runtimeClassName,
+    priorityClassName: o.priorityClassName,
+    topologySpreadConstraints: o.zoneSpread === ZoneSpread.NONE ? undefined : [{
+      maxSkew: 1,
+      topologyKey: ZONE_LABEL,
+      whenUnsatisfiable: o.zoneSpread,
+      labelSelector: { matchLabels: deployment.matchLabels },
+    }],
+  });
 
   const service = new kplus.Service(chart, 'Service', {
     metadata: { name },
     type: kplus.ServiceType.CLUSTER_IP,
     selector: deployment,
-    ports: [{ name: 'http', port, targetPort: port }],
+    ports: [{ name: SERVICE_PORT_NAME, port: o.port, targetPort: o.port }],
   });
 
-  new kplus.HorizontalPodAutoscaler(chart, 'Autoscaler', {
+  const autoscaler = new kplus.HorizontalPodAutoscaler(chart, 'Autoscaler', {
     metadata: { name },
     target: deployment,
     minReplicas: sizing.replicasMin,
     maxReplicas: sizing.replicasMax,
-    metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+    metrics: [o.scalingMetric._toMetric()],
+    scaleDown: {
+      // a GPU pod that is removed takes minutes to come back: wait at least that long before scaling in
+      stabilizationWindow: cdk8s.Duration.seconds(stabilizationSeconds),
+      policies: gpu ? [{ replicas: kplus.Replicas.absolute(1), duration: cdk8s.Duration.minutes(5) }] : undefined,
+    },
   });
 
-  new kplus.k8s.KubePodDisruptionBudget(chart, 'DisruptionBudget', {
+  // cdk8s-plus-28 has no PodDisruptionBudget
+  const disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(chart, 'DisruptionBudget', {
     metadata: { name },
     spec: {
+      // never blocks a drain forever: with one replica, one pod may go; with n, n - 1 must stay
       ...(sizing.replicasMin > 1
         ? { minAvailable: kplus.k8s.IntOrString.fromNumber(sizing.replicasMin - 1) }
         : { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1) }),
+      // a crash-looping pod must not block node drains either
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
       selector: { matchLabels: deployment.matchLabels },
     },
   });
 
-  return { chart, deployment, service };
+  // cdk8s-plus' NetworkPolicy rules always name a peer, and an ipBlock peer does not reliably match
+  // pod traffic: the generated object expresses "any source, service port only" exactly
+  const networkPolicy = new kplus.k8s.KubeNetworkPolicy(chart, 'NetworkPolicy', {
+    metadata: { name },
+    spec: {
+      podSelector: { matchLabels: deployment.matchLabels },
+      policyTypes: ['Ingress'],
+      ingress: [{ ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(o.port) }] }],
+    },
+  });
+
+  return { chart, deployment, service, serviceAccount, autoscaler, disruptionBudget, networkPolicy, container: server, port: o.port };
 }
 
-/**
- * cdk8s-plus-28 has no GPU field: this is the one place that sets `nvidia.com/gpu`.
- * The JSON pointer escapes `/` as `~1`, and the value must be a k8s Quantity (a plain
- * string renders as `null`).
- * @internal
- */
-export function addGpuLimit(deployment: kplus.Deployment, containerIndex: number, count: number): void {
-  cdk8s.ApiObject.of(deployment).addJsonPatch(cdk8s.JsonPatch.add(
-    `/spec/template/spec/containers/${containerIndex}/resources/limits/nvidia.com~1gpu`,
-    kplus.k8s.Quantity.fromNumber(count),
-  ));
+/** Pod spec fields cdk8s-plus-28 lacks, patched in ONE place. */
+interface PodSpecPatch {
+  readonly seccompProfile: { readonly type: string };
+  readonly runtimeClassName?: string;
+  readonly priorityClassName?: string;
+  readonly topologySpreadConstraints?: unknown[];
 }
 
+function patchPodSpec(deployment: kplus.Deployment, patch: PodSpecPatch): void {
+  const api = cdk8s.ApiObject.of(deployment);
+  // the pod-level profile also covers containers a user adds later through the escape hatches
+  api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', patch.seccompProfile));
+  if (patch.runtimeClassName !== undefined) {
+    api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/runtimeClassName', patch.runtimeClassName));
+  }
+  if (patch.priorityClassName !== undefined) {
+    api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/priorityClassName', patch.priorityClassName));
+  }
+  if (patch.topologySpreadConstraints !== undefined) {
+    api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/topologySpreadConstraints', patch.topologySpreadConstraints));
+  }
+}
+
+/** Options after validation and defaults. */
+interface CheckedOptions {
+  readonly namespace: string;
+  readonly port: number;
+  readonly modelUri?: string;
+  readonly cacheSidecars: CacheSidecar[];
+  readonly gpuNodeLabels: GpuNodeLabels;
+  readonly tolerations: NodeToleration[];
+  readonly runtimeClassName?: string;
+  readonly migProfile?: string;
+  readonly priorityClassName?: string;
+  readonly sharedMemoryMiB?: number;
+  readonly nodeLocalLimitMiB?: number;
+  readonly startupTimeoutSeconds?: number;
+  readonly readinessPath: string;
+  readonly livenessPath: string;
+  readonly zoneSpread: ZoneSpread;
+  readonly scalingMetric: ScalingMetric;
+  readonly scaleDownStabilizationSeconds?: number;
+  readonly runAsUser: number;
+  readonly serviceAccountRoleArn?: string;
+}
+
+const HTTP_PATH = /^\/[A-Za-z0-9._~!&'()*+,;=:@%\/-]*$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
+
+function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing): CheckedOptions {
+  const o = options ?? {};
+  const namespace = checkDnsLabel('kubernetes.namespace', o.namespace ?? 'default');
+  const port = checkOptionalNumber('kubernetes.containerPort', o.containerPort, { min: 1, max: 65535, integer: true }) ?? 8080;
+  if (o.modelUri !== undefined) {
+    checkModelUri('kubernetes.modelUri', o.modelUri);
+  }
+  const cacheSidecars = o.cacheSidecars ?? [];
+  if (!Array.isArray(cacheSidecars) || cacheSidecars.some(s => !(s instanceof CacheSidecar))) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.cacheSidecars' must be a list of CacheSidecar (CacheSidecar.modelCache(), CacheSidecar.redis()), got ${JSON.stringify(cacheSidecars)}`);
+  }
+  const gpuNodeLabels = o.gpuNodeLabels ?? GpuNodeLabels.gpuFeatureDiscovery();
+  if (!(gpuNodeLabels instanceof GpuNodeLabels)) {
+    throw new InferenceWorkloadValidationError(`'kubernetes.gpuNodeLabels' must be a GpuNodeLabels (GpuNodeLabels.karpenter()), got ${JSON.stringify(gpuNodeLabels)}`);
+  }
+  const tolerations = o.tolerations ?? [];
+  tolerations.forEach((t, i) => {
+    checkLabelKey(`kubernetes.tolerations[${i}].key`, t.key);
+    if (t.value !== undefined) {
+      checkLabelValue(`kubernetes.tolerations[${i}].value`, t.value);
+    }
+    if (t.effect !== undefined && !Object.values(kplus.TaintEffect).includes(t.effect)) {
+      throw new InferenceWorkloadValidationError(
+        `'kubernetes.tolerations[${i}].effect' must be one of ${Object.values(kplus.TaintEffect).join(', ')}, got ${JSON.stringify(t.effect)}`);
+    }
+  });
+  const runtimeClassName = o.runtimeClassName === undefined ? undefined : checkDnsSubdomain('kubernetes.runtimeClassName', o.runtimeClassName);
+  const priorityClassName = o.priorityClassName === undefined ? undefined : checkDnsSubdomain('kubernetes.priorityClassName', o.priorityClassName);
+  const migProfile = o.migProfile;
+  if (migProfile !== undefined) {
+    checkMigProfile(migProfile, sizing);
+  }
+  const sharedMemoryMiB = o.sharedMemorySize === undefined ? undefined : sizeMiB('kubernetes.sharedMemorySize', o.sharedMemorySize, 64);
+  const nodeLocalLimitMiB = o.nodeLocalStorageLimit === undefined ? undefined : sizeMiB('kubernetes.nodeLocalStorageLimit', o.nodeLocalStorageLimit);
+  const startupTimeoutSeconds = o.startupTimeout === undefined ? undefined
+    : checkNumber('kubernetes.startupTimeout', durationSeconds('kubernetes.startupTimeout', o.startupTimeout), { min: 10, max: 6 * 3600 });
+  const scaleDownStabilizationSeconds = o.scaleDownStabilization === undefined ? undefined
+    : checkNumber('kubernetes.scaleDownStabilization', durationSeconds('kubernetes.scaleDownStabilization', o.scaleDownStabilization), { min: 0, max: MAX_STABILIZATION_SECONDS });
+  const pathOpts = { maxLength: 1024, pattern: HTTP_PATH, patternDescription: 'an absolute HTTP path such as "/health"' };
+  const readinessPath = checkString('kubernetes.readinessProbePath', o.readinessProbePath ?? '/health', pathOpts);
+  const livenessPath = checkString('kubernetes.livenessProbePath', o.livenessProbePath ?? '/health', pathOpts);
+  const zoneSpread = o.zoneSpread ?? ZoneSpread.BEST_EFFORT;
+  if (!Object.values(ZoneSpread).includes(zoneSpread)) {
+    throw new InferenceWorkloadValidationError(`'kubernetes.zoneSpread' must be one of ${Object.values(ZoneSpread).join(', ')}, got ${JSON.stringify(zoneSpread)}`);
+  }
+  const scalingMetric = o.scalingMetric ?? ScalingMetric.cpuUtilization();
+  if (!(scalingMetric instanceof ScalingMetric)) {
+    throw new InferenceWorkloadValidationError(`'kubernetes.scalingMetric' must be a ScalingMetric (ScalingMetric.cpuUtilization()), got ${JSON.stringify(scalingMetric)}`);
+  }
+  const runAsUser = checkOptionalNumber('kubernetes.runAsUser', o.runAsUser, { min: 1, max: 2_147_483_647, integer: true }) ?? 1000;
+  const serviceAccountRoleArn = o.serviceAccountRoleArn === undefined ? undefined
+    : checkString('kubernetes.serviceAccountRoleArn', o.serviceAccountRoleArn, {
+      maxLength: 2048, pattern: ROLE_ARN, patternDescription: 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+    });
+  if (o.modelBucket !== undefined && o.cluster === undefined) {
+    throw new InferenceWorkloadValidationError(
+      'Cannot configure \'kubernetes.modelBucket\' without \'kubernetes.cluster\': the role\'s trust needs the cluster\'s OIDC provider, '
+      + 'and its ARN is only known to CloudFormation (give \'kubernetes.serviceAccountRoleArn\' for manifests written to cdk.out)');
+  }
+  if (o.modelBucket !== undefined && serviceAccountRoleArn !== undefined) {
+    throw new InferenceWorkloadValidationError(
+      `Cannot configure both 'kubernetes.modelBucket' (creates a role) and 'kubernetes.serviceAccountRoleArn', got ${JSON.stringify(serviceAccountRoleArn)}`);
+  }
+  return {
+    namespace, port, modelUri: o.modelUri, cacheSidecars, gpuNodeLabels, tolerations, runtimeClassName, migProfile, priorityClassName,
+    sharedMemoryMiB, nodeLocalLimitMiB, startupTimeoutSeconds, readinessPath, livenessPath, zoneSpread, scalingMetric,
+    scaleDownStabilizationSeconds, runAsUser, serviceAccountRoleArn,
+  };
+}
+
+/** Reads the Kubernetes sizing of a decision and checks it is consistent. */
 function requireSizing(decision: PlacementDecision): KubernetesSizing {
-  if (!decision.kubernetes) {
+  const s = decision.kubernetes;
+  if (!s) {
     throw new InferenceWorkloadValidationError(`'decision' has no Kubernetes sizing for target ${decision.target}; the policy ${decision.policyName} must size Kubernetes placements`);
   }
-  return decision.kubernetes;
+  checkNumber('decision.kubernetes.replicasMin', s.replicasMin, { min: 1, integer: true });
+  checkNumber('decision.kubernetes.replicasMax', s.replicasMax, { min: s.replicasMin, max: 10_000, integer: true });
+  checkNumber('decision.kubernetes.gpuCount', s.gpuCount, { min: 0, max: 16, integer: true });
+  checkNumber('decision.kubernetes.gpuMemoryGiB', s.gpuMemoryGiB, { min: 0, max: 1024 });
+  if (s.gpuCount === 0 && s.gpuMemoryGiB > 0) {
+    throw new InferenceWorkloadValidationError(
+      `'decision.kubernetes.gpuMemoryGiB' must be 0 for a CPU pod (gpuCount 0), got ${s.gpuMemoryGiB}; the policy ${decision.policyName} sized an inconsistent placement`);
+  }
+  checkNumber('decision.kubernetes.cpuMillis', s.cpuMillis, { min: 10 });
+  checkNumber('decision.kubernetes.memoryMiB', s.memoryMiB, { min: 64 });
+  // quantities must be whole millicores and MiB
+  return { ...s, cpuMillis: Math.ceil(s.cpuMillis), memoryMiB: Math.ceil(s.memoryMiB) };
 }

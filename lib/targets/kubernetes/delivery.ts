@@ -1,0 +1,150 @@
+import { Annotations, CfnJson, CfnResource, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cdk8s from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { InferenceWorkloadValidationError } from '../../policy/errors';
+import { manifestRelativePath, writeChartOnSynth } from './assembly';
+import { KubernetesRendering, KubernetesTargetOptions } from './kubernetes-target';
+
+/** The kubectl handler is invoked with at most this many bytes (Lambda's asynchronous payload limit). */
+export const KUBECTL_PAYLOAD_LIMIT_BYTES = 262_144;
+/** Room left in the payload for the request envelope (ids, ARNs, cluster name, role). */
+const PAYLOAD_ENVELOPE_BYTES = 4_096;
+/**
+ * One manifest may take at most this many bytes: an update event carries the old and the new
+ * manifest in one payload.
+ */
+export const MAX_MANIFEST_BYTES = Math.floor((KUBECTL_PAYLOAD_LIMIT_BYTES - PAYLOAD_ENVELOPE_BYTES) / 2);
+/** CloudFormation's limit on a template uploaded through S3 (1 MB). */
+export const TEMPLATE_LIMIT_BYTES = 1_048_576;
+/** The manifests in one stack may take at most this much of the template; the rest is for other resources. */
+export const MAX_TEMPLATE_MANIFEST_BYTES = TEMPLATE_LIMIT_BYTES - 131_072;
+
+const TEMPLATE_BYTES = Symbol.for('inference-workload.kubernetes-manifest-bytes');
+const EMPTY_STACK_CHECK = Symbol.for('inference-workload.kubernetes-only-stack-check');
+
+/** Where the rendered chart went. @internal */
+export interface KubernetesDelivery {
+  /** Path of the manifest file inside the cloud assembly (no cluster given). */
+  readonly manifestPath?: string;
+  /** The manifest custom resource (cluster given). */
+  readonly manifest?: eks.KubernetesManifest;
+  /** The IRSA role created for the model bucket. */
+  readonly serviceAccountRole?: iam.Role;
+}
+
+/**
+ * Delivers a rendered chart: into the EKS cluster of `options.cluster` through CloudFormation
+ * (`cluster.addCdk8sChart()`), or as a YAML file in the cloud assembly. Creates the IRSA role for
+ * `options.modelBucket` first. Call it after every change to the chart that must be delivered
+ * (the hybrid target adds its load balancer Service before).
+ * @internal
+ */
+export function deliverKubernetes(scope: Construct, workloadName: string, rendering: KubernetesRendering, options: KubernetesTargetOptions): KubernetesDelivery {
+  const namespace = options.namespace ?? 'default';
+  let serviceAccountRole: iam.Role | undefined;
+  if (options.modelBucket && options.cluster) {
+    serviceAccountRole = createModelReaderRole(scope, options.cluster, namespace, rendering.serviceAccount.name);
+    options.modelBucket.grantRead(serviceAccountRole);
+    rendering.serviceAccount.metadata.addAnnotation('eks.amazonaws.com/role-arn', serviceAccountRole.roleArn);
+  }
+  if (options.cluster) {
+    const manifest = addChartToCluster(scope, options.cluster, rendering.chart, `${namespace}-${workloadName}`, workloadName);
+    return { manifest, serviceAccountRole };
+  }
+  const manifestPath = manifestRelativePath(scope, workloadName);
+  writeChartOnSynth(scope, rendering.chart, manifestPath);
+  warnIfStackIsEmpty(scope);
+  return { manifestPath, serviceAccountRole };
+}
+
+/**
+ * Hands a chart to an EKS cluster, after checking that the kubectl handler and the template can
+ * carry it. `addCdk8sChart` reads the chart once, now: a change made to the chart afterwards would
+ * be lost, so it is reported as a synth error.
+ * @internal
+ */
+export function addChartToCluster(scope: Construct, cluster: eks.ICluster, chart: cdk8s.Chart, id: string, workloadName: string): eks.KubernetesManifest {
+  const json = chart.toJson();
+  const snapshot = JSON.stringify(json);
+  // the manifest sits in the template and in the handler's event as a JSON string: count it escaped
+  const bytes = Buffer.byteLength(JSON.stringify(snapshot), 'utf8');
+  if (bytes > MAX_MANIFEST_BYTES) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.cluster' can carry a manifest of at most ${fmt(MAX_MANIFEST_BYTES)} bytes (an update sends the old and the new manifest `
+      + `to the kubectl handler in one ${fmt(KUBECTL_PAYLOAD_LIMIT_BYTES)}-byte payload), got ${fmt(bytes)} bytes for ${workloadName}; `
+      + 'omit \'kubernetes.cluster\' to write the manifest to cdk.out for a GitOps tool');
+  }
+  const stack = Stack.of(cluster) as Stack & { [TEMPLATE_BYTES]?: number };
+  const total = (stack[TEMPLATE_BYTES] ?? 0) + bytes;
+  if (total > MAX_TEMPLATE_MANIFEST_BYTES) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.cluster' manifests in stack ${stack.stackName} must total at most ${fmt(MAX_TEMPLATE_MANIFEST_BYTES)} bytes `
+      + `(CloudFormation templates are limited to ${fmt(TEMPLATE_LIMIT_BYTES)} bytes), got ${fmt(total)} bytes with ${workloadName}; `
+      + 'split the workloads across stacks');
+  }
+  stack[TEMPLATE_BYTES] = total;
+
+  const manifest = cluster.addCdk8sChart(id, chart);
+  scope.node.addValidation({
+    validate: () => JSON.stringify(chart.toJson()) === snapshot ? [] : [
+      `The chart of ${workloadName} changed after it was handed to the EKS cluster (addCdk8sChart reads a chart once, at construction): `
+      + 'the change would not be deployed. Make the change before, or omit \'kubernetes.cluster\' and call cluster.addCdk8sChart(id, workload.chart) yourself.',
+    ],
+  });
+  return manifest;
+}
+
+/**
+ * An IAM role for the workload's ServiceAccount only (IRSA): trusted by the cluster's OIDC
+ * provider for `system:serviceaccount:<namespace>:<name>` with audience `sts.amazonaws.com`.
+ */
+function createModelReaderRole(scope: Construct, cluster: eks.ICluster, namespace: string, serviceAccountName: string): iam.Role {
+  let provider: iam.IOpenIdConnectProvider;
+  try {
+    provider = cluster.openIdConnectProvider;
+  } catch (e) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.modelBucket' needs the cluster's OIDC provider for IRSA (import the cluster with 'openIdConnectProvider'), got: ${(e as Error).message}`);
+  }
+  const issuer = provider.openIdConnectProviderIssuer;
+  const conditions = new CfnJson(scope, 'ModelReaderRoleConditions', {
+    value: {
+      [`${issuer}:aud`]: 'sts.amazonaws.com',
+      [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccountName}`,
+    },
+  });
+  return new iam.Role(scope, 'ModelReaderRole', {
+    assumedBy: new iam.OpenIdConnectPrincipal(provider, { StringEquals: conditions }),
+    description: `Reads model weights for the ServiceAccount ${namespace}/${serviceAccountName} (IRSA)`,
+  });
+}
+
+/**
+ * A stack that holds only manifests written to cdk.out has an empty template, which CloudFormation
+ * rejects: warn once per stack at synth, when every workload has been added.
+ */
+function warnIfStackIsEmpty(scope: IConstruct): void {
+  const stack = Stack.of(scope) as Stack & { [EMPTY_STACK_CHECK]?: boolean };
+  if (stack[EMPTY_STACK_CHECK]) {
+    return;
+  }
+  stack[EMPTY_STACK_CHECK] = true;
+  stack.node.addValidation({
+    validate: () => {
+      const hasResources = stack.node.findAll().some(c => CfnResource.isCfnResource(c) && c.cfnResourceType !== 'AWS::CDK::Metadata');
+      if (!hasResources) {
+        Annotations.of(stack).addWarningV2('inference-workload:kubernetes-only-stack',
+          `Stack ${stack.stackName} has no CloudFormation resources: its Kubernetes workloads are written to cdk.out/kubernetes/ for a GitOps tool, `
+          + 'and `cdk deploy` of the stack would fail (CloudFormation rejects a template without resources). '
+          + 'Apply the manifests instead, or give \'kubernetes.cluster\' to deliver them through CloudFormation.');
+      }
+      return [];
+    },
+  });
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}

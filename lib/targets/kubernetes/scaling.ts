@@ -1,0 +1,70 @@
+import * as kplus from 'cdk8s-plus-28';
+import { checkNumber, checkString } from '../../policy/validate';
+import { checkLabelKey, checkLabelValue } from './validate';
+
+const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:.\/-]*$/;
+
+/**
+ * What the workload's one HorizontalPodAutoscaler scales on.
+ */
+export class ScalingMetric {
+  /**
+   * Average CPU utilization of the pods, percent of the CPU request (`Resource` metric `cpu`).
+   * @param percent target utilization, 1–100 @default 70
+   */
+  public static cpuUtilization(percent: number = 70): ScalingMetric {
+    checkNumber('scalingMetric.percent', percent, { min: 1, max: 100, integer: true });
+    return new ScalingMetric(`cpu utilization ${percent}%`, () => kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(percent)));
+  }
+
+  /**
+   * A per-pod custom metric (`Pods` metric from a custom metrics adapter), e.g. the model server's
+   * `vllm:num_requests_waiting`, scaled to an average value per pod.
+   */
+  public static podsAverage(metricName: string, averageValue: number): ScalingMetric {
+    checkString('scalingMetric.metricName', metricName, { maxLength: 253, pattern: METRIC_NAME, patternDescription: 'a metric name' });
+    checkNumber('scalingMetric.averageValue', averageValue, { min: 0, exclusiveMin: true });
+    return new ScalingMetric(`pods metric ${metricName} averaging ${averageValue}`,
+      () => kplus.Metric.pods({ name: metricName, target: kplus.MetricTarget.averageValue(averageValue) }));
+  }
+
+  /**
+   * An external metric divided by the number of pods (`External` metric with `AverageValue`), e.g. a
+   * queue's depth from KEDA or the CloudWatch adapter: `ScalingMetric.externalAverage('sqs_messages_visible', 20)`.
+   * @param matchLabels labels that select the metric series @default - every series of the metric
+   */
+  public static externalAverage(metricName: string, averageValue: number, matchLabels?: Record<string, string>): ScalingMetric {
+    checkString('scalingMetric.metricName', metricName, { maxLength: 253, pattern: METRIC_NAME, patternDescription: 'a metric name' });
+    checkNumber('scalingMetric.averageValue', averageValue, { min: 0, exclusiveMin: true });
+    for (const [k, v] of Object.entries(matchLabels ?? {})) {
+      checkLabelKey('scalingMetric.matchLabels', k);
+      checkLabelValue(`scalingMetric.matchLabels.${k}`, v);
+    }
+    const selector = matchLabels && Object.keys(matchLabels).length > 0
+      ? kplus.LabelSelector.of({ labels: { ...matchLabels } })
+      : undefined;
+    return new ScalingMetric(`external metric ${metricName} averaging ${averageValue} per pod`,
+      () => kplus.Metric.external({ name: metricName, target: kplus.MetricTarget.averageValue(averageValue), labelSelector: selector }));
+  }
+
+  private constructor(
+    /** A short description, e.g. `cpu utilization 70%`. */
+    public readonly description: string,
+    private readonly build: () => kplus.Metric,
+  ) {}
+
+  /** @internal */
+  public _toMetric(): kplus.Metric {
+    return this.build();
+  }
+}
+
+/** How pods are spread across availability zones (`topologySpreadConstraints` on `topology.kubernetes.io/zone`). */
+export enum ZoneSpread {
+  /** Spread evenly when capacity allows, but schedule anyway (`ScheduleAnyway`): GPU capacity is scarce. */
+  BEST_EFFORT = 'ScheduleAnyway',
+  /** Never put more than one extra pod in a zone (`DoNotSchedule`): pods stay Pending instead. */
+  REQUIRED = 'DoNotSchedule',
+  /** No zone spread constraint. */
+  NONE = 'None',
+}

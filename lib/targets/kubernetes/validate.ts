@@ -1,0 +1,89 @@
+import { Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { InferenceWorkloadValidationError } from '../../policy/errors';
+import { checkString } from '../../policy/validate';
+
+const QUALIFIED_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Checks a Kubernetes label, annotation or taint key: an optional DNS-1123 subdomain prefix (at most
+ * 253 characters) and `/`, then a name of at most 63 characters.
+ * @internal
+ */
+export function checkLabelKey(prop: string, key: string): string {
+  checkString(prop, key, { maxLength: 317 });
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const ok = (prefix === undefined || (prefix.length <= 253 && DNS_1123_SUBDOMAIN.test(prefix)))
+    && name.length <= 63 && QUALIFIED_NAME.test(name);
+  if (!ok) {
+    throw new InferenceWorkloadValidationError(
+      `'${prop}' must be a Kubernetes label key ([<DNS subdomain>/]<name of at most 63 letters, digits, '-', '_', '.'>), got ${JSON.stringify(key)}`);
+  }
+  return key;
+}
+
+/**
+ * Checks a label value (empty, or at most 63 letters, digits, '-', '_', '.').
+ * @internal
+ */
+export function checkLabelValue(prop: string, value: string): string {
+  return checkString(prop, value, {
+    minLength: 0,
+    maxLength: 63,
+    pattern: /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/,
+    patternDescription: 'a Kubernetes label value (letters, digits, \'-\', \'_\', \'.\')',
+  });
+}
+
+/**
+ * Checks a DNS-1123 subdomain name (StorageClass, PriorityClass, RuntimeClass, PVC names).
+ * @internal
+ */
+export function checkDnsSubdomain(prop: string, value: string): string {
+  return checkString(prop, value, {
+    maxLength: 253,
+    pattern: DNS_1123_SUBDOMAIN,
+    patternDescription: 'a DNS-1123 subdomain (lowercase letters, digits, \'-\' and \'.\')',
+  });
+}
+
+/**
+ * Converts an aws-cdk-lib `Size` to MiB, refusing tokens and non-positive sizes.
+ * @internal
+ */
+export function sizeMiB(prop: string, size: Size, min = 1): number {
+  if (!(size instanceof Size)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be a Size (Size.gibibytes(...)), got ${JSON.stringify(size)}`);
+  }
+  if (size.isUnresolved()) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be a concrete size at synth time, got an unresolved token`);
+  }
+  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!(mib >= min)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be at least ${min} MiB, got ${formatMiB(mib)}`);
+  }
+  return mib;
+}
+
+/**
+ * Converts an aws-cdk-lib `Duration` to seconds, refusing tokens.
+ * @internal
+ */
+export function durationSeconds(prop: string, d: { toSeconds(): number; isUnresolved(): boolean }): number {
+  if (d.isUnresolved()) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be a concrete duration at synth time, got an unresolved token`);
+  }
+  return d.toSeconds();
+}
+
+/** Formats MiB as `<n> GiB` when whole GiB, else `<n> MiB`. @internal */
+export function formatMiB(mib: number): string {
+  return mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : `${mib} MiB`;
+}
+
+/** Whether a string is an unresolved CDK token. @internal */
+export function isToken(value: string): boolean {
+  return Token.isUnresolved(value);
+}
