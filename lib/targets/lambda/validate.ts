@@ -82,7 +82,16 @@ export function checkLambdaSizing(sizing: LambdaSizing, o: SizingOverrides): Che
       + 'Lambda cannot keep provisioned concurrency on an alias that routes to two versions');
   }
   const warmSchedules = checkWarmSchedules(sizing.warmSchedules ?? [], min, max);
-  return { memoryMiB, timeoutSeconds, ephemeralStorageMiB, architecture: sizing.architecture, provisionedConcurrencyMin: min, provisionedConcurrencyMax: max, utilizationTarget, warmSchedules };
+  return {
+    memoryMiB,
+    timeoutSeconds,
+    ephemeralStorageMiB,
+    architecture: sizing.architecture,
+    provisionedConcurrencyMin: min,
+    provisionedConcurrencyMax: max,
+    utilizationTarget,
+    warmSchedules,
+  };
 }
 
 function checkWarmSchedules(schedules: WarmSchedule[], floor: number, max: number): WarmSchedule[] {

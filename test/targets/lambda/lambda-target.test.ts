@@ -214,7 +214,9 @@ describe('provisioned concurrency', () => {
     expect(rendering.alarms.spilloverInvocations).toBeUndefined();
     const other = lambda.Version.fromVersionArn(s0, 'Other', 'arn:aws:lambda:us-east-1:123456789012:function:classifier:1');
     expect(() => renderLambda(new Construct(s0, 'W'), {
-      workloadName: 'w', image: IMAGE, sizing: { ...SIZING, provisionedConcurrencyMin: 0, provisionedConcurrencyMax: 0 },
+      workloadName: 'w',
+      image: IMAGE,
+      sizing: { ...SIZING, provisionedConcurrencyMin: 0, provisionedConcurrencyMax: 0 },
       options: { additionalVersions: [{ version: other, weight: 0.1 }] },
     })).not.toThrow();
   });
@@ -311,8 +313,12 @@ describe('observability', () => {
     t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     const liveDimension = Match.arrayWith([{ Name: 'Resource', Value: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':live'])] }) }]);
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ProvisionedConcurrencySpilloverInvocations', Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold', Dimensions: liveDimension,
+      MetricName: 'ProvisionedConcurrencySpilloverInvocations',
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: liveDimension,
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Statistic: 'Sum', Threshold: 0, Dimensions: liveDimension });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -393,7 +399,9 @@ describe('security', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
     renderLambda(new Construct(stack, 'Workload'), {
-      workloadName: 'w', image: IMAGE, sizing: SIZING,
+      workloadName: 'w',
+      image: IMAGE,
+      sizing: SIZING,
       options: { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [sg] },
     });
     const t = Template.fromStack(stack);
