@@ -383,7 +383,8 @@ function patchEphemeralVolume(deployment: kplus.Deployment, name: string, storag
         spec: {
           accessModes: ['ReadWriteOnce'],
           storageClassName,
-          resources: { requests: { storage: `${sizeMiBValue}Mi` } },
+          // a Quantity, not a string: the generated types drop a plain string here
+          resources: { requests: { storage: kplus.k8s.Quantity.fromString(`${sizeMiBValue}Mi`) } },
         },
       },
     }),

@@ -1,0 +1,283 @@
+/**
+ * Shared test helpers for Kubernetes manifests:
+ *
+ * - `validateManifests()` checks every object against the Kubernetes OpenAPI schema, through the
+ *   model class of its apiVersion/kind in `kubernetes-models` 4.x (an unknown kind is an error, so
+ *   nothing goes unchecked);
+ * - `restrictedViolations()` / `expectRestricted()` check every pod template against the Pod
+ *   Security Standard "restricted" (which includes "baseline"), written from the published rules:
+ *   https://kubernetes.io/docs/concepts/security/pod-security-standards/ (Kubernetes 1.28 rules;
+ *   AppArmor and SELinux fields are checked the same way in later versions);
+ * - `readManifestFiles()` reads every `*.k8s.yaml` file under a folder (e.g. a cloud assembly).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as cdk8s from 'cdk8s';
+import * as models from 'kubernetes-models';
+
+/** A manifest object as synthesized (plain JSON). */
+export type Manifest = { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> }; [key: string]: any };
+
+interface ValidatingModel {
+  validate(): void;
+}
+type ModelClass = new (data: any) => ValidatingModel;
+
+/** `networking.k8s.io` → `networkingK8sIo`, as kubernetes-models names its group namespaces. */
+function groupNamespace(group: string): string {
+  return group.split('.').map((part, i) => (i === 0 ? part : part.charAt(0).toUpperCase() + part.slice(1))).join('');
+}
+
+/** The kubernetes-models class for an apiVersion/kind, or undefined when the schema has none. */
+export function modelClassOf(apiVersion: string, kind: string): ModelClass | undefined {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : [undefined, apiVersion];
+  const all = models as Record<string, any>;
+  const versions = group === undefined ? all : all[groupNamespace(group)];
+  const kinds = versions?.[version];
+  const cls = kinds?.[kind];
+  return typeof cls === 'function' ? cls : undefined;
+}
+
+/** Schema errors of one object: `[]` when valid. */
+export function schemaErrors(manifest: Manifest): string[] {
+  const where = `${manifest?.kind ?? '?'} ${manifest?.metadata?.name ?? '?'}`;
+  if (!manifest || typeof manifest.apiVersion !== 'string' || typeof manifest.kind !== 'string') {
+    return [`${where}: missing apiVersion or kind`];
+  }
+  const Model = modelClassOf(manifest.apiVersion, manifest.kind);
+  if (!Model) {
+    return [`${where}: no Kubernetes schema for ${manifest.apiVersion}/${manifest.kind}`];
+  }
+  try {
+    new Model(manifest).validate();
+    return [];
+  } catch (e) {
+    return [`${where} (${manifest.apiVersion}): ${(e as Error).message}`];
+  }
+}
+
+/** Validates every object against the Kubernetes schema; throws listing every error. */
+export function validateManifests(manifests: Manifest[]): void {
+  const errors = manifests.flatMap(schemaErrors);
+  if (errors.length > 0) {
+    throw new Error(`Kubernetes schema validation failed:\n${errors.join('\n')}`);
+  }
+}
+
+/** Reads every `*.k8s.yaml` under `dir` (recursively), as `{ file, manifests }`, sorted by path. */
+export function readManifestFiles(dir: string): Array<{ file: string; manifests: Manifest[] }> {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        walk(p);
+      } else if (entry.name.endsWith('.k8s.yaml')) {
+        files.push(p);
+      }
+    }
+  };
+  walk(dir);
+  return files.sort().map(file => ({ file, manifests: cdk8s.Yaml.load(file).filter((m: unknown) => m) as Manifest[] }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pod Security Standard "restricted"
+// ---------------------------------------------------------------------------------------------
+
+/** A pod spec found in a manifest, with where it was found. */
+export interface PodTemplate {
+  readonly where: string;
+  readonly spec: any;
+  readonly annotations: Record<string, string>;
+}
+
+/** Every pod spec in a manifest: Pod, and the templates of workload controllers. */
+export function podTemplatesOf(m: Manifest): PodTemplate[] {
+  const where = `${m.kind} ${m.metadata?.name ?? '?'}`;
+  switch (m.kind) {
+    case 'Pod':
+      return [{ where, spec: m.spec, annotations: m.metadata?.annotations ?? {} }];
+    case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': case 'ReplicationController':
+      return [{ where, spec: m.spec?.template?.spec, annotations: m.spec?.template?.metadata?.annotations ?? {} }];
+    case 'CronJob':
+      return [{ where, spec: m.spec?.jobTemplate?.spec?.template?.spec, annotations: m.spec?.jobTemplate?.spec?.template?.metadata?.annotations ?? {} }];
+    case 'PodTemplate':
+      return [{ where, spec: m.template?.spec, annotations: m.template?.metadata?.annotations ?? {} }];
+    default:
+      return [];
+  }
+}
+
+/** Capabilities "baseline" allows to be added. */
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
+  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
+/** Sysctls "baseline" allows. */
+const SAFE_SYSCTLS = new Set([
+  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes',
+]);
+/** SELinux types "baseline" allows. */
+const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
+/** Volume types "restricted" allows. */
+const RESTRICTED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+
+const isUnset = (v: unknown) => v === undefined || v === null;
+
+/**
+ * Every violation of the Pod Security Standard "restricted" (baseline controls included) in one
+ * pod spec, as `<where>: <control>: <field> <problem>`. `[]` when the pod is compliant.
+ */
+export function restrictedViolations(template: PodTemplate): string[] {
+  const { where, spec } = template;
+  const out: string[] = [];
+  const v = (control: string, msg: string) => out.push(`${where}: ${control}: ${msg}`);
+  if (!spec || typeof spec !== 'object') {
+    return [`${where}: no pod spec`];
+  }
+  const podSc = spec.securityContext ?? {};
+  const containers: Array<[string, any]> = [
+    ...(spec.containers ?? []).map((c: any) => [`containers[${c.name}]`, c] as [string, any]),
+    ...(spec.initContainers ?? []).map((c: any) => [`initContainers[${c.name}]`, c] as [string, any]),
+    ...(spec.ephemeralContainers ?? []).map((c: any) => [`ephemeralContainers[${c.name}]`, c] as [string, any]),
+  ];
+
+  // ---- baseline ----
+  // HostProcess
+  if (podSc.windowsOptions?.hostProcess === true) {
+    v('HostProcess', 'spec.securityContext.windowsOptions.hostProcess must be unset or false');
+  }
+  // Host namespaces
+  for (const f of ['hostNetwork', 'hostPID', 'hostIPC']) {
+    if (spec[f] === true) {
+      v('Host Namespaces', `spec.${f} must be unset or false`);
+    }
+  }
+  // HostPath volumes (and, for restricted, only the allowed volume types)
+  for (const vol of spec.volumes ?? []) {
+    const types = Object.keys(vol).filter(k => k !== 'name');
+    if (types.includes('hostPath')) {
+      v('HostPath Volumes', `volume ${vol.name} must not be a hostPath`);
+    }
+    for (const t of types) {
+      if (!RESTRICTED_VOLUME_TYPES.has(t)) {
+        v('Volume Types', `volume ${vol.name} has type ${t}; allowed: ${[...RESTRICTED_VOLUME_TYPES].join(', ')}`);
+      }
+    }
+  }
+  // Sysctls
+  for (const s of podSc.sysctls ?? []) {
+    if (!SAFE_SYSCTLS.has(s.name)) {
+      v('Sysctls', `spec.securityContext.sysctls ${s.name} is not in the safe set`);
+    }
+  }
+  // AppArmor (annotations, and the 1.30+ fields)
+  for (const [k, val] of Object.entries(template.annotations)) {
+    if (k.startsWith('container.apparmor.security.beta.kubernetes.io/') && !(val === 'runtime/default' || val.startsWith('localhost/'))) {
+      v('AppArmor', `annotation ${k}=${val} must be runtime/default or localhost/*`);
+    }
+  }
+  const checkAppArmor = (field: string, p: any) => {
+    if (p && p.type !== undefined && !['RuntimeDefault', 'Localhost'].includes(p.type)) {
+      v('AppArmor', `${field}.appArmorProfile.type must be RuntimeDefault or Localhost, got ${p.type}`);
+    }
+  };
+  checkAppArmor('spec.securityContext', podSc.appArmorProfile);
+  // SELinux
+  const checkSeLinux = (field: string, o: any) => {
+    if (!o) {
+      return;
+    }
+    if (!SELINUX_TYPES.has(o.type ?? '')) {
+      v('SELinux', `${field}.seLinuxOptions.type ${o.type} is not allowed`);
+    }
+    if (!isUnset(o.user) && o.user !== '') {
+      v('SELinux', `${field}.seLinuxOptions.user must be unset`);
+    }
+    if (!isUnset(o.role) && o.role !== '') {
+      v('SELinux', `${field}.seLinuxOptions.role must be unset`);
+    }
+  };
+  checkSeLinux('spec.securityContext', podSc.seLinuxOptions);
+  // Seccomp (baseline: never Unconfined); restricted below
+  if (podSc.seccompProfile?.type === 'Unconfined') {
+    v('Seccomp', 'spec.securityContext.seccompProfile.type must not be Unconfined');
+  }
+
+  // ---- restricted: pod level ----
+  if (podSc.runAsUser === 0) {
+    v('Running as Non-root user', 'spec.securityContext.runAsUser must not be 0');
+  }
+  const podNonRoot = podSc.runAsNonRoot === true;
+  const podSeccomp = ['RuntimeDefault', 'Localhost'].includes(podSc.seccompProfile?.type);
+
+  for (const [name, c] of containers) {
+    const sc = c.securityContext ?? {};
+    const field = `${name}.securityContext`;
+    // baseline
+    if (sc.windowsOptions?.hostProcess === true) {
+      v('HostProcess', `${field}.windowsOptions.hostProcess must be unset or false`);
+    }
+    if (sc.privileged === true) {
+      v('Privileged Containers', `${field}.privileged must be unset or false`);
+    }
+    for (const cap of sc.capabilities?.add ?? []) {
+      if (!BASELINE_CAPABILITIES.has(cap)) {
+        v('Capabilities', `${field}.capabilities.add ${cap} is not allowed by baseline`);
+      }
+    }
+    for (const p of c.ports ?? []) {
+      if (!isUnset(p.hostPort) && p.hostPort !== 0) {
+        v('Host Ports', `${name}.ports hostPort ${p.hostPort} must be unset or 0`);
+      }
+    }
+    checkAppArmor(field, sc.appArmorProfile);
+    checkSeLinux(field, sc.seLinuxOptions);
+    if (!isUnset(sc.procMount) && sc.procMount !== 'Default') {
+      v('/proc Mount Type', `${field}.procMount must be Default`);
+    }
+    if (sc.seccompProfile?.type === 'Unconfined') {
+      v('Seccomp', `${field}.seccompProfile.type must not be Unconfined`);
+    }
+    // restricted
+    if (sc.allowPrivilegeEscalation !== false) {
+      v('Privilege Escalation', `${field}.allowPrivilegeEscalation must be false`);
+    }
+    if (sc.runAsNonRoot === false || (!podNonRoot && sc.runAsNonRoot !== true)) {
+      v('Running as Non-root', `${field}.runAsNonRoot must be true (or set true at the pod level and not false here)`);
+    }
+    if (sc.runAsUser === 0) {
+      v('Running as Non-root user', `${field}.runAsUser must not be 0`);
+    }
+    if (!podSeccomp && !['RuntimeDefault', 'Localhost'].includes(sc.seccompProfile?.type)) {
+      v('Seccomp', `${field}.seccompProfile.type must be RuntimeDefault or Localhost (or set at the pod level)`);
+    }
+    const drop: string[] = sc.capabilities?.drop ?? [];
+    if (!drop.includes('ALL')) {
+      v('Capabilities', `${field}.capabilities.drop must include ALL`);
+    }
+    for (const cap of sc.capabilities?.add ?? []) {
+      if (cap !== 'NET_BIND_SERVICE') {
+        v('Capabilities', `${field}.capabilities.add may only hold NET_BIND_SERVICE, got ${cap}`);
+      }
+    }
+  }
+  return out;
+}
+
+/** Throws listing every "restricted" violation of every pod template in the manifests. */
+export function expectRestricted(manifests: Manifest[]): void {
+  const errors = manifests.flatMap(podTemplatesOf).flatMap(restrictedViolations);
+  if (errors.length > 0) {
+    throw new Error(`Pod Security Standard "restricted" violated:\n${errors.join('\n')}`);
+  }
+}
+
+/** Schema-validates the manifests and checks every pod template is "restricted". */
+export function expectValidAndRestricted(manifests: Manifest[]): void {
+  validateManifests(manifests);
+  expectRestricted(manifests);
+}

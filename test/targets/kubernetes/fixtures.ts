@@ -1,0 +1,113 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Testing } from 'cdk8s';
+import {
+  IPlacementPolicy, InferenceWorkload, InferenceWorkloadProps, KubernetesSizing, KubernetesTargetOptions, ModelImage,
+  PlacementDecision, PlacementTarget, WorkloadProfile,
+} from '../../../lib';
+import { expectValidAndRestricted, Manifest } from '../../helpers/kubernetes';
+
+export const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/llm:2.0.1');
+
+/** One A10G GPU pod, 2–6 replicas. */
+export const GPU_SIZING: KubernetesSizing = {
+  replicasMin: 2,
+  replicasMax: 6,
+  gpuCount: 1,
+  gpuMemoryGiB: 24,
+  gpuProduct: 'NVIDIA-A10G',
+  gpuName: 'a10g',
+  instanceType: 'g5.xlarge',
+  cpuMillis: 3000,
+  memoryMiB: 14_336,
+  concurrencyPerReplica: 4,
+};
+
+/** A CPU pod with one warm replica. */
+export const CPU_SIZING: KubernetesSizing = {
+  replicasMin: 1,
+  replicasMax: 4,
+  gpuCount: 0,
+  gpuMemoryGiB: 0,
+  instanceType: 'm7i.large',
+  cpuMillis: 1000,
+  memoryMiB: 4096,
+  concurrencyPerReplica: 1,
+};
+
+export const GPU_PROFILE: WorkloadProfile = {
+  memoryMiB: 14_336,
+  gpuCount: 1,
+  gpuMemoryGiB: 24,
+  modelSizeGiB: 16,
+  requestDurationP50Ms: 1500,
+  averageRequestsPerSecond: 3,
+  peakRequestsPerSecond: 12,
+};
+
+/**
+ * A policy that places on Kubernetes with a fixed sizing, so these tests do not move when the
+ * default policy's pricing does: the renderer reads only `decision.kubernetes`.
+ */
+export class FixedKubernetesPolicy implements IPlacementPolicy {
+  public readonly name = 'fixed-kubernetes-sizing';
+  constructor(private readonly sizing: KubernetesSizing) {}
+  public decide(_profile: WorkloadProfile): PlacementDecision {
+    return new PlacementDecision({
+      target: PlacementTarget.KUBERNETES,
+      policyName: this.name,
+      rules: [],
+      costs: [],
+      sustainedUtilization: 0.25,
+      priceTable: { name: 'test', region: 'us-east-1', effectiveDate: '2026-11-01', source: 'test', currency: 'USD' },
+      kubernetes: this.sizing,
+    });
+  }
+}
+
+export function newStack(id = 'Test'): Stack {
+  return new Stack(new App(), id);
+}
+
+/** Places a workload on Kubernetes with `sizing` and the given target options. */
+export function place(
+  kubernetes: KubernetesTargetOptions = {},
+  sizing: KubernetesSizing = GPU_SIZING,
+  extra: Partial<InferenceWorkloadProps> = {},
+  stack: Stack = newStack(),
+): InferenceWorkload {
+  return new InferenceWorkload(stack, 'LlmChat', {
+    image: IMAGE,
+    profile: GPU_PROFILE,
+    policy: new FixedKubernetesPolicy(sizing),
+    kubernetes,
+    ...extra,
+  });
+}
+
+/** Synthesizes a workload's chart; every manifest is schema-validated and checked "restricted". */
+export function synth(w: InferenceWorkload): Manifest[] {
+  const manifests = Testing.synth(w.chart!) as Manifest[];
+  expectValidAndRestricted(manifests);
+  return manifests;
+}
+
+export function kindOf(manifests: Manifest[], kind: string): Manifest {
+  const found = manifests.filter(m => m.kind === kind);
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one ${kind}, got ${found.length}`);
+  }
+  return found[0];
+}
+
+export function podSpec(manifests: Manifest[]): any {
+  return kindOf(manifests, 'Deployment').spec.template.spec;
+}
+
+export function container(manifests: Manifest[], name: string): any {
+  const spec = podSpec(manifests);
+  const c = [...spec.containers, ...(spec.initContainers ?? [])].find((x: any) => x.name === name);
+  if (!c) {
+    throw new Error(`no container ${name}`);
+  }
+  return c;
+}
