@@ -1,0 +1,252 @@
+import {
+  IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, PriceTable, RuleKind, RuleVerdict, WorkloadProfile,
+} from '../../lib/policy';
+import { GPU, rule, SPIKY_CPU, usd } from './helpers';
+
+const L = PlacementTarget.LAMBDA;
+const K = PlacementTarget.KUBERNETES;
+const H = PlacementTarget.HYBRID;
+const MIDDLE: WorkloadProfile = { memoryMiB: 4096, requestDurationP50Ms: 200, averageRequestsPerSecond: 30, peakRequestsPerSecond: 100, cpuFallbackCapable: true };
+
+describe('PlacementPolicy.default()', () => {
+  test('places the spiky classifier on Lambda with sizing for the renderer', () => {
+    const d = PlacementPolicy.default().decide(SPIKY_CPU);
+    expect(d.target).toBe(L);
+    expect(d.policyName).toBe('default');
+    expect(d.chosenOption).toBe('lambda-provisioned');
+    expect(d.chosenCost!.option).toBe('lambda-provisioned');
+    expect(d.lambda).toEqual({
+      memoryMiB: 2048,
+      timeoutSeconds: 3, // p99 400 ms x 3, at least 3 s
+      ephemeralStorageMiB: 1229, // 1 GiB model x 1.2
+      architecture: 'x86_64',
+      provisionedConcurrencyMin: 1,
+      provisionedConcurrencyMax: 16, // 40 rps x 400 ms
+      utilizationTarget: 0.7,
+      peakConcurrency: 16,
+    });
+    expect(d.kubernetes).toBeUndefined();
+    expect(d.hybrid).toBeUndefined();
+  });
+
+  test('a multi-arch image runs on arm64 Lambda (cheaper)', () => {
+    expect(PlacementPolicy.default().decide({ ...SPIKY_CPU, architecture: 'any' as any }).lambda!.architecture).toBe('arm64');
+  });
+
+  test('Lambda sizing: timeout from p99 with headroom capped at 900 s, storage within 512-10,240 MiB', () => {
+    const d = PlacementPolicy.default().decide({ ...SPIKY_CPU, requestDurationP99Ms: 400_000, modelSizeGiB: 12 });
+    expect(d.lambda).toMatchObject({ timeoutSeconds: 900, ephemeralStorageMiB: 10_240 });
+    const small = PlacementPolicy.default().decide({ ...SPIKY_CPU, memoryMiB: 128, modelSizeGiB: 0.1 });
+    expect(small.lambda).toMatchObject({ memoryMiB: 128, ephemeralStorageMiB: 512 });
+  });
+
+  test('places the GPU model on Kubernetes with the instance and its GPU node labels', () => {
+    const d = PlacementPolicy.default().decide(GPU);
+    expect(d.target).toBe(K);
+    expect(d.kubernetes).toEqual({
+      replicasMin: 2, // 3 rps x 1.5 s / 4 per replica / 0.7
+      replicasMax: 5, // 12 rps x 1.5 s / 4 per replica
+      gpuCount: 1,
+      gpuMemoryGiB: 24,
+      gpuProduct: 'NVIDIA-L4',
+      gpuName: 'l4',
+      instanceType: 'g6.4xlarge', // the cheapest 24 GiB GPU with room for a 30 GiB pod
+      cpuMillis: 14_400,
+      memoryMiB: 30_720,
+      concurrencyPerReplica: 4,
+    });
+    expect(d.lambda).toBeUndefined();
+  });
+
+  test('places a CPU-capable workload in the middle band without a Kubernetes team as hybrid, with all three sizings', () => {
+    const d = PlacementPolicy.default().decide(MIDDLE);
+    expect(d.target).toBe(H);
+    expect(d.chosenOption).toBe('hybrid');
+    expect(d.hybrid).toEqual({
+      dataPlaneFloorReplicas: 9,
+      overflowThresholdRequestsPerSecond: 45, // 9 replicas x 1 / 0.2 s
+      overflowToLambda: true,
+      controlPlaneProvisionedConcurrency: 4,
+      overflowMemoryMiB: 4096,
+      overflowTimeoutSeconds: 3,
+    });
+    expect(d.kubernetes).toMatchObject({ replicasMin: 9, replicasMax: 20, instanceType: 'm7i.large' });
+    expect(d.lambda).toMatchObject({ memoryMiB: 512, provisionedConcurrencyMin: 4 }); // the control-plane entry function
+    const items = d.chosenCost!.lineItems.map(i => i.label);
+    expect(items).toEqual(expect.arrayContaining(['data plane nodes for a warm floor of 9 replica(s)', 'overflow: duration on CPU (on demand)', 'control plane: requests']));
+  });
+
+  test('hybrid overflows to Lambda only for CPU-capable models that Lambda can run', () => {
+    const fixedHybrid = PlacementPolicy.fixed(H);
+    // without overflow the floor is the HPA floor for the average load (30 rps x 0.2 s / 0.7) and the data plane holds the peak
+    expect(fixedHybrid.decide({ ...MIDDLE, cpuFallbackCapable: false }).hybrid).toMatchObject({ overflowToLambda: false, dataPlaneFloorReplicas: 9 });
+    expect(fixedHybrid.decide({ ...MIDDLE, nodeLocalStateGiB: 2 }).hybrid!.overflowToLambda).toBe(false);
+    expect(fixedHybrid.decide({ ...MIDDLE, coldStartToleranceMs: 200 }).hybrid!.overflowToLambda).toBe(false);
+    expect(fixedHybrid.decide({ ...GPU, cpuFallbackCapable: true, memoryMiB: 8192 }).hybrid!.overflowToLambda).toBe(true);
+    expect(fixedHybrid.decide({ ...GPU, cpuFallbackCapable: true }).hybrid!.overflowToLambda).toBe(false); // 30 GiB: not on Lambda
+    for (const d of [fixedHybrid.decide({ ...MIDDLE, averageRequestsPerSecond: 0.01 }), fixedHybrid.decide(GPU)]) {
+      expect(d.hybrid!.dataPlaneFloorReplicas).toBeGreaterThanOrEqual(1);
+      expect(d.kubernetes!.replicasMin).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
+describe('PlacementPolicy.costOptimized()', () => {
+  test('picks the cheapest feasible option, bands not applied', () => {
+    const d = PlacementPolicy.costOptimized().decide({ ...MIDDLE, teamRunsKubernetes: true });
+    const feasible = d.costs.filter(c => c.feasible && c.option !== 'lambda-on-demand');
+    expect(d.chosenCost!.monthlyUsd).toBe(Math.min(...feasible.map(c => c.monthlyUsd)));
+    expect(d.target).toBe(H); // cheapest even for a team that runs Kubernetes; the default policy would not consider it
+    expect(PlacementPolicy.default().decide({ ...MIDDLE, teamRunsKubernetes: true }).target).toBe(K);
+    expect(rule(d, 'economics.cheapest').verdict).toBe(RuleVerdict.FIRED);
+    expect(rule(d, 'band.hybrid').verdict).toBe(RuleVerdict.SKIPPED);
+  });
+
+  test('a latency weight moves away from options exposed to cold starts', () => {
+    const profile: WorkloadProfile = { ...MIDDLE, sustainedUtilization: 0.2, teamRunsKubernetes: true, cpuFallbackCapable: false };
+    const cheap = PlacementPolicy.costOptimized().decide(profile);
+    expect(cheap.target).toBe(L);
+    const careful = PlacementPolicy.costOptimized({ latencyWeight: 1 }).decide(profile);
+    expect(careful.target).toBe(K);
+    expect(careful.policyName).toBe('cost-optimized(latencyWeight=1)');
+    expect(rule(careful, 'economics.cheapest').reason).toMatch(/cold exposure/);
+  });
+
+  test('includeHybrid: false leaves hybrid out', () => {
+    expect(PlacementPolicy.costOptimized({ includeHybrid: false }).decide(MIDDLE).target).not.toBe(H);
+  });
+
+  test.each([
+    [{ latencyWeight: 1.5 }, "'options.latencyWeight' must be between 0 and 1, got 1.5"],
+    [{ latencyWeight: NaN }, "'options.latencyWeight' must be a finite number, got NaN"],
+    [{ includeHybrid: 'yes' }, "'options.includeHybrid' must be true or false, got \"yes\""],
+    [{ bandCostTolerance: -0.1 }, "'options.bandCostTolerance' must be between 0 and 1, got -0.1"],
+    [{ utilizationTarget: 0.95 }, "'options.utilizationTarget' must be between 0.1 and 0.9, got 0.95"],
+    [{ priceTable: { name: 'x' } }, "'options.priceTable' must be a PriceTable (PriceTable.custom(...) or PriceTable.fromJson(...)), got {\"name\":\"x\"}"],
+  ])('fails on options %j', (options, message) => {
+    expect(() => PlacementPolicy.costOptimized(options as any)).toThrow(message);
+  });
+});
+
+describe('PlacementPolicy.fixed()', () => {
+  test('overrides the choice and says what the rules would have chosen', () => {
+    const d = PlacementPolicy.fixed(K).decide(SPIKY_CPU);
+    expect(d.target).toBe(K);
+    expect(d.policyName).toBe('fixed(kubernetes)');
+    const r = rule(d, 'override.fixed');
+    expect(r).toMatchObject({ kind: RuleKind.OVERRIDE, verdict: RuleVerdict.FIRED, favours: K });
+    expect(r.reason).toMatch(/^fixed to kubernetes \(\$[\d,.]+\/mo\); the rules alone would choose lambda \(\$[\d,.]+\/mo\)$/);
+    expect(d.kubernetes!.replicasMin).toBeGreaterThanOrEqual(1);
+  });
+
+  test.each([
+    [L, GPU, 'constraint.gpu'],
+    [L, { ...SPIKY_CPU, memoryMiB: 12_288 }, 'constraint.memory'],
+    [H, { ...SPIKY_CPU, requestPayloadKiB: 8192 }, 'constraint.payload'],
+    [H, { ...SPIKY_CPU, jitterBudgetMicros: 10 }, 'constraint.jitter'],
+  ])('throws when fixed(%s) violates a hard constraint, naming it', (target, profile, id) => {
+    expect(() => PlacementPolicy.fixed(target).decide(profile as WorkloadProfile))
+      .toThrow(new RegExp(`^'policy' PlacementPolicy.fixed\\(${target}\\) violates hard constraint ${id.replace('.', '\\.')} \\(`));
+  });
+
+  test('throws on an unknown target', () => {
+    expect(() => PlacementPolicy.fixed('edge' as any)).toThrow("'target' must be one of lambda, kubernetes, hybrid, got \"edge\"");
+  });
+});
+
+describe('custom policies', () => {
+  test('implement IPlacementPolicy, for example by delegating and adjusting', () => {
+    class GpuOnlyOnKubernetes implements IPlacementPolicy {
+      public readonly name = 'acme';
+      public decide(profile: WorkloadProfile): PlacementDecision {
+        return (profile.gpuCount ?? 0) > 0 ? PlacementPolicy.fixed(K).decide(profile) : PlacementPolicy.costOptimized().decide(profile);
+      }
+    }
+    expect(new GpuOnlyOnKubernetes().decide(GPU).target).toBe(K);
+  });
+});
+
+describe('PlacementPolicy.fromConfig()', () => {
+  test('with nothing configured is the default policy on the default table', () => {
+    const p = PlacementPolicy.fromConfig(undefined, undefined);
+    expect(p.name).toBe('default');
+    expect(p.priceTable).toBe(PriceTable.awsUsEast1());
+  });
+
+  test.each([
+    ['default', 'default'],
+    ['cost-optimized', 'cost-optimized'],
+    ['fixed:kubernetes', 'fixed(kubernetes)'],
+    [{ kind: 'cost-optimized', latencyWeight: 0.5, includeHybrid: false }, 'cost-optimized(latencyWeight=0.5)'],
+    [{ kind: 'fixed', target: 'lambda' }, 'fixed(lambda)'],
+    [{ bandCostTolerance: 0 }, 'default'],
+  ])('reads %j', (config, name) => {
+    expect(PlacementPolicy.fromConfig(config).name).toBe(name);
+  });
+
+  test('applies the configured options and price table (object or JSON string)', () => {
+    const table = { ...PriceTable.awsUsEast1().toJson(), name: 'acme-negotiated', effectiveDate: '2026-09-01' };
+    for (const t of [table, JSON.stringify(table)]) {
+      const d = PlacementPolicy.fromConfig({ kind: 'default', utilizationTarget: 0.5 }, t).decide(SPIKY_CPU);
+      expect(d.priceTable.name).toBe('acme-negotiated');
+      expect(d.lambda!.utilizationTarget).toBe(0.5);
+    }
+  });
+
+  test('a zero band tolerance keeps the cheaper dedicated option for spiky traffic', () => {
+    const tiny: WorkloadProfile = { memoryMiB: 128, requestDurationP50Ms: 1, averageRequestsPerSecond: 1000, peakRequestsPerSecond: 1000, sustainedUtilization: 0.05, teamRunsKubernetes: true };
+    const lenient = PlacementPolicy.fromConfig({ bandCostTolerance: 1 }).decide(tiny);
+    const strict = PlacementPolicy.fromConfig({ bandCostTolerance: 0 }).decide(tiny);
+    expect(usd(lenient, 'lambda-provisioned')).toBeGreaterThan(usd(lenient, 'kubernetes'));
+    expect(lenient.target).toBe(L);
+    expect(strict.target).toBe(K);
+  });
+
+  test.each([
+    [42, undefined, "'inference-workload:policy' must be a string or an object, got 42"],
+    ['fastest', undefined, "'inference-workload:policy.kind' must be one of default, cost-optimized, fixed, got \"fastest\""],
+    ['fixed:lambda:now', undefined, "'inference-workload:policy' must be \"default\", \"cost-optimized\" or \"fixed:<target>\", got \"fixed:lambda:now\""],
+    ['fixed', undefined, "'inference-workload:policy.target' must be one of lambda, kubernetes, hybrid for the fixed policy, got undefined"],
+    [{ kind: 'fixed', target: 'edge' }, undefined, "'inference-workload:policy.target' must be one of lambda, kubernetes, hybrid for the fixed policy, got \"edge\""],
+    [{ kind: 'default', latencyWeight: 1 }, undefined, "'inference-workload:policy.latencyWeight' is not an option of the default policy (expected kind, bandCostTolerance, utilizationTarget), got 1"],
+    [{ kind: 'cost-optimized', latencyWeight: 2 }, undefined, "'inference-workload:policy.latencyWeight' must be between 0 and 1, got 2"],
+    [{ kind: 'cost-optimized', includeHybrid: 'no' }, undefined, "'inference-workload:policy.includeHybrid' must be true or false, got \"no\""],
+    [{ utilizationTarget: 1 }, undefined, "'inference-workload:policy.utilizationTarget' must be between 0.1 and 0.9, got 1"],
+    [undefined, '{"name"', "'inference-workload:priceTable' must be a price table object or its JSON, got a string that does not parse"],
+    [undefined, { name: 'x' }, "'inference-workload:priceTable.effectiveDate' must be a string, got undefined"],
+  ])('fails on policy %j with price table %j', (policy, table, message) => {
+    expect(() => PlacementPolicy.fromConfig(policy, table)).toThrow(message);
+  });
+});
+
+describe('explanation', () => {
+  const d = PlacementPolicy.default().decide(SPIKY_CPU);
+
+  test('summary() is one line with the target, each option\'s monthly cost and the break-even', () => {
+    const s = d.summary();
+    expect(s).not.toContain('\n');
+    expect(s).toMatch(/^placed on lambda by default \[rules: economics.break-even, band.spiky\] \[costs: lambda-on-demand \$[\d,.]+\/mo, lambda-provisioned \$[\d,.]+\/mo, kubernetes \$[\d,.]+\/mo, hybrid \$[\d,.]+\/mo\] \[utilization 5.0%, break-even \d+\.\d%\]$/);
+  });
+
+  test('explain() renders the rules, the costs, the chosen line items and the sizing', () => {
+    const e = d.explain();
+    expect(e).toMatch(/^Target: lambda \(policy: default\), rendered as lambda-provisioned at \$[\d,.]+\/mo$/m);
+    expect(e).toContain('Prices: aws-us-east-1-on-demand (us-east-1, 2026-06-17, USD)');
+    expect(e).toContain('Lambda: 2048 MiB x86_64, timeout 3 s, provisioned concurrency 1-16 at 0.7 utilization');
+    for (const r of d.rules) {
+      expect(e).toContain(r.ruleId);
+    }
+    expect(e).toMatch(/^option\s+target\s+monthly\s+feasible$/m);
+    expect(e).toMatch(/^lambda-provisioned, line by line:$/m);
+    expect(e).toMatch(/^provisioned concurrency standby\s+\$[\d,.]+\s+1 x 2 GB x 730 h/m);
+    expect(PlacementPolicy.default().decide(GPU).explain()).toContain('Kubernetes: 2-5 replica(s) on g6.4xlarge (1 x NVIDIA-L4), 14400m CPU, 30720 MiB');
+  });
+
+  test('toJson() is plain data including the cost curve', () => {
+    const json = d.toJson();
+    expect(json.target).toBe('lambda');
+    expect(json.chosenOption).toBe('lambda-provisioned');
+    expect(json.costCurve).toHaveLength(84);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(json);
+  });
+});
