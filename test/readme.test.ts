@@ -244,6 +244,8 @@ describe('README.md', () => {
   if (complete.length > 0) {
     test.each(complete.map(b => [b.line, b] as const))('the complete ts block at line %i runs', (_line, b) => {
       const js = ts.transpileModule(b.code, { compilerOptions: { ...COMPILER_OPTIONS, noEmit: false } }).outputText;
+      // the block's own imports, with `inference-workload` resolved to lib/
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const localRequire = (id: string) => (id === 'inference-workload' ? require('../lib') : require(id));
       const inline = (_name: string, fn?: () => unknown) => fn?.();
       const snapshotSafeExpect = (value: unknown) => {
