@@ -74,7 +74,9 @@ describe('WorkloadTemplates', () => {
   });
 
   test('a spiky classifier with steady heavy traffic moves off Lambda', () => {
-    const w = place(WorkloadTemplates.spikyClassifier, { profile: { averageRequestsPerSecond: 38, peakRequestsPerSecond: 40, teamRunsKubernetes: true } });
+    const w = place(WorkloadTemplates.spikyClassifier, {
+      profile: { averageRequestsPerSecond: 38, peakRequestsPerSecond: 40, teamRunsKubernetes: true },
+    });
     expect(w.decision.target).not.toBe(PlacementTarget.LAMBDA);
   });
 
