@@ -3,7 +3,7 @@
  * writes CloudFormation plus Kubernetes manifests into cdk.out.
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { InferenceWorkload, ModelImage } from '../lib';
+import { CacheSidecar, InferenceWorkload, ModelImage } from '../lib';
 
 /** Builds the example app; exported so tests synthesize exactly what `cdk synth` does. */
 export function buildExampleApp(app: App = new App()): App {
@@ -38,7 +38,8 @@ export function buildExampleApp(app: App = new App()): App {
       peakRequestsPerSecond: 12,
       coldStartToleranceMs: 200,
     },
-    kubernetes: { modelUri: 's3://example-models/llm-chat/2.0.1/' },
+    // weights fetched from S3 to node-local disk before the server starts; Redis next to it for shared state
+    kubernetes: { modelUri: 's3://example-models/llm-chat/2.0.1/', cacheSidecars: [CacheSidecar.redis()] },
   });
 
   // The workloads below each show one placement rule firing (see README, "Placement policy").
@@ -55,8 +56,12 @@ export function buildExampleApp(app: App = new App()): App {
   new InferenceWorkload(stack, 'BatchScorer', {
     image: ecr('batch-scorer:0.9.4'),
     profile: {
-      memoryMiB: 4096, requestDurationP50Ms: 300_000, requestDurationP99Ms: 1_200_000,
-      averageRequestsPerSecond: 0.01, peakRequestsPerSecond: 0.05, requestPayloadKiB: 512,
+      memoryMiB: 4096,
+      requestDurationP50Ms: 300_000,
+      requestDurationP99Ms: 1_200_000,
+      averageRequestsPerSecond: 0.01,
+      peakRequestsPerSecond: 0.05,
+      requestPayloadKiB: 512,
     },
   });
 
@@ -64,8 +69,12 @@ export function buildExampleApp(app: App = new App()): App {
   new InferenceWorkload(stack, 'SessionRecommender', {
     image: ecr('session-recommender:5.2.0'),
     profile: {
-      memoryMiB: 8192, nodeLocalStateGiB: 6, requestDurationP50Ms: 25, requestDurationP99Ms: 80,
-      averageRequestsPerSecond: 30, peakRequestsPerSecond: 90,
+      memoryMiB: 8192,
+      nodeLocalStateGiB: 6,
+      requestDurationP50Ms: 25,
+      requestDurationP99Ms: 80,
+      averageRequestsPerSecond: 30,
+      peakRequestsPerSecond: 90,
     },
   });
 
@@ -73,8 +82,12 @@ export function buildExampleApp(app: App = new App()): App {
   new InferenceWorkload(stack, 'DocumentOcr', {
     image: ecr('document-ocr:2.3.1'),
     profile: {
-      memoryMiB: 3072, requestPayloadKiB: 12_288, requestDurationP50Ms: 900, requestDurationP99Ms: 2500,
-      averageRequestsPerSecond: 0.5, peakRequestsPerSecond: 8,
+      memoryMiB: 3072,
+      requestPayloadKiB: 12_288,
+      requestDurationP50Ms: 900,
+      requestDurationP99Ms: 2500,
+      averageRequestsPerSecond: 0.5,
+      peakRequestsPerSecond: 8,
     },
   });
 
@@ -82,8 +95,13 @@ export function buildExampleApp(app: App = new App()): App {
   new InferenceWorkload(stack, 'VisionSegmenter', {
     image: ecr('vision-segmenter:1.0.0'),
     profile: {
-      memoryMiB: 6144, imageSizeGiB: 14, modelSizeGiB: 9, requestDurationP50Ms: 400, requestDurationP99Ms: 1200,
-      averageRequestsPerSecond: 0.5, peakRequestsPerSecond: 10,
+      memoryMiB: 6144,
+      imageSizeGiB: 14,
+      modelSizeGiB: 9,
+      requestDurationP50Ms: 400,
+      requestDurationP99Ms: 1200,
+      averageRequestsPerSecond: 0.5,
+      peakRequestsPerSecond: 10,
     },
   });
 
@@ -91,8 +109,13 @@ export function buildExampleApp(app: App = new App()): App {
   new InferenceWorkload(stack, 'QuoteScorer', {
     image: ecr('quote-scorer:4.0.2'),
     profile: {
-      memoryMiB: 2048, jitterBudgetMicros: 20, requestDurationP50Ms: 2, requestDurationP99Ms: 4,
-      averageRequestsPerSecond: 200, peakRequestsPerSecond: 400, teamRunsKubernetes: true,
+      memoryMiB: 2048,
+      jitterBudgetMicros: 20,
+      requestDurationP50Ms: 2,
+      requestDurationP99Ms: 4,
+      averageRequestsPerSecond: 200,
+      peakRequestsPerSecond: 400,
+      teamRunsKubernetes: true,
     },
   });
 
@@ -100,8 +123,12 @@ export function buildExampleApp(app: App = new App()): App {
   new InferenceWorkload(stack, 'EmbeddingService', {
     image: ecr('embedding-service:1.7.0'),
     profile: {
-      memoryMiB: 3072, requestDurationP50Ms: 60, requestDurationP99Ms: 150,
-      averageRequestsPerSecond: 40, peakRequestsPerSecond: 50, teamRunsKubernetes: true,
+      memoryMiB: 3072,
+      requestDurationP50Ms: 60,
+      requestDurationP99Ms: 150,
+      averageRequestsPerSecond: 40,
+      peakRequestsPerSecond: 50,
+      teamRunsKubernetes: true,
     },
   });
 
@@ -110,8 +137,12 @@ export function buildExampleApp(app: App = new App()): App {
   new InferenceWorkload(stack, 'FraudScorer', {
     image: ecr('fraud-scorer:2.0.0'),
     profile: {
-      memoryMiB: 1024, requestDurationP50Ms: 40, requestDurationP99Ms: 120,
-      averageRequestsPerSecond: 1, peakRequestsPerSecond: 15, coldStartToleranceMs: 100,
+      memoryMiB: 1024,
+      requestDurationP50Ms: 40,
+      requestDurationP99Ms: 120,
+      averageRequestsPerSecond: 1,
+      peakRequestsPerSecond: 15,
+      coldStartToleranceMs: 100,
     },
   });
 

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
-import { InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, WorkloadProfile } from '../lib';
+import { CacheSidecar, InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, WorkloadProfile } from '../lib';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 
@@ -57,7 +57,8 @@ describe('InferenceWorkload on Lambda', () => {
 describe('InferenceWorkload on Kubernetes', () => {
   test('renders a GPU Deployment, Service, HPA and PDB', () => {
     const stack = newStack();
-    const w = new InferenceWorkload(stack, 'LlmChat', { image: IMAGE, profile: GPU_PROFILE });
+    // the cache sidecar is opt-in since the Kubernetes target (issue 5): ask for one
+    const w = new InferenceWorkload(stack, 'LlmChat', { image: IMAGE, profile: GPU_PROFILE, kubernetes: { cacheSidecars: [CacheSidecar.redis()] } });
     expect(w.decision.target).toBe(PlacementTarget.KUBERNETES);
     expect(w.workloadName).toBe('llm-chat');
     const manifests = Testing.synth(w.chart!);

@@ -16,7 +16,7 @@ import * as cdk8s from 'cdk8s';
 import * as models from 'kubernetes-models';
 
 /** A manifest object as synthesized (plain JSON). */
-export type Manifest = { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> }; [key: string]: any };
+export type Manifest = { apiVersion: string; kind: string; metadata?: any; [key: string]: any };
 
 interface ValidatingModel {
   validate(): void;

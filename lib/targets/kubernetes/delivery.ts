@@ -1,4 +1,4 @@
-import { Annotations, CfnJson, CfnResource, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnJson, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
@@ -109,12 +109,12 @@ function createModelReaderRole(scope: Construct, cluster: eks.ICluster, namespac
       `'kubernetes.modelBucket' needs the cluster's OIDC provider for IRSA (import the cluster with 'openIdConnectProvider'), got: ${(e as Error).message}`);
   }
   const issuer = provider.openIdConnectProviderIssuer;
-  const conditions = new CfnJson(scope, 'ModelReaderRoleConditions', {
-    value: {
-      [`${issuer}:aud`]: 'sts.amazonaws.com',
-      [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccountName}`,
-    },
-  });
+  const value = {
+    [`${issuer}:aud`]: 'sts.amazonaws.com',
+    [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccountName}`,
+  };
+  // condition keys cannot hold tokens: a cluster created in the app needs CfnJson (a custom resource), an imported one does not
+  const conditions = Token.isUnresolved(issuer) ? new CfnJson(scope, 'ModelReaderRoleConditions', { value }) : value;
   return new iam.Role(scope, 'ModelReaderRole', {
     assumedBy: new iam.OpenIdConnectPrincipal(provider, { StringEquals: conditions }),
     description: `Reads model weights for the ServiceAccount ${namespace}/${serviceAccountName} (IRSA)`,

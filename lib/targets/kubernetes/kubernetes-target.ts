@@ -220,6 +220,10 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   if (modelCaches.length > 1) {
     throw new InferenceWorkloadValidationError(`'kubernetes.cacheSidecars' may hold at most one model cache, got ${modelCaches.length}`);
   }
+  const keyValueCaches = sidecars.filter(s => s.type === CacheSidecarType.KEY_VALUE);
+  if (keyValueCaches.length > 1) {
+    throw new InferenceWorkloadValidationError(`'kubernetes.cacheSidecars' may hold at most one key-value cache, got ${keyValueCaches.length}`);
+  }
   if (o.modelUri !== undefined && modelCaches.length === 0) {
     sidecars.unshift(CacheSidecar.modelCache());
   }

@@ -216,6 +216,17 @@ describe('local cache sidecars', () => {
     expect(container(m, 'model-server').env).toContainEqual({ name: 'KV_CACHE_URL', value: 'redis://127.0.0.1:6379' });
   });
 
+  test('the Redis sidecar shares a memory-backed volume with the server for its unix socket', () => {
+    const m = synth(place({ cacheSidecars: [CacheSidecar.redis()] }));
+    const kv = container(m, 'kv-cache');
+    const server = container(m, 'model-server');
+    expect(kv.args.join(' ')).toContain('--unixsocket /var/run/kv-cache/redis.sock');
+    expect(kv.volumeMounts).toEqual([{ mountPath: '/var/run/kv-cache', name: 'kv-cache' }]);
+    expect(server.volumeMounts).toContainEqual({ mountPath: '/var/run/kv-cache', name: 'kv-cache' });
+    expect(server.env).toContainEqual({ name: 'KV_CACHE_SOCKET', value: '/var/run/kv-cache/redis.sock' });
+    expect(podSpec(m).volumes).toContainEqual({ name: 'kv-cache', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } });
+  });
+
   test('without modelUri or sidecars there is no cache', () => {
     const m = synth(place());
     expect(podSpec(m).initContainers).toBeUndefined();
@@ -246,6 +257,8 @@ describe('local cache sidecars', () => {
       .toThrow("'cacheSidecars.modelCache.uri' is required when the target has no 'modelUri', got undefined");
     expect(() => place({ modelUri: 's3://models/x/', cacheSidecars: [CacheSidecar.modelCache(), CacheSidecar.modelCache()] }))
       .toThrow("'kubernetes.cacheSidecars' may hold at most one model cache, got 2");
+    expect(() => place({ cacheSidecars: [CacheSidecar.redis(), CacheSidecar.redis({ port: 6380 })] }))
+      .toThrow("'kubernetes.cacheSidecars' may hold at most one key-value cache, got 2");
     expect(() => place({ containerPort: 6379, cacheSidecars: [CacheSidecar.redis()] }))
       .toThrow("'cacheSidecars.redis.port' must differ from 'kubernetes.containerPort' (6379), got 6379");
     expect(() => CacheSidecar.redis({ port: 80 })).toThrow("'cacheSidecars.redis.port' must be between 1024 and 65535, got 80");

@@ -1,0 +1,58 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { buildExampleApp } from '../../../examples/app';
+import { InferenceWorkload, PlacementTarget } from '../../../lib';
+import { expectRestricted, Manifest, readManifestFiles, validateManifests } from '../../helpers/kubernetes';
+
+/** Synthesizes the example app exactly as `npx cdk synth` does, into a temporary folder. */
+function synthExample(): { outdir: string; workloads: InferenceWorkload[] } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-k8s-'));
+  const app = buildExampleApp(new App({ outdir }));
+  app.synth();
+  const workloads = app.node.findAll().filter((c): c is InferenceWorkload => c instanceof InferenceWorkload);
+  return { outdir, workloads };
+}
+
+describe('the example app\'s Kubernetes manifests', () => {
+  const { outdir, workloads } = synthExample();
+  const files = readManifestFiles(outdir);
+  const kubernetesWorkloads = workloads.filter(w => w.decision.target === PlacementTarget.KUBERNETES);
+
+  test('one YAML file per Kubernetes-placed workload, at its manifestPath', () => {
+    expect(kubernetesWorkloads.length).toBeGreaterThan(0);
+    expect(files.map(f => path.relative(outdir, f.file)).sort())
+      .toEqual(kubernetesWorkloads.map(w => w.manifestPath!).sort());
+  });
+
+  test.each(files.map(f => [path.basename(f.file), f.manifests] as [string, Manifest[]]))('%s is schema-valid', (_file, manifests) => {
+    expect(() => validateManifests(manifests)).not.toThrow();
+  });
+
+  test.each(files.map(f => [path.basename(f.file), f.manifests] as [string, Manifest[]]))('%s has only "restricted" pods', (_file, manifests) => {
+    expect(() => expectRestricted(manifests)).not.toThrow();
+  });
+
+  test.each(files.map(f => [path.basename(f.file), f.manifests] as [string, Manifest[]]))(
+    '%s has a Deployment without replicas, one HPA, a PDB, a ClusterIP Service and a NetworkPolicy', (_file, manifests) => {
+      const kinds = manifests.map(m => m.kind).sort();
+      expect(kinds).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+      expect(manifests.find(m => m.kind === 'Deployment')!.spec.replicas).toBeUndefined();
+      expect(manifests.find(m => m.kind === 'Service')!.spec.type).toBe('ClusterIP');
+    });
+
+  test('llm-chat: GPU limit, GPU affinity and toleration, model cache init step, and a cache sidecar sharing a volume with the server', () => {
+    const llm = files.find(f => f.file.endsWith('llm-chat.k8s.yaml'))!.manifests;
+    const spec = llm.find(m => m.kind === 'Deployment')!.spec.template.spec;
+    const server = spec.containers.find((c: any) => c.name === 'model-server');
+    expect(server.resources.limits['nvidia.com/gpu']).toBe(1);
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions
+      .map((e: any) => e.key)).toEqual(['nvidia.com/gpu.product', 'nvidia.com/gpu.memory']);
+    expect(spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['model-cache']);
+    const sidecar = spec.containers.find((c: any) => c.name === 'kv-cache');
+    const shared = sidecar.volumeMounts.map((v: any) => v.name).filter((n: string) => server.volumeMounts.some((v: any) => v.name === n));
+    expect(shared).toEqual(['kv-cache']);
+  });
+});
