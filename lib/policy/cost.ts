@@ -131,7 +131,9 @@ export interface ProvisionedPlan extends PricedOption {
  * With `pinned` the count is fixed; otherwise the cheapest P >= 1 is chosen (the cost is convex in P,
  * so the integer neighbours of the continuous optimum are exact).
  */
-export function lambdaProvisionedCost(p: ResolvedProfile, t: PriceTable, load: Load, memoryMiB: number, durationMs: number, pinned?: number): ProvisionedPlan {
+export function lambdaProvisionedCost(
+  p: ResolvedProfile, t: PriceTable, load: Load, memoryMiB: number, durationMs: number, pinned?: number,
+): ProvisionedPlan {
   const prices = t.lambdaPrices(lambdaArchitecture(p));
   const peakConcurrency = load.peakRps * durationMs / 1000;
   const maxP = Math.max(1, Math.ceil(peakConcurrency));
@@ -177,7 +179,11 @@ function provisionedParts(prices: LambdaPrices, load: Load, memoryMiB: number, p
   const requests = load.avgRps * SECONDS_PER_MONTH;
   const standbyGbs = P * gb * SECONDS_PER_MONTH;
   return {
-    gb, spillShare, spillConcurrencySeconds, warmConcurrencySeconds, requests,
+    gb,
+    spillShare,
+    spillConcurrencySeconds,
+    warmConcurrencySeconds,
+    requests,
     requestsUsd: requests * prices.requestUsd,
     standbyUsd: standbyGbs * prices.provisionedGbSecondUsd,
     warmUsd: warmConcurrencySeconds * gb * prices.provisionedExecutionGbSecondUsd,
@@ -192,7 +198,8 @@ function provisionedUsd(prices: LambdaPrices, load: Load, memoryMiB: number, pea
 }
 
 function provisionedAt(prices: LambdaPrices, load: Load, memoryMiB: number, peakConcurrency: number, P: number): ProvisionedPlan {
-  const { gb, spillShare, spillConcurrencySeconds, warmConcurrencySeconds, requests, requestsUsd, standbyUsd, warmUsd, spillUsd } = provisionedParts(prices, load, memoryMiB, peakConcurrency, P);
+  const x = provisionedParts(prices, load, memoryMiB, peakConcurrency, P);
+  const { gb, spillShare, spillConcurrencySeconds, warmConcurrencySeconds, requests, requestsUsd, standbyUsd, warmUsd, spillUsd } = x;
   const items = [
     item('requests', requestsUsd, () => `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
     item('provisioned concurrency standby', standbyUsd, () => `${P} x ${num(gb, 3)} GB x ${HOURS_PER_MONTH} h x $${prices.provisionedGbSecondUsd}/GB-s`),
@@ -255,7 +262,10 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
       const cost = Math.ceil(replicas / podsPerNode) * g.hourlyUsd;
       if (best === undefined || cost < best.cost || (cost === best.cost && g.hourlyUsd < best.c.hourlyUsd)) {
         const cpuMillis = Math.max(minCpu, Math.floor(allocCpu / podsPerNode / 100) * 100);
-        best = { cost, c: { instanceType: g.instanceType, hourlyUsd: g.hourlyUsd, gpu: g, podsPerNode, share: 1 / podsPerNode, cpuMillis, wholeNodes: true } };
+        best = {
+          cost,
+          c: { instanceType: g.instanceType, hourlyUsd: g.hourlyUsd, gpu: g, podsPerNode, share: 1 / podsPerNode, cpuMillis, wholeNodes: true },
+        };
       }
     }
     return best?.c;
@@ -361,8 +371,13 @@ export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: 
     const floor = clamp(minFloor, 1, rPeak);
     const items = [nodeItem(`data plane nodes for ${rPeak} replica(s) at the peak`, node, rPeak), ...cpItems, ...overheadItems(p, t)];
     return {
-      monthlyUsd: total(items), lineItems: items, coldExposure: 0, floorReplicas: floor, overflowToLambda: false,
-      controlPlaneProvisioned: controlPlane.provisioned, overflowThresholdRps: round3(floor * perReplicaRps),
+      monthlyUsd: total(items),
+      lineItems: items,
+      coldExposure: 0,
+      floorReplicas: floor,
+      overflowToLambda: false,
+      controlPlaneProvisioned: controlPlane.provisioned,
+      overflowThresholdRps: round3(floor * perReplicaRps),
     };
   }
   const prices = t.lambdaPrices(lambdaArchitecture(p));
@@ -407,8 +422,13 @@ export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: 
   ];
   const coldExposure = load.u > 0 ? volumeAbove(load.u, Math.min(1, floor * p.concurrencyPerReplica / load.peakConcurrency)) / load.u : 0;
   return {
-    monthlyUsd: total(items), lineItems: items, coldExposure: round3(coldExposure), floorReplicas: floor, overflowToLambda: true,
-    controlPlaneProvisioned: controlPlane.provisioned, overflowThresholdRps: round3(floor * perReplicaRps),
+    monthlyUsd: total(items),
+    lineItems: items,
+    coldExposure: round3(coldExposure),
+    floorReplicas: floor,
+    overflowToLambda: true,
+    controlPlaneProvisioned: controlPlane.provisioned,
+    overflowThresholdRps: round3(floor * perReplicaRps),
   };
 }
 

@@ -235,7 +235,9 @@ interface Priced {
 }
 
 /** Computes every option's cost at one load. */
-function priceAll(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice | undefined, pinned: number | undefined, overflow: boolean, k8sMin: number): Priced {
+function priceAll(
+  p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice | undefined, pinned: number | undefined, overflow: boolean, k8sMin: number,
+): Priced {
   return {
     onDemand: lambdaOnDemandCost(p, t, load),
     provisioned: lambdaProvisionedCost(p, t, load, p.memoryMiB, p.requestDurationP50Ms, pinned),
@@ -247,7 +249,8 @@ function priceAll(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoic
 /** Warm replicas for the average load (the HPA floor), never below 1 nor above the peak replicas. */
 function averageReplicas(p: ResolvedProfile, load: Load, utilizationTarget: number): number {
   const avgConcurrency = load.avgRps * p.requestDurationP50Ms / 1000;
-  return Math.min(peakReplicas(p, load), Math.max(1, Math.ceil(Math.round(avgConcurrency / (p.concurrencyPerReplica * utilizationTarget) * 1e6) / 1e6)));
+  const replicas = Math.ceil(Math.round(avgConcurrency / (p.concurrencyPerReplica * utilizationTarget) * 1e6) / 1e6);
+  return Math.min(peakReplicas(p, load), Math.max(1, replicas));
 }
 
 /**
@@ -264,7 +267,9 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
 
   // 1. hard constraints
   const rules: RuleOutcome[] = [];
-  const excludedBy: Record<string, string[]> = { [OPTION.LAMBDA_ON_DEMAND]: [], [OPTION.LAMBDA_PROVISIONED]: [], [OPTION.KUBERNETES]: [], [OPTION.HYBRID]: [] };
+  const excludedBy: Record<string, string[]> = {
+    [OPTION.LAMBDA_ON_DEMAND]: [], [OPTION.LAMBDA_PROVISIONED]: [], [OPTION.KUBERNETES]: [], [OPTION.HYBRID]: [],
+  };
   let pinned: number | undefined;
   let lambdaBlockedForOverflow = false;
   for (const rule of HARD_RULES) {
@@ -308,7 +313,14 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
       return; // no node fits: not meaningfully priced
     }
     const ex = excludedBy[option];
-    costs.push({ option, target, monthlyUsd: c.monthlyUsd, lineItems: c.lineItems, feasible: ex.length === 0, ...(ex.length > 0 ? { excludedBy: [...ex] } : {}) });
+    costs.push({
+      option,
+      target,
+      monthlyUsd: c.monthlyUsd,
+      lineItems: c.lineItems,
+      feasible: ex.length === 0,
+      ...(ex.length > 0 ? { excludedBy: [...ex] } : {}),
+    });
   };
   push(OPTION.LAMBDA_ON_DEMAND, L, priced.onDemand);
   push(OPTION.LAMBDA_PROVISIONED, L, priced.provisioned);
@@ -374,7 +386,9 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
   })._lazyCostCurve(() => costCurve(p, t, node, pinned, overflow, o.utilizationTarget, costs.map(c => c.option)));
 }
 
-function chooseByRules(p: ResolvedProfile, o: EngineOptions, costs: OptionCost[], rules: RuleOutcome[], breakEven: number | undefined): PlacementTarget {
+function chooseByRules(
+  p: ResolvedProfile, o: EngineOptions, costs: OptionCost[], rules: RuleOutcome[], breakEven: number | undefined,
+): PlacementTarget {
   const cost = (target: PlacementTarget) => costs.find(c => c.option === RENDERED_OPTION[target]);
   const feasible = (target: PlacementTarget) => cost(target)?.feasible === true;
   const usd = (target: PlacementTarget) => cost(target)!.monthlyUsd;
@@ -417,18 +431,29 @@ function chooseByRules(p: ResolvedProfile, o: EngineOptions, costs: OptionCost[]
     rules.push({ ruleId: 'band.spiky', kind: RuleKind.BAND, verdict: RuleVerdict.PASSED, reason: `sustained utilization ${formatPercent(u)} is not under ${formatPercent(spiky)}`, threshold: `< ${formatPercent(spiky)}` });
   } else if (current === L) {
     rules.push({
-      ruleId: 'band.spiky', kind: RuleKind.BAND, verdict: RuleVerdict.FIRED, favours: L, threshold: `< ${formatPercent(spiky)}`,
+      ruleId: 'band.spiky',
+      kind: RuleKind.BAND,
+      verdict: RuleVerdict.FIRED,
+      favours: L,
+      threshold: `< ${formatPercent(spiky)}`,
       reason: `sustained utilization ${formatPercent(u)} is under ${formatPercent(spiky)} (spiky): stays on Lambda`,
     });
   } else if (usd(L) <= usd(current) * (1 + o.bandCostTolerance)) {
     rules.push({
-      ruleId: 'band.spiky', kind: RuleKind.BAND, verdict: RuleVerdict.FIRED, favours: L, threshold: `< ${formatPercent(spiky)}`,
+      ruleId: 'band.spiky',
+      kind: RuleKind.BAND,
+      verdict: RuleVerdict.FIRED,
+      favours: L,
+      threshold: `< ${formatPercent(spiky)}`,
       reason: `sustained utilization ${formatPercent(u)} is under ${formatPercent(spiky)} (spiky) and Lambda ${formatUsd(usd(L))}/mo is within ${Math.round(o.bandCostTolerance * 100)}% of ${current} ${formatUsd(usd(current))}/mo: moves to Lambda`,
     });
     current = L;
   } else {
     rules.push({
-      ruleId: 'band.spiky', kind: RuleKind.BAND, verdict: RuleVerdict.PASSED, threshold: `< ${formatPercent(spiky)}`,
+      ruleId: 'band.spiky',
+      kind: RuleKind.BAND,
+      verdict: RuleVerdict.PASSED,
+      threshold: `< ${formatPercent(spiky)}`,
       reason: `sustained utilization ${formatPercent(u)} is spiky, but Lambda ${formatUsd(usd(L))}/mo is more than ${Math.round(o.bandCostTolerance * 100)}% above ${current} ${formatUsd(usd(current))}/mo`,
     });
   }
@@ -448,13 +473,20 @@ function chooseByRules(p: ResolvedProfile, o: EngineOptions, costs: OptionCost[]
     rules.push({ ruleId: 'band.hybrid', kind: RuleKind.BAND, verdict: RuleVerdict.PASSED, threshold: band, reason: `sustained utilization ${formatPercent(u)} is in the band, but the team runs Kubernetes` });
   } else if (usd(H) < usd(current)) {
     rules.push({
-      ruleId: 'band.hybrid', kind: RuleKind.BAND, verdict: RuleVerdict.FIRED, favours: H, threshold: band,
+      ruleId: 'band.hybrid',
+      kind: RuleKind.BAND,
+      verdict: RuleVerdict.FIRED,
+      favours: H,
+      threshold: band,
       reason: `sustained utilization ${formatPercent(u)} is in the band, the team does not run Kubernetes, and hybrid ${formatUsd(usd(H))}/mo is cheaper than ${current} ${formatUsd(usd(current))}/mo`,
     });
     current = H;
   } else {
     rules.push({
-      ruleId: 'band.hybrid', kind: RuleKind.BAND, verdict: RuleVerdict.PASSED, threshold: band,
+      ruleId: 'band.hybrid',
+      kind: RuleKind.BAND,
+      verdict: RuleVerdict.PASSED,
+      threshold: band,
       reason: `sustained utilization ${formatPercent(u)} is in the band without a Kubernetes team, but hybrid ${formatUsd(usd(H))}/mo is not cheaper than ${current} ${formatUsd(usd(current))}/mo`,
     });
   }
@@ -523,7 +555,10 @@ export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, node: No
 }
 
 /** Each priced option at 0%, 5%, ... 100% sustained utilization, same peak. */
-function costCurve(p: ResolvedProfile, t: PriceTable, node: NodeChoice | undefined, pinned: number | undefined, overflow: boolean, utilizationTarget: number, options: string[]): CostCurvePoint[] {
+function costCurve(
+  p: ResolvedProfile, t: PriceTable, node: NodeChoice | undefined, pinned: number | undefined,
+  overflow: boolean, utilizationTarget: number, options: string[],
+): CostCurvePoint[] {
   return withoutDetail(() => {
     const points: CostCurvePoint[] = [];
     for (let i = 0; i <= 20; i++) {
@@ -544,12 +579,15 @@ function costCurve(p: ResolvedProfile, t: PriceTable, node: NodeChoice | undefin
   });
 }
 
-function lambdaSizing(p: ResolvedProfile, o: EngineOptions, provisioned: number, memoryMiB: number, modelSizeGiB: number, peakConcurrency: number): LambdaSizing {
+function lambdaSizing(
+  p: ResolvedProfile, o: EngineOptions, provisioned: number, memoryMiB: number, modelSizeGiB: number, peakConcurrency: number,
+): LambdaSizing {
   const scheduleMax = Math.max(0, ...p.warmSchedules.map(w => w.minCapacity));
   return {
     memoryMiB: Math.min(LAMBDA_LIMITS.maxMemoryMiB, Math.max(LAMBDA_LIMITS.minMemoryMiB, memoryMiB)),
     timeoutSeconds: Math.min(LAMBDA_LIMITS.maxTimeoutSeconds, Math.max(3, Math.ceil(p.requestDurationP99Ms * 3 / 1000))),
-    ephemeralStorageMiB: Math.min(LAMBDA_LIMITS.maxEphemeralStorageMiB, Math.max(LAMBDA_LIMITS.minEphemeralStorageMiB, Math.ceil(modelSizeGiB * 1024 * 1.2))),
+    ephemeralStorageMiB: Math.min(LAMBDA_LIMITS.maxEphemeralStorageMiB,
+      Math.max(LAMBDA_LIMITS.minEphemeralStorageMiB, Math.ceil(modelSizeGiB * 1024 * 1.2))),
     architecture: lambdaArchitecture(p),
     provisionedConcurrencyMin: provisioned,
     provisionedConcurrencyMax: Math.max(provisioned, peakConcurrency, scheduleMax),

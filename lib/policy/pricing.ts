@@ -299,7 +299,9 @@ function requireObject(prop: string, x: unknown): Record<string, any> {
 }
 
 /** Largest plausible figures, to catch unit mistakes (cents for dollars, MiB for GiB). */
-const MAX = { perUnitUsd: 1, hourlyUsd: 1000, monthlyUsd: 10_000_000, gpus: 16, gpuMemoryGiB: 1024, vcpu: 1024, memoryGiB: 32_768, workloads: 10_000 };
+const MAX = {
+  perUnitUsd: 1, hourlyUsd: 1000, monthlyUsd: 10_000_000, gpus: 16, gpuMemoryGiB: 1024, vcpu: 1024, memoryGiB: 32_768, workloads: 10_000,
+};
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const LABEL_VALUE = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;

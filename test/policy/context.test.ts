@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { InferenceWorkload, ModelImage, PlacementPolicy, PriceTable } from '../../lib';
 import { SPIKY_CPU } from './helpers';
+import { InferenceWorkload, ModelImage, PlacementPolicy, PriceTable } from '../../lib';
 
 // The one place the construct meets the policy configuration: CDK context set once in cdk.json.
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');

@@ -1,5 +1,5 @@
-import { CpuArchitecture, PlacementPolicy, PlacementTarget, PriceTable, PriceTableProps, RuleVerdict, WorkloadProfile } from '../../lib/policy';
 import { rule, usd } from './helpers';
+import { CpuArchitecture, PlacementPolicy, PlacementTarget, PriceTable, PriceTableProps, RuleVerdict, WorkloadProfile } from '../../lib/policy';
 
 const policy = PlacementPolicy.default();
 const L = PlacementTarget.LAMBDA;
@@ -7,8 +7,17 @@ const K = PlacementTarget.KUBERNETES;
 const H = PlacementTarget.HYBRID;
 
 /** A typical CPU model server of a few GiB, run by a team that already runs Kubernetes. */
-function typical(memoryMiB: number, requestDurationP50Ms: number, peakRequestsPerSecond: number, architecture = CpuArchitecture.X86_64): WorkloadProfile {
-  return { memoryMiB, requestDurationP50Ms, peakRequestsPerSecond, averageRequestsPerSecond: peakRequestsPerSecond / 4, architecture, teamRunsKubernetes: true };
+function typical(
+  memoryMiB: number, requestDurationP50Ms: number, peakRequestsPerSecond: number, architecture = CpuArchitecture.X86_64,
+): WorkloadProfile {
+  return {
+    memoryMiB,
+    requestDurationP50Ms,
+    peakRequestsPerSecond,
+    averageRequestsPerSecond: peakRequestsPerSecond / 4,
+    architecture,
+    teamRunsKubernetes: true,
+  };
 }
 
 function table(overrides: Partial<PriceTableProps>): PriceTable {
@@ -46,7 +55,9 @@ describe('break-even sustained utilization', () => {
     const profile = typical(4096, 200, 100);
     const base = policy.decide(profile).breakEvenUtilization!;
     const x86 = PriceTable.awsUsEast1().props.lambdaX86;
-    const dearLambda = table({ lambdaX86: { ...x86, gbSecondUsd: x86.gbSecondUsd * 2, provisionedExecutionGbSecondUsd: x86.provisionedExecutionGbSecondUsd * 2 } });
+    const dearLambda = table({
+      lambdaX86: { ...x86, gbSecondUsd: x86.gbSecondUsd * 2, provisionedExecutionGbSecondUsd: x86.provisionedExecutionGbSecondUsd * 2 },
+    });
     const dearNodes = table({ cpuInstances: PriceTable.awsUsEast1().props.cpuInstances.map(n => ({ ...n, hourlyUsd: n.hourlyUsd * 2 })) });
     const lambdaX2 = PlacementPolicy.default({ priceTable: dearLambda }).decide(profile).breakEvenUtilization!;
     const nodesX2 = PlacementPolicy.default({ priceTable: dearNodes }).decide(profile).breakEvenUtilization!;
@@ -98,7 +109,13 @@ describe('economics.break-even', () => {
 
 describe('band.spiky (under 10%)', () => {
   // 1 ms requests: the request price dominates Lambda, so Kubernetes wins from ~3% utilization
-  const tiny: WorkloadProfile = { memoryMiB: 128, requestDurationP50Ms: 1, averageRequestsPerSecond: 1000, peakRequestsPerSecond: 1000, teamRunsKubernetes: true };
+  const tiny: WorkloadProfile = {
+    memoryMiB: 128,
+    requestDurationP50Ms: 1,
+    averageRequestsPerSecond: 1000,
+    peakRequestsPerSecond: 1000,
+    teamRunsKubernetes: true,
+  };
 
   test.each([
     [0.0999, RuleVerdict.FIRED, L],
@@ -133,7 +150,13 @@ describe('band.spiky (under 10%)', () => {
 
 describe('band.hybrid (20-60% without a Kubernetes team)', () => {
   // CPU-capable model: the tail can overflow to Lambda, which makes a hybrid floor cheaper
-  const middle: WorkloadProfile = { memoryMiB: 4096, requestDurationP50Ms: 200, averageRequestsPerSecond: 30, peakRequestsPerSecond: 100, cpuFallbackCapable: true };
+  const middle: WorkloadProfile = {
+    memoryMiB: 4096,
+    requestDurationP50Ms: 200,
+    averageRequestsPerSecond: 30,
+    peakRequestsPerSecond: 100,
+    cpuFallbackCapable: true,
+  };
 
   test.each([
     [0.199, RuleVerdict.PASSED],
@@ -168,7 +191,14 @@ describe('band.hybrid (20-60% without a Kubernetes team)', () => {
   });
 
   test('is never chosen when it is dearer: a GPU model without CPU fallback stays on Kubernetes', () => {
-    const d = policy.decide({ memoryMiB: 30_720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3, peakRequestsPerSecond: 12 });
+    const d = policy.decide({
+      memoryMiB: 30_720,
+      gpuCount: 1,
+      gpuMemoryGiB: 24,
+      requestDurationP50Ms: 1500,
+      averageRequestsPerSecond: 3,
+      peakRequestsPerSecond: 12,
+    });
     expect(d.sustainedUtilization).toBe(0.25);
     expect(rule(d, 'band.hybrid').verdict).toBe(RuleVerdict.PASSED);
     expect(usd(d, 'hybrid')).toBeGreaterThan(usd(d, 'kubernetes'));
@@ -184,7 +214,13 @@ describe('band.hybrid (20-60% without a Kubernetes team)', () => {
 
 describe('cost model', () => {
   test('line items add up to each option\'s monthly cost, each with a basis', () => {
-    const d = policy.decide({ memoryMiB: 4096, requestDurationP50Ms: 200, averageRequestsPerSecond: 30, peakRequestsPerSecond: 100, cpuFallbackCapable: true });
+    const d = policy.decide({
+      memoryMiB: 4096,
+      requestDurationP50Ms: 200,
+      averageRequestsPerSecond: 30,
+      peakRequestsPerSecond: 100,
+      cpuFallbackCapable: true,
+    });
     expect(d.costs.map(c => c.option)).toEqual(['lambda-on-demand', 'lambda-provisioned', 'kubernetes', 'hybrid']);
     for (const c of d.costs) {
       const sum = c.lineItems.reduce((s, i) => s + i.monthlyUsd, 0);
@@ -203,7 +239,13 @@ describe('cost model', () => {
 
   test('Kubernetes is priced for the peak replicas plus the cluster share', () => {
     // 50 rps x 200 ms = 10 concurrent requests = 10 replicas of a 4 GiB / 1 vCPU pod, each 0.556 of an m7i.large
-    const d = policy.decide({ memoryMiB: 4096, requestDurationP50Ms: 200, averageRequestsPerSecond: 5, peakRequestsPerSecond: 50, teamRunsKubernetes: true });
+    const d = policy.decide({
+      memoryMiB: 4096,
+      requestDurationP50Ms: 200,
+      averageRequestsPerSecond: 5,
+      peakRequestsPerSecond: 50,
+      teamRunsKubernetes: true,
+    });
     const k = d.costs.find(c => c.option === 'kubernetes')!;
     expect(k.lineItems.map(i => i.label)).toEqual(['nodes for 10 replica(s) at the peak', 'cluster control plane (share)']);
     expect(k.lineItems[0].monthlyUsd).toBeCloseTo(10 * (4096 / (8192 * 0.9)) * 0.1008 * 730, 1);
@@ -220,7 +262,13 @@ describe('cost model', () => {
   });
 
   test('the cost curve has every priced option at 0-100% in 5% steps, non-decreasing', () => {
-    const d = policy.decide({ memoryMiB: 4096, requestDurationP50Ms: 200, averageRequestsPerSecond: 30, peakRequestsPerSecond: 100, cpuFallbackCapable: true });
+    const d = policy.decide({
+      memoryMiB: 4096,
+      requestDurationP50Ms: 200,
+      averageRequestsPerSecond: 30,
+      peakRequestsPerSecond: 100,
+      cpuFallbackCapable: true,
+    });
     const curve = d.costCurve!;
     expect(curve.length).toBe(21 * 4);
     for (const option of d.costs.map(c => c.option)) {

@@ -1,12 +1,14 @@
+import { GPU, rule, SPIKY_CPU, usd } from './helpers';
 import {
   IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, PriceTable, RuleKind, RuleVerdict, WorkloadProfile,
 } from '../../lib/policy';
-import { GPU, rule, SPIKY_CPU, usd } from './helpers';
 
 const L = PlacementTarget.LAMBDA;
 const K = PlacementTarget.KUBERNETES;
 const H = PlacementTarget.HYBRID;
-const MIDDLE: WorkloadProfile = { memoryMiB: 4096, requestDurationP50Ms: 200, averageRequestsPerSecond: 30, peakRequestsPerSecond: 100, cpuFallbackCapable: true };
+const MIDDLE: WorkloadProfile = {
+  memoryMiB: 4096, requestDurationP50Ms: 200, averageRequestsPerSecond: 30, peakRequestsPerSecond: 100, cpuFallbackCapable: true,
+};
 
 describe('PlacementPolicy.default()', () => {
   test('places the spiky classifier on Lambda with sizing for the renderer', () => {
@@ -194,7 +196,14 @@ describe('PlacementPolicy.fromConfig()', () => {
   });
 
   test('a zero band tolerance keeps the cheaper dedicated option for spiky traffic', () => {
-    const tiny: WorkloadProfile = { memoryMiB: 128, requestDurationP50Ms: 1, averageRequestsPerSecond: 1000, peakRequestsPerSecond: 1000, sustainedUtilization: 0.05, teamRunsKubernetes: true };
+    const tiny: WorkloadProfile = {
+      memoryMiB: 128,
+      requestDurationP50Ms: 1,
+      averageRequestsPerSecond: 1000,
+      peakRequestsPerSecond: 1000,
+      sustainedUtilization: 0.05,
+      teamRunsKubernetes: true,
+    };
     const lenient = PlacementPolicy.fromConfig({ bandCostTolerance: 1 }).decide(tiny);
     const strict = PlacementPolicy.fromConfig({ bandCostTolerance: 0 }).decide(tiny);
     expect(usd(lenient, 'lambda-provisioned')).toBeGreaterThan(usd(lenient, 'kubernetes'));

@@ -1,5 +1,5 @@
-import { CpuArchitecture, PlacementPolicy, PriceTable, PriceTableProps } from '../../lib/policy';
 import { SPIKY_CPU } from './helpers';
+import { CpuArchitecture, PlacementPolicy, PriceTable, PriceTableProps } from '../../lib/policy';
 
 const DEFAULT = PriceTable.awsUsEast1();
 const props = (): any => JSON.parse(JSON.stringify(DEFAULT.props));
@@ -16,7 +16,12 @@ describe('the default price table', () => {
   });
 
   test('holds AWS Lambda list prices for x86_64 and arm64', () => {
-    expect(DEFAULT.props.lambdaX86).toEqual({ requestUsd: 0.0000002, gbSecondUsd: 0.0000166667, provisionedGbSecondUsd: 0.0000041667, provisionedExecutionGbSecondUsd: 0.0000097222 });
+    expect(DEFAULT.props.lambdaX86).toEqual({
+      requestUsd: 0.0000002,
+      gbSecondUsd: 0.0000166667,
+      provisionedGbSecondUsd: 0.0000041667,
+      provisionedExecutionGbSecondUsd: 0.0000097222,
+    });
     expect(DEFAULT.props.lambdaArm64.gbSecondUsd).toBeLessThan(DEFAULT.props.lambdaX86.gbSecondUsd);
     expect(DEFAULT.lambdaPrices(CpuArchitecture.ANY)).toBe(DEFAULT.props.lambdaArm64);
   });
@@ -39,7 +44,9 @@ describe('the default price table', () => {
   test('has CPU node references for both architectures and the cluster overhead', () => {
     const types = DEFAULT.props.cpuInstances.map(c => c.instanceType);
     expect(types).toEqual(expect.arrayContaining(['m7i.large', 'm7g.large', 'c7i.large', 'r7i.large']));
-    expect(DEFAULT.props.clusterOverhead).toEqual({ controlPlaneHourlyUsd: 0.10, opsMonthlyUsd: 2000, workloadsPerCluster: 10, allocatableFraction: 0.9 });
+    expect(DEFAULT.props.clusterOverhead).toEqual({
+      controlPlaneHourlyUsd: 0.10, opsMonthlyUsd: 2000, workloadsPerCluster: 10, allocatableFraction: 0.9,
+    });
   });
 
   test('round-trips through JSON', () => {

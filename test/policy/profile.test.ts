@@ -1,5 +1,5 @@
-import { PlacementPolicy, resolveProfile, WarmSchedule, WorkloadProfile } from '../../lib/policy';
 import { SPIKY_CPU } from './helpers';
+import { PlacementPolicy, resolveProfile, WarmSchedule, WorkloadProfile } from '../../lib/policy';
 
 /** aws-cdk-lib's encoding of a number token (the policy is pure and recognises it by magnitude). */
 const NUMBER_TOKEN = -1.8881545897087626e+289;
@@ -91,9 +91,22 @@ describe('WorkloadProfile validation', () => {
 describe('WorkloadProfile defaults', () => {
   test('fill in what the rules need', () => {
     expect(resolveProfile({ memoryMiB: 4096, requestDurationP50Ms: 100, averageRequestsPerSecond: 5 })).toMatchObject({
-      gpuCount: 0, gpuMemoryGiB: 0, modelSizeGiB: 2, imageSizeGiB: 1, requestDurationP99Ms: 100, peakRequestsPerSecond: 5,
-      sustainedUtilization: 1, coldStartToleranceMs: 1000, nodeLocalStateGiB: 0, requestPayloadKiB: 64, architecture: 'x86_64',
-      teamRunsKubernetes: false, cpuFallbackCapable: false, concurrencyPerReplica: 1, warmSchedules: [], allowScaleToZero: false,
+      gpuCount: 0,
+      gpuMemoryGiB: 0,
+      modelSizeGiB: 2,
+      imageSizeGiB: 1,
+      requestDurationP99Ms: 100,
+      peakRequestsPerSecond: 5,
+      sustainedUtilization: 1,
+      coldStartToleranceMs: 1000,
+      nodeLocalStateGiB: 0,
+      requestPayloadKiB: 64,
+      architecture: 'x86_64',
+      teamRunsKubernetes: false,
+      cpuFallbackCapable: false,
+      concurrencyPerReplica: 1,
+      warmSchedules: [],
+      allowScaleToZero: false,
     });
     expect(resolveProfile({ memoryMiB: 4096, gpuCount: 1, requestDurationP50Ms: 100, averageRequestsPerSecond: 5 }))
       .toMatchObject({ gpuMemoryGiB: 16, concurrencyPerReplica: 4 });

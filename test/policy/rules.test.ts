@@ -1,5 +1,5 @@
-import { PlacementPolicy, PlacementTarget, PriceTable, RuleKind, RuleVerdict, WorkloadProfile } from '../../lib/policy';
 import { rule, SPIKY_CPU, usd } from './helpers';
+import { PlacementPolicy, PlacementTarget, PriceTable, RuleKind, RuleVerdict, WorkloadProfile } from '../../lib/policy';
 
 const policy = PlacementPolicy.default();
 const decide = (overrides: Partial<WorkloadProfile>) => policy.decide({ ...SPIKY_CPU, ...overrides } as WorkloadProfile);
@@ -90,7 +90,13 @@ describe('constraint.cold-start', () => {
     [900, undefined],
     [901, [L]],
   ])('it excludes the Lambda target only when holding the peak warm needs more than 900 environments: %i', (peakRequestsPerSecond, excludes) => {
-    const d = decide({ coldStartToleranceMs: 100, peakRequestsPerSecond, averageRequestsPerSecond: 90, requestDurationP50Ms: 100, requestDurationP99Ms: 1000 });
+    const d = decide({
+      coldStartToleranceMs: 100,
+      peakRequestsPerSecond,
+      averageRequestsPerSecond: 90,
+      requestDurationP50Ms: 100,
+      requestDurationP99Ms: 1000,
+    });
     const r = rule(d, 'constraint.cold-start');
     expect(r.verdict).toBe(RuleVerdict.FIRED);
     expect(r.excludes).toEqual(excludes);
@@ -101,7 +107,14 @@ describe('constraint.cold-start', () => {
   });
 
   test('a Lambda placement under 500 ms tolerance is sized with the peak provisioned', () => {
-    const d = decide({ coldStartToleranceMs: 100, memoryMiB: 1024, requestDurationP50Ms: 40, requestDurationP99Ms: 120, averageRequestsPerSecond: 1, peakRequestsPerSecond: 15 });
+    const d = decide({
+      coldStartToleranceMs: 100,
+      memoryMiB: 1024,
+      requestDurationP50Ms: 40,
+      requestDurationP99Ms: 120,
+      averageRequestsPerSecond: 1,
+      peakRequestsPerSecond: 15,
+    });
     expect(d.target).toBe(L);
     expect(d.lambda!.provisionedConcurrencyMin).toBe(2); // 15 rps x 120 ms = 1.8
     expect(d.lambda!.provisionedConcurrencyMax).toBe(2);
