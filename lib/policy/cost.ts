@@ -15,6 +15,11 @@ import { CpuArchitecture, ResolvedProfile } from './profile';
  * Concurrency is requests per second x p50 duration (Little's law, p50 as the typical duration).
  */
 
+/**
+ * Most provisioned concurrency one function gets: the default regional concurrency quota (1,000)
+ * minus the 100 Lambda keeps unreserved. Traffic above it spills on demand.
+ */
+export const MAX_PROVISIONED_CONCURRENCY = 900;
 /** Memory of the hybrid control-plane entry function, MiB. */
 export const CONTROL_PLANE_MEMORY_MIB = 512;
 /** Share of a node's vCPU a CPU pod requests per GiB of memory: 1 vCPU per 4 GiB (general-purpose ratio). */
@@ -136,7 +141,7 @@ export function lambdaProvisionedCost(
 ): ProvisionedPlan {
   const prices = t.lambdaPrices(lambdaArchitecture(p));
   const peakConcurrency = load.peakRps * durationMs / 1000;
-  const maxP = Math.max(1, Math.ceil(peakConcurrency));
+  const maxP = Math.max(1, Math.min(MAX_PROVISIONED_CONCURRENCY, Math.ceil(peakConcurrency)));
   if (pinned !== undefined) {
     return provisionedAt(prices, load, memoryMiB, peakConcurrency, pinned);
   }

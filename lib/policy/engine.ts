@@ -1,5 +1,5 @@
 import {
-  chooseNode, CONTROL_PLANE_MEMORY_MIB, HybridPlan, hybridCost, kubernetesCost, lambdaArchitecture, lambdaOnDemandCost,
+  chooseNode, CONTROL_PLANE_MEMORY_MIB, MAX_PROVISIONED_CONCURRENCY, HybridPlan, hybridCost, kubernetesCost, lambdaArchitecture, lambdaOnDemandCost,
   lambdaProvisionedCost, Load, loadAt, NodeChoice, peakReplicas, PricedOption, ProvisionedPlan, round3, withoutDetail,
 } from './cost';
 import {
@@ -22,7 +22,7 @@ export const LAMBDA_LIMITS = {
   /** Synchronous invocation payload: 6 MB request and response. */
   maxSyncPayloadKiB: 6_144,
   /** Default regional concurrency quota (1,000) minus the 100 Lambda keeps unreserved. */
-  maxProvisionedConcurrency: 900,
+  maxProvisionedConcurrency: MAX_PROVISIONED_CONCURRENCY,
 } as const;
 
 /** The seed article's numbers. */
@@ -590,7 +590,8 @@ function lambdaSizing(
       Math.max(LAMBDA_LIMITS.minEphemeralStorageMiB, Math.ceil(modelSizeGiB * 1024 * 1.2))),
     architecture: lambdaArchitecture(p),
     provisionedConcurrencyMin: provisioned,
-    provisionedConcurrencyMax: Math.max(provisioned, peakConcurrency, scheduleMax),
+    // never above what provisioned concurrency allows, unless a warm window asks for more explicitly
+    provisionedConcurrencyMax: Math.max(provisioned, scheduleMax, Math.min(LAMBDA_LIMITS.maxProvisionedConcurrency, peakConcurrency)),
     utilizationTarget: o.utilizationTarget,
     peakConcurrency,
     ...(p.warmSchedules.length > 0 ? { warmSchedules: p.warmSchedules } : {}),

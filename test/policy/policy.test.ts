@@ -259,3 +259,17 @@ describe('explanation', () => {
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 });
+
+describe('Lambda sizing limits', () => {
+  test('provisioned concurrency never goes above the 900 environments a function can get', () => {
+    const profile = { memoryMiB: 512, requestDurationP50Ms: 2000, averageRequestsPerSecond: 900, peakRequestsPerSecond: 1000 };
+    const d = PlacementPolicy.fixed(L).decide(profile);
+    expect(d.lambda!.peakConcurrency).toBe(2000);
+    expect(d.lambda!.provisionedConcurrencyMax).toBe(900);
+    expect(d.lambda!.provisionedConcurrencyMin).toBeLessThanOrEqual(900);
+  });
+
+  test('fails on options that are not an object', () => {
+    expect(() => PlacementPolicy.default(null as any)).toThrow("'options' must be an object, got null");
+  });
+});
