@@ -100,8 +100,10 @@ export function podTemplatesOf(m: Manifest): PodTemplate[] {
       return [{ where, spec: m.spec, annotations: m.metadata?.annotations ?? {} }];
     case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': case 'ReplicationController':
       return [{ where, spec: m.spec?.template?.spec, annotations: m.spec?.template?.metadata?.annotations ?? {} }];
-    case 'CronJob':
-      return [{ where, spec: m.spec?.jobTemplate?.spec?.template?.spec, annotations: m.spec?.jobTemplate?.spec?.template?.metadata?.annotations ?? {} }];
+    case 'CronJob': {
+      const template = m.spec?.jobTemplate?.spec?.template;
+      return [{ where, spec: template?.spec, annotations: template?.metadata?.annotations ?? {} }];
+    }
     case 'PodTemplate':
       return [{ where, spec: m.template?.spec, annotations: m.template?.metadata?.annotations ?? {} }];
     default:

@@ -1,10 +1,10 @@
 import { Size } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkOptionalNumber, checkString } from '../../policy/validate';
 import { restrictedContainerSecurity } from './security';
 import { checkDnsSubdomain, formatMiB, sizeMiB } from './validate';
+import { InferenceWorkloadValidationError } from '../../policy/errors';
+import { checkOptionalNumber, checkString } from '../../policy/validate';
 
 /** Options of `CacheVolume.emptyDir()`. */
 export interface EmptyDirCacheOptions {

@@ -3,9 +3,9 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
 import { KubernetesRendering, KubernetesTargetOptions } from './kubernetes-target';
+import { InferenceWorkloadValidationError } from '../../policy/errors';
 
 /** The kubectl handler is invoked with at most this many bytes (Lambda's asynchronous payload limit). */
 export const KUBECTL_PAYLOAD_LIMIT_BYTES = 262_144;
@@ -41,7 +41,9 @@ export interface KubernetesDelivery {
  * (the hybrid target adds its load balancer Service before).
  * @internal
  */
-export function deliverKubernetes(scope: Construct, workloadName: string, rendering: KubernetesRendering, options: KubernetesTargetOptions): KubernetesDelivery {
+export function deliverKubernetes(
+  scope: Construct, workloadName: string, rendering: KubernetesRendering, options: KubernetesTargetOptions,
+): KubernetesDelivery {
   const namespace = options.namespace ?? 'default';
   let serviceAccountRole: iam.Role | undefined;
   if (options.modelBucket && options.cluster) {
@@ -65,7 +67,9 @@ export function deliverKubernetes(scope: Construct, workloadName: string, render
  * be lost, so it is reported as a synth error.
  * @internal
  */
-export function addChartToCluster(scope: Construct, cluster: eks.ICluster, chart: cdk8s.Chart, id: string, workloadName: string): eks.KubernetesManifest {
+export function addChartToCluster(
+  scope: Construct, cluster: eks.ICluster, chart: cdk8s.Chart, id: string, workloadName: string,
+): eks.KubernetesManifest {
   const json = chart.toJson();
   const snapshot = JSON.stringify(json);
   // the manifest sits in the template and in the handler's event as a JSON string: count it escaped

@@ -4,15 +4,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ModelImage } from '../../image';
-import { KubernetesSizing, PlacementDecision } from '../../policy';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkDnsLabel, checkNumber, checkOptionalNumber, checkString } from '../../policy/validate';
 import { CacheSidecar, CacheSidecarType, checkModelUri } from './cache-sidecar';
 import { addGpuLimit, checkMigProfile, GPU_RESOURCE, GpuNodeLabels, migResource, NodeToleration } from './gpu';
 import { ScalingMetric, ZoneSpread } from './scaling';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { checkDnsSubdomain, checkLabelKey, checkLabelValue, durationSeconds, formatMiB, sizeMiB } from './validate';
+import { ModelImage } from '../../image';
+import { KubernetesSizing, PlacementDecision } from '../../policy';
+import { InferenceWorkloadValidationError } from '../../policy/errors';
+import { checkDnsLabel, checkNumber, checkOptionalNumber, checkString } from '../../policy/validate';
 
 /**
  * Options for the Kubernetes target. They only apply when the workload is placed on
@@ -285,7 +285,10 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
 
   const tmpVolume = kplus.Volume.fromEmptyDir(chart, 'TmpVolume', 'tmp', { sizeLimit: cdk8s.Size.gibibytes(1) });
   const ctx = {
-    chart, deployment, server, tmpVolume,
+    chart,
+    deployment,
+    server,
+    tmpVolume,
     user: o.runAsUser,
     serverPort: o.port,
     modelUri: o.modelUri,
@@ -482,6 +485,10 @@ function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing
     : checkString('kubernetes.serviceAccountRoleArn', o.serviceAccountRoleArn, {
       maxLength: 2048, pattern: ROLE_ARN, patternDescription: 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
     });
+  if (o.cluster !== undefined && typeof (o.cluster as { addCdk8sChart?: unknown }).addCdk8sChart !== 'function') {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.cluster' must be an eks.ICluster (eks.Cluster.fromClusterAttributes(...)), got ${String(o.cluster)}`);
+  }
   if (o.modelBucket !== undefined && o.cluster === undefined) {
     throw new InferenceWorkloadValidationError(
       'Cannot configure \'kubernetes.modelBucket\' without \'kubernetes.cluster\': the role\'s trust needs the cluster\'s OIDC provider, '
@@ -492,9 +499,25 @@ function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing
       `Cannot configure both 'kubernetes.modelBucket' (creates a role) and 'kubernetes.serviceAccountRoleArn', got ${JSON.stringify(serviceAccountRoleArn)}`);
   }
   return {
-    namespace, port, modelUri: o.modelUri, cacheSidecars, gpuNodeLabels, tolerations, runtimeClassName, migProfile, priorityClassName,
-    sharedMemoryMiB, nodeLocalLimitMiB, startupTimeoutSeconds, readinessPath, livenessPath, zoneSpread, scalingMetric,
-    scaleDownStabilizationSeconds, runAsUser, serviceAccountRoleArn,
+    namespace,
+    port,
+    modelUri: o.modelUri,
+    cacheSidecars,
+    gpuNodeLabels,
+    tolerations,
+    runtimeClassName,
+    migProfile,
+    priorityClassName,
+    sharedMemoryMiB,
+    nodeLocalLimitMiB,
+    startupTimeoutSeconds,
+    readinessPath,
+    livenessPath,
+    zoneSpread,
+    scalingMetric,
+    scaleDownStabilizationSeconds,
+    runAsUser,
+    serviceAccountRoleArn,
   };
 }
 

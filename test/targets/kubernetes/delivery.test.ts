@@ -9,10 +9,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, IMAGE, newStack, place } from './fixtures';
 import { InferenceWorkload } from '../../../lib';
 import { addChartToCluster, MAX_MANIFEST_BYTES, MAX_TEMPLATE_MANIFEST_BYTES } from '../../../lib/targets/kubernetes';
 import { expectValidAndRestricted, Manifest, readManifestFiles } from '../../helpers/kubernetes';
-import { CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, IMAGE, newStack, place } from './fixtures';
 
 const OIDC_ARN = 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 
@@ -112,6 +112,11 @@ describe('delivery into an EKS cluster (imported, with the kubectl v28 layer)', 
     const stack3 = newStack();
     expect(() => place({ modelBucket: s3.Bucket.fromBucketName(stack3, 'M', 'm-bucket'), cluster: importCluster(stack3, false) }, undefined, {}, stack3))
       .toThrow("'kubernetes.modelBucket' needs the cluster's OIDC provider for IRSA (import the cluster with 'openIdConnectProvider')");
+  });
+
+  test('fails on a cluster that is not an eks.ICluster', () => {
+    expect(() => place({ cluster: { clusterName: 'x' } as unknown as eks.ICluster }))
+      .toThrow("'kubernetes.cluster' must be an eks.ICluster (eks.Cluster.fromClusterAttributes(...)), got [object Object]");
   });
 
   test('fails at synth when the chart is changed after it was handed to the cluster', () => {

@@ -1,12 +1,12 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { container, CPU_SIZING, GPU_SIZING, kindOf, place, podSpec, synth } from './fixtures';
 import {
   CacheSidecar, CacheVolume, GpuNodeLabels, InferenceTesting, ScalingMetric, ZoneSpread,
 } from '../../../lib';
 import { addGpuLimit, gpuMemoryThresholdMiB } from '../../../lib/targets/kubernetes';
 import { schemaErrors } from '../../helpers/kubernetes';
-import { container, CPU_SIZING, GPU_SIZING, kindOf, place, podSpec, synth } from './fixtures';
 
 describe('addGpuLimit (the one GPU escape hatch)', () => {
   function deploymentJson(count: number, resource?: string): any {
@@ -407,8 +407,14 @@ describe('security', () => {
     expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
     for (const c of [...spec.containers, ...spec.initContainers]) {
       expect(c.securityContext).toEqual({
-        runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, privileged: false, readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        runAsNonRoot: true,
+        privileged: false,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
       });
     }
   });
