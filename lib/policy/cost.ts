@@ -104,7 +104,8 @@ export function round2(x: number): number {
 }
 
 function num(x: number, digits = 2): string {
-  return Number(x.toFixed(digits)).toString();
+  const f = digits === 0 ? 1 : digits === 3 ? 1000 : 100;
+  return String(Math.round(x * f) / f);
 }
 
 /** Lambda prices for a profile: arm64 when the image allows it (cheaper), else x86_64. */
@@ -141,10 +142,24 @@ export function lambdaProvisionedCost(
 ): ProvisionedPlan {
   const prices = t.lambdaPrices(lambdaArchitecture(p));
   const peakConcurrency = load.peakRps * durationMs / 1000;
+  const P = pinned ?? cheapestProvisioned(prices, load, memoryMiB, peakConcurrency).provisioned;
+  return provisionedAt(prices, load, memoryMiB, peakConcurrency, P);
+}
+
+/** The monthly cost alone of `lambdaProvisionedCost()` (no line items; for searches). */
+export function lambdaProvisionedUsd(
+  p: ResolvedProfile, t: PriceTable, load: Load, memoryMiB: number, durationMs: number, pinned?: number,
+): number {
+  const prices = t.lambdaPrices(lambdaArchitecture(p));
+  const peakConcurrency = load.peakRps * durationMs / 1000;
+  return pinned !== undefined
+    ? provisionedUsd(prices, load, memoryMiB, peakConcurrency, pinned)
+    : cheapestProvisioned(prices, load, memoryMiB, peakConcurrency).usd;
+}
+
+/** The cheapest provisioned count P >= 1 (at most what a function can get), and its monthly cost. */
+function cheapestProvisioned(prices: LambdaPrices, load: Load, memoryMiB: number, peakConcurrency: number): { provisioned: number; usd: number } {
   const maxP = Math.max(1, Math.min(MAX_PROVISIONED_CONCURRENCY, Math.ceil(peakConcurrency)));
-  if (pinned !== undefined) {
-    return provisionedAt(prices, load, memoryMiB, peakConcurrency, pinned);
-  }
   // marginal environment at level x is busy a share (1-x)^k of the month; keep it warm while
   // standby < busy share x (on-demand - provisioned execution), i.e. (1-x)^k > standby / (on-demand - execution)
   const ratio = prices.provisionedGbSecondUsd / Math.max(1e-18, prices.gbSecondUsd - prices.provisionedExecutionGbSecondUsd);
@@ -161,16 +176,16 @@ export function lambdaProvisionedCost(
   // candidates in ascending order; ties keep the smaller count
   const c1 = clamp(Math.floor(x), 1, maxP);
   const c2 = clamp(Math.ceil(x), 1, maxP);
-  let bestP = 1;
-  let best = provisionedUsd(prices, load, memoryMiB, peakConcurrency, 1);
+  let provisioned = 1;
+  let usd = provisionedUsd(prices, load, memoryMiB, peakConcurrency, 1);
   for (const c of [c1, c2, maxP]) {
     const v = provisionedUsd(prices, load, memoryMiB, peakConcurrency, c);
-    if (v < best) {
-      best = v;
-      bestP = c;
+    if (v < usd) {
+      usd = v;
+      provisioned = c;
     }
   }
-  return provisionedAt(prices, load, memoryMiB, peakConcurrency, bestP);
+  return { provisioned, usd };
 }
 
 /** The parts of a provisioned-concurrency bill, USD per month (unrounded). */

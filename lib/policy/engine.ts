@@ -1,6 +1,6 @@
 import {
   chooseNode, CONTROL_PLANE_MEMORY_MIB, MAX_PROVISIONED_CONCURRENCY, HybridPlan, hybridCost, kubernetesCost, lambdaArchitecture, lambdaOnDemandCost,
-  lambdaProvisionedCost, Load, loadAt, NodeChoice, peakReplicas, PricedOption, ProvisionedPlan, round3, withoutDetail,
+  lambdaProvisionedCost, lambdaProvisionedUsd, Load, loadAt, NodeChoice, peakReplicas, PricedOption, ProvisionedPlan, round3, withoutDetail,
 } from './cost';
 import {
   CostCurvePoint, formatPercent, formatUsd, HybridSizing, KubernetesSizing, LambdaSizing, OptionCost, PlacementDecision,
@@ -536,13 +536,13 @@ function chooseByCost(p: ResolvedProfile, o: EngineOptions, costs: OptionCost[],
 export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, node: NodeChoice, pinned: number | undefined): number | undefined {
   return withoutDetail(() => {
     const k8s = kubernetesCost(p, t, loadAt(p, 1), node).monthlyUsd;
-    const f = (u: number) => lambdaProvisionedCost(p, t, loadAt(p, u), p.memoryMiB, p.requestDurationP50Ms, pinned).monthlyUsd - k8s;
+    const f = (u: number) => lambdaProvisionedUsd(p, t, loadAt(p, u), p.memoryMiB, p.requestDurationP50Ms, pinned) - k8s;
     if (f(0) > 0 || f(1) <= 0) {
       return undefined; // dedicated is cheaper at every utilization, or serverless is
     }
     let lo = 0;
     let hi = 1;
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 16; i++) {
       const mid = (lo + hi) / 2;
       if (f(mid) <= 0) {
         lo = mid;
