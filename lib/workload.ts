@@ -100,7 +100,10 @@ export class InferenceWorkload extends Construct {
   public readonly kubernetesManifest?: eks.KubernetesManifest;
   /** The IRSA role created for `kubernetes.modelBucket`. */
   public readonly serviceAccountRole?: iam.IRole;
-  /** Path of the manifest file inside the cloud assembly, when placed on Kubernetes or hybrid. */
+  /**
+   * Path of the manifest file inside the cloud assembly, when placed on Kubernetes or hybrid
+   * (undefined when the manifests are delivered to `kubernetes.cluster` instead).
+   */
   public readonly manifestPath?: string;
   private readonly lambdaRendering?: LambdaRendering;
 
