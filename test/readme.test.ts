@@ -151,8 +151,9 @@ function diagnosticsOf(program: ts.Program, file: string): ts.Diagnostic[] {
 
 function missingNames(diags: ts.Diagnostic[]): string[] {
   // 2304: Cannot find name 'x'. 2552: Cannot find name 'x'. Did you mean 'y'?
+  // 18004: No value exists in scope for the shorthand property 'x'.
   return Array.from(new Set(diags
-    .filter(d => d.code === 2304 || d.code === 2552)
+    .filter(d => d.code === 2304 || d.code === 2552 || d.code === 18004)
     .map(d => /'([^']+)'/.exec(ts.flattenDiagnosticMessageText(d.messageText, '\n'))?.[1])
     .filter((n): n is string => n !== undefined)));
 }
@@ -184,7 +185,25 @@ function format(b: Block, diags: ts.Diagnostic[], offset: number): string {
  * Writes the blocks into `dir`, type-checks them in one program (two passes for the free
  * names of fragments) and returns the errors of each block, mapped to README lines.
  */
-let lastProgram: ts.Program | undefined;
+/**
+ * A compiler host that parses library and node_modules files once for every program of
+ * this test, and always reads the generated block files afresh.
+ */
+const parsed = new Map<string, ts.SourceFile | undefined>();
+function cachingHost(blockDir: string): ts.CompilerHost {
+  const host = ts.createCompilerHost(COMPILER_OPTIONS);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (path.resolve(fileName).startsWith(blockDir + path.sep)) {
+      return read(fileName, languageVersion, onError, shouldCreate);
+    }
+    if (!parsed.has(fileName)) {
+      parsed.set(fileName, read(fileName, languageVersion, onError, shouldCreate));
+    }
+    return parsed.get(fileName);
+  };
+  return host;
+}
 
 function typeCheck(bs: Block[], dir: string): Map<number, string> {
   fs.rmSync(dir, { recursive: true, force: true });
@@ -196,7 +215,8 @@ function typeCheck(bs: Block[], dir: string): Map<number, string> {
     fs.writeFileSync(file(b), b.complete ? completeSource(b, lib) : fragmentSource(b, lib, names, []));
   }
   const files = bs.map(file);
-  let program = ts.createProgram(files, COMPILER_OPTIONS, undefined, lastProgram);
+  const host = cachingHost(path.resolve(dir));
+  let program = ts.createProgram(files, COMPILER_OPTIONS, host);
   const extras = new Map<number, string[]>();
   for (const b of bs.filter(x => !x.complete)) {
     const more = declarationsFor(missingNames(diagnosticsOf(program, file(b))));
@@ -206,9 +226,8 @@ function typeCheck(bs: Block[], dir: string): Map<number, string> {
     }
   }
   if (extras.size > 0) {
-    program = ts.createProgram(files, COMPILER_OPTIONS, undefined, program);
+    program = ts.createProgram(files, COMPILER_OPTIONS, host);
   }
-  lastProgram = program;
   const result = new Map<number, string>();
   for (const b of bs) {
     // a fragment's prelude: 3 imports, the extra declarations, 3 declares and the opening brace
