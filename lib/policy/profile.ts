@@ -99,7 +99,9 @@ export interface WorkloadProfile {
 
   /**
    * Sustained utilization, 0–1: average load divided by the capacity provisioned for the peak.
-   * @default - averageRequestsPerSecond / peakRequestsPerSecond
+   * The cost model prices an average load of `sustainedUtilization x peakRequestsPerSecond`, so
+   * when given it takes precedence over `averageRequestsPerSecond` for costs and bands.
+   * @default - averageRequestsPerSecond / peakRequestsPerSecond (rounded to three decimals)
    */
   readonly sustainedUtilization?: number;
 
