@@ -3,6 +3,7 @@
  * writes CloudFormation plus Kubernetes manifests into cdk.out.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CacheSidecar, InferenceWorkload, ModelImage } from '../lib';
 
 /** Builds the example app; exported so tests synthesize exactly what `cdk synth` does. */
@@ -144,6 +145,31 @@ export function buildExampleApp(app: App = new App()): App {
       peakRequestsPerSecond: 15,
       coldStartToleranceMs: 100,
     },
+  });
+
+  // band.hybrid: a GPU embeddings model that can also run on CPU, 33% utilization, no in-house Kubernetes team:
+  // a Lambda control plane in front of a warm GPU floor, with the burst tail overflowing to Lambda
+  const clusterVpc = ec2.Vpc.fromVpcAttributes(stack, 'ClusterVpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    vpcCidrBlock: '10.20.0.0/16',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+    privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
+  });
+  new InferenceWorkload(stack, 'SemanticSearch', {
+    image: ecr('semantic-search:3.1.0'),
+    profile: {
+      memoryMiB: 8192,
+      gpuCount: 1,
+      gpuMemoryGiB: 16,
+      modelSizeGiB: 3,
+      requestDurationP50Ms: 150,
+      requestDurationP99Ms: 400,
+      averageRequestsPerSecond: 20,
+      peakRequestsPerSecond: 60,
+      cpuFallbackCapable: true,
+    },
+    hybrid: { vpc: clusterVpc },
   });
 
   return app;

@@ -14,7 +14,7 @@ import { InferenceWorkloadValidationError } from './policy/errors';
 import { checkDnsLabel } from './policy/validate';
 import { guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
 import { PlacementReport } from './report';
-import { grantInvokeLambda, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions, RENDERERS } from './targets';
+import { grantInvokeLambda, HybridRendering, HybridTargetOptions, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions, RENDERERS } from './targets';
 import { LIVE_ALIAS_METRICS } from './targets/lambda/metrics';
 
 /**
@@ -56,6 +56,13 @@ export interface InferenceWorkloadProps {
    * @default - defaults of `KubernetesTargetOptions`
    */
   readonly kubernetes?: KubernetesTargetOptions;
+
+  /**
+   * Options that apply when the workload is placed as hybrid (a Lambda control plane in front of
+   * a Kubernetes GPU data plane). `hybrid.vpc` is required for that placement.
+   * @default - defaults of `HybridTargetOptions` (no VPC: a hybrid placement fails at synth, naming 'hybrid.vpc')
+   */
+  readonly hybrid?: HybridTargetOptions;
 }
 
 const NAMES_KEY = Symbol.for('inference-workload.names');
@@ -105,6 +112,12 @@ export class InferenceWorkload extends Construct {
    * (undefined when the manifests are delivered to `kubernetes.cluster` instead).
    */
   public readonly manifestPath?: string;
+  /**
+   * Both halves of a hybrid placement and their wiring (control plane, data plane, internal load
+   * balancer, security group, overflow function). `function`, `alias`... are the control plane;
+   * `chart`, `deployment`... the data plane.
+   */
+  public readonly hybrid?: HybridRendering;
   private readonly lambdaRendering?: LambdaRendering;
 
   constructor(scope: Construct, id: string, props: InferenceWorkloadProps) {
@@ -126,7 +139,9 @@ export class InferenceWorkload extends Construct {
     reserveName(this, this.workloadName);
     guardResourceLimit(this);
 
-    const policy = props.policy ?? PlacementPolicy.fromConfig(this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_POLICY), this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_PRICE_TABLE));
+    const policy = props.policy ?? PlacementPolicy.fromConfig(
+      this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_POLICY),
+      this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_PRICE_TABLE));
     this.decision = policy.decide(props.profile);
 
     const out = RENDERERS[this.decision.target](this, {
@@ -135,6 +150,7 @@ export class InferenceWorkload extends Construct {
       decision: this.decision,
       lambda: { latencyBudget: latencyBudgetOf(props.profile), ...props.lambda },
       kubernetes: props.kubernetes ?? {},
+      hybrid: props.hybrid ?? {},
       profile: props.profile,
     });
     this.function = out.lambda?.function;
@@ -153,6 +169,7 @@ export class InferenceWorkload extends Construct {
     this.kubernetesManifest = out.kubernetes?.manifest;
     this.serviceAccountRole = out.kubernetes?.serviceAccountRole;
     this.manifestPath = out.manifestPath;
+    this.hybrid = out.hybrid;
 
     Annotations.of(this).addInfo(`${this.workloadName}: ${this.decision.summary()}`);
     PlacementReport.of(this).addWorkload(this);

@@ -1,12 +1,14 @@
 import { Construct } from 'constructs';
 import { ModelImage } from '../image';
 import { PlacementDecision, PlacementTarget, WorkloadProfile } from '../policy';
+import { HybridRendering, HybridTargetOptions, renderHybrid } from './hybrid';
 import { deliverKubernetes, KubernetesRendering, KubernetesTargetOptions, renderKubernetes } from './kubernetes';
 import { LambdaRendering, LambdaTargetOptions, lambdaSizingOf, renderLambda } from './lambda';
 import { InferenceWorkloadValidationError } from '../policy/errors';
 
 export * from './lambda';
 export * from './kubernetes';
+export * from './hybrid';
 
 /** What any renderer gets. @internal */
 export interface RenderInput {
@@ -15,6 +17,8 @@ export interface RenderInput {
   readonly decision: PlacementDecision;
   readonly lambda: LambdaTargetOptions;
   readonly kubernetes: KubernetesTargetOptions;
+  /** Options of the hybrid target. */
+  readonly hybrid: HybridTargetOptions;
   /** The workload's profile, for facts that are not sizing (e.g. the model size for the startup probe). */
   readonly profile?: WorkloadProfile;
 }
@@ -23,6 +27,8 @@ export interface RenderInput {
 export interface RenderOutput {
   readonly lambda?: LambdaRendering;
   readonly kubernetes?: KubernetesRendering;
+  /** Both halves and their wiring, when placed as hybrid. */
+  readonly hybrid?: HybridRendering;
   /** Path of the manifest file inside the cloud assembly, when Kubernetes was rendered. */
   readonly manifestPath?: string;
 }
@@ -63,8 +69,23 @@ function kubernetesRenderer(scope: Construct, input: RenderInput): RenderOutput 
   };
 }
 
-function hybridRenderer(_scope: Construct, _input: RenderInput): RenderOutput {
-  throw new InferenceWorkloadValidationError('\'policy\' placed the workload as hybrid, which this version cannot render yet');
+function hybridRenderer(scope: Construct, input: RenderInput): RenderOutput {
+  const { rendering, delivery } = renderHybrid(scope, {
+    workloadName: input.workloadName,
+    image: input.image,
+    decision: input.decision,
+    lambda: input.lambda,
+    kubernetes: input.kubernetes,
+    hybrid: input.hybrid,
+    profile: input.profile,
+  });
+  return {
+    // the control plane is the workload's entry point; the data plane its Kubernetes half
+    lambda: rendering.controlPlane,
+    kubernetes: { ...rendering.dataPlane, manifest: delivery.manifest, serviceAccountRole: delivery.serviceAccountRole },
+    hybrid: rendering,
+    manifestPath: delivery.manifestPath,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Source of the control-plane entry function of a hybrid placement (Node.js 20, inline code,
+ * Source of the control-plane entry function of a hybrid placement (Node.js 24, inline code,
  * no dependencies). It validates the request, forwards it to the data plane's internal load
  * balancer and, when the data plane sheds load (429/503) or cannot be reached and an overflow
  * function is configured, sends that request — the tail — to the Lambda overflow function.

@@ -85,6 +85,19 @@ export abstract class LambdaCode {
     return new ZipAssetCode(directory, handler, runtime);
   }
 
+  /**
+   * Source code inline in the template (at most 4,096 characters), with a managed runtime.
+   * Used for the hybrid control plane's router. Uses `lambda.Code.fromInline()` underneath.
+   */
+  public static fromInline(source: string, handler: string, runtime: lambda.Runtime): LambdaCode {
+    checkString('source', source, { maxLength: 4096 });
+    checkString('handler', handler, { maxLength: 128 });
+    if (!(runtime instanceof lambda.Runtime) || runtime === lambda.Runtime.FROM_IMAGE) {
+      throw new InferenceWorkloadValidationError(`'runtime' must be a managed Lambda runtime (e.g. lambda.Runtime.NODEJS_20_X), got ${String(runtime)}`);
+    }
+    return new InlineCode(source, handler, runtime);
+  }
+
   /** Resolves the code for one function. @internal */
   public abstract _bind(scope: Construct, architecture: lambda.Architecture): BoundLambdaCode;
 }
@@ -133,5 +146,15 @@ class ZipAssetCode extends LambdaCode {
 
   public _bind(): BoundLambdaCode {
     return { code: lambda.Code.fromAsset(this.directory), handler: this.handler, runtime: this.runtime };
+  }
+}
+
+class InlineCode extends LambdaCode {
+  constructor(private readonly source: string, private readonly handler: string, private readonly runtime: lambda.Runtime) {
+    super();
+  }
+
+  public _bind(): BoundLambdaCode {
+    return { code: lambda.Code.fromInline(this.source), handler: this.handler, runtime: this.runtime };
   }
 }

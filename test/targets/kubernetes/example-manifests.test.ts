@@ -18,7 +18,9 @@ function synthExample(): { outdir: string; workloads: InferenceWorkload[] } {
 describe('the example app\'s Kubernetes manifests', () => {
   const { outdir, workloads } = synthExample();
   const files = readManifestFiles(outdir);
-  const kubernetesWorkloads = workloads.filter(w => w.decision.target === PlacementTarget.KUBERNETES);
+  // Kubernetes and hybrid placements both have a Kubernetes half
+  const kubernetesWorkloads = workloads.filter(w => w.decision.target !== PlacementTarget.LAMBDA);
+  const hybridNames = workloads.filter(w => w.decision.target === PlacementTarget.HYBRID).map(w => w.workloadName);
 
   test('one YAML file per Kubernetes-placed workload, at its manifestPath', () => {
     expect(kubernetesWorkloads.length).toBeGreaterThan(0);
@@ -35,11 +37,15 @@ describe('the example app\'s Kubernetes manifests', () => {
   });
 
   test.each(files.map(f => [path.basename(f.file), f.manifests] as [string, Manifest[]]))(
-    '%s has a Deployment without replicas, one HPA, a PDB, a ClusterIP Service and a NetworkPolicy', (_file, manifests) => {
+    '%s has a Deployment without replicas, one HPA, a PDB, a ClusterIP Service and a NetworkPolicy', (file, manifests) => {
+      const name = file.replace(/\.k8s\.yaml$/, '');
+      const hybrid = hybridNames.includes(name);
       const kinds = manifests.map(m => m.kind).sort();
-      expect(kinds).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount']);
+      // a hybrid's data plane also has the internal load balancer Service the control plane reaches it through
+      expect(kinds).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', ...(hybrid ? ['Service'] : []), 'ServiceAccount']);
       expect(manifests.find(m => m.kind === 'Deployment')!.spec.replicas).toBeUndefined();
-      expect(manifests.find(m => m.kind === 'Service')!.spec.type).toBe('ClusterIP');
+      expect(manifests.find(m => m.kind === 'Service' && m.metadata.name === name)!.spec.type).toBe('ClusterIP');
+      expect(manifests.filter(m => m.kind === 'Service' && m.spec.type === 'LoadBalancer').map(m => m.metadata.name)).toEqual(hybrid ? [`${name}-internal`] : []);
     });
 
   test('llm-chat: GPU limit, GPU affinity and toleration, model cache init step, and a cache sidecar sharing a volume with the server', () => {
