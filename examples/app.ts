@@ -77,6 +77,8 @@ export function buildExampleApp(app: App = new App()): App {
       averageRequestsPerSecond: 30,
       peakRequestsPerSecond: 90,
     },
+    // the 6 GiB of session state live in a Redis sidecar on localhost, next to the model
+    kubernetes: { cacheSidecars: [CacheSidecar.redis({ maxMemoryMiB: 6144 })] },
   });
 
   // constraint.payload: scanned documents of 12 MiB, past Lambda's 6 MiB synchronous payload

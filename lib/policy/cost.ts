@@ -262,6 +262,8 @@ export function cpuPodMillis(memoryMiB: number): number {
  */
 export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number): NodeChoice | undefined {
   const alloc = t.props.clusterOverhead.allocatableFraction ?? 0.9;
+  // node-local state (e.g. a Redis cache sidecar) sits in the same pod, on the same node, next to the model
+  const podMemoryMiB = p.memoryMiB + Math.ceil(p.nodeLocalStateGiB * 1024);
   if (p.gpuCount > 0) {
     let best: { c: NodeChoice; cost: number } | undefined;
     const family = p.gpuFamily?.toLowerCase();
@@ -275,7 +277,7 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
       const allocMiB = g.memoryGiB * 1024 * alloc;
       const allocCpu = g.vcpu * 1000 * alloc;
       const minCpu = MIN_CPU_MILLIS_PER_GPU * p.gpuCount;
-      const podsPerNode = Math.min(Math.floor(g.gpuCount / p.gpuCount), Math.floor(allocMiB / p.memoryMiB), Math.floor(allocCpu / minCpu));
+      const podsPerNode = Math.min(Math.floor(g.gpuCount / p.gpuCount), Math.floor(allocMiB / podMemoryMiB), Math.floor(allocCpu / minCpu));
       if (podsPerNode < 1) {
         continue;
       }
@@ -296,7 +298,7 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
     if (!archFits(p.architecture, n.architecture)) {
       continue;
     }
-    const c = cpuChoice(n, p.memoryMiB, cpuMillis, alloc);
+    const c = cpuChoice(n, podMemoryMiB, cpuMillis, alloc);
     if (c === undefined) {
       continue;
     }

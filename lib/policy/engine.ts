@@ -197,7 +197,7 @@ export const HARD_RULES: HardRule[] = [
     threshold: 'price table catalog',
     source: 'the price table\'s GPU and CPU node catalog',
     evaluate: ({ p, node }) => node === undefined
-      ? { fired: true, reason: `no instance type in the price table fits one pod (${p.gpuCount} GPU(s) x ${n(p.gpuMemoryGiB)} GiB${p.gpuFamily ? ` ${p.gpuFamily}` : ''}, ${n(p.memoryMiB)} MiB, ${p.architecture})` }
+      ? { fired: true, reason: `no instance type in the price table fits one pod (${p.gpuCount} GPU(s) x ${n(p.gpuMemoryGiB)} GiB${p.gpuFamily ? ` ${p.gpuFamily}` : ''}, ${n(p.memoryMiB)} MiB${p.nodeLocalStateGiB > 0 ? ` + ${n(p.nodeLocalStateGiB)} GiB node-local state` : ''}, ${p.architecture})` }
       : { fired: false, reason: `one pod fits a ${node.instanceType}` },
   },
 ];

@@ -1,7 +1,7 @@
 import { ModelImage } from '../image';
 import { CpuArchitecture, IPlacementPolicy, WarmSchedule, WorkloadProfile } from '../policy';
 import { InferenceWorkloadValidationError } from '../policy/errors';
-import { KubernetesTargetOptions, LambdaTargetOptions } from '../targets';
+import { CacheSidecar, HybridTargetOptions, KubernetesTargetOptions, LambdaTargetOptions } from '../targets';
 import type { InferenceWorkloadProps } from '../workload';
 
 /**
@@ -89,6 +89,12 @@ export interface WorkloadTemplateOptions {
    * @default - defaults of `KubernetesTargetOptions`
    */
   readonly kubernetes?: KubernetesTargetOptions;
+
+  /**
+   * Options that apply when the workload is placed as hybrid (`hybrid.vpc` is required then).
+   * @default - none
+   */
+  readonly hybrid?: HybridTargetOptions;
 }
 
 /**
@@ -197,9 +203,12 @@ export class WorkloadTemplates {
    * to the model: 8 GiB, 25 ms median and 80 ms p99, 30 requests/s on average and 90 at peak.
    *
    * Lands on Kubernetes with the default policy: `constraint.node-local-state` fires (the
-   * cache must sit on the same node; a Lambda environment has no such locality).
+   * cache must sit on the same node; a Lambda environment has no such locality). The cache is a
+   * Redis sidecar bound to localhost, sized to the state (`CacheSidecar.redis()`), unless
+   * `kubernetes.cacheSidecars` says otherwise.
    */
   public static statefulRecommender(options: WorkloadTemplateOptions): InferenceWorkloadProps {
+    const stateGiB = options?.profile?.nodeLocalStateGiB ?? 6;
     return build('statefulRecommender', options, {
       memoryMiB: 8_192,
       nodeLocalStateGiB: 6,
@@ -209,13 +218,13 @@ export class WorkloadTemplates {
       peakRequestsPerSecond: 90,
       latencyBudgetP99Ms: 150,
       coldStartToleranceMs: 100,
-    });
+    }, { cacheSidecars: [CacheSidecar.redis({ maxMemoryMiB: Math.max(16, Math.ceil(stateGiB * 1024)) })] });
   }
 
   private constructor() {}
 }
 
-function build(template: string, options: WorkloadTemplateOptions, base: WorkloadProfile): InferenceWorkloadProps {
+function build(template: string, options: WorkloadTemplateOptions, base: WorkloadProfile, kubernetesDefaults: KubernetesTargetOptions = {}): InferenceWorkloadProps {
   if (options === null || typeof options !== 'object') {
     throw new InferenceWorkloadValidationError(`'options' of WorkloadTemplates.${template}() must be an object with an 'image', got ${String(options)}`);
   }
@@ -239,6 +248,8 @@ function build(template: string, options: WorkloadTemplateOptions, base: Workloa
     ...(options.policy !== undefined ? { policy: options.policy } : {}),
     ...(options.workloadName !== undefined ? { workloadName: options.workloadName } : {}),
     ...(options.lambda !== undefined ? { lambda: options.lambda } : {}),
-    ...(options.kubernetes !== undefined ? { kubernetes: options.kubernetes } : {}),
+    ...(options.kubernetes !== undefined || Object.keys(kubernetesDefaults).length > 0
+      ? { kubernetes: { ...kubernetesDefaults, ...options.kubernetes } } : {}),
+    ...(options.hybrid !== undefined ? { hybrid: options.hybrid } : {}),
   };
 }

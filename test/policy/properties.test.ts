@@ -9,8 +9,8 @@ const H = PlacementTarget.HYBRID;
 const RUNS = { numRuns: 300 };
 
 /**
- * Profiles that always fit some target with the default table: memory up to 56 GiB (the largest
- * arm64 CPU node holds it), GPU work on x86_64 or multi-arch images, at most 8 GPUs of at most 80 GiB.
+ * Profiles that always fit some target with the default table: memory plus node-local state up to
+ * 56 GiB (the largest arm64 CPU node holds it; the state sits in the same pod), GPU work on x86_64 or multi-arch images, at most 8 GPUs of at most 80 GiB.
  */
 const profiles: fc.Arbitrary<WorkloadProfile> = fc.record({
   memoryMiB: fc.integer({ min: 128, max: 57_344 }),
@@ -39,7 +39,7 @@ const profiles: fc.Arbitrary<WorkloadProfile> = fc.record({
   averageRequestsPerSecond: r.peak * r.u,
   coldStartToleranceMs: r.coldStartToleranceMs,
   jitterBudgetMicros: r.jitterBudgetMicros,
-  nodeLocalStateGiB: r.nodeLocalStateGiB,
+  nodeLocalStateGiB: Math.min(r.nodeLocalStateGiB, (57_344 - r.memoryMiB) / 1024),
   requestPayloadKiB: r.requestPayloadKiB,
   imageSizeGiB: r.imageSizeGiB,
   architecture: r.gpuCount > 0 && r.architecture === CpuArchitecture.ARM64 ? CpuArchitecture.ANY : r.architecture,
