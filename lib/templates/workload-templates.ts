@@ -224,7 +224,9 @@ export class WorkloadTemplates {
   private constructor() {}
 }
 
-function build(template: string, options: WorkloadTemplateOptions, base: WorkloadProfile, kubernetesDefaults: KubernetesTargetOptions = {}): InferenceWorkloadProps {
+function build(
+  template: string, options: WorkloadTemplateOptions, base: WorkloadProfile, kubernetesDefaults: KubernetesTargetOptions = {},
+): InferenceWorkloadProps {
   if (options === null || typeof options !== 'object') {
     throw new InferenceWorkloadValidationError(`'options' of WorkloadTemplates.${template}() must be an object with an 'image', got ${String(options)}`);
   }
