@@ -73,6 +73,16 @@ describe('WorkloadTemplates', () => {
     expect('policy' in props).toBe(false);
   });
 
+  test('the stateful recommender keeps its state in a Redis sidecar sized to nodeLocalStateGiB, unless told otherwise', () => {
+    const w = place(WorkloadTemplates.statefulRecommender, { profile: { nodeLocalStateGiB: 2 } });
+    const deployment = InferenceTesting.synth(w).manifests.find((m: any) => m.kind === 'Deployment');
+    const cache = deployment.spec.template.spec.containers.find((c: any) => c.name === 'kv-cache');
+    expect(cache.args.join(' ')).toContain('--maxmemory 2048mb');
+    const own = WorkloadTemplates.statefulRecommender({ image: IMAGE, kubernetes: { cacheSidecars: [] } });
+    expect(own.kubernetes!.cacheSidecars).toEqual([]);
+    expect(WorkloadTemplates.statefulRecommender({ image: IMAGE, hybrid: { allowedCidr: '10.0.0.0/16' } }).hybrid).toEqual({ allowedCidr: '10.0.0.0/16' });
+  });
+
   test('a spiky classifier with steady heavy traffic moves off Lambda', () => {
     const w = place(WorkloadTemplates.spikyClassifier, {
       profile: { averageRequestsPerSecond: 38, peakRequestsPerSecond: 40, teamRunsKubernetes: true },
