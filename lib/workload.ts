@@ -9,8 +9,8 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ModelImage } from './image';
-import { IPlacementPolicy, PlacementDecision, PlacementPolicy, WorkloadProfile } from './policy';
-import { InferenceWorkloadValidationError } from './policy/errors';
+import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
+import { describeValue, InferenceWorkloadValidationError } from './policy/errors';
 import { checkDnsLabel } from './policy/validate';
 import { guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
 import { PlacementReport } from './report';
@@ -142,7 +142,11 @@ export class InferenceWorkload extends Construct {
     const policy = props.policy ?? PlacementPolicy.fromConfig(
       this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_POLICY),
       this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_PRICE_TABLE));
-    this.decision = policy.decide(props.profile);
+    if (policy === null || typeof policy !== 'object' || typeof policy.decide !== 'function') {
+      throw new InferenceWorkloadValidationError(
+        `'policy' must be an IPlacementPolicy (PlacementPolicy.default(), or an object with decide(profile)), got ${describeValue(policy)}`);
+    }
+    this.decision = checkDecision(policy, policy.decide(props.profile));
 
     const out = RENDERERS[this.decision.target](this, {
       workloadName: this.workloadName,
@@ -172,6 +176,7 @@ export class InferenceWorkload extends Construct {
     this.hybrid = out.hybrid;
 
     Annotations.of(this).addInfo(`${this.workloadName}: ${this.decision.summary()}`);
+    warnIfModelExceedsMemory(this, props.profile);
     PlacementReport.of(this).addWorkload(this);
   }
 
@@ -214,6 +219,37 @@ export class InferenceWorkload extends Construct {
     }
     return this.lambdaRendering;
   }
+}
+
+/**
+ * Weights larger than every memory that could hold them are probably a unit mistake (memoryMiB
+ * given in GiB, modelSizeGiB in MiB). A warning, not an error: a memory-mapped CPU model can run
+ * (slowly) with less RAM than its weights.
+ */
+function warnIfModelExceedsMemory(scope: Construct, p: WorkloadProfile): void {
+  const gpuCount = p.gpuCount ?? 0;
+  if (p.modelSizeGiB === undefined || (gpuCount > 0 && p.gpuMemoryGiB === undefined)) {
+    return; // no size given, or any GPU memory: nothing to compare with
+  }
+  const hostGiB = p.memoryMiB / 1024;
+  const gpuGiB = gpuCount > 0 ? gpuCount * p.gpuMemoryGiB! : 0;
+  if (p.modelSizeGiB > Math.max(hostGiB, gpuGiB)) {
+    const gpu = gpuGiB > 0 ? ` and than the GPU memory ('profile.gpuCount' x 'profile.gpuMemoryGiB' = ${gpuGiB} GiB)` : '';
+    Annotations.of(scope).addWarningV2('inference-workload:model-larger-than-memory',
+      `'profile.modelSizeGiB' should fit in the memory that loads the weights, got ${p.modelSizeGiB} GiB, more than 'profile.memoryMiB' `
+      + `(${p.memoryMiB} MiB = ${Math.round(hostGiB * 100) / 100} GiB)${gpu}; check the units (memoryMiB is in MiB, modelSizeGiB in GiB)`);
+  }
+}
+
+/** A custom policy's decision must name a target the renderers know. */
+function checkDecision(policy: IPlacementPolicy, decision: PlacementDecision): PlacementDecision {
+  const targets = Object.values(PlacementTarget) as string[];
+  if (decision === null || typeof decision !== 'object' || !targets.includes(decision.target)) {
+    const got = decision !== null && typeof decision === 'object' ? `a decision with target ${describeValue(decision.target)}` : describeValue(decision);
+    throw new InferenceWorkloadValidationError(
+      `'policy' ${policy.name} must return a PlacementDecision whose target is one of ${targets.join(', ')}, got ${got}`);
+  }
+  return decision;
 }
 
 function latencyBudgetOf(profile: WorkloadProfile): Duration | undefined {

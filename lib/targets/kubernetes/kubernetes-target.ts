@@ -447,7 +447,13 @@ function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing
     throw new InferenceWorkloadValidationError(`'kubernetes.gpuNodeLabels' must be a GpuNodeLabels (GpuNodeLabels.karpenter()), got ${JSON.stringify(gpuNodeLabels)}`);
   }
   const tolerations = o.tolerations ?? [];
+  if (!Array.isArray(tolerations)) {
+    throw new InferenceWorkloadValidationError(`'kubernetes.tolerations' must be a list of tolerations ({ key, value?, effect? }), got ${JSON.stringify(tolerations)}`);
+  }
   tolerations.forEach((t, i) => {
+    if (t === null || typeof t !== 'object') {
+      throw new InferenceWorkloadValidationError(`'kubernetes.tolerations[${i}]' must be a toleration ({ key, value?, effect? }), got ${JSON.stringify(t)}`);
+    }
     checkLabelKey(`kubernetes.tolerations[${i}].key`, t.key);
     if (t.value !== undefined) {
       checkLabelValue(`kubernetes.tolerations[${i}].value`, t.value);
@@ -466,9 +472,9 @@ function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing
   const sharedMemoryMiB = o.sharedMemorySize === undefined ? undefined : sizeMiB('kubernetes.sharedMemorySize', o.sharedMemorySize, 64);
   const nodeLocalLimitMiB = o.nodeLocalStorageLimit === undefined ? undefined : sizeMiB('kubernetes.nodeLocalStorageLimit', o.nodeLocalStorageLimit);
   const startupTimeoutSeconds = o.startupTimeout === undefined ? undefined
-    : checkNumber('kubernetes.startupTimeout', durationSeconds('kubernetes.startupTimeout', o.startupTimeout), { min: 10, max: 6 * 3600 });
+    : checkSeconds('kubernetes.startupTimeout', o.startupTimeout, 10, 6 * 3600);
   const scaleDownStabilizationSeconds = o.scaleDownStabilization === undefined ? undefined
-    : checkNumber('kubernetes.scaleDownStabilization', durationSeconds('kubernetes.scaleDownStabilization', o.scaleDownStabilization), { min: 0, max: MAX_STABILIZATION_SECONDS });
+    : checkSeconds('kubernetes.scaleDownStabilization', o.scaleDownStabilization, 0, MAX_STABILIZATION_SECONDS);
   const pathOpts = { maxLength: 1024, pattern: HTTP_PATH, patternDescription: 'an absolute HTTP path such as "/health"' };
   const readinessPath = checkString('kubernetes.readinessProbePath', o.readinessProbePath ?? '/health', pathOpts);
   const livenessPath = checkString('kubernetes.livenessProbePath', o.livenessProbePath ?? '/health', pathOpts);
@@ -519,6 +525,15 @@ function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing
     runAsUser,
     serviceAccountRoleArn,
   };
+}
+
+/** A Duration in whole seconds within [min, max]; the message says the unit (the prop is a Duration, the bounds are seconds). */
+function checkSeconds(prop: string, d: Duration, min: number, max: number): number {
+  const seconds = durationSeconds(prop, d);
+  if (!(seconds >= min && seconds <= max)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be between ${min} and ${max}, got ${seconds} (seconds)`);
+  }
+  return checkNumber(prop, seconds, { min, max });
 }
 
 /** Reads the Kubernetes sizing of a decision and checks it is consistent. */

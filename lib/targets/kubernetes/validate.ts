@@ -1,4 +1,4 @@
-import { Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { InferenceWorkloadValidationError } from '../../policy/errors';
 import { checkString } from '../../policy/validate';
 
@@ -71,11 +71,19 @@ export function sizeMiB(prop: string, size: Size, min = 1): number {
  * Converts an aws-cdk-lib `Duration` to seconds, refusing tokens.
  * @internal
  */
-export function durationSeconds(prop: string, d: { toSeconds(): number; isUnresolved(): boolean }): number {
+export function durationSeconds(prop: string, d: Duration): number {
+  if (!(d instanceof Duration)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be a Duration (Duration.seconds(...)), got ${JSON.stringify(d)}`);
+  }
   if (d.isUnresolved()) {
     throw new InferenceWorkloadValidationError(`'${prop}' must be a concrete duration at synth time, got an unresolved token`);
   }
-  return d.toSeconds();
+  // Kubernetes takes whole seconds; toSeconds() would throw from inside aws-cdk-lib on a fraction
+  const seconds = d.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be a whole number of seconds, got ${seconds} seconds`);
+  }
+  return seconds;
 }
 
 /** Formats MiB as `<n> GiB` when whole GiB, else `<n> MiB`. @internal */

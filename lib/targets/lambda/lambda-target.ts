@@ -14,7 +14,7 @@ import { LIVE_ALIAS_METRICS } from './metrics';
 import { checkEnvironment, checkLambdaSizing, checkLatencyBudget, CheckedLambdaSizing } from './validate';
 import { ModelImage } from '../../image';
 import { CpuArchitecture, LambdaSizing, PlacementDecision } from '../../policy';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
+import { describeValue, InferenceWorkloadValidationError } from '../../policy/errors';
 
 /**
  * Options for the Lambda target. They only apply when the workload is placed on Lambda
@@ -183,6 +183,7 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
   if (!o.vpc && (o.vpcSubnets || o.securityGroups)) {
     throw new InferenceWorkloadValidationError(`Cannot configure '${o.vpcSubnets ? 'vpcSubnets' : 'securityGroups'}' without 'vpc'`);
   }
+  checkOptionTypes(o);
   const latencyBudgetMs = o.latencyBudget ? checkLatencyBudget(o.latencyBudget) : undefined;
   const retention = o.logRetention ?? logs.RetentionDays.ONE_MONTH;
   const tracing = o.tracing ?? lambda.Tracing.ACTIVE;
@@ -225,6 +226,31 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
   const alarms = renderAlarms(scope, alias, sizing, input.workloadName, latencyBudgetMs);
 
   return { function: fn, alias, scalableTarget, role, logGroup, functionUrl: entry.functionUrl, httpApi: entry.httpApi, alarms };
+}
+
+/** Options that are objects or enum values: a wrong type would fail inside aws-cdk-lib or at deploy. */
+function checkOptionTypes(o: LambdaTargetOptions): void {
+  if (o.code !== undefined && !(o.code instanceof LambdaCode)) {
+    throw new InferenceWorkloadValidationError(`'lambda.code' must be a LambdaCode (LambdaCode.fromImage(...), fromDockerfile(...)), got ${describeValue(o.code)}`);
+  }
+  if (o.entryPoint !== undefined && !(o.entryPoint instanceof LambdaEntryPoint)) {
+    throw new InferenceWorkloadValidationError(
+      `'lambda.entryPoint' must be a LambdaEntryPoint (LambdaEntryPoint.functionUrl(), httpApi(), none()), got ${describeValue(o.entryPoint)}`);
+  }
+  const retentions = Object.values(logs.RetentionDays).filter(v => typeof v === 'number');
+  if (o.logRetention !== undefined && !retentions.includes(o.logRetention)) {
+    throw new InferenceWorkloadValidationError(`'lambda.logRetention' must be a logs.RetentionDays value (e.g. logs.RetentionDays.ONE_MONTH), got ${describeValue(o.logRetention)}`);
+  }
+  const tracings = Object.values(lambda.Tracing) as string[];
+  if (o.tracing !== undefined && !tracings.includes(o.tracing)) {
+    throw new InferenceWorkloadValidationError(`'lambda.tracing' must be one of ${tracings.join(', ')}, got ${describeValue(o.tracing)}`);
+  }
+  if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown }).selectSubnets !== 'function') {
+    throw new InferenceWorkloadValidationError(`'lambda.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${describeValue(o.vpc)}`);
+  }
+  if (o.environmentEncryption !== undefined && typeof (o.environmentEncryption as { grantDecrypt?: unknown }).grantDecrypt !== 'function') {
+    throw new InferenceWorkloadValidationError(`'lambda.environmentEncryption' must be a kms.IKey, got ${describeValue(o.environmentEncryption)}`);
+  }
 }
 
 interface RoleInput {

@@ -117,7 +117,7 @@ function checkWarmSchedules(schedules: WarmSchedule[], floor: number, max: numbe
     if (s.minCapacity < 1 && floor >= 1) {
       throw new InferenceWorkloadValidationError(
         `'${p}.minCapacity' must be at least 1 (scheduling provisioned concurrency to 0 breaks later deploys, aws-cdk #29992; `
-        + `the profile must set 'allowScaleToZero'), got ${s.minCapacity}`);
+        + `the decision keeps a provisioned concurrency floor of ${floor}, which a window must not go below), got ${s.minCapacity}`);
     }
     if (s.timeZone !== undefined) {
       checkString(`${p}.timeZone`, s.timeZone, { maxLength: 64, pattern: /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, patternDescription: 'an IANA time zone such as "Europe/Berlin"' });
@@ -150,9 +150,13 @@ export function checkLatencyBudget(budget: Duration): number {
   if (budget.isUnresolved()) {
     throw new InferenceWorkloadValidationError('\'latencyBudget\' must be a concrete duration at synth time, got an unresolved token');
   }
-  const ms = budget.toMilliseconds();
+  // toMilliseconds() would throw from inside aws-cdk-lib on a fraction of a millisecond
+  const ms = budget.toMilliseconds({ integral: false });
   if (!(ms > 0)) {
     throw new InferenceWorkloadValidationError(`'latencyBudget' must be greater than 0 ms, got ${ms} ms`);
+  }
+  if (ms < 1) {
+    throw new InferenceWorkloadValidationError(`'latencyBudget' must be at least 1 ms (the Duration alarm's resolution), got ${ms} ms`);
   }
   return ms;
 }
