@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
 import { ModelImage } from '../image';
 import { PlacementDecision, PlacementTarget, WorkloadProfile } from '../policy';
-import { HybridRendering, HybridTargetOptions, renderHybrid } from './hybrid';
-import { deliverKubernetes, KubernetesRendering, KubernetesTargetOptions, renderKubernetes } from './kubernetes';
-import { LambdaRendering, LambdaTargetOptions, lambdaSizingOf, renderLambda } from './lambda';
+import { checkHybridOptions, HybridRendering, HybridTargetOptions, renderHybrid } from './hybrid';
+import { checkKubernetesOptions, deliverKubernetes, KubernetesRendering, KubernetesTargetOptions, renderKubernetes } from './kubernetes';
+import { checkLambdaOptions, LambdaRendering, LambdaTargetOptions, lambdaSizingOf, renderLambda } from './lambda';
 import { InferenceWorkloadValidationError } from '../policy/errors';
 
 export * from './lambda';
@@ -36,6 +36,9 @@ export interface RenderOutput {
 type Renderer = (scope: Construct, input: RenderInput) => RenderOutput;
 
 function lambdaRenderer(scope: Construct, input: RenderInput): RenderOutput {
+  // options of the targets not chosen are checked too: a mistake must not wait for the placement to change
+  checkKubernetesOptions(input.kubernetes);
+  checkHybridOptions(input.hybrid);
   const decision = input.decision;
   // not a second decision: a guard against a policy that places on Lambda despite a constraint that excludes it
   const violated = decision.firedRules.filter(r => (r.excludes ?? []).includes(PlacementTarget.LAMBDA));
@@ -55,6 +58,8 @@ function lambdaRenderer(scope: Construct, input: RenderInput): RenderOutput {
 }
 
 function kubernetesRenderer(scope: Construct, input: RenderInput): RenderOutput {
+  checkLambdaOptions(input.lambda);
+  checkHybridOptions(input.hybrid);
   const rendering = renderKubernetes({
     workloadName: input.workloadName,
     image: input.image,

@@ -121,6 +121,7 @@ export function renderHybrid(scope: Construct, input: HybridRenderInput): Hybrid
       + `${decision.firedRules.map(r => r.ruleId).join(', ') || 'costs'}), got undefined; pass the VPC of the cluster's nodes, `
       + 'or place the workload with PlacementPolicy.fixed(...)');
   }
+  checkHybridOptions(o);
   if (input.lambda.vpc || input.lambda.securityGroups || input.lambda.vpcSubnets) {
     throw new InferenceWorkloadValidationError(
       'Cannot configure \'lambda.vpc\', \'lambda.vpcSubnets\' or \'lambda.securityGroups\' for a hybrid placement: '
@@ -211,6 +212,34 @@ export function renderHybrid(scope: Construct, input: HybridRenderInput): Hybrid
     rendering: { controlPlane, dataPlane, loadBalancerService, securityGroup, dataPlaneUrl, overflow },
     delivery,
   };
+}
+
+/**
+ * Checks the hybrid options that do not depend on a placement, so that a mistake fails at
+ * construction even when the workload is placed on another target. (`hybrid.vpc` is only
+ * required for a hybrid placement.)
+ * @internal
+ */
+export function checkHybridOptions(options: HybridTargetOptions): void {
+  const o = options ?? {};
+  if (typeof o !== 'object') {
+    throw new InferenceWorkloadValidationError(`'hybrid' must be an object of HybridTargetOptions, got ${JSON.stringify(o)}`);
+  }
+  if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown }).selectSubnets !== 'function') {
+    throw new InferenceWorkloadValidationError(`'hybrid.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${JSON.stringify(o.vpc)}`);
+  }
+  if (o.vpc === undefined && o.vpcSubnets !== undefined) {
+    throw new InferenceWorkloadValidationError('Cannot configure \'hybrid.vpcSubnets\' without \'hybrid.vpc\'');
+  }
+  if (o.dataPlaneHostname !== undefined) {
+    checkDnsSubdomain('hybrid.dataPlaneHostname', o.dataPlaneHostname);
+  }
+  if (o.allowedCidr !== undefined) {
+    checkString('hybrid.allowedCidr', o.allowedCidr, { pattern: CIDR, patternDescription: 'an IPv4 CIDR block such as "10.0.0.0/16"' });
+  }
+  if (o.overflowCode !== undefined && !(o.overflowCode instanceof LambdaCode)) {
+    throw new InferenceWorkloadValidationError(`'hybrid.overflowCode' must be a LambdaCode, got ${String(o.overflowCode)}`);
+  }
 }
 
 function hybridSizingOf(decision: PlacementDecision): HybridSizing {

@@ -160,20 +160,23 @@ const MIG_PROFILE = /^([1-7])g\.(\d{1,3})gb(\+me)?$/;
 
 /**
  * Checks a MIG profile name (`<compute>g.<memory>gb`, e.g. `1g.10gb`, `3g.40gb`) and that a slice
- * holds the GPU memory the decision asks for. Returns the slice memory in GB.
+ * holds the GPU memory the decision asks for (without a sizing, the name only). Returns the slice memory in GB.
  * @internal
  */
-export function checkMigProfile(profile: string, sizing: KubernetesSizing): number {
+export function checkMigProfile(profile: string, sizing: KubernetesSizing | undefined): number {
   checkString('kubernetes.migProfile', profile, {
     maxLength: 20,
     pattern: MIG_PROFILE,
     patternDescription: 'a MIG profile such as "1g.10gb" or "3g.40gb"',
   });
+  const sliceGb = Number(MIG_PROFILE.exec(profile)![2]);
+  if (sizing === undefined) {
+    return sliceGb; // not placed on Kubernetes: only the name can be checked
+  }
   if (sizing.gpuCount < 1) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.migProfile' needs a GPU placement (gpuCount at least 1), got ${JSON.stringify(profile)} for a CPU pod`);
   }
-  const sliceGb = Number(MIG_PROFILE.exec(profile)![2]);
   if (sizing.gpuMemoryGiB > 0 && sliceGb < sizing.gpuMemoryGiB) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.migProfile' must hold at least the ${sizing.gpuMemoryGiB} GiB of GPU memory the workload needs, got ${JSON.stringify(profile)} (${sliceGb} GB)`);

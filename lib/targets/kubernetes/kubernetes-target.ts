@@ -430,7 +430,16 @@ interface CheckedOptions {
 const HTTP_PATH = /^\/[A-Za-z0-9._~!&'()*+,;=:@%\/-]*$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
 
-function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing): CheckedOptions {
+/**
+ * Checks the Kubernetes options that do not depend on a placement, so that a mistake fails at
+ * construction even when the workload is placed on another target.
+ * @internal
+ */
+export function checkKubernetesOptions(options: KubernetesTargetOptions): void {
+  checkOptions(options, undefined);
+}
+
+function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing | undefined): CheckedOptions {
   const o = options ?? {};
   const namespace = checkDnsLabel('kubernetes.namespace', o.namespace ?? 'default');
   const port = checkOptionalNumber('kubernetes.containerPort', o.containerPort, { min: 1, max: 65535, integer: true }) ?? 8080;

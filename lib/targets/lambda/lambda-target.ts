@@ -15,6 +15,7 @@ import { checkEnvironment, checkLambdaSizing, checkLatencyBudget, CheckedLambdaS
 import { ModelImage } from '../../image';
 import { CpuArchitecture, LambdaSizing, PlacementDecision } from '../../policy';
 import { describeValue, InferenceWorkloadValidationError } from '../../policy/errors';
+import { checkNumber } from '../../policy/validate';
 
 /**
  * Options for the Lambda target. They only apply when the workload is placed on Lambda
@@ -226,6 +227,29 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
   const alarms = renderAlarms(scope, alias, sizing, input.workloadName, latencyBudgetMs);
 
   return { function: fn, alias, scalableTarget, role, logGroup, functionUrl: entry.functionUrl, httpApi: entry.httpApi, alarms };
+}
+
+/**
+ * Checks the Lambda options that do not depend on a placement's sizing, so that a mistake fails at
+ * construction even when the workload is placed on another target.
+ * @internal
+ */
+export function checkLambdaOptions(options: LambdaTargetOptions): void {
+  const o = options ?? {};
+  checkEnvironment({ ...o.environment });
+  if (!o.vpc && (o.vpcSubnets || o.securityGroups)) {
+    throw new InferenceWorkloadValidationError(`Cannot configure '${o.vpcSubnets ? 'vpcSubnets' : 'securityGroups'}' without 'vpc'`);
+  }
+  checkOptionTypes(o);
+  if (o.latencyBudget) {
+    checkLatencyBudget(o.latencyBudget);
+  }
+  if (o.utilizationTarget !== undefined) {
+    checkNumber('utilizationTarget', o.utilizationTarget, { min: 0.1, max: 0.9 });
+  }
+  if (o.reservedConcurrentExecutions !== undefined) {
+    checkNumber('reservedConcurrentExecutions', o.reservedConcurrentExecutions, { min: 1, integer: true });
+  }
 }
 
 /** Options that are objects or enum values: a wrong type would fail inside aws-cdk-lib or at deploy. */
