@@ -404,6 +404,10 @@ const LAMBDA_ROWS: BadInput[] = [
   lambdaRow('lambda.environment a value that is not a string', 'environment.THREADS', 'got 4', () => ({ environment: { THREADS: 4 as any } })),
   lambdaRow('lambda.environment over 4 KB', 'environment', 'got 5031 bytes', () => ({ environment: { BIG: LONG(5000) } })),
   lambdaRow('lambda.entryPoint not a LambdaEntryPoint', 'lambda.entryPoint', 'got "url"', () => ({ entryPoint: 'url' as any })),
+  factoryRow('LambdaEntryPoint.functionUrl responseStreaming a string', 'entryPoint.responseStreaming', 'got "false"',
+    () => LambdaEntryPoint.functionUrl({ responseStreaming: 'false' as any })),
+  factoryRow('LambdaEntryPoint.functionUrl publicAccess a number', 'entryPoint.publicAccess', 'got 1', () => LambdaEntryPoint.functionUrl({ publicAccess: 1 as any })),
+  factoryRow('LambdaEntryPoint.httpApi publicAccess a string', 'entryPoint.publicAccess', 'got "yes"', () => LambdaEntryPoint.httpApi({ publicAccess: 'yes' as any })),
   factoryRow('LambdaEntryPoint.httpApi public with an authorizer', 'authorizer', "with 'publicAccess'",
     () => LambdaEntryPoint.httpApi({ publicAccess: true, authorizer: new HttpIamAuthorizer() })),
   lambdaRow('lambda.utilizationTarget NaN', 'utilizationTarget', 'got NaN', () => ({ utilizationTarget: NaN })),
@@ -463,6 +467,8 @@ const KUBERNETES_ROWS: BadInput[] = [
   factoryRow('CacheSidecar.modelCache mountPath relative', 'cacheSidecars.modelCache.mountPath', 'got "models"', () => CacheSidecar.modelCache({ mountPath: 'models' })),
   factoryRow('CacheSidecar.modelCache mountPath /tmp', 'cacheSidecars.modelCache.mountPath', 'got "/tmp"', () => CacheSidecar.modelCache({ mountPath: '/tmp' })),
   factoryRow('CacheSidecar.modelCache image without a tag', 'cacheSidecars.modelCache.image', 'got "amazon/aws-cli"', () => CacheSidecar.modelCache({ image: 'amazon/aws-cli' })),
+  factoryRow('CacheSidecar.modelCache volume not a CacheVolume', 'cacheSidecars.modelCache.volume', 'got {"sizeLimit":"40Gi"}',
+    () => CacheSidecar.modelCache({ volume: { sizeLimit: '40Gi' } as any })),
   factoryRow('CacheSidecar.modelCache cpuMillis 0', 'cacheSidecars.modelCache.cpuMillis', 'got 0', () => CacheSidecar.modelCache({ cpuMillis: 0 })),
   // half a core given in cores
   factoryRow('CacheSidecar.modelCache cpuMillis in cores', 'cacheSidecars.modelCache.cpuMillis', 'got 0.5', () => CacheSidecar.modelCache({ cpuMillis: 0.5 })),
@@ -472,6 +478,7 @@ const KUBERNETES_ROWS: BadInput[] = [
   factoryRow('CacheSidecar.redis port 80', 'cacheSidecars.redis.port', 'got 80', () => CacheSidecar.redis({ port: 80 })),
   factoryRow('CacheSidecar.redis port 70000', 'cacheSidecars.redis.port', 'got 70000', () => CacheSidecar.redis({ port: 70_000 })),
   factoryRow('CacheSidecar.redis port a token', 'cacheSidecars.redis.port', 'got an unresolved token', () => CacheSidecar.redis({ port: TOKEN_NUMBER() })),
+  factoryRow('CacheSidecar.redis image upper case', 'cacheSidecars.redis.image', 'got "Redis:7"', () => CacheSidecar.redis({ image: 'Redis:7' })),
   factoryRow('CacheSidecar.redis maxMemoryMiB 0', 'cacheSidecars.redis.maxMemoryMiB', 'got 0', () => CacheSidecar.redis({ maxMemoryMiB: 0 })),
   // 1 GiB given in bytes
   factoryRow('CacheSidecar.redis maxMemoryMiB in bytes', 'cacheSidecars.redis.maxMemoryMiB', 'got 1073741824', () => CacheSidecar.redis({ maxMemoryMiB: 2 ** 30 })),
@@ -637,6 +644,8 @@ const TEMPLATE_ROWS: BadInput[] = [
     s => new InferenceWorkload(s, 'Model', WorkloadTemplates.statefulRecommender({ image: ECR_IMAGE, workloadName: 'Recommender' }))),
   row('WorkloadTemplates kubernetes.namespace upper case', 'kubernetes.namespace', 'got "ML"',
     s => new InferenceWorkload(s, 'Model', WorkloadTemplates.llmChat({ image: ECR_IMAGE, kubernetes: { namespace: 'ML' } }))),
+  row('WorkloadTemplates hybrid.allowedCidr without a prefix length', 'hybrid.allowedCidr', 'got "10.0.0.0"',
+    s => new InferenceWorkload(s, 'Model', WorkloadTemplates.spikyClassifier({ image: ECR_IMAGE, hybrid: { allowedCidr: '10.0.0.0' } }))),
   row('WorkloadTemplates fixed(LAMBDA) on the GPU template', 'policy', 'PlacementPolicy.fixed(lambda) violates hard constraint constraint.gpu',
     s => new InferenceWorkload(s, 'Model', WorkloadTemplates.llmChat({ image: ECR_IMAGE, policy: PlacementPolicy.fixed(PlacementTarget.LAMBDA) }))),
 ];

@@ -224,6 +224,10 @@ export abstract class CacheSidecar {
     if (options.image !== undefined) {
       checkImage('cacheSidecars.modelCache.image', options.image);
     }
+    if (options.volume !== undefined && !(options.volume instanceof CacheVolume)) {
+      throw new InferenceWorkloadValidationError(
+        `'cacheSidecars.modelCache.volume' must be a CacheVolume (CacheVolume.emptyDir(), ephemeral(...), persistentVolumeClaim(...)), got ${JSON.stringify(options.volume)}`);
+    }
     checkOptionalNumber('cacheSidecars.modelCache.cpuMillis', options.cpuMillis, { min: 10, max: 64_000, integer: true });
     checkOptionalNumber('cacheSidecars.modelCache.memoryMiB', options.memoryMiB, { min: 64, max: 262_144, integer: true });
     return new ModelCacheSidecar({ ...options, mountPath });

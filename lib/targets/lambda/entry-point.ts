@@ -62,6 +62,13 @@ export interface EntryPointRenderInput {
 
 const PUBLIC_WARNING_ID = 'inference-workload:public-entry-point';
 
+/** A string "false" would switch streaming on (truthy) or leave a URL private by accident: refuse non-booleans. */
+function checkBoolean(prop: string, value: boolean | undefined): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be true or false, got ${JSON.stringify(value)}`);
+  }
+}
+
 enum EntryPointKind {
   FUNCTION_URL = 'function-url',
   HTTP_API = 'http-api',
@@ -78,6 +85,8 @@ export class LambdaEntryPoint {
    * Uses `lambda.FunctionUrl` underneath (`AuthType`, `InvokeMode`).
    */
   public static functionUrl(options: FunctionUrlEntryPointOptions = {}): LambdaEntryPoint {
+    checkBoolean('entryPoint.publicAccess', options.publicAccess);
+    checkBoolean('entryPoint.responseStreaming', options.responseStreaming);
     return new LambdaEntryPoint(EntryPointKind.FUNCTION_URL, options, {});
   }
 
@@ -88,6 +97,7 @@ export class LambdaEntryPoint {
    * Uses `aws-apigatewayv2.HttpApi` and `HttpLambdaIntegration` underneath.
    */
   public static httpApi(options: HttpApiEntryPointOptions = {}): LambdaEntryPoint {
+    checkBoolean('entryPoint.publicAccess', options.publicAccess);
     if (options.publicAccess && options.authorizer) {
       throw new InferenceWorkloadValidationError('Cannot configure \'authorizer\' with \'publicAccess\': a public API has no authorizer');
     }
