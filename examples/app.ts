@@ -100,7 +100,7 @@ export function buildExampleApp(app: App = new App()): App {
     profile: {
       memoryMiB: 6144,
       imageSizeGiB: 14,
-      modelSizeGiB: 9,
+      modelSizeGiB: 5,
       requestDurationP50Ms: 400,
       requestDurationP99Ms: 1200,
       averageRequestsPerSecond: 0.5,
