@@ -689,18 +689,20 @@ describe('the catalogue', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  test('the fixtures are valid: each builds on its target and synthesizes without writing anything unexpected', () => {
-    const outdir = freshOutdir();
-    const app = new App({ outdir });
-    const s = stackIn(app);
-    const l = onLambda(s);
+  test('the fixtures are valid: each builds on its target', () => {
+    const app = new App({ outdir: freshOutdir() });
+    const l = onLambda(stackIn(app));
     expect(l.decision.target).toBe(PlacementTarget.LAMBDA);
     expect(l.decision.lambda!.provisionedConcurrencyMax).toBe(16);
-    const k = onKubernetes(new Stack(app, 'K8s', { env: s.env }));
-    expect(k.decision.target).toBe(PlacementTarget.KUBERNETES);
-    const h = onHybrid(new Stack(app, 'Hybrid', { env: s.env }));
-    expect(h.decision.target).toBe(PlacementTarget.HYBRID);
-    // and the helper really sees files once something is synthesized
+    expect(onKubernetes(new Stack(app, 'K8s')).decision.target).toBe(PlacementTarget.KUBERNETES);
+    expect(onKubernetes(new Stack(app, 'K8sCpu'), { profile: CPU_K8S_PROFILE }).decision.target).toBe(PlacementTarget.KUBERNETES);
+    expect(onHybrid(new Stack(app, 'Hybrid')).decision.target).toBe(PlacementTarget.HYBRID);
+  });
+
+  test('the outdir check sees what a valid workload writes at synth', () => {
+    const outdir = freshOutdir();
+    const app = new App({ outdir });
+    onLambda(stackIn(app));
     app.synth();
     expect(filesUnder(outdir)).toEqual(expect.arrayContaining(['Stack.template.json', 'placement-report.json']));
   });
@@ -721,6 +723,8 @@ describe('suspicious input (a warning the user can acknowledge, not an error)', 
     const app = new App({ outdir: freshOutdir() });
     const stack = stackIn(app);
     onLambda(stack, { profile, policy: PlacementPolicy.default() });
+    // a Kubernetes placement leaves the template empty, which CDK's template validation reports on the console
+    new CfnResource(stack, 'Anchor', { type: 'AWS::SNS::Topic' });
     return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map(w => JSON.stringify(w.entry.data));
   }
 
