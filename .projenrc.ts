@@ -100,6 +100,17 @@ project.eslint?.addOverride({
   },
 });
 
+// `npm run bench`: synth time and memory of N mixed workloads, library vs. hand-written (bench/synth-bench.ts);
+// runs the TypeScript sources directly, so it works right after `npm ci` (no jsii build)
+project.addTask('bench', {
+  description: 'Synth benchmark: N = 1, 10, 100, 1000 mixed workloads, library vs. the same resources written by hand',
+  exec: 'ts-node --transpile-only bench/synth-bench.ts',
+  receiveArgs: true,
+});
+project.tsconfigDev.addInclude('../bench/**/*.ts');
+project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/.bench/');
+
 // type-check everything (lib, test, examples) once, then run jest without per-file type-checking
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 

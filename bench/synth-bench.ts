@@ -5,6 +5,10 @@
  *
  *   npm run bench                         # N = 1, 10, 100, 1000
  *   npm run bench -- --sizes 1,10 --repeat 5
+ *   npm run bench -- --skip-cfn-validate  # diagnosis: without aws-cdk-lib's CloudFormation validation
+ *
+ * Options: `--sizes` (comma-separated N), `--repeat` (runs per N; default 5, and 3 at N >= 1000;
+ * medians are reported), `--no-policy` (skip the policy benchmark), `--keep` (keep the assemblies).
  *
  * Each measurement runs in a fresh `node` process (plain JavaScript transpiled into
  * `.bench/js/`, no TypeScript compiler in memory) and synthesizes into a temporary directory.
@@ -31,6 +35,8 @@ interface Options {
   readonly repeat?: number;
   readonly policy: boolean;
   readonly keep: boolean;
+  /** Diagnosis: replace aws-cdk-lib's CloudFormation validation by a no-op. */
+  readonly skipCfnValidate: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -38,6 +44,7 @@ function parseArgs(argv: string[]): Options {
   let repeat: number | undefined;
   let policy = true;
   let keep = false;
+  let skipCfnValidate = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--sizes') {
@@ -48,23 +55,25 @@ function parseArgs(argv: string[]): Options {
       policy = false;
     } else if (a === '--keep') {
       keep = true;
+    } else if (a === '--skip-cfn-validate') {
+      skipCfnValidate = true;
     } else {
-      throw new Error(`unknown argument ${a} (use --sizes 1,10,100,1000 --repeat <n> --no-policy --keep)`);
+      throw new Error(`unknown argument ${a} (use --sizes 1,10,100,1000 --repeat <n> --no-policy --keep --skip-cfn-validate)`);
     }
   }
   if (sizes.some(n => !Number.isInteger(n) || n < 1) || (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1))) {
     throw new Error('--sizes takes positive integers, --repeat a positive integer');
   }
-  return { sizes, repeat, policy, keep };
+  return { sizes, repeat, policy, keep, skipCfnValidate };
 }
 
 /** One measurement in a fresh process. */
-function measure(variant: Variant, n: number, outdir: string): SynthMeasurement {
+function measure(variant: Variant, n: number, outdir: string, skipCfnValidate: boolean): SynthMeasurement {
   fs.rmSync(outdir, { recursive: true, force: true });
   const r = spawnSync(process.execPath, [path.join(OUT_DIR, 'bench', 'synth-once.js'), variant, String(n), outdir], {
     encoding: 'utf-8',
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, CDK_OUTDIR: '', CDK_CONTEXT_JSON: '' },
+    env: { ...process.env, CDK_OUTDIR: '', CDK_CONTEXT_JSON: '', IW_BENCH_SKIP_CFN_VALIDATE: skipCfnValidate ? '1' : '' },
   });
   if (r.status !== 0) {
     throw new Error(`${variant} N=${n} failed (exit ${r.status}):\n${r.stderr}`);
@@ -106,6 +115,9 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** The shape of `runPolicyBenchmark()` this script relies on. */
+type PolicyBenchmark = (o?: { profiles?: number }) => { profiles: number; decisionsPerSecond: number; fullDecisionsPerSecond?: number };
+
 interface Row {
   readonly n: number;
   readonly runs: number;
@@ -113,6 +125,9 @@ interface Row {
   readonly cfnResources: number;
   readonly kubernetesObjects: number;
   readonly seconds: Record<Variant, number>;
+  readonly cpuSeconds: Record<Variant, number>;
+  /** Library time / hand-written time of each run pair (the two ran back to back). */
+  readonly pairRatios: number[];
   readonly validateSeconds: Record<Variant, number>;
   readonly rssMiB: Record<Variant, number>;
   readonly identical: boolean;
@@ -122,7 +137,7 @@ const fmt = (x: number, digits = 2) => x.toFixed(digits);
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
 
 function pad(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return cells.map((c, i) => c.padStart(widths[i])).join('  ');
 }
 
 function main(): void {
@@ -136,17 +151,20 @@ function main(): void {
   console.log(`  ${files} TypeScript files transpiled to ${path.relative(process.cwd(), OUT_DIR)}; every measurement in a fresh process, synthesizing to ${tmp}`);
   console.log('  mix: workload i is WorkloadTemplates.spikyClassifier() (Lambda) when i is even, llmChat() (1 GPU, Kubernetes) when odd;');
   console.log('  InferencePlatform.addWorkload() with 25 workloads per stack vs. the same constructs written by hand (bench/apps/hand-written-app.ts)');
+  if (options.skipCfnValidate) {
+    console.log('  DIAGNOSIS: --skip-cfn-validate replaces aws-cdk-lib\'s CloudFormation validation by a no-op (its rules are still loaded)');
+  }
   console.log('');
 
   const rows: Row[] = [];
   for (const n of options.sizes) {
-    const runs = options.repeat ?? (n >= 1000 ? 1 : 3);
+    const runs = options.repeat ?? (n >= 1000 ? 3 : 5);
     const results: Record<Variant, SynthMeasurement[]> = { 'library': [], 'hand-written': [] };
     for (let r = 0; r < runs; r++) {
       // alternate which variant goes first, so a drift in machine load hits both
       const order = r % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
       for (const v of order) {
-        const m = measure(v, n, path.join(tmp, `${v}-${n}`));
+        const m = measure(v, n, path.join(tmp, `${v}-${n}`), options.skipCfnValidate);
         results[v].push(m);
         process.stderr.write(`  N=${n} ${v} run ${r + 1}/${runs}: ${fmt(m.synthMs / 1000)} s, ${int(m.maxRssMiB)} MiB\n`);
       }
@@ -172,6 +190,8 @@ function main(): void {
       cfnResources: lib.cfnResources,
       kubernetesObjects: lib.kubernetesObjects,
       seconds: pick(m => m.synthMs / 1000),
+      cpuSeconds: pick(m => m.cpuMs / 1000),
+      pairRatios: results.library.map((m, i) => m.synthMs / results['hand-written'][i].synthMs),
       validateSeconds: pick(m => m.cfnValidateMs / 1000),
       rssMiB: pick(m => m.maxRssMiB),
       identical: diffs.length === 0 && hand.cfnResources === lib.cfnResources && hand.kubernetesObjects === lib.kubernetesObjects,
@@ -184,28 +204,35 @@ function main(): void {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 
-  const header = ['N', 'runs', 'stacks', 'CFN res.', 'k8s obj.', 'library s', 'by hand s', 'ratio', 'lib MiB', 'hand MiB', 'MiB ratio', 'CFN-validate s (lib/hand)', 'same output'];
+  const header = ['N', 'runs', 'stacks', 'CFN res.', 'k8s obj.', 'library s', 'by hand s', 'ratio', 'pair ratios', 'CPU ratio',
+    'CFN-validate s (lib/hand)', 'ratio w/o', 'lib MiB', 'hand MiB', 'MiB ratio', 'same output'];
   const widths = header.map(h => Math.max(h.length, 6));
   console.log(pad(header, widths));
   for (const r of rows) {
     console.log(pad([
       int(r.n), String(r.runs), String(r.stacks), int(r.cfnResources), int(r.kubernetesObjects),
       fmt(r.seconds.library), fmt(r.seconds['hand-written']), fmt(r.seconds.library / r.seconds['hand-written']),
+      `${fmt(Math.min(...r.pairRatios))}-${fmt(Math.max(...r.pairRatios))}`,
+      fmt(r.cpuSeconds.library / r.cpuSeconds['hand-written']),
+      `${fmt(r.validateSeconds.library)} / ${fmt(r.validateSeconds['hand-written'])}`,
+      fmt((r.seconds.library - r.validateSeconds.library) / (r.seconds['hand-written'] - r.validateSeconds['hand-written'])),
       int(r.rssMiB.library), int(r.rssMiB['hand-written']), fmt(r.rssMiB.library / r.rssMiB['hand-written']),
-      `${fmt(r.validateSeconds.library, 1)} / ${fmt(r.validateSeconds['hand-written'], 1)}`,
       r.identical ? 'yes' : 'NO',
     ], widths));
   }
   console.log('');
   console.log('  s: wall time from app construction to the end of app.synth() (and manifest writing), median of the runs;');
+  console.log('  pair ratios: lowest and highest ratio of two runs made back to back (how noisy the machine was);');
+  console.log('  CPU ratio: the same ratio on CPU time (user + system, all threads), less sensitive to other load on the machine;');
   console.log('  MiB: peak resident set size of the process (process.resourceUsage().maxRSS), median of the runs;');
-  console.log('  CFN-validate: the part of s spent in aws-cdk-lib\'s built-in CloudFormation validation, which every CDK app pays;');
+  console.log('  CFN-validate: the part of s spent in aws-cdk-lib\'s built-in CloudFormation validation (CloudFormationValidatePlugin),');
+  console.log('    which every CDK app >= 2.262 pays; ratio w/o: the time ratio without it (what the library itself adds);');
   console.log('  same output: templates and manifests byte for byte identical (the library also writes its placement report).');
   console.log('');
 
   const worst = rows.reduce((w, r) => (r.seconds.library / r.seconds['hand-written'] > w.seconds.library / w.seconds['hand-written'] ? r : w), rows[0]);
   const worstRatio = worst.seconds.library / worst.seconds['hand-written'];
-  console.log('targets');
+  console.log(options.skipCfnValidate ? 'targets (DIAGNOSIS: without aws-cdk-lib\'s CloudFormation validation)' : 'targets');
   console.log(`  time ratio <= ${TARGET_RATIO} at every N: ${worstRatio <= TARGET_RATIO ? 'met' : 'MISSED'} (worst ${fmt(worstRatio)} at N=${int(worst.n)})`);
   const big = rows.find(r => r.n === 1000);
   if (big) {
@@ -217,7 +244,8 @@ function main(): void {
   }
 
   if (options.policy) {
-    const run = (policyBench as { runPolicyBenchmark?: (o?: { profiles?: number }) => { profiles: number; decisionsPerSecond: number; fullDecisionsPerSecond?: number } }).runPolicyBenchmark;
+    // optional: bench/policy-bench.ts belongs to the policy and may change
+    const run = (policyBench as { runPolicyBenchmark?: PolicyBenchmark }).runPolicyBenchmark;
     console.log('');
     if (typeof run === 'function') {
       const p = run({ profiles: 10_000 });

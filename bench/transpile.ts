@@ -5,6 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+// a dev-time script: typescript is a devDependency on purpose
+// eslint-disable-next-line import/no-extraneous-dependencies
 import * as ts from 'typescript';
 
 /** The repository root. */
