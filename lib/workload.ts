@@ -122,62 +122,70 @@ export class InferenceWorkload extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceWorkloadProps) {
     super(scope, id);
-    (this as any)[WORKLOAD_MARKER] = true;
-    if (!props || typeof props !== 'object') {
-      throw new InferenceWorkloadValidationError(`'props' must be an object, got ${String(props)}`);
-    }
-    if (!props.profile) {
-      throw new InferenceWorkloadValidationError('\'profile\' is required, got undefined');
-    }
-    if (!(props.image instanceof ModelImage)) {
-      throw new InferenceWorkloadValidationError(`'image' must be a ModelImage (ModelImage.fromImageUri(...)), got ${String(props.image)}`);
-    }
-    rejectTokens(props.profile);
-    this.workloadName = props.workloadName !== undefined
-      ? checkDnsLabel('workloadName', props.workloadName, 50)
-      : defaultName(id);
-    reserveName(this, this.workloadName);
-    guardResourceLimit(this);
+    // nothing half-built: a construct that failed validation or rendering leaves the tree, so an app
+    // that catches the error and synthesizes anyway gets none of its resources
+    try {
+      (this as any)[WORKLOAD_MARKER] = true;
+      if (!props || typeof props !== 'object') {
+        throw new InferenceWorkloadValidationError(`'props' must be an object, got ${String(props)}`);
+      }
+      if (!props.profile) {
+        throw new InferenceWorkloadValidationError('\'profile\' is required, got undefined');
+      }
+      if (!(props.image instanceof ModelImage)) {
+        throw new InferenceWorkloadValidationError(`'image' must be a ModelImage (ModelImage.fromImageUri(...)), got ${String(props.image)}`);
+      }
+      rejectTokens(props.profile);
+      this.workloadName = props.workloadName !== undefined
+        ? checkDnsLabel('workloadName', props.workloadName, 50)
+        : defaultName(id);
+      reserveName(this, this.workloadName);
+      guardResourceLimit(this);
 
-    const policy = props.policy ?? PlacementPolicy.fromConfig(
-      this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_POLICY),
-      this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_PRICE_TABLE));
-    if (policy === null || typeof policy !== 'object' || typeof policy.decide !== 'function') {
-      throw new InferenceWorkloadValidationError(
-        `'policy' must be an IPlacementPolicy (PlacementPolicy.default(), or an object with decide(profile)), got ${describeValue(policy)}`);
+      const policy = props.policy ?? PlacementPolicy.fromConfig(
+        this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_POLICY),
+        this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_PRICE_TABLE));
+      if (policy === null || typeof policy !== 'object' || typeof policy.decide !== 'function') {
+        throw new InferenceWorkloadValidationError(
+          `'policy' must be an IPlacementPolicy (PlacementPolicy.default(), or an object with decide(profile)), got ${describeValue(policy)}`);
+      }
+      this.decision = checkDecision(policy, policy.decide(props.profile));
+
+      const out = RENDERERS[this.decision.target](this, {
+        workloadName: this.workloadName,
+        image: props.image,
+        decision: this.decision,
+        lambda: { latencyBudget: latencyBudgetOf(props.profile), ...props.lambda },
+        kubernetes: props.kubernetes ?? {},
+        hybrid: props.hybrid ?? {},
+        profile: props.profile,
+      });
+      this.function = out.lambda?.function;
+      this.alias = out.lambda?.alias;
+      this.scalableTarget = out.lambda?.scalableTarget;
+      this.functionUrl = out.lambda?.functionUrl;
+      this.httpApi = out.lambda?.httpApi;
+      this.logGroup = out.lambda?.logGroup;
+      this.alarms = out.lambda?.alarms;
+      this.lambdaRendering = out.lambda;
+      this.chart = out.kubernetes?.chart;
+      this.deployment = out.kubernetes?.deployment;
+      this.service = out.kubernetes?.service;
+      this.serviceAccount = out.kubernetes?.serviceAccount;
+      this.autoscaler = out.kubernetes?.autoscaler;
+      this.kubernetesManifest = out.kubernetes?.manifest;
+      this.serviceAccountRole = out.kubernetes?.serviceAccountRole;
+      this.manifestPath = out.manifestPath;
+      this.hybrid = out.hybrid;
+
+      Annotations.of(this).addInfo(`${this.workloadName}: ${this.decision.summary()}`);
+      warnIfModelExceedsMemory(this, props.profile);
+      PlacementReport.of(this).addWorkload(this);
+    } catch (e) {
+      scope.node.tryRemoveChild(this.node.id);
+      releaseName(this);
+      throw e;
     }
-    this.decision = checkDecision(policy, policy.decide(props.profile));
-
-    const out = RENDERERS[this.decision.target](this, {
-      workloadName: this.workloadName,
-      image: props.image,
-      decision: this.decision,
-      lambda: { latencyBudget: latencyBudgetOf(props.profile), ...props.lambda },
-      kubernetes: props.kubernetes ?? {},
-      hybrid: props.hybrid ?? {},
-      profile: props.profile,
-    });
-    this.function = out.lambda?.function;
-    this.alias = out.lambda?.alias;
-    this.scalableTarget = out.lambda?.scalableTarget;
-    this.functionUrl = out.lambda?.functionUrl;
-    this.httpApi = out.lambda?.httpApi;
-    this.logGroup = out.lambda?.logGroup;
-    this.alarms = out.lambda?.alarms;
-    this.lambdaRendering = out.lambda;
-    this.chart = out.kubernetes?.chart;
-    this.deployment = out.kubernetes?.deployment;
-    this.service = out.kubernetes?.service;
-    this.serviceAccount = out.kubernetes?.serviceAccount;
-    this.autoscaler = out.kubernetes?.autoscaler;
-    this.kubernetesManifest = out.kubernetes?.manifest;
-    this.serviceAccountRole = out.kubernetes?.serviceAccountRole;
-    this.manifestPath = out.manifestPath;
-    this.hybrid = out.hybrid;
-
-    Annotations.of(this).addInfo(`${this.workloadName}: ${this.decision.summary()}`);
-    warnIfModelExceedsMemory(this, props.profile);
-    PlacementReport.of(this).addWorkload(this);
   }
 
   /**
@@ -272,6 +280,15 @@ function defaultName(id: string): string {
     throw new InferenceWorkloadValidationError(`'workloadName' could not be derived from construct id ${JSON.stringify(id)}; pass 'workloadName' as a DNS-1123 label`);
   }
   return name;
+}
+
+function releaseName(workload: InferenceWorkload): void {
+  const stack = Stack.of(workload) as Stack & { [NAMES_KEY]?: Map<string, string> };
+  for (const [name, path] of stack[NAMES_KEY] ?? []) {
+    if (path === workload.node.path) {
+      stack[NAMES_KEY]!.delete(name);
+    }
+  }
 }
 
 function reserveName(workload: InferenceWorkload, name: string): void {

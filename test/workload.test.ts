@@ -96,3 +96,20 @@ describe('validation', () => {
       .toThrow("'workloadName' must be a DNS-1123 label");
   });
 });
+
+describe('nothing half-built', () => {
+  test('a workload that fails leaves the construct tree, so an app that catches the error synthesizes none of it', () => {
+    const stack = newStack();
+    expect(() => new InferenceWorkload(stack, 'Broken', {
+      image: IMAGE,
+      profile: CPU_PROFILE,
+      lambda: { utilizationTarget: 0.95 },
+    })).toThrow(/utilizationTarget/);
+    expect(stack.node.tryFindChild('Broken')).toBeUndefined();
+    // the name is free again, and the stack synthesizes only what succeeded
+    const ok = new InferenceWorkload(stack, 'Broken', { image: IMAGE, profile: CPU_PROFILE });
+    const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(1);
+    expect(ok.workloadName).toBe('broken');
+  });
+});
