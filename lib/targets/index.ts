@@ -75,15 +75,7 @@ function kubernetesRenderer(scope: Construct, input: RenderInput): RenderOutput 
 }
 
 function hybridRenderer(scope: Construct, input: RenderInput): RenderOutput {
-  const { rendering, delivery } = renderHybrid(scope, {
-    workloadName: input.workloadName,
-    image: input.image,
-    decision: input.decision,
-    lambda: input.lambda,
-    kubernetes: input.kubernetes,
-    hybrid: input.hybrid,
-    profile: input.profile,
-  });
+  const { rendering, delivery } = renderHybrid(scope, input);
   return {
     // the control plane is the workload's entry point; the data plane its Kubernetes half
     lambda: rendering.controlPlane,

@@ -4,13 +4,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ROUTER_SOURCE } from './router-source';
-import { ModelImage } from '../../image';
-import { HybridSizing, LambdaSizing, PlacementDecision, WorkloadProfile } from '../../policy';
+import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
 import { InferenceWorkloadValidationError } from '../../policy/errors';
 import { checkString } from '../../policy/validate';
-import { deliverKubernetes, KubernetesDelivery, KubernetesRendering, KubernetesTargetOptions, renderKubernetes } from '../kubernetes';
+import type { RenderInput } from '../index';
+import { deliverKubernetes, KubernetesDelivery, KubernetesRendering, renderKubernetes } from '../kubernetes';
 import { checkDnsSubdomain } from '../kubernetes/validate';
-import { LambdaCode, LambdaRendering, LambdaTargetOptions, lambdaSizingOf, renderLambda } from '../lambda';
+import { LambdaCode, LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda';
 
 /**
  * Options for the hybrid target: a Lambda control plane in front of a Kubernetes GPU data plane.
@@ -73,17 +73,6 @@ export interface HybridRendering {
   readonly overflow?: LambdaRendering;
 }
 
-/** Inputs of the hybrid renderer. @internal */
-export interface HybridRenderInput {
-  readonly workloadName: string;
-  readonly image: ModelImage;
-  readonly decision: PlacementDecision;
-  readonly lambda: LambdaTargetOptions;
-  readonly kubernetes: KubernetesTargetOptions;
-  readonly hybrid: HybridTargetOptions;
-  readonly profile?: WorkloadProfile;
-}
-
 /** What the hybrid renderer returns, with the delivery of the data plane. @internal */
 export interface HybridRenderOutput {
   readonly rendering: HybridRendering;
@@ -110,7 +99,7 @@ const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
  * Kubernetes target's ids and object names, plus the Service `<workloadName>-internal`.
  * @internal
  */
-export function renderHybrid(scope: Construct, input: HybridRenderInput): HybridRenderOutput {
+export function renderHybrid(scope: Construct, input: RenderInput): HybridRenderOutput {
   const { decision, workloadName } = input;
   const hybrid = hybridSizingOf(decision);
   const controlSizing = lambdaSizingOf(decision);
