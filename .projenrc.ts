@@ -58,12 +58,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
     },
   },
-  tsJestOptions: {
-    transformOptions: {
-      // type-checking is done once by `tsc --noEmit` (see the test task) instead of per test file
-      isolatedModules: true,
-    },
-  },
+  // type-checking is done once by `tsc --noEmit` (see the test task) instead of per test file:
+  // test/tsconfig.json sets `isolatedModules`, which makes ts-jest transpile only
 
   gitignore: ['cdk.out', '/tmp-*', '.bench/'],
   npmignoreEnabled: true,
