@@ -404,7 +404,8 @@ export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: 
   }
   const prices = t.lambdaPrices(lambdaArchitecture(p));
   const gb = Math.min(p.memoryMiB, 10_240) / 1024;
-  const slowdown = p.requestDurationP99Ms / p.requestDurationP50Ms;
+  // each tail request is billed at the p99 duration, times how much slower the model is on CPU
+  const slowdown = p.requestDurationP99Ms / p.requestDurationP50Ms * p.cpuFallbackSlowdown;
   const perConcurrencySecond = gb * prices.gbSecondUsd * slowdown + (1000 / p.requestDurationP50Ms) * prices.requestUsd;
   const overflowOf = (floor: number) => {
     const f = load.peakConcurrency > 0 ? Math.min(1, floor * p.concurrencyPerReplica / load.peakConcurrency) : 1;
@@ -438,7 +439,7 @@ export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: 
   const items = [
     nodeItem(`data plane nodes for a warm floor of ${floor} replica(s)`, node, floor),
     item('overflow: requests', overflowRequests * prices.requestUsd, () => `${num(overflowRequests / 1e6, 3)} M tail requests x $${prices.requestUsd}/request`),
-    item('overflow: duration on CPU (on demand)', overflowSeconds * gb * slowdown * prices.gbSecondUsd, () => `${num(overflowSeconds * gb * slowdown, 0)} GB-s at the p99 duration x $${prices.gbSecondUsd}/GB-s`),
+    item('overflow: duration on CPU (on demand)', overflowSeconds * gb * slowdown * prices.gbSecondUsd, () => `${num(overflowSeconds * gb * slowdown, 0)} GB-s at the p99 duration x ${p.cpuFallbackSlowdown} (CPU slowdown) x $${prices.gbSecondUsd}/GB-s`),
     ...cpItems,
     ...overheadItems(p, t),
   ];

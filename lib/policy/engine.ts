@@ -302,7 +302,9 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
       ...(excludesOptions.length > 0 ? { excludesOptions } : {}),
     });
   }
-  const overflow = p.cpuFallbackCapable && !lambdaBlockedForOverflow;
+  // the tail may overflow to Lambda only if the model runs on CPU within Lambda's timeout there
+  const overflow = p.cpuFallbackCapable && !lambdaBlockedForOverflow
+    && p.requestDurationP99Ms * p.cpuFallbackSlowdown <= LAMBDA_LIMITS.maxTimeoutSeconds * 1000;
   const k8sMin = averageReplicas(p, load, o.utilizationTarget);
 
   // 2. costs
@@ -620,7 +622,8 @@ function hybridSizing(p: ResolvedProfile, plan: HybridPlan): HybridSizing {
     controlPlaneProvisionedConcurrency: plan.controlPlaneProvisioned,
     ...(plan.overflowToLambda ? {
       overflowMemoryMiB: Math.min(LAMBDA_LIMITS.maxMemoryMiB, Math.max(LAMBDA_LIMITS.minMemoryMiB, p.memoryMiB)),
-      overflowTimeoutSeconds: Math.min(LAMBDA_LIMITS.maxTimeoutSeconds, Math.max(3, Math.ceil(p.requestDurationP99Ms * 3 / 1000))),
+      overflowTimeoutSeconds: Math.min(LAMBDA_LIMITS.maxTimeoutSeconds,
+        Math.max(3, Math.ceil(p.requestDurationP99Ms * p.cpuFallbackSlowdown * 3 / 1000))),
     } : {}),
   };
 }

@@ -156,6 +156,14 @@ export interface WorkloadProfile {
   readonly cpuFallbackCapable?: boolean;
 
   /**
+   * How many times slower one request is when the model serves from CPU (the hybrid's Lambda
+   * overflow) than on its usual hardware. Prices the overflow and sizes its timeout.
+   * @default - 1 for CPU models; 5 for GPU models (an assumption: a small GPU model is typically
+   * several times slower on CPU — measure yours and set it)
+   */
+  readonly cpuFallbackSlowdown?: number;
+
+  /**
    * Requests one model server (one replica, or one Lambda execution environment for Lambda)
    * can serve at the same time.
    * @default - 1 for CPU work; 4 for GPU work (continuous batching)
@@ -235,6 +243,8 @@ export interface ResolvedProfile {
   readonly teamRunsKubernetes: boolean;
   /** Whether the model can serve on CPU. */
   readonly cpuFallbackCapable: boolean;
+  /** How many times slower a request is on CPU than on the model's usual hardware. */
+  readonly cpuFallbackSlowdown: number;
   /** Concurrent requests per replica. */
   readonly concurrencyPerReplica: number;
   /** Validated warm windows (empty when none). */
@@ -319,6 +329,7 @@ export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): Resolve
     architecture,
     teamRunsKubernetes: checkBoolean(n('teamRunsKubernetes'), p.teamRunsKubernetes, false),
     cpuFallbackCapable: checkBoolean(n('cpuFallbackCapable'), p.cpuFallbackCapable, false),
+    cpuFallbackSlowdown: checkOptionalNumber(n('cpuFallbackSlowdown'), p.cpuFallbackSlowdown, { min: 1, max: 1000 }) ?? (gpuCount > 0 ? 5 : 1),
     concurrencyPerReplica,
     warmSchedules,
     allowScaleToZero,

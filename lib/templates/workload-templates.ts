@@ -48,6 +48,8 @@ export interface WorkloadProfileOverrides {
   /** @default - the template's value */
   readonly cpuFallbackCapable?: boolean;
   /** @default - the template's value */
+  readonly cpuFallbackSlowdown?: number;
+  /** @default - the template's value */
   readonly concurrencyPerReplica?: number;
   /** @default - the template's value */
   readonly warmSchedules?: WarmSchedule[];

@@ -226,6 +226,10 @@ const PROFILE_ROWS: BadInput[] = [
   profileRow('concurrencyPerReplica', -1),
   profileRow('concurrencyPerReplica', 1.5),
   profileRow('concurrencyPerReplica', 20_000),
+  profileRow('cpuFallbackSlowdown', NaN),
+  profileRow('cpuFallbackSlowdown', Infinity),
+  profileRow('cpuFallbackSlowdown', 0.5),
+  profileRow('cpuFallbackSlowdown', 1001),
 ];
 
 const WARM_SCHEDULE_ROWS: BadInput[] = [

@@ -229,3 +229,29 @@ describe('hybrid validation', () => {
       .toThrow(/constraint\.duration/);
   });
 });
+
+describe('the CPU overflow is priced and sized for CPU', () => {
+  test('a GPU model is assumed 5x slower on CPU: the overflow timeout and its duration cost follow the slowdown', () => {
+    const policy = PlacementPolicy.fixed(PlacementTarget.HYBRID);
+    const assumed = policy.decide(HYBRID_PROFILE);
+    const measured = policy.decide({ ...HYBRID_PROFILE, cpuFallbackSlowdown: 20 });
+    expect(assumed.hybrid!.overflowTimeoutSeconds).toBe(Math.ceil(400 * 5 * 3 / 1000));
+    expect(measured.hybrid!.overflowTimeoutSeconds).toBe(Math.ceil(400 * 20 * 3 / 1000));
+    const line = (d: typeof assumed) => d.costs.find(c => c.option === 'hybrid')!.lineItems.find(i => i.label.startsWith('overflow: duration'))!;
+    expect(line(assumed).basis).toContain('x 5 (CPU slowdown)');
+    expect(line(measured).basis).toContain('x 20 (CPU slowdown)');
+  });
+
+  test('no overflow when the model on CPU would outlive Lambda\'s 900 s timeout', () => {
+    const long = { ...HYBRID_PROFILE, requestDurationP50Ms: 100_000, requestDurationP99Ms: 200_000 };
+    const slow = PlacementPolicy.fixed(PlacementTarget.HYBRID).decide({ ...long, cpuFallbackSlowdown: 4.6 });
+    expect(slow.hybrid!.overflowToLambda).toBe(false);
+    const justFits = PlacementPolicy.fixed(PlacementTarget.HYBRID).decide({ ...long, cpuFallbackSlowdown: 4.5 });
+    expect(justFits.hybrid!.overflowToLambda).toBe(true);
+  });
+
+  test('fails on a slowdown below 1', () => {
+    expect(() => PlacementPolicy.default().decide({ ...HYBRID_PROFILE, cpuFallbackSlowdown: 0.5 }))
+      .toThrow("'profile.cpuFallbackSlowdown' must be between 1 and 1000, got 0.5");
+  });
+});
