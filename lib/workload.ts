@@ -14,8 +14,9 @@ import { describeValue, InferenceWorkloadValidationError } from './policy/errors
 import { checkDnsLabel } from './policy/validate';
 import { guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
 import { PlacementReport } from './report';
-import { grantInvokeLambda, HybridRendering, HybridTargetOptions, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions, RENDERERS } from './targets';
+import { grantInvokeLambda, HybridRendering, HybridTargetOptions, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions } from './targets';
 import { LIVE_ALIAS_METRICS } from './targets/lambda/metrics';
+import { RENDERERS } from './targets/registry';
 
 /**
  * Props of an `InferenceWorkload`.

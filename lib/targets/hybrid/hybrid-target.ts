@@ -7,10 +7,10 @@ import { ROUTER_SOURCE } from './router-source';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
 import { InferenceWorkloadValidationError } from '../../policy/errors';
 import { checkString } from '../../policy/validate';
-import type { RenderInput } from '../index';
 import { deliverKubernetes, KubernetesDelivery, KubernetesRendering, renderKubernetes } from '../kubernetes';
 import { checkDnsSubdomain } from '../kubernetes/validate';
 import { LambdaCode, LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda';
+import type { RenderInput } from '../registry';
 
 /**
  * Options for the hybrid target: a Lambda control plane in front of a Kubernetes GPU data plane.
