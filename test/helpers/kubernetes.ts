@@ -10,10 +10,10 @@
  *   AppArmor and SELinux fields are checked the same way in later versions);
  * - `readManifestFiles()` reads every `*.k8s.yaml` file under a folder (e.g. a cloud assembly).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as cdk8s from 'cdk8s';
 import * as models from 'kubernetes-models';
+import { filesUnder } from './fixtures';
 
 /** A manifest object as synthesized (plain JSON). */
 export type Manifest = { apiVersion: string; kind: string; metadata?: any; [key: string]: any };
@@ -66,19 +66,8 @@ export function validateManifests(manifests: Manifest[]): void {
 
 /** Reads every `*.k8s.yaml` under `dir` (recursively), as `{ file, manifests }`, sorted by path. */
 export function readManifestFiles(dir: string): Array<{ file: string; manifests: Manifest[] }> {
-  const files: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) {
-        walk(p);
-      } else if (entry.name.endsWith('.k8s.yaml')) {
-        files.push(p);
-      }
-    }
-  };
-  walk(dir);
-  return files.sort().map(file => ({ file, manifests: cdk8s.Yaml.load(file).filter((m: unknown) => m) as Manifest[] }));
+  return filesUnder(dir).filter(f => f.endsWith('.k8s.yaml')).map(f => path.join(dir, f))
+    .map(file => ({ file, manifests: cdk8s.Yaml.load(file).filter((m: unknown) => m) as Manifest[] }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,10 +7,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import {
   InferenceWorkload, InferenceWorkloadProps, ModelImage, PlacementPolicy, PlacementTarget, WorkloadProfile,
 } from '../../lib';
+import { filesUnder, HYBRID_PROFILE, importedVpc } from '../helpers/fixtures';
+
+export { filesUnder, HYBRID_PROFILE, importedVpc };
 
 /** An ECR image: valid for every target. */
 export const ECR_IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
@@ -45,18 +47,6 @@ export const CPU_K8S_PROFILE: WorkloadProfile = {
   teamRunsKubernetes: true,
 };
 
-/** A CPU-capable GPU model in the middle band, run by a team without a cluster. */
-export const HYBRID_PROFILE: WorkloadProfile = {
-  memoryMiB: 8192,
-  gpuCount: 1,
-  gpuMemoryGiB: 16,
-  modelSizeGiB: 3,
-  requestDurationP50Ms: 150,
-  requestDurationP99Ms: 400,
-  averageRequestsPerSecond: 20,
-  peakRequestsPerSecond: 60,
-  cpuFallbackCapable: true,
-};
 
 export const ENV = { account: '123456789012', region: 'us-east-1' };
 
@@ -65,16 +55,6 @@ export function stackIn(app: App): Stack {
   return new Stack(app, 'Stack', { env: ENV });
 }
 
-/** An imported VPC with a concrete CIDR (what the hybrid target needs). */
-export function importedVpc(scope: Stack, cidr: string = '10.20.0.0/16', id: string = 'ClusterVpc'): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(scope, id, {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidrBlock: cidr,
-    availabilityZones: ['us-east-1a', 'us-east-1b'],
-    privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
-    privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
-  });
-}
 
 /** A workload placed on Lambda (by the default policy), with `props` replacing the defaults. */
 export function onLambda(s: Stack, props: Partial<InferenceWorkloadProps> = {}): InferenceWorkload {
@@ -131,25 +111,6 @@ export function removeOutdirs(): void {
   }
 }
 
-/** Every file under `dir` (relative paths); `[]` when `dir` is absent. */
-export function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) {
-    return [];
-  }
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        walk(p);
-      } else {
-        out.push(path.relative(dir, p));
-      }
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

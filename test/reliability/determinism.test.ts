@@ -5,25 +5,10 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { InferenceWorkload, ModelImage, WorkloadProfile } from '../../lib';
+import { filesUnder } from '../helpers/fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** Lists every file under `dir`, relative, sorted. */
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        walk(p);
-      } else {
-        out.push(path.relative(dir, p));
-      }
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 /** Synthesizes the example app in a fresh Node process, as `cdk synth` does. */
 function synthExampleInFreshProcess(): string {
@@ -47,8 +32,8 @@ describe('determinism', () => {
   test('two synths of the example app in fresh processes are byte-for-byte identical', () => {
     const a = synthExampleInFreshProcess();
     const b = synthExampleInFreshProcess();
-    const filesA = listFiles(a);
-    expect(filesA).toEqual(listFiles(b));
+    const filesA = filesUnder(a);
+    expect(filesA).toEqual(filesUnder(b));
     expect(filesA.some(f => f.endsWith('.template.json'))).toBe(true);
     expect(filesA.some(f => f.endsWith('.k8s.yaml'))).toBe(true);
     for (const f of filesA) {
@@ -72,7 +57,7 @@ describe('determinism', () => {
         new InferenceWorkload(stack, id, { image, profile });
       }
       const assembly = app.synth();
-      const manifests = listFiles(outdir).filter(f => f.endsWith('.k8s.yaml'))
+      const manifests = filesUnder(outdir).filter(f => f.endsWith('.k8s.yaml'))
         .map(f => [f, fs.readFileSync(path.join(outdir, f), 'utf-8')]);
       return { template: Template.fromStack(stack).toJSON(), manifests, dir: assembly.directory };
     };

@@ -5,22 +5,11 @@ import { Testing } from 'cdk8s';
 import {
   InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, RuleVerdict, WorkloadProfile,
 } from '../../../lib';
+import { HYBRID_PROFILE, importedVpc } from '../../helpers/fixtures';
 import { expectValidAndRestricted } from '../../helpers/kubernetes';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/embeddings:3.1.0');
 
-/** A GPU embeddings model that can also run on CPU, in the middle band, run by a team without Kubernetes. */
-export const HYBRID_PROFILE: WorkloadProfile = {
-  memoryMiB: 8192,
-  gpuCount: 1,
-  gpuMemoryGiB: 16,
-  modelSizeGiB: 3,
-  requestDurationP50Ms: 150,
-  requestDurationP99Ms: 400,
-  averageRequestsPerSecond: 20,
-  peakRequestsPerSecond: 60,
-  cpuFallbackCapable: true,
-};
 
 function strictStack(): Stack {
   return new Stack(new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } }), 'Hybrid', {
@@ -28,15 +17,6 @@ function strictStack(): Stack {
   });
 }
 
-function importedVpc(stack: Stack, cidr = '10.20.0.0/16'): ec2.IVpc {
-  return ec2.Vpc.fromVpcAttributes(stack, 'ClusterVpc', {
-    vpcId: 'vpc-0123456789abcdef0',
-    vpcCidrBlock: cidr,
-    availabilityZones: ['us-east-1a', 'us-east-1b'],
-    privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
-    privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
-  });
-}
 
 function hybridWorkload(profile: WorkloadProfile = HYBRID_PROFILE, extra: Partial<ConstructorParameters<typeof InferenceWorkload>[2]> = {}) {
   const stack = strictStack();

@@ -1,0 +1,53 @@
+/**
+ * Fixtures shared by several test files: the hybrid workload and the cluster VPC it needs, and a
+ * file walker for cloud assemblies.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { WorkloadProfile } from '../../lib';
+
+/** A GPU model that can also run on CPU, in the middle band, run by a team without Kubernetes: the default policy places it as hybrid. */
+export const HYBRID_PROFILE: WorkloadProfile = {
+  memoryMiB: 8192,
+  gpuCount: 1,
+  gpuMemoryGiB: 16,
+  modelSizeGiB: 3,
+  requestDurationP50Ms: 150,
+  requestDurationP99Ms: 400,
+  averageRequestsPerSecond: 20,
+  peakRequestsPerSecond: 60,
+  cpuFallbackCapable: true,
+};
+
+/** The cluster's VPC, imported with concrete ids and CIDR (what the hybrid target needs; no lookup, no network). */
+export function importedVpc(scope: Construct, cidr: string = '10.20.0.0/16', id: string = 'ClusterVpc'): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(scope, id, {
+    vpcId: 'vpc-0123456789abcdef0',
+    vpcCidrBlock: cidr,
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+    privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
+  });
+}
+
+/** Every file under `dir`, as paths relative to it, sorted; `[]` when `dir` is absent. */
+export function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else {
+        out.push(path.relative(dir, p));
+      }
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
