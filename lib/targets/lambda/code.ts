@@ -82,7 +82,7 @@ export abstract class LambdaCode {
     if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
       throw new InferenceWorkloadValidationError(`'directory' must be an existing directory, got ${JSON.stringify(directory)}`);
     }
-    return new ZipAssetCode(directory, handler, runtime);
+    return new RuntimeCode(() => lambda.Code.fromAsset(directory), handler, runtime);
   }
 
   /**
@@ -95,7 +95,7 @@ export abstract class LambdaCode {
     if (!(runtime instanceof lambda.Runtime) || runtime === lambda.Runtime.FROM_IMAGE) {
       throw new InferenceWorkloadValidationError(`'runtime' must be a managed Lambda runtime (e.g. lambda.Runtime.NODEJS_20_X), got ${String(runtime)}`);
     }
-    return new InlineCode(source, handler, runtime);
+    return new RuntimeCode(() => lambda.Code.fromInline(source), handler, runtime);
   }
 
   /** Resolves the code for one function. @internal */
@@ -139,22 +139,16 @@ class DockerfileCode extends LambdaCode {
   }
 }
 
-class ZipAssetCode extends LambdaCode {
-  constructor(private readonly directory: string, private readonly handler: string, private readonly runtime: lambda.Runtime) {
+/**
+ * Code for a managed runtime (zip asset or inline source); nothing is built at synth. A fresh
+ * `lambda.Code` per function, so one `LambdaCode` can serve functions in several stacks.
+ */
+class RuntimeCode extends LambdaCode {
+  constructor(private readonly code: () => lambda.Code, private readonly handler: string, private readonly runtime: lambda.Runtime) {
     super();
   }
 
   public _bind(): BoundLambdaCode {
-    return { code: lambda.Code.fromAsset(this.directory), handler: this.handler, runtime: this.runtime };
-  }
-}
-
-class InlineCode extends LambdaCode {
-  constructor(private readonly source: string, private readonly handler: string, private readonly runtime: lambda.Runtime) {
-    super();
-  }
-
-  public _bind(): BoundLambdaCode {
-    return { code: lambda.Code.fromInline(this.source), handler: this.handler, runtime: this.runtime };
+    return { code: this.code(), handler: this.handler, runtime: this.runtime };
   }
 }
