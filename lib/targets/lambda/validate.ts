@@ -21,14 +21,7 @@ const RESERVED_ENVIRONMENT = new Set([
 ]);
 
 /** Sizing and options after validation: what the renderer builds from. @internal */
-export interface CheckedLambdaSizing {
-  readonly memoryMiB: number;
-  readonly timeoutSeconds: number;
-  readonly ephemeralStorageMiB: number;
-  readonly architecture: CpuArchitecture;
-  readonly provisionedConcurrencyMin: number;
-  readonly provisionedConcurrencyMax: number;
-  readonly utilizationTarget: number;
+export interface CheckedLambdaSizing extends Omit<LambdaSizing, 'peakConcurrency' | 'warmSchedules'> {
   readonly warmSchedules: WarmSchedule[];
 }
 
