@@ -110,4 +110,12 @@ project.addPackageIgnore('/.bench/');
 // type-check everything (lib, test, examples) once, then run jest without per-file type-checking
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
+// the package's only entry point is its barrel: internals under build/ cannot be imported by path
+// (jsii's strict tsconfig rules keep `stripInternal` off, so the barrel is what hides them)
+project.package.addField('exports', {
+  '.': { types: './build/index.d.ts', default: './build/index.js' },
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+
 project.synth();

@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { InferenceWorkloadValidationError } from './policy/errors';
-import { checkNumber, checkString } from './policy/validate';
+import { InferenceWorkloadValidationError } from './errors';
+import { checkNumber, checkString } from './private/validate';
 import { InferenceWorkload, InferenceWorkloadProps } from './workload';
 
 /**

@@ -8,13 +8,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { InferenceWorkloadValidationError } from './errors';
 import { ModelImage } from './image';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
-import { describeValue, InferenceWorkloadValidationError } from './policy/errors';
-import { checkDnsLabel } from './policy/validate';
 import { guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
+import { checkDnsLabel, describeValue } from './private/validate';
 import { PlacementReport } from './report';
-import { grantInvokeLambda, HybridRendering, HybridTargetOptions, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions } from './targets';
+import { HybridRendering, HybridTargetOptions, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions } from './targets';
+import { grantInvokeLambda } from './targets/lambda/lambda-target';
 import { LIVE_ALIAS_METRICS } from './targets/lambda/metrics';
 import { RENDERERS } from './targets/registry';
 

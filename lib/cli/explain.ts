@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { InferenceWorkloadValidationError } from '../errors';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from '../policy';
-import { InferenceWorkloadValidationError } from '../policy/errors';
 import { renderCostChart } from '../report/chart';
 import { renderWorkloadMarkdown } from '../report/render';
 

@@ -6,7 +6,7 @@ import {
   CostCurvePoint, formatPercent, formatUsd, HybridSizing, KubernetesSizing, LambdaSizing, OptionCost, PlacementDecision,
   PlacementTarget, RuleKind, RuleOutcome, RuleVerdict,
 } from './decision';
-import { InferenceWorkloadValidationError } from './errors';
+import { InferenceWorkloadValidationError } from '../errors';
 import { PriceTable } from './pricing';
 import { ResolvedProfile } from './profile';
 

@@ -1,4 +1,11 @@
-export * from './decision';
-export * from './policy';
-export * from './pricing';
-export * from './profile';
+export { PlacementTarget, RuleVerdict, RuleKind, PlacementDecision } from './decision';
+export type {
+  RuleOutcome, CostLineItem, OptionCost, PriceTableReference, LambdaSizing, KubernetesSizing, HybridSizing, CostCurvePoint,
+  PlacementDecisionProps,
+} from './decision';
+export { PlacementPolicy } from './policy';
+export type { IPlacementPolicy, PlacementPolicyOptions, CostOptimizedPolicyOptions } from './policy';
+export { PriceTable } from './pricing';
+export type { LambdaPrices, GpuInstancePrice, CpuInstancePrice, ClusterOverhead, PriceTableProps } from './pricing';
+export { CpuArchitecture } from './profile';
+export type { WarmSchedule, WorkloadProfile } from './profile';

@@ -1,9 +1,9 @@
 import { PlacementDecision, PlacementTarget } from './decision';
 import { decide, EngineMode, EngineOptions } from './engine';
-import { describeValue, InferenceWorkloadValidationError } from './errors';
+import { InferenceWorkloadValidationError } from '../errors';
 import { PriceTable, validatePriceTable } from './pricing';
 import { resolveProfile, WorkloadProfile } from './profile';
-import { checkNumber } from './validate';
+import { checkNumber, describeValue } from '../private/validate';
 
 /**
  * Decides where a workload runs. Implement it to plug in an organisation's own policy;

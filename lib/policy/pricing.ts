@@ -1,7 +1,7 @@
 import { PriceTableReference } from './decision';
-import { describeValue, InferenceWorkloadValidationError } from './errors';
+import { InferenceWorkloadValidationError } from '../errors';
 import { CpuArchitecture } from './profile';
-import { checkNumber, checkString } from './validate';
+import { checkNumber, checkString, describeValue } from '../private/validate';
 
 /** Hours in the average month (8,760 h / 12), as AWS pricing pages count them. */
 export const HOURS_PER_MONTH = 730;

@@ -1,5 +1,5 @@
-import { describeValue, InferenceWorkloadValidationError } from './errors';
-import { checkNumber, checkOptionalNumber, checkString } from './validate';
+import { InferenceWorkloadValidationError } from '../errors';
+import { checkNumber, checkOptionalNumber, checkString, describeValue } from '../private/validate';
 
 /**
  * CPU architectures a workload's image is built for.

@@ -4,8 +4,8 @@ import { attachCustomSynthesis, Stack, Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { renderCostChart } from './chart';
 import { chartPath, renderCharts, renderReportJson, renderReportMarkdown, ReportedWorkload, REPORT_FILES } from './render';
+import { InferenceWorkloadValidationError } from '../errors';
 import { PlacementDecision } from '../policy/decision';
-import { InferenceWorkloadValidationError } from '../policy/errors';
 import type { InferenceWorkload } from '../workload';
 
 /** Id of the report construct under its `App` or `Stage`. */

@@ -3,12 +3,13 @@
  * Internal: not exported from the package barrel.
  */
 import { Construct } from 'constructs';
+import { InferenceWorkloadValidationError } from '../errors';
 import { ModelImage } from '../image';
 import { PlacementDecision, PlacementTarget, WorkloadProfile } from '../policy';
-import { checkHybridOptions, HybridRendering, HybridTargetOptions, renderHybrid } from './hybrid';
-import { checkKubernetesOptions, deliverKubernetes, KubernetesRendering, KubernetesTargetOptions, renderKubernetes } from './kubernetes';
-import { checkLambdaOptions, LambdaRendering, LambdaTargetOptions, lambdaSizingOf, renderLambda } from './lambda';
-import { InferenceWorkloadValidationError } from '../policy/errors';
+import { checkHybridOptions, HybridRendering, HybridTargetOptions, renderHybrid } from './hybrid/hybrid-target';
+import { deliverKubernetes } from './kubernetes/delivery';
+import { checkKubernetesOptions, KubernetesRendering, KubernetesTargetOptions, renderKubernetes } from './kubernetes/kubernetes-target';
+import { checkLambdaOptions, LambdaRendering, LambdaTargetOptions, lambdaSizingOf, renderLambda } from './lambda/lambda-target';
 
 /** What any renderer gets. @internal */
 export interface RenderInput {

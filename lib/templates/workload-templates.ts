@@ -1,6 +1,6 @@
+import { InferenceWorkloadValidationError } from '../errors';
 import { ModelImage } from '../image';
 import { CpuArchitecture, IPlacementPolicy, WarmSchedule, WorkloadProfile } from '../policy';
-import { InferenceWorkloadValidationError } from '../policy/errors';
 import { CacheSidecar, HybridTargetOptions, KubernetesTargetOptions, LambdaTargetOptions } from '../targets';
 import type { InferenceWorkloadProps } from '../workload';
 

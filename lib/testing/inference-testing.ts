@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
+import { InferenceWorkloadValidationError } from '../errors';
 import { PlacementDecision } from '../policy/decision';
-import { InferenceWorkloadValidationError } from '../policy/errors';
 import { InferenceWorkload } from '../workload';
 
 /** What `InferenceTesting.synth()` returns. */

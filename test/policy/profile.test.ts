@@ -1,5 +1,6 @@
 import { SPIKY_CPU } from './helpers';
-import { PlacementPolicy, resolveProfile, WarmSchedule, WorkloadProfile } from '../../lib/policy';
+import { PlacementPolicy, WarmSchedule, WorkloadProfile } from '../../lib';
+import { resolveProfile } from '../../lib/policy/profile';
 
 /** aws-cdk-lib's encoding of a number token (the policy is pure and recognises it by magnitude). */
 const NUMBER_TOKEN = -1.8881545897087626e+289;

@@ -4,12 +4,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ROUTER_SOURCE } from './router-source';
+import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkString } from '../../policy/validate';
-import { deliverKubernetes, KubernetesDelivery, KubernetesRendering, renderKubernetes } from '../kubernetes';
+import { checkString } from '../../private/validate';
+import { deliverKubernetes, KubernetesDelivery } from '../kubernetes/delivery';
+import { KubernetesRendering, renderKubernetes } from '../kubernetes/kubernetes-target';
 import { checkDnsSubdomain } from '../kubernetes/validate';
-import { LambdaCode, LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda';
+import { LambdaCode } from '../lambda/code';
+import { LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda/lambda-target';
 import type { RenderInput } from '../registry';
 
 /**

@@ -1,1 +1,1 @@
-export * from './hybrid-target';
+export type { HybridTargetOptions, HybridRendering } from './hybrid-target';

@@ -3,8 +3,8 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { restrictedContainerSecurity } from './security';
 import { checkDnsSubdomain, formatMiB, sizeMiB } from './validate';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkOptionalNumber, checkString } from '../../policy/validate';
+import { InferenceWorkloadValidationError } from '../../errors';
+import { checkOptionalNumber, checkString } from '../../private/validate';
 
 /** Options of `CacheVolume.emptyDir()`. */
 export interface EmptyDirCacheOptions {

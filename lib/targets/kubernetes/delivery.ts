@@ -5,7 +5,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
 import { KubernetesRendering, KubernetesTargetOptions } from './kubernetes-target';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
+import { InferenceWorkloadValidationError } from '../../errors';
 
 /** The kubectl handler is invoked with at most this many bytes (Lambda's asynchronous payload limit). */
 export const KUBECTL_PAYLOAD_LIMIT_BYTES = 262_144;

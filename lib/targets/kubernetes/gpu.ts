@@ -1,9 +1,9 @@
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { checkLabelKey } from './validate';
+import { InferenceWorkloadValidationError } from '../../errors';
 import { KubernetesSizing } from '../../policy';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkString } from '../../policy/validate';
+import { checkString } from '../../private/validate';
 
 /** The extended resource of a whole NVIDIA GPU, and the taint GPU nodes usually carry. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';

@@ -1,6 +1,6 @@
-export * from './kubernetes-target';
-export * from './assembly';
-export * from './gpu';
-export * from './cache-sidecar';
-export * from './scaling';
-export * from './delivery';
+export { CacheVolumeType, CacheVolume, CacheSidecarType, CacheSidecar } from './cache-sidecar';
+export type { EmptyDirCacheOptions, EphemeralCacheOptions, ModelCacheOptions, RedisCacheOptions } from './cache-sidecar';
+export { GpuNodeLabels } from './gpu';
+export type { GpuFeatureDiscoveryOptions, KarpenterGpuOptions, NodeToleration } from './gpu';
+export type { KubernetesTargetOptions, KubernetesRendering } from './kubernetes-target';
+export { ScalingMetric, ZoneSpread } from './scaling';

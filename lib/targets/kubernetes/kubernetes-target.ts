@@ -9,10 +9,10 @@ import { addGpuLimit, checkMigProfile, GPU_RESOURCE, GpuNodeLabels, migResource,
 import { ScalingMetric, ZoneSpread } from './scaling';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { checkDnsSubdomain, checkLabelKey, checkLabelValue, durationSeconds, formatMiB, sizeMiB } from './validate';
+import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
 import { KubernetesSizing, PlacementDecision } from '../../policy';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkDnsLabel, checkNumber, checkOptionalNumber, checkString } from '../../policy/validate';
+import { checkDnsLabel, checkNumber, checkOptionalNumber, checkString } from '../../private/validate';
 
 /**
  * Options for the Kubernetes target. They only apply when the workload is placed on

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { checkLabelKey, checkLabelValue } from './validate';
-import { checkNumber, checkString } from '../../policy/validate';
+import { checkNumber, checkString } from '../../private/validate';
 
 const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:.\/-]*$/;
 

@@ -1,6 +1,6 @@
 import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkString } from '../../policy/validate';
+import { InferenceWorkloadValidationError } from '../../errors';
+import { checkString } from '../../private/validate';
 
 const QUALIFIED_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

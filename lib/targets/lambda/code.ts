@@ -4,9 +4,9 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkString } from '../../policy/validate';
+import { checkString } from '../../private/validate';
 
 /** Options of `LambdaCode.fromDockerfile()`. */
 export interface LambdaDockerfileOptions {

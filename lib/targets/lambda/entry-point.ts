@@ -6,7 +6,7 @@ import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
+import { InferenceWorkloadValidationError } from '../../errors';
 
 /** Options of a function URL entry point. */
 export interface FunctionUrlEntryPointOptions {

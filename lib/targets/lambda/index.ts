@@ -1,3 +1,5 @@
-export * from './code';
-export * from './entry-point';
-export * from './lambda-target';
+export { LambdaCode } from './code';
+export type { LambdaDockerfileOptions } from './code';
+export { LambdaEntryPoint } from './entry-point';
+export type { FunctionUrlEntryPointOptions, HttpApiEntryPointOptions } from './entry-point';
+export type { LambdaTargetOptions, LambdaAlarms, LambdaRendering } from './lambda-target';

@@ -12,10 +12,10 @@ import { LambdaCode } from './code';
 import { LambdaEntryPoint } from './entry-point';
 import { LIVE_ALIAS_METRICS } from './metrics';
 import { checkEnvironment, checkLambdaSizing, checkLatencyBudget, CheckedLambdaSizing } from './validate';
+import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
 import { CpuArchitecture, LambdaSizing, PlacementDecision } from '../../policy';
-import { describeValue, InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkNumber } from '../../policy/validate';
+import { checkNumber, describeValue } from '../../private/validate';
 
 /**
  * Options for the Lambda target. They only apply when the workload is placed on Lambda

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { InferenceWorkloadValidationError } from '../../errors';
 import { CpuArchitecture, LambdaSizing, WarmSchedule } from '../../policy';
-import { InferenceWorkloadValidationError } from '../../policy/errors';
-import { checkNumber, checkString } from '../../policy/validate';
+import { checkNumber, checkString } from '../../private/validate';
 
 /** Lambda's documented limits, as the renderer enforces them. */
 const LIMITS = {

@@ -11,7 +11,7 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, IMAGE, newStack, place } from './fixtures';
 import { InferenceWorkload } from '../../../lib';
-import { addChartToCluster, MAX_MANIFEST_BYTES, MAX_TEMPLATE_MANIFEST_BYTES } from '../../../lib/targets/kubernetes';
+import { addChartToCluster, MAX_MANIFEST_BYTES, MAX_TEMPLATE_MANIFEST_BYTES } from '../../../lib/targets/kubernetes/delivery';
 import { expectValidAndRestricted, Manifest, readManifestFiles } from '../../helpers/kubernetes';
 
 const OIDC_ARN = 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';

@@ -5,7 +5,7 @@ import { container, CPU_SIZING, GPU_SIZING, kindOf, place, podSpec, synth } from
 import {
   CacheSidecar, CacheVolume, GpuNodeLabels, InferenceTesting, ScalingMetric, ZoneSpread,
 } from '../../../lib';
-import { addGpuLimit, gpuMemoryThresholdMiB } from '../../../lib/targets/kubernetes';
+import { addGpuLimit, gpuMemoryThresholdMiB } from '../../../lib/targets/kubernetes/gpu';
 import { schemaErrors } from '../../helpers/kubernetes';
 
 describe('addGpuLimit (the one GPU escape hatch)', () => {

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CpuArchitecture, LambdaSizing, ModelImage, PlacementDecision, PlacementTarget } from '../../../lib';
-import { LambdaRendering, LambdaTargetOptions, renderLambda } from '../../../lib/targets/lambda';
+import { LambdaRendering, LambdaTargetOptions, renderLambda } from '../../../lib/targets/lambda/lambda-target';
 
 /** Context that turns the bundled CloudFormation validator's findings into synth errors. */
 export const STRICT_CONTEXT = { '@aws-cdk/core:validateAgainstDefaultRules': true };

@@ -8,8 +8,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { IMAGE, lambdaDecision, render, scrubHashes, SIZING, STRICT_CONTEXT, strictStack, tempDir } from './helpers';
-import { CpuArchitecture, InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, WorkloadProfile } from '../../../lib';
-import { LambdaCode, LambdaEntryPoint, renderLambda } from '../../../lib/targets/lambda';
+import { CpuArchitecture, InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, WorkloadProfile, LambdaCode, LambdaEntryPoint } from '../../../lib';
+import { renderLambda } from '../../../lib/targets/lambda/lambda-target';
 
 const CPU_PROFILE: WorkloadProfile = {
   memoryMiB: 2048,

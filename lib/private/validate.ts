@@ -1,4 +1,42 @@
-import { describeValue, InferenceWorkloadValidationError, looksLikeNumberToken, looksLikeStringToken } from './errors';
+/**
+ * Input checks shared by the policy, the renderers and the constructs. Pure: no construct
+ * library and no I/O, so lib/policy may use it.
+ */
+import { InferenceWorkloadValidationError } from '../errors';
+
+/** Formats a value for an error message: strings quoted, numbers as written. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'number') {
+    if (looksLikeNumberToken(value)) {
+      return 'an unresolved token';
+    }
+    return String(value);
+  }
+  if (value === undefined) {
+    return 'undefined';
+  }
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * aws-cdk-lib encodes number tokens as doubles around -1.8881545897087626e+289.
+ * The policy is pure (no aws-cdk-lib import), so it recognises them by magnitude.
+ */
+export function looksLikeNumberToken(value: number): boolean {
+  return Number.isFinite(value) && Math.abs(value) > 1e280;
+}
+
+/** Recognises a stringified CDK or cdk8s token. */
+export function looksLikeStringToken(value: string): boolean {
+  return value.includes('${Token[') || value.includes('${TOKEN[');
+}
 
 /** Constraints on a numeric input. */
 export interface NumberConstraint {
