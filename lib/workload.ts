@@ -12,12 +12,12 @@ import { InferenceWorkloadValidationError } from './errors';
 import { ModelImage } from './image';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
 import { guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
-import { checkDnsLabel, describeValue } from './private/validate';
-import { PlacementReport } from './report';
+import { checkDnsLabel, checkOptionsObject, describeValue } from './private/validate';
+import { IPlacedWorkload, PlacementReport } from './report';
 import { HybridRendering, HybridTargetOptions, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions } from './targets';
 import { grantInvokeLambda } from './targets/lambda/lambda-target';
 import { LIVE_ALIAS_METRICS } from './targets/lambda/metrics';
-import { RENDERERS } from './targets/registry';
+import { checkTargetOptions, renderPlacement } from './targets/registry';
 
 /**
  * Props of an `InferenceWorkload`.
@@ -76,7 +76,7 @@ const NAMES_KEY = Symbol.for('inference-workload.names');
  * The decision is made in the constructor, from concrete inputs; the renderer for the
  * chosen target then builds the resources under this construct.
  */
-export class InferenceWorkload extends Construct {
+export class InferenceWorkload extends Construct implements IPlacedWorkload {
   /** The placement decision: target, rules, costs, sizing. */
   public readonly decision: PlacementDecision;
   /** The workload's name (DNS-1123 label). */
@@ -144,6 +144,13 @@ export class InferenceWorkload extends Construct {
       reserveName(this, this.workloadName);
       guardResourceLimit(this);
 
+      // every target's options are checked once, whatever the placement; then the policy decides
+      const checked = checkTargetOptions({
+        lambda: { latencyBudget: latencyBudgetOf(props.profile), ...checkOptionsObject('lambda', props.lambda, 'LambdaTargetOptions') },
+        kubernetes: props.kubernetes,
+        hybrid: props.hybrid,
+      });
+
       const policy = props.policy ?? PlacementPolicy.fromConfig(
         this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_POLICY),
         this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_PRICE_TABLE));
@@ -153,15 +160,7 @@ export class InferenceWorkload extends Construct {
       }
       this.decision = checkDecision(policy, policy.decide(props.profile));
 
-      const out = RENDERERS[this.decision.target](this, {
-        workloadName: this.workloadName,
-        image: props.image,
-        decision: this.decision,
-        lambda: { latencyBudget: latencyBudgetOf(props.profile), ...props.lambda },
-        kubernetes: props.kubernetes ?? {},
-        hybrid: props.hybrid ?? {},
-        profile: props.profile,
-      });
+      const out = renderPlacement(this, { workloadName: this.workloadName, image: props.image }, this.decision, checked);
       this.function = out.lambda?.function;
       this.alias = out.lambda?.alias;
       this.scalableTarget = out.lambda?.scalableTarget;

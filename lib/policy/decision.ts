@@ -141,6 +141,11 @@ export interface KubernetesSizing {
   readonly memoryMiB: number;
   /** Concurrent requests per pod the sizing assumed. */
   readonly concurrencyPerReplica: number;
+  /**
+   * Size of the model's weights, GiB (the startup probe's budget and the model cache's size).
+   * @default - the model is assumed to take half the pod's memory (`memoryMiB / 2048` GiB)
+   */
+  readonly modelSizeGiB?: number;
 }
 
 /** What the hybrid renderer needs, in addition to the Kubernetes and Lambda sizing. */

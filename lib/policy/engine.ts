@@ -611,6 +611,7 @@ function kubernetesSizing(p: ResolvedProfile, node: NodeChoice, replicasMin: num
     cpuMillis: node.cpuMillis,
     memoryMiB: p.memoryMiB,
     concurrencyPerReplica: p.concurrencyPerReplica,
+    modelSizeGiB: p.modelSizeGiB,
   };
 }
 

@@ -147,3 +147,17 @@ export function checkDnsLabel(prop: string, value: string, maxLength = 63): stri
     patternDescription: 'a DNS-1123 label (lowercase letters, digits and \'-\', starting and ending with a letter or digit)',
   });
 }
+
+/**
+ * A target's options: `undefined` means none; anything but a plain object (a string, a number, an
+ * array, null) is refused rather than silently ignored.
+ */
+export function checkOptionsObject<T extends object>(prop: string, value: T | undefined, typeName: string): T {
+  if (value === undefined) {
+    return {} as T;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be an object of ${typeName}, got ${describeValue(value)}`);
+  }
+  return value;
+}

@@ -1,1 +1,2 @@
-export * from './placement-report';
+export { PlacementReport } from './placement-report';
+export type { IPlacedWorkload } from './placement-report';

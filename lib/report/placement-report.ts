@@ -6,10 +6,24 @@ import { renderCostChart } from './chart';
 import { chartPath, renderCharts, renderReportJson, renderReportMarkdown, ReportedWorkload, REPORT_FILES } from './render';
 import { InferenceWorkloadValidationError } from '../errors';
 import { PlacementDecision } from '../policy/decision';
-import type { InferenceWorkload } from '../workload';
 
 /** Id of the report construct under its `App` or `Stage`. */
 const REPORT_ID = 'InferenceWorkloadPlacementReport';
+
+/**
+ * A placed workload, as the report reads it. `InferenceWorkload` implements it.
+ */
+export interface IPlacedWorkload extends IConstruct {
+  /** The workload's name (DNS-1123 label). */
+  readonly workloadName: string;
+  /** Its placement decision. */
+  readonly decision: PlacementDecision;
+  /**
+   * Path of its manifest file inside the cloud assembly.
+   * @default - none (not placed on Kubernetes, or delivered to a cluster)
+   */
+  readonly manifestPath?: string;
+}
 
 /**
  * The placement report of one `App` (or `Stage`): every `InferenceWorkload` in it registers
@@ -70,7 +84,7 @@ export class PlacementReport extends Construct {
   /**
    * Adds a workload's decision to the report. `InferenceWorkload` calls this itself.
    */
-  public addWorkload(workload: InferenceWorkload): void {
+  public addWorkload(workload: IPlacedWorkload): void {
     const constructPath = workload.node.path;
     this.workloads.set(constructPath, {
       constructPath,
@@ -99,7 +113,7 @@ export class PlacementReport extends Construct {
   /**
    * The path of a workload's chart inside the cloud assembly.
    */
-  public chartPathOf(workload: InferenceWorkload): string {
+  public chartPathOf(workload: IPlacedWorkload): string {
     return chartPath({ stack: Stack.of(workload).artifactId, workloadName: workload.workloadName });
   }
 

@@ -1,28 +1,25 @@
 /**
- * The renderer registry: the one place that maps a placement target to the code that renders it.
- * Internal: not exported from the package barrel.
+ * The renderer registry: the one place that maps a placement target to the object that renders
+ * it, checks every target's options once, and delivers the Kubernetes half of any target that has
+ * one. Internal: not exported from the package barrel.
  */
 import { Construct } from 'constructs';
-import { InferenceWorkloadValidationError } from '../errors';
-import { ModelImage } from '../image';
-import { PlacementDecision, PlacementTarget, WorkloadProfile } from '../policy';
-import { checkHybridOptions, HybridRendering, HybridTargetOptions, renderHybrid } from './hybrid/hybrid-target';
+import { CheckedOptionsOfAllTargets, HYBRID_TARGET, HybridRendering, HybridTargetOptions } from './hybrid/hybrid-target';
 import { deliverKubernetes } from './kubernetes/delivery';
-import { checkKubernetesOptions, KubernetesRendering, KubernetesTargetOptions, renderKubernetes } from './kubernetes/kubernetes-target';
-import { checkLambdaOptions, LambdaRendering, LambdaTargetOptions, lambdaSizingOf, renderLambda } from './lambda/lambda-target';
+import { KUBERNETES_TARGET, KubernetesRendering, KubernetesTargetOptions } from './kubernetes/kubernetes-target';
+import { LAMBDA_TARGET, LambdaRendering, LambdaTargetOptions } from './lambda/lambda-target';
+import { WorkloadIdentity } from './render-context';
+import { PlacementDecision, PlacementTarget } from '../policy';
 
-/** What any renderer gets. @internal */
-export interface RenderInput {
-  readonly workloadName: string;
-  readonly image: ModelImage;
-  readonly decision: PlacementDecision;
-  readonly lambda: LambdaTargetOptions;
-  readonly kubernetes: KubernetesTargetOptions;
-  /** Options of the hybrid target. */
-  readonly hybrid: HybridTargetOptions;
-  /** The workload's profile, for facts that are not sizing (e.g. the model size for the startup probe). */
-  readonly profile?: WorkloadProfile;
+/** The options a workload gives for each target, as the user wrote them. @internal */
+export interface TargetOptions {
+  readonly lambda?: LambdaTargetOptions;
+  readonly kubernetes?: KubernetesTargetOptions;
+  readonly hybrid?: HybridTargetOptions;
 }
+
+/** Every target's options after its renderer's `check`. @internal */
+export type CheckedTargetOptions = CheckedOptionsOfAllTargets;
 
 /** What any renderer returns; each half is present when that platform was rendered. @internal */
 export interface RenderOutput {
@@ -30,68 +27,62 @@ export interface RenderOutput {
   readonly kubernetes?: KubernetesRendering;
   /** Both halves and their wiring, when placed as hybrid. */
   readonly hybrid?: HybridRendering;
-  /** Path of the manifest file inside the cloud assembly, when Kubernetes was rendered. */
+}
+
+/** A rendered placement, its Kubernetes half with where it was delivered. @internal */
+export interface RenderedPlacement extends RenderOutput {
+  /** Path of the manifest file inside the cloud assembly, when the chart was written there. */
   readonly manifestPath?: string;
 }
 
-type Renderer = (scope: Construct, input: RenderInput) => RenderOutput;
-
-function lambdaRenderer(scope: Construct, input: RenderInput): RenderOutput {
-  // options of the targets not chosen are checked too: a mistake must not wait for the placement to change
-  checkKubernetesOptions(input.kubernetes);
-  checkHybridOptions(input.hybrid);
-  const decision = input.decision;
-  // not a second decision: a guard against a policy that places on Lambda despite a constraint that excludes it
-  const violated = decision.firedRules.filter(r => (r.excludes ?? []).includes(PlacementTarget.LAMBDA));
-  if (violated.length > 0) {
-    throw new InferenceWorkloadValidationError(
-      `'policy' ${decision.policyName} placed the workload on Lambda despite hard constraint ${violated.map(r => `${r.ruleId} (${r.reason})`).join('; ')}`);
-  }
-  return {
-    lambda: renderLambda(scope, {
-      workloadName: input.workloadName,
-      image: input.image,
-      sizing: lambdaSizingOf(decision),
-      options: input.lambda,
-      description: `Inference workload ${input.workloadName} (placed on Lambda by ${decision.policyName})`,
-    }),
-  };
+/**
+ * One target's renderer: `check` validates that target's options (once, whatever the placement);
+ * `render` builds the placement from the decision and the checked options, and never decides again.
+ * @internal
+ */
+export interface TargetRenderer {
+  render(scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: CheckedTargetOptions): RenderOutput;
 }
 
-function kubernetesRenderer(scope: Construct, input: RenderInput): RenderOutput {
-  checkLambdaOptions(input.lambda);
-  checkHybridOptions(input.hybrid);
-  const rendering = renderKubernetes({
-    workloadName: input.workloadName,
-    image: input.image,
-    decision: input.decision,
-    options: input.kubernetes,
-    modelSizeGiB: input.profile?.modelSizeGiB,
-  });
-  const delivery = deliverKubernetes(scope, input.workloadName, rendering, input.kubernetes);
-  return {
-    kubernetes: { ...rendering, manifest: delivery.manifest, serviceAccountRole: delivery.serviceAccountRole },
-    manifestPath: delivery.manifestPath,
-  };
-}
+/**
+ * The one place that maps a target to its renderer (a new target cannot be forgotten).
+ * @internal
+ */
+export const RENDERERS: Record<PlacementTarget, TargetRenderer> = {
+  [PlacementTarget.LAMBDA]: LAMBDA_TARGET,
+  [PlacementTarget.KUBERNETES]: KUBERNETES_TARGET,
+  [PlacementTarget.HYBRID]: HYBRID_TARGET,
+};
 
-function hybridRenderer(scope: Construct, input: RenderInput): RenderOutput {
-  const { rendering, delivery } = renderHybrid(scope, input);
+/**
+ * Checks the options of every target, whatever the placement: a mistake in the options of a
+ * target the workload is not placed on must not wait for the placement to change.
+ * @internal
+ */
+export function checkTargetOptions(options: TargetOptions): CheckedTargetOptions {
   return {
-    // the control plane is the workload's entry point; the data plane its Kubernetes half
-    lambda: rendering.controlPlane,
-    kubernetes: { ...rendering.dataPlane, manifest: delivery.manifest, serviceAccountRole: delivery.serviceAccountRole },
-    hybrid: rendering,
-    manifestPath: delivery.manifestPath,
+    lambda: LAMBDA_TARGET.check(options.lambda),
+    kubernetes: KUBERNETES_TARGET.check(options.kubernetes),
+    hybrid: HYBRID_TARGET.check(options.hybrid),
   };
 }
 
 /**
- * The one place that maps a target to its renderer.
+ * Renders the decision's target, then delivers its Kubernetes half (to `kubernetes.cluster`, or
+ * as a YAML file in the cloud assembly): the same delivery for every target that has one.
  * @internal
  */
-export const RENDERERS: Record<PlacementTarget, Renderer> = {
-  [PlacementTarget.LAMBDA]: lambdaRenderer,
-  [PlacementTarget.KUBERNETES]: kubernetesRenderer,
-  [PlacementTarget.HYBRID]: hybridRenderer,
-};
+export function renderPlacement(
+  scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: CheckedTargetOptions,
+): RenderedPlacement {
+  const out = RENDERERS[decision.target].render(scope, workload, decision, checked);
+  if (!out.kubernetes) {
+    return out;
+  }
+  const delivery = deliverKubernetes(scope, workload.workloadName, out.kubernetes, checked.kubernetes);
+  return {
+    ...out,
+    kubernetes: { ...out.kubernetes, manifest: delivery.manifest, serviceAccountRole: delivery.serviceAccountRole },
+    manifestPath: delivery.manifestPath,
+  };
+}

@@ -56,6 +56,7 @@ describe('PlacementPolicy.default()', () => {
       cpuMillis: 14_400,
       memoryMiB: 30_720,
       concurrencyPerReplica: 4,
+      modelSizeGiB: 15, // the profile's, carried for the renderer
     });
     expect(d.lambda).toBeUndefined();
   });

@@ -6,13 +6,12 @@ import { Construct } from 'constructs';
 import { ROUTER_SOURCE } from './router-source';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
-import { checkString } from '../../private/validate';
-import { deliverKubernetes, KubernetesDelivery } from '../kubernetes/delivery';
-import { KubernetesRendering, renderKubernetes } from '../kubernetes/kubernetes-target';
+import { checkOptionsObject, checkString } from '../../private/validate';
+import { CheckedKubernetesOptions, KubernetesRendering, renderKubernetes } from '../kubernetes/kubernetes-target';
 import { checkDnsSubdomain } from '../kubernetes/validate';
 import { LambdaCode } from '../lambda/code';
-import { LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda/lambda-target';
-import type { RenderInput } from '../registry';
+import { CheckedLambdaOptions, LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda/lambda-target';
+import { WorkloadIdentity } from '../render-context';
 
 /**
  * Options for the hybrid target: a Lambda control plane in front of a Kubernetes GPU data plane.
@@ -75,12 +74,6 @@ export interface HybridRendering {
   readonly overflow?: LambdaRendering;
 }
 
-/** What the hybrid renderer returns, with the delivery of the data plane. @internal */
-export interface HybridRenderOutput {
-  readonly rendering: HybridRendering;
-  readonly delivery: KubernetesDelivery;
-}
-
 /** Annotations of the AWS Load Balancer Controller for an internal NLB with IP targets. */
 export const INTERNAL_NLB_ANNOTATIONS: Record<string, string> = {
   'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
@@ -101,39 +94,34 @@ const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
  * Kubernetes target's ids and object names, plus the Service `<workloadName>-internal`.
  * @internal
  */
-export function renderHybrid(scope: Construct, input: RenderInput): HybridRenderOutput {
-  const { decision, workloadName } = input;
+export function renderHybrid(scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: CheckedOptionsOfAllTargets): HybridRendering {
+  const { workloadName } = workload;
   const hybrid = hybridSizingOf(decision);
   const controlSizing = lambdaSizingOf(decision);
-  const o = input.hybrid;
+  const o = checked.hybrid;
+  const input = { lambda: checked.lambda, kubernetes: checked.kubernetes };
   if (!o.vpc) {
     throw new InferenceWorkloadValidationError(
       `'hybrid.vpc' is required when the workload is placed as hybrid (by ${decision.policyName}: `
       + `${decision.firedRules.map(r => r.ruleId).join(', ') || 'costs'}), got undefined; pass the VPC of the cluster's nodes, `
       + 'or place the workload with PlacementPolicy.fixed(...)');
   }
-  checkHybridOptions(o);
   if (input.lambda.vpc || input.lambda.securityGroups || input.lambda.vpcSubnets) {
     throw new InferenceWorkloadValidationError(
       'Cannot configure \'lambda.vpc\', \'lambda.vpcSubnets\' or \'lambda.securityGroups\' for a hybrid placement: '
       + 'the control plane uses \'hybrid.vpc\' and a security group the library declares');
   }
-  const namespace = input.kubernetes.namespace ?? 'default';
-  const hostname = o.dataPlaneHostname !== undefined
-    ? checkDnsSubdomain('hybrid.dataPlaneHostname', o.dataPlaneHostname)
-    : `${workloadName}.${namespace}.inference.internal`;
+  const namespace = input.kubernetes.namespace;
+  const hostname = o.dataPlaneHostname ?? `${workloadName}.${namespace}.inference.internal`;
   const cidr = allowedCidrOf(o);
-  if (o.overflowCode !== undefined && !(o.overflowCode instanceof LambdaCode)) {
-    throw new InferenceWorkloadValidationError(`'hybrid.overflowCode' must be a LambdaCode, got ${String(o.overflowCode)}`);
-  }
 
   // data plane: the Kubernetes target, sized by the decision (its replicasMin is the warm floor)
   const dataPlane = renderKubernetes({
     workloadName,
-    image: input.image,
+    image: workload.image,
     decision,
     options: input.kubernetes,
-    modelSizeGiB: input.profile?.modelSizeGiB,
+    modelSizeGiB: decision.kubernetes?.modelSizeGiB,
   });
   const loadBalancerService = new kplus.Service(dataPlane.chart, 'InternalLoadBalancer', {
     metadata: {
@@ -145,7 +133,6 @@ export function renderHybrid(scope: Construct, input: RenderInput): HybridRender
     ports: [{ name: 'http', port: dataPlane.port, targetPort: dataPlane.port }],
     loadBalancerSourceRanges: [cidr],
   });
-  const delivery = deliverKubernetes(scope, workloadName, dataPlane, input.kubernetes);
   const dataPlaneUrl = `http://${hostname}:${dataPlane.port}`;
 
   // network path: the control plane may only open connections to the data plane port (and HTTPS for the overflow invoke)
@@ -160,13 +147,13 @@ export function renderHybrid(scope: Construct, input: RenderInput): HybridRender
   if (hybrid.overflowToLambda) {
     overflow = renderLambda(new Construct(scope, 'Overflow'), {
       workloadName,
-      image: input.image,
+      image: workload.image,
       sizing: overflowSizing(controlSizing, hybrid),
       options: {
-        code: o.overflowCode ?? LambdaCode.fromImage(input.image),
+        code: o.overflowCode ?? LambdaCode.fromImage(workload.image),
         entryPoint: undefined,
         environment: { INFERENCE_ROLE: 'overflow' },
-        latencyBudget: input.lambda.latencyBudget,
+        latencyBudgetMs: input.lambda.latencyBudgetMs,
         logRetention: input.lambda.logRetention,
       },
       description: `Overflow of ${workloadName}: serves the tail above ${hybrid.overflowThresholdRequestsPerSecond} req/s on CPU (hybrid)`,
@@ -183,7 +170,7 @@ export function renderHybrid(scope: Construct, input: RenderInput): HybridRender
   };
   const controlPlane = renderLambda(new Construct(scope, 'ControlPlane'), {
     workloadName,
-    image: input.image,
+    image: workload.image,
     sizing: controlSizing,
     options: {
       ...input.lambda,
@@ -199,11 +186,29 @@ export function renderHybrid(scope: Construct, input: RenderInput): HybridRender
     overflow.alias.grantInvoke(controlPlane.role);
   }
 
-  return {
-    rendering: { controlPlane, dataPlane, loadBalancerService, securityGroup, dataPlaneUrl, overflow },
-    delivery,
-  };
+  return { controlPlane, dataPlane, loadBalancerService, securityGroup, dataPlaneUrl, overflow };
 }
+
+/** The options of every target, checked: the hybrid renders both halves with theirs. @internal */
+export interface CheckedOptionsOfAllTargets {
+  readonly lambda: CheckedLambdaOptions;
+  readonly kubernetes: CheckedKubernetesOptions;
+  readonly hybrid: HybridTargetOptions;
+}
+
+/**
+ * The hybrid target: `check` validates its options once; `render` builds both halves and their
+ * wiring from the decision, with the Lambda and Kubernetes options for its control and data planes.
+ * @internal
+ */
+export const HYBRID_TARGET = {
+  check: checkHybridOptions,
+  render(scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: CheckedOptionsOfAllTargets) {
+    const rendering = renderHybrid(scope, workload, decision, checked);
+    // the control plane is the workload's entry point; the data plane its Kubernetes half
+    return { lambda: rendering.controlPlane, kubernetes: rendering.dataPlane, hybrid: rendering };
+  },
+};
 
 /**
  * Checks the hybrid options that do not depend on a placement, so that a mistake fails at
@@ -211,12 +216,9 @@ export function renderHybrid(scope: Construct, input: RenderInput): HybridRender
  * required for a hybrid placement.)
  * @internal
  */
-export function checkHybridOptions(options: HybridTargetOptions): void {
-  const o = options ?? {};
-  if (typeof o !== 'object') {
-    throw new InferenceWorkloadValidationError(`'hybrid' must be an object of HybridTargetOptions, got ${JSON.stringify(o)}`);
-  }
-  if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown }).selectSubnets !== 'function') {
+export function checkHybridOptions(options: HybridTargetOptions | undefined): HybridTargetOptions {
+  const o = checkOptionsObject('hybrid', options, 'HybridTargetOptions');
+  if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown } | null)?.selectSubnets !== 'function') {
     throw new InferenceWorkloadValidationError(`'hybrid.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${JSON.stringify(o.vpc)}`);
   }
   if (o.vpc === undefined && o.vpcSubnets !== undefined) {
@@ -231,6 +233,7 @@ export function checkHybridOptions(options: HybridTargetOptions): void {
   if (o.overflowCode !== undefined && !(o.overflowCode instanceof LambdaCode)) {
     throw new InferenceWorkloadValidationError(`'hybrid.overflowCode' must be a LambdaCode, got ${String(o.overflowCode)}`);
   }
+  return o;
 }
 
 function hybridSizingOf(decision: PlacementDecision): HybridSizing {

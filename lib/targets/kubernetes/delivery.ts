@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
-import { KubernetesRendering, KubernetesTargetOptions } from './kubernetes-target';
+import { CheckedKubernetesOptions, KubernetesRendering } from './kubernetes-target';
 import { InferenceWorkloadValidationError } from '../../errors';
 
 /** The kubectl handler is invoked with at most this many bytes (Lambda's asynchronous payload limit). */
@@ -42,9 +42,9 @@ export interface KubernetesDelivery {
  * @internal
  */
 export function deliverKubernetes(
-  scope: Construct, workloadName: string, rendering: KubernetesRendering, options: KubernetesTargetOptions,
+  scope: Construct, workloadName: string, rendering: KubernetesRendering, options: CheckedKubernetesOptions,
 ): KubernetesDelivery {
-  const namespace = options.namespace ?? 'default';
+  const namespace = options.namespace;
   let serviceAccountRole: iam.Role | undefined;
   if (options.modelBucket && options.cluster) {
     serviceAccountRole = createModelReaderRole(scope, options.cluster, namespace, rendering.serviceAccount.name);

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { CacheSidecar, CacheSidecarType, checkModelUri } from './cache-sidecar';
 import { addGpuLimit, checkMigProfile, GPU_RESOURCE, GpuNodeLabels, migResource, NodeToleration } from './gpu';
 import { ScalingMetric, ZoneSpread } from './scaling';
@@ -12,7 +13,8 @@ import { checkDnsSubdomain, checkLabelKey, checkLabelValue, durationSeconds, for
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
 import { KubernetesSizing, PlacementDecision } from '../../policy';
-import { checkDnsLabel, checkNumber, checkOptionalNumber, checkString } from '../../private/validate';
+import { checkDnsLabel, checkNumber, checkOptionalNumber, checkOptionsObject, checkString } from '../../private/validate';
+import { WorkloadIdentity } from '../render-context';
 
 /**
  * Options for the Kubernetes target. They only apply when the workload is placed on
@@ -191,7 +193,8 @@ export interface KubernetesRenderInput {
   readonly workloadName: string;
   readonly image: ModelImage;
   readonly decision: PlacementDecision;
-  readonly options: KubernetesTargetOptions;
+  /** The options, checked by `checkKubernetesOptions`. */
+  readonly options: CheckedKubernetesOptions;
   /** Size of the weights, GiB. @default - the profile's default, memoryMiB / 2048 */
   readonly modelSizeGiB?: number;
 }
@@ -210,7 +213,10 @@ const MAX_STABILIZATION_SECONDS = 3600;
  */
 export function renderKubernetes(input: KubernetesRenderInput): KubernetesRendering {
   const sizing = requireSizing(input.decision);
-  const o = checkOptions(input.options, sizing);
+  const o = input.options;
+  if (o.migProfile !== undefined) {
+    checkMigProfile(o.migProfile, sizing);
+  }
   const name = input.workloadName;
   const modelSizeGiB = checkNumber('profile.modelSizeGiB', input.modelSizeGiB ?? sizing.memoryMiB / 2048, { min: 0 });
   const gpu = sizing.gpuCount > 0;
@@ -232,7 +238,10 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   const startupSeconds = o.startupTimeoutSeconds ?? 120 + Math.ceil(modelSizeGiB * (hasModelCache ? 15 : 60));
   const stabilizationSeconds = o.scaleDownStabilizationSeconds
     ?? Math.min(MAX_STABILIZATION_SECONDS, Math.max(gpu ? 600 : 300, startupSeconds));
-  const shmMiB = o.sharedMemoryMiB ?? Math.min(16_384, Math.max(1024, Math.floor(sizing.memoryMiB / 4)));
+  // default /dev/shm: a quarter of the pod's memory, at least 1 GiB and at most 16 GiB, and never
+  // more than half of the memory it counts against (small CPU pods)
+  const shmMiB = o.sharedMemoryMiB
+    ?? Math.min(16_384, Math.max(1024, Math.floor(sizing.memoryMiB / 4)), Math.floor(sizing.memoryMiB / 2));
   if (shmMiB >= sizing.memoryMiB) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.sharedMemorySize' must be less than the model server's memory (${formatMiB(sizing.memoryMiB)}) it counts against, got ${formatMiB(shmMiB)}`);
@@ -404,8 +413,15 @@ function patchPodSpec(deployment: kplus.Deployment, patch: PodSpecPatch): void {
   }
 }
 
-/** Options after validation and defaults. */
-interface CheckedOptions {
+/**
+ * The Kubernetes options after `check`: validated once, at construction, with their defaults.
+ * @internal
+ */
+export interface CheckedKubernetesOptions {
+  /** The EKS cluster the chart is delivered to. @default - the manifest is written to the cloud assembly */
+  readonly cluster?: eks.ICluster;
+  /** The bucket the IRSA role may read. @default - none */
+  readonly modelBucket?: s3.IBucket;
   readonly namespace: string;
   readonly port: number;
   readonly modelUri?: string;
@@ -427,6 +443,27 @@ interface CheckedOptions {
   readonly serviceAccountRoleArn?: string;
 }
 
+/**
+ * The Kubernetes target: `check` validates its options once; `render` builds the chart (Deployment,
+ * Service, ServiceAccount, autoscaler, disruption budget) from the decision. Delivery (to a cluster
+ * or to the cloud assembly) is the registry's job, the same for every target with a Kubernetes half.
+ * @internal
+ */
+export const KUBERNETES_TARGET = {
+  check: checkKubernetesOptions,
+  render(_scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: { readonly kubernetes: CheckedKubernetesOptions }): { kubernetes: KubernetesRendering } {
+    return {
+      kubernetes: renderKubernetes({
+        workloadName: workload.workloadName,
+        image: workload.image,
+        decision,
+        options: checked.kubernetes,
+        modelSizeGiB: decision.kubernetes?.modelSizeGiB,
+      }),
+    };
+  },
+};
+
 const HTTP_PATH = /^\/[A-Za-z0-9._~!&'()*+,;=:@%\/-]*$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
 
@@ -435,12 +472,8 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
  * construction even when the workload is placed on another target.
  * @internal
  */
-export function checkKubernetesOptions(options: KubernetesTargetOptions): void {
-  checkOptions(options, undefined);
-}
-
-function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing | undefined): CheckedOptions {
-  const o = options ?? {};
+export function checkKubernetesOptions(options: KubernetesTargetOptions | undefined): CheckedKubernetesOptions {
+  const o = checkOptionsObject('kubernetes', options, 'KubernetesTargetOptions');
   const namespace = checkDnsLabel('kubernetes.namespace', o.namespace ?? 'default');
   const port = checkOptionalNumber('kubernetes.containerPort', o.containerPort, { min: 1, max: 65535, integer: true }) ?? 8080;
   if (o.modelUri !== undefined) {
@@ -476,7 +509,7 @@ function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing
   const priorityClassName = o.priorityClassName === undefined ? undefined : checkDnsSubdomain('kubernetes.priorityClassName', o.priorityClassName);
   const migProfile = o.migProfile;
   if (migProfile !== undefined) {
-    checkMigProfile(migProfile, sizing);
+    checkMigProfile(migProfile, undefined);
   }
   const sharedMemoryMiB = o.sharedMemorySize === undefined ? undefined : sizeMiB('kubernetes.sharedMemorySize', o.sharedMemorySize, 64);
   const nodeLocalLimitMiB = o.nodeLocalStorageLimit === undefined ? undefined : sizeMiB('kubernetes.nodeLocalStorageLimit', o.nodeLocalStorageLimit);
@@ -500,7 +533,7 @@ function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing
     : checkString('kubernetes.serviceAccountRoleArn', o.serviceAccountRoleArn, {
       maxLength: 2048, pattern: ROLE_ARN, patternDescription: 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
     });
-  if (o.cluster !== undefined && typeof (o.cluster as { addCdk8sChart?: unknown }).addCdk8sChart !== 'function') {
+  if (o.cluster !== undefined && typeof (o.cluster as { addCdk8sChart?: unknown } | null)?.addCdk8sChart !== 'function') {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.cluster' must be an eks.ICluster (eks.Cluster.fromClusterAttributes(...)), got ${String(o.cluster)}`);
   }
@@ -514,6 +547,8 @@ function checkOptions(options: KubernetesTargetOptions, sizing: KubernetesSizing
       `Cannot configure both 'kubernetes.modelBucket' (creates a role) and 'kubernetes.serviceAccountRoleArn', got ${JSON.stringify(serviceAccountRoleArn)}`);
   }
   return {
+    cluster: o.cluster,
+    modelBucket: o.modelBucket,
     namespace,
     port,
     modelUri: o.modelUri,

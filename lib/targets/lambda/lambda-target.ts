@@ -14,8 +14,9 @@ import { LIVE_ALIAS_METRICS } from './metrics';
 import { checkEnvironment, checkLambdaSizing, checkLatencyBudget, CheckedLambdaSizing } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
-import { CpuArchitecture, LambdaSizing, PlacementDecision } from '../../policy';
-import { checkNumber, describeValue } from '../../private/validate';
+import { CpuArchitecture, LambdaSizing, PlacementDecision, PlacementTarget } from '../../policy';
+import { checkNumber, checkOptionsObject, describeValue } from '../../private/validate';
+import { WorkloadIdentity } from '../render-context';
 
 /**
  * Options for the Lambda target. They only apply when the workload is placed on Lambda
@@ -151,8 +152,8 @@ export interface LambdaRenderInput {
   readonly image: ModelImage;
   /** The sizing, read from a decision (`decision.lambda`, or a hybrid's control-plane sizing). */
   readonly sizing: LambdaSizing;
-  /** The user's options. */
-  readonly options: LambdaTargetOptions;
+  /** The options, checked by `checkLambdaOptions`. */
+  readonly options: CheckedLambdaOptions;
   /** The function description. @default - names the workload */
   readonly description?: string;
 }
@@ -180,12 +181,9 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
     reservedConcurrentExecutions: o.reservedConcurrentExecutions,
     weightedAlias: weighted,
   });
+  // the library's variables count against the 4 KB limit too: the whole environment is checked
   const environment = checkEnvironment({ INFERENCE_WORKLOAD_NAME: input.workloadName, ...o.environment });
-  if (!o.vpc && (o.vpcSubnets || o.securityGroups)) {
-    throw new InferenceWorkloadValidationError(`Cannot configure '${o.vpcSubnets ? 'vpcSubnets' : 'securityGroups'}' without 'vpc'`);
-  }
-  checkOptionTypes(o);
-  const latencyBudgetMs = o.latencyBudget ? checkLatencyBudget(o.latencyBudget) : undefined;
+  const latencyBudgetMs = o.latencyBudgetMs;
   const retention = o.logRetention ?? logs.RetentionDays.ONE_MONTH;
   const tracing = o.tracing ?? lambda.Tracing.ACTIVE;
   const architecture = sizing.architecture === CpuArchitecture.ARM64 ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
@@ -234,23 +232,62 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
  * construction even when the workload is placed on another target.
  * @internal
  */
-export function checkLambdaOptions(options: LambdaTargetOptions): void {
-  const o = options ?? {};
+/**
+ * The Lambda options after `check`: validated once, at construction, whatever the placement.
+ * @internal
+ */
+export interface CheckedLambdaOptions extends LambdaTargetOptions {
+  /** The latency budget in milliseconds, when `latencyBudget` is given. */
+  readonly latencyBudgetMs?: number;
+}
+
+/**
+ * Checks every Lambda option that does not depend on a placement, so that a mistake fails at
+ * construction even when the workload is placed on another target.
+ * @internal
+ */
+export function checkLambdaOptions(options: LambdaTargetOptions | undefined): CheckedLambdaOptions {
+  const o = checkOptionsObject('lambda', options, 'LambdaTargetOptions');
   checkEnvironment({ ...o.environment });
-  if (!o.vpc && (o.vpcSubnets || o.securityGroups)) {
-    throw new InferenceWorkloadValidationError(`Cannot configure '${o.vpcSubnets ? 'vpcSubnets' : 'securityGroups'}' without 'vpc'`);
+  if (o.vpc === undefined && (o.vpcSubnets !== undefined || o.securityGroups !== undefined)) {
+    throw new InferenceWorkloadValidationError(`Cannot configure '${o.vpcSubnets !== undefined ? 'lambda.vpcSubnets' : 'lambda.securityGroups'}' without 'lambda.vpc'`);
   }
   checkOptionTypes(o);
-  if (o.latencyBudget) {
-    checkLatencyBudget(o.latencyBudget);
-  }
+  const latencyBudgetMs = o.latencyBudget !== undefined ? checkLatencyBudget(o.latencyBudget) : undefined;
   if (o.utilizationTarget !== undefined) {
-    checkNumber('utilizationTarget', o.utilizationTarget, { min: 0.1, max: 0.9 });
+    checkNumber('lambda.utilizationTarget', o.utilizationTarget, { min: 0.1, max: 0.9 });
   }
   if (o.reservedConcurrentExecutions !== undefined) {
-    checkNumber('reservedConcurrentExecutions', o.reservedConcurrentExecutions, { min: 1, integer: true });
+    checkNumber('lambda.reservedConcurrentExecutions', o.reservedConcurrentExecutions, { min: 1, integer: true });
   }
+  return { ...o, latencyBudgetMs };
 }
+
+/**
+ * The Lambda target: `check` validates its options once; `render` builds the function, its
+ * `live` alias with provisioned concurrency, the entry point and the alarms from the decision.
+ * @internal
+ */
+export const LAMBDA_TARGET = {
+  check: checkLambdaOptions,
+  render(scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: { readonly lambda: CheckedLambdaOptions }): { lambda: LambdaRendering } {
+    // not a second decision: a guard against a policy that places on Lambda despite a constraint that excludes it
+    const violated = decision.firedRules.filter(r => (r.excludes ?? []).includes(PlacementTarget.LAMBDA));
+    if (violated.length > 0) {
+      throw new InferenceWorkloadValidationError(
+        `'policy' ${decision.policyName} placed the workload on Lambda despite hard constraint ${violated.map(r => `${r.ruleId} (${r.reason})`).join('; ')}`);
+    }
+    return {
+      lambda: renderLambda(scope, {
+        workloadName: workload.workloadName,
+        image: workload.image,
+        sizing: lambdaSizingOf(decision),
+        options: checked.lambda,
+        description: `Inference workload ${workload.workloadName} (placed on Lambda by ${decision.policyName})`,
+      }),
+    };
+  },
+};
 
 /** Options that are objects or enum values: a wrong type would fail inside aws-cdk-lib or at deploy. */
 function checkOptionTypes(o: LambdaTargetOptions): void {
@@ -269,10 +306,10 @@ function checkOptionTypes(o: LambdaTargetOptions): void {
   if (o.tracing !== undefined && !tracings.includes(o.tracing)) {
     throw new InferenceWorkloadValidationError(`'lambda.tracing' must be one of ${tracings.join(', ')}, got ${describeValue(o.tracing)}`);
   }
-  if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown }).selectSubnets !== 'function') {
+  if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown } | null)?.selectSubnets !== 'function') {
     throw new InferenceWorkloadValidationError(`'lambda.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${describeValue(o.vpc)}`);
   }
-  if (o.environmentEncryption !== undefined && typeof (o.environmentEncryption as { grantDecrypt?: unknown }).grantDecrypt !== 'function') {
+  if (o.environmentEncryption !== undefined && typeof (o.environmentEncryption as { grantDecrypt?: unknown } | null)?.grantDecrypt !== 'function') {
     throw new InferenceWorkloadValidationError(`'lambda.environmentEncryption' must be a kms.IKey, got ${describeValue(o.environmentEncryption)}`);
   }
 }

@@ -20,6 +20,7 @@ export const GPU_SIZING: KubernetesSizing = {
   cpuMillis: 3000,
   memoryMiB: 14_336,
   concurrencyPerReplica: 4,
+  modelSizeGiB: 16,
 };
 
 /** A CPU pod with one warm replica. */

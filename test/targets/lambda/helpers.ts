@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CpuArchitecture, LambdaSizing, ModelImage, PlacementDecision, PlacementTarget } from '../../../lib';
-import { LambdaRendering, LambdaTargetOptions, renderLambda } from '../../../lib/targets/lambda/lambda-target';
+import { checkLambdaOptions, LambdaRendering, LambdaTargetOptions, renderLambda } from '../../../lib/targets/lambda/lambda-target';
 
 /** Context that turns the bundled CloudFormation validator's findings into synth errors. */
 export const STRICT_CONTEXT = { '@aws-cdk/core:validateAgainstDefaultRules': true };
@@ -50,7 +50,7 @@ export interface Rendered {
 export function render(sizing: Partial<LambdaSizing> = {}, options: LambdaTargetOptions = {}): Rendered {
   const stack = strictStack();
   const scope = new Construct(stack, 'Workload');
-  const rendering = renderLambda(scope, { workloadName: 'classifier', image: IMAGE, sizing: { ...SIZING, ...sizing }, options });
+  const rendering = renderLambda(scope, { workloadName: 'classifier', image: IMAGE, sizing: { ...SIZING, ...sizing }, options: checkLambdaOptions(options) });
   return { stack, scope, rendering };
 }
 
