@@ -1,26 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
-import { CacheSidecar, InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, WorkloadProfile } from '../lib';
+import { CacheSidecar, InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget } from '../lib';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 
-const CPU_PROFILE: WorkloadProfile = {
-  memoryMiB: 2048,
-  requestDurationP50Ms: 100,
-  requestDurationP99Ms: 300,
-  averageRequestsPerSecond: 2,
-  peakRequestsPerSecond: 40,
-};
-
-const GPU_PROFILE: WorkloadProfile = {
-  memoryMiB: 30_720,
-  gpuCount: 1,
-  gpuMemoryGiB: 24,
-  requestDurationP50Ms: 1500,
-  averageRequestsPerSecond: 3,
-  peakRequestsPerSecond: 12,
-};
+import { CPU_PROFILE, GPU_PROFILE } from './helpers/fixtures';
 
 function newStack(): Stack {
   return new Stack(new App(), 'Test');
@@ -57,7 +42,7 @@ describe('InferenceWorkload on Lambda', () => {
 describe('InferenceWorkload on Kubernetes', () => {
   test('renders a GPU Deployment, Service, HPA and PDB', () => {
     const stack = newStack();
-    // the cache sidecar is opt-in since the Kubernetes target (issue 5): ask for one
+    // the cache sidecar is opt-in: ask for one
     const w = new InferenceWorkload(stack, 'LlmChat', { image: IMAGE, profile: GPU_PROFILE, kubernetes: { cacheSidecars: [CacheSidecar.redis()] } });
     expect(w.decision.target).toBe(PlacementTarget.KUBERNETES);
     expect(w.workloadName).toBe('llm-chat');

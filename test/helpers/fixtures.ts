@@ -1,12 +1,31 @@
 /**
- * Fixtures shared by several test files: the hybrid workload and the cluster VPC it needs, and a
- * file walker for cloud assemblies.
+ * Fixtures shared by several test files: a CPU and a GPU profile, the hybrid workload and the
+ * cluster VPC it needs, and a file walker for cloud assemblies.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { WorkloadProfile } from '../../lib';
+
+/** Spiky, stateless, small CPU model: the default policy places it on Lambda with provisioned concurrency. */
+export const CPU_PROFILE: WorkloadProfile = {
+  memoryMiB: 2048,
+  requestDurationP50Ms: 100,
+  requestDurationP99Ms: 300,
+  averageRequestsPerSecond: 2,
+  peakRequestsPerSecond: 40,
+};
+
+/** A model on one 24 GiB GPU with 30 GiB of host memory: Lambda is excluded (GPU, memory), the default policy places it on Kubernetes. */
+export const GPU_PROFILE: WorkloadProfile = {
+  memoryMiB: 30_720,
+  gpuCount: 1,
+  gpuMemoryGiB: 24,
+  requestDurationP50Ms: 1500,
+  averageRequestsPerSecond: 3,
+  peakRequestsPerSecond: 12,
+};
 
 /** A GPU model that can also run on CPU, in the middle band, run by a team without Kubernetes: the default policy places it as hybrid. */
 export const HYBRID_PROFILE: WorkloadProfile = {

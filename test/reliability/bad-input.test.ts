@@ -1,5 +1,5 @@
 /**
- * The bad-input catalogue (issue 6, item 1): every public prop and option of an
+ * The bad-input catalogue: every public prop and option of an
  * `InferenceWorkload`, given NaN, ±Infinity, negatives, zero, out-of-range values, values in the
  * wrong unit, empty and overlong strings, invalid Kubernetes names, tokens and conflicting options.
  *

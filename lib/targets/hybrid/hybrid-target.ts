@@ -94,7 +94,9 @@ const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
  * Kubernetes target's ids and object names, plus the Service `<workloadName>-internal`.
  * @internal
  */
-export function renderHybrid(scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: CheckedOptionsOfAllTargets): HybridRendering {
+export function renderHybrid(
+  scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: CheckedOptionsOfAllTargets,
+): HybridRendering {
   const { workloadName } = workload;
   const hybrid = hybridSizingOf(decision);
   const controlSizing = lambdaSizingOf(decision);

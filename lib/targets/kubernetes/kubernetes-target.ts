@@ -451,7 +451,9 @@ export interface CheckedKubernetesOptions {
  */
 export const KUBERNETES_TARGET = {
   check: checkKubernetesOptions,
-  render(_scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: { readonly kubernetes: CheckedKubernetesOptions }): { kubernetes: KubernetesRendering } {
+  render(
+    _scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: { readonly kubernetes: CheckedKubernetesOptions },
+  ): { kubernetes: KubernetesRendering } {
     return {
       kubernetes: renderKubernetes({
         workloadName: workload.workloadName,

@@ -270,7 +270,9 @@ export function checkLambdaOptions(options: LambdaTargetOptions | undefined): Ch
  */
 export const LAMBDA_TARGET = {
   check: checkLambdaOptions,
-  render(scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: { readonly lambda: CheckedLambdaOptions }): { lambda: LambdaRendering } {
+  render(
+    scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: { readonly lambda: CheckedLambdaOptions },
+  ): { lambda: LambdaRendering } {
     // not a second decision: a guard against a policy that places on Lambda despite a constraint that excludes it
     const violated = decision.firedRules.filter(r => (r.excludes ?? []).includes(PlacementTarget.LAMBDA));
     if (violated.length > 0) {

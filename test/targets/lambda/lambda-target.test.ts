@@ -8,25 +8,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { IMAGE, lambdaDecision, render, scrubHashes, SIZING, STRICT_CONTEXT, strictStack, tempDir } from './helpers';
-import { CpuArchitecture, InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, WorkloadProfile, LambdaCode, LambdaEntryPoint } from '../../../lib';
+import { CpuArchitecture, InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, LambdaCode, LambdaEntryPoint } from '../../../lib';
 import { renderLambda } from '../../../lib/targets/lambda/lambda-target';
 
-const CPU_PROFILE: WorkloadProfile = {
-  memoryMiB: 2048,
-  requestDurationP50Ms: 100,
-  requestDurationP99Ms: 300,
-  averageRequestsPerSecond: 2,
-  peakRequestsPerSecond: 40,
-};
-
-const GPU_PROFILE: WorkloadProfile = {
-  memoryMiB: 30_720,
-  gpuCount: 1,
-  gpuMemoryGiB: 24,
-  requestDurationP50Ms: 1500,
-  averageRequestsPerSecond: 3,
-  peakRequestsPerSecond: 12,
-};
+import { CPU_PROFILE, GPU_PROFILE } from '../../helpers/fixtures';
 
 function onlyResource(t: Template, type: string): any {
   const all = Object.values(t.findResources(type));
