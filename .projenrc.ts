@@ -56,6 +56,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testTimeout: 120_000,
       collectCoverage: false,
+      // a test that prints to the console fails (test/setup/quiet.ts)
+      setupFilesAfterEnv: ['<rootDir>/test/setup/quiet.ts'],
     },
   },
   // type-checking is done once by `tsc --noEmit` (see the test task) instead of per test file:

@@ -15,6 +15,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { format as formatText } from 'util';
 import * as ts from 'typescript';
 
 const ROOT = path.join(__dirname, '..');
@@ -275,9 +276,16 @@ describe('README.md', () => {
             : (target as any)[prop]),
         });
       };
+      // what the block prints is the reader's to see, not the test run's: collected, and a block that
+      // prints must print something
+      const printed: string[] = [];
+      const blockConsole = { log: (...args: unknown[]) => printed.push(formatText(...args)), warn: (...args: unknown[]) => printed.push(formatText(...args)) };
       const module = { exports: {} };
-      const run = new Function('require', 'module', 'exports', 'test', 'it', 'describe', 'expect', js);
-      run(localRequire, module, module.exports, inline, inline, inline, snapshotSafeExpect);
+      const run = new Function('require', 'module', 'exports', 'test', 'it', 'describe', 'expect', 'console', js);
+      run(localRequire, module, module.exports, inline, inline, inline, snapshotSafeExpect, blockConsole);
+      if (/console\.(log|warn)\(/.test(b.code)) {
+        expect(printed.join('\n').trim()).not.toBe('');
+      }
     });
   }
 });

@@ -1,4 +1,5 @@
-import { Annotations, CfnJson, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnJson, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle } from 'aws-cdk-lib/aws-cloudformation';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
@@ -135,18 +136,27 @@ function warnIfStackIsEmpty(scope: IConstruct): void {
     return;
   }
   stack[EMPTY_STACK_CHECK] = true;
-  stack.node.addValidation({
-    validate: () => {
-      const hasResources = stack.node.findAll().some(c => CfnResource.isCfnResource(c) && c.cfnResourceType !== 'AWS::CDK::Metadata');
-      if (!hasResources) {
-        Annotations.of(stack).addWarningV2('inference-workload:kubernetes-only-stack',
-          `Stack ${stack.stackName} has no CloudFormation resources: its Kubernetes workloads are written to cdk.out/kubernetes/ for a GitOps tool, `
-          + 'and `cdk deploy` of the stack would fail (CloudFormation rejects a template without resources). '
-          + 'Apply the manifests instead, or give \'kubernetes.cluster\' to deliver them through CloudFormation.');
+  // Aspects run first in synthesis, once every workload of the stack exists: a stack whose only
+  // workloads are manifests written for a GitOps tool would have an empty template, which
+  // CloudFormation rejects at deploy and aws-cdk-lib's template validation rejects at synth
+  // ("Resources section must exist and be non-empty"). A no-op wait condition handle (no
+  // properties, no cost) keeps the template deployable.
+  Aspects.of(stack).add({
+    visit: (node: IConstruct) => {
+      if (node !== stack || hasResources(stack)) {
+        return;
       }
-      return [];
+      new CfnWaitConditionHandle(stack, 'KubernetesOnlyPlaceholder');
+      Annotations.of(stack).addWarningV2('inference-workload:kubernetes-only-stack',
+        `Stack ${stack.stackName} holds only Kubernetes workloads written to cdk.out/kubernetes/ for a GitOps tool: `
+        + '`cdk deploy` deploys a placeholder resource and nothing else. Apply the manifests with your GitOps tool, '
+        + 'or give \'kubernetes.cluster\' to deliver them through CloudFormation.');
     },
   });
+}
+
+function hasResources(stack: Stack): boolean {
+  return stack.node.findAll().some(c => CfnResource.isCfnResource(c) && c.cfnResourceType !== 'AWS::CDK::Metadata');
 }
 
 function fmt(n: number): string {

@@ -181,19 +181,30 @@ describe('delivery as YAML files in the cloud assembly', () => {
     expect(files[1].manifests).toEqual(a.chart!.toJson());
   });
 
-  test('warns when the stack would be empty in CloudFormation, once', () => {
+  test('a stack of Kubernetes workloads only gets a placeholder resource and one warning', () => {
     const stack = newStack();
     new InferenceWorkload(stack, 'One', { image: IMAGE, profile: GPU_PROFILE, policy: new FixedKubernetesPolicy(CPU_SIZING) });
     new InferenceWorkload(stack, 'Two', { image: IMAGE, profile: GPU_PROFILE, policy: new FixedKubernetesPolicy(CPU_SIZING) });
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('has no CloudFormation resources'));
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('holds only Kubernetes workloads'));
     expect(warnings).toHaveLength(1);
     expect(JSON.stringify(warnings[0].entry.data)).toContain('inference-workload:kubernetes-only-stack');
+    const template = Template.fromStack(stack);
+    expect(Object.keys(template.toJSON().Resources)).toEqual([expect.stringMatching(/^KubernetesOnlyPlaceholder/)]);
+    template.resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 1);
+  });
+
+  test.each([true, false])('a Kubernetes-only stack synthesizes under strict template validation (version reporting %s)', (versionReporting) => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'iw-strict-')), context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+    const stack = new Stack(app, 'GpuOnly', { analyticsReporting: versionReporting });
+    place({}, undefined, {}, stack);
+    expect(() => app.synth()).not.toThrow();
   });
 
   test('does not warn when the stack has other resources', () => {
     const stack = newStack();
     new s3.Bucket(stack, 'Other');
     place({}, undefined, {}, stack);
-    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('has no CloudFormation resources'));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('holds only Kubernetes workloads'));
+    Template.fromStack(stack).resourceCountIs('AWS::CloudFormation::WaitConditionHandle', 0);
   });
 });
