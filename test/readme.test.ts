@@ -279,7 +279,8 @@ describe('README.md', () => {
       // what the block prints is the reader's to see, not the test run's: collected, and a block that
       // prints must print something
       const printed: string[] = [];
-      const blockConsole = { log: (...args: unknown[]) => printed.push(formatText(...args)), warn: (...args: unknown[]) => printed.push(formatText(...args)) };
+      const collect = (...args: unknown[]) => printed.push(formatText(...args));
+      const blockConsole = { log: collect, warn: collect };
       const module = { exports: {} };
       const run = new Function('require', 'module', 'exports', 'test', 'it', 'describe', 'expect', 'console', js);
       run(localRequire, module, module.exports, inline, inline, inline, snapshotSafeExpect, blockConsole);
