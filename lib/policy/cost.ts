@@ -467,3 +467,25 @@ export function round3(x: number): number {
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
+
+/** Every option priced at one load. */
+export interface Priced {
+  readonly onDemand: PricedOption;
+  readonly provisioned: ProvisionedPlan;
+  /** Undefined when no node fits one pod. */
+  readonly kubernetes?: PricedOption;
+  /** Undefined when no node fits one pod. */
+  readonly hybrid?: HybridPlan;
+}
+
+/** Computes every option's cost at one load. */
+export function priceAll(
+  p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice | undefined, pinned: number | undefined, overflow: boolean, k8sMin: number,
+): Priced {
+  return {
+    onDemand: lambdaOnDemandCost(p, t, load),
+    provisioned: lambdaProvisionedCost(p, t, load, p.memoryMiB, p.requestDurationP50Ms, pinned),
+    kubernetes: node ? kubernetesCost(p, t, load, node) : undefined,
+    hybrid: node ? hybridCost(p, t, load, node, overflow, k8sMin) : undefined,
+  };
+}

@@ -117,6 +117,12 @@ export interface LambdaSizing {
   readonly peakConcurrency: number;
   /** Scheduled warm windows (validated; never below 1 unless the profile allows scale to zero). @default - none */
   readonly warmSchedules?: WarmSchedule[];
+  /**
+   * End-to-end p99 latency budget, ms (the profile's `latencyBudgetP99Ms`): the threshold of the
+   * p99 duration alarm.
+   * @default - no latency budget
+   */
+  readonly latencyBudgetMs?: number;
 }
 
 /** What the Kubernetes renderer needs. */
@@ -141,6 +147,18 @@ export interface KubernetesSizing {
   readonly memoryMiB: number;
   /** Concurrent requests per pod the sizing assumed. */
   readonly concurrencyPerReplica: number;
+  /**
+   * Size of the model weights, GiB, as resolved by the policy (the profile's `modelSizeGiB`, or its
+   * default of memoryMiB / 2048): sizes the model cache and the startup probe.
+   * @default - memoryMiB / 2048
+   */
+  readonly modelSizeGiB?: number;
+  /**
+   * Node-local state (cache, feature shard, KV store) kept in the pod next to the model server,
+   * GiB. The pod was priced with `memoryMiB` plus this state on the same node.
+   * @default 0
+   */
+  readonly nodeLocalStateGiB?: number;
 }
 
 /** What the hybrid renderer needs, in addition to the Kubernetes and Lambda sizing. */
