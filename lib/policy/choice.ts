@@ -5,6 +5,9 @@ import { RENDERED_OPTION } from './limits';
 import { ResolvedProfile } from './profile';
 import { ChoiceContext, ChoiceRule, ConstraintResult, ConstraintRule, PolicyRule } from './rules';
 
+const L = PlacementTarget.LAMBDA;
+const K = PlacementTarget.KUBERNETES;
+
 /*
  * Target choice: runs the economics rules, the bands and the override of the rule table over the
  * priced, feasibility-checked options. Which rules apply is read from the rows (`modes`), never
@@ -21,7 +24,8 @@ export function constraintOutcome(rule: ConstraintRule, r: ConstraintResult): Ru
     verdict: r.fired ? RuleVerdict.FIRED : RuleVerdict.PASSED,
     reason: r.reason,
     threshold: rule.threshold,
-    ...(excludes.length > 0 ? { excludes, favours: excludes.includes(PlacementTarget.KUBERNETES) ? PlacementTarget.LAMBDA : PlacementTarget.KUBERNETES } : {}),
+    // a constraint favours whichever of Lambda and Kubernetes it leaves standing
+    ...(excludes.length > 0 ? { excludes, favours: excludes.includes(K) ? L : K } : {}),
     ...(excludesOptions.length > 0 ? { excludesOptions } : {}),
   };
 }
