@@ -1,4 +1,4 @@
-import { kubernetesCost, lambdaProvisionedUsd, loadAt, NodeChoice, priceAll, PricedOption, round3, withoutDetail } from './cost';
+import { kubernetesCost, lambdaDeployedUsd, loadAt, NodeChoice, priceAll, PricedOption, round3, withoutDetail } from './cost';
 import { CostCurvePoint } from './decision';
 import { OPTION } from './limits';
 import { PriceTable } from './pricing';
@@ -18,7 +18,7 @@ import { averageReplicas } from './sizing';
 export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, node: NodeChoice, pinned: number | undefined): number | undefined {
   return withoutDetail(() => {
     const k8s = kubernetesCost(p, t, loadAt(p, 1), node).monthlyUsd;
-    const f = (u: number) => lambdaProvisionedUsd(p, t, loadAt(p, u), p.memoryMiB, p.requestDurationP50Ms, pinned) - k8s;
+    const f = (u: number) => lambdaDeployedUsd(p, t, loadAt(p, u), pinned) - k8s;
     if (f(0) > 0 || f(1) <= 0) {
       return undefined; // dedicated is cheaper at every utilization, or serverless is
     }

@@ -107,7 +107,10 @@ export interface LambdaSizing {
   readonly ephemeralStorageMiB: number;
   /** Architecture to deploy (`x86_64` or `arm64`). */
   readonly architecture: CpuArchitecture;
-  /** Provisioned concurrency floor on the `live` alias. */
+  /**
+   * Provisioned concurrency floor on the `live` alias. 0 with `allowScaleToZero`: the warm windows
+   * then hold the only provisioned concurrency, and the alias declares none of its own.
+   */
   readonly provisionedConcurrencyMin: number;
   /** Provisioned concurrency ceiling on the `live` alias. */
   readonly provisionedConcurrencyMax: number;
@@ -115,7 +118,11 @@ export interface LambdaSizing {
   readonly utilizationTarget: number;
   /** Concurrent executions at peak (for alarms and reserved concurrency). */
   readonly peakConcurrency: number;
-  /** Scheduled warm windows (validated; never below 1 unless the profile allows scale to zero). @default - none */
+  /**
+   * Scheduled warm windows, validated by the policy (never below 1 unless the profile allows scale
+   * to zero). The renderer never schedules a window below `provisionedConcurrencyMin`.
+   * @default - none
+   */
   readonly warmSchedules?: WarmSchedule[];
   /**
    * End-to-end p99 latency budget, ms (the profile's `latencyBudgetP99Ms`): the threshold of the

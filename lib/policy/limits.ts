@@ -1,5 +1,10 @@
-import { MAX_PROVISIONED_CONCURRENCY } from './cost';
 import { PlacementTarget } from './decision';
+
+/**
+ * Most provisioned concurrency one function gets: the default regional concurrency quota (1,000)
+ * minus the 100 Lambda keeps unreserved. Traffic above it spills on demand.
+ */
+export const MAX_PROVISIONED_CONCURRENCY = 900;
 
 /** Lambda's documented limits (AWS Lambda quotas page). */
 export const LAMBDA_LIMITS = {

@@ -1,4 +1,6 @@
 import { InferenceWorkloadValidationError } from '../errors';
+import { ARTICLE_THRESHOLDS } from './limits';
+import { cronMinutes } from './schedule';
 import { checkNumber, checkOptionalNumber, checkString, describeValue } from '../private/validate';
 
 /**
@@ -177,8 +179,15 @@ export interface WorkloadProfile {
   readonly warmSchedules?: WarmSchedule[];
 
   /**
-   * Whether scheduled windows may scale provisioned concurrency to zero outside the window.
-   * Scaling to zero breaks later deploys (aws-cdk #29992), so it must be asked for explicitly.
+   * Whether provisioned concurrency is 0 outside the warm windows (Lambda placements): the windows
+   * keep their `minCapacity` warm, every other hour runs on demand, and the cost model prices it
+   * so. Requires `warmSchedules` (with cron expressions of numbers, names, '*', '?', ranges, lists
+   * and steps, so that the hours can be priced) and a `coldStartToleranceMs` of at least 500.
+   *
+   * The `live` alias then declares no provisioned concurrency of its own; Application Auto
+   * Scaling alone sets it, so a deploy while it is 0 does not fail (which it does when the alias
+   * declares one and a schedule removed it, aws-cdk #29992). Without this, a window may not go
+   * below 1 and is never rendered below the policy's floor.
    * @default false
    */
   readonly allowScaleToZero?: boolean;
@@ -305,6 +314,14 @@ export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): Resolve
   const concurrencyPerReplica = num('concurrencyPerReplica') ?? (gpuCount > 0 ? 4 : 1);
   const allowScaleToZero = checkBoolean(n('allowScaleToZero'), p.allowScaleToZero, false);
   const warmSchedules = resolveWarmSchedules(n('warmSchedules'), p.warmSchedules, allowScaleToZero);
+  if (allowScaleToZero && warmSchedules.length === 0) {
+    throw new InferenceWorkloadValidationError(`Cannot configure '${n('allowScaleToZero')}' without '${n('warmSchedules')}' `
+      + '(provisioned concurrency is 0 outside the warm windows, so without a window nothing is ever kept warm), got no warm windows');
+  }
+  if (allowScaleToZero && coldStartToleranceMs < ARTICLE_THRESHOLDS.coldStartToleranceMs) {
+    throw new InferenceWorkloadValidationError(`Cannot configure '${n('allowScaleToZero')}' with '${n('coldStartToleranceMs')}' under `
+      + `${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms (outside the warm windows every request may land on a cold environment), got ${coldStartToleranceMs}`);
+  }
   return {
     memoryMiB,
     gpuCount,
@@ -364,6 +381,15 @@ function resolveWarmSchedules(prop: string, value: WarmSchedule[] | undefined, a
     const cron = { maxLength: 256, pattern: CRON, patternDescription: 'an Application Auto Scaling cron expression with six fields, e.g. "cron(0 8 ? * MON-FRI *)"' };
     const startCron = checkString(`${at}.startCron`, w.startCron, cron);
     const endCron = checkString(`${at}.endCron`, w.endCron, cron);
+    if (allowScaleToZero) {
+      // the hours at 0 are priced from the expressions, so they must be ones the policy can replay
+      for (const [key, expr] of [['startCron', startCron], ['endCron', endCron]] as const) {
+        if (cronMinutes(expr) === undefined) {
+          throw new InferenceWorkloadValidationError(`'${at}.${key}' must use only numbers, names, '*', '?', ranges, lists and steps when `
+            + `'${prop.replace(/warmSchedules$/, 'allowScaleToZero')}' is true (the policy prices the hours outside the windows at zero), got ${JSON.stringify(expr)}`);
+        }
+      }
+    }
     if (startCron === endCron) {
       throw new InferenceWorkloadValidationError(`'${at}.endCron' must differ from '${at}.startCron' (an empty window), got ${JSON.stringify(endCron)}`);
     }
