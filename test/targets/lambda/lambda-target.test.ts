@@ -216,7 +216,11 @@ describe('provisioned concurrency', () => {
 
   test('scale to zero end to end: the policy\'s floor of 0 renders windows that start at their floor and end at 0', () => {
     const decision = PlacementPolicy.default().decide({
-      memoryMiB: 2048, requestDurationP50Ms: 120, requestDurationP99Ms: 400, averageRequestsPerSecond: 2, peakRequestsPerSecond: 40,
+      memoryMiB: 2048,
+      requestDurationP50Ms: 120,
+      requestDurationP99Ms: 400,
+      averageRequestsPerSecond: 2,
+      peakRequestsPerSecond: 40,
       allowScaleToZero: true,
       warmSchedules: [{ name: 'business-hours', startCron: 'cron(0 8 ? * MON-FRI *)', endCron: 'cron(0 18 ? * MON-FRI *)', minCapacity: 5 }],
     });
