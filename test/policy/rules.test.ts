@@ -172,8 +172,14 @@ describe('constraint.instance-fit', () => {
 
 describe('the rule table', () => {
   const engine = (rules: readonly PolicyRule[]) => ({
-    policyName: 'test', priceTable: PriceTable.awsUsEast1(), mode: EngineMode.RULES,
-    bandCostTolerance: 0.2, latencyWeight: 0, includeHybrid: false, utilizationTarget: 0.7, rules,
+    policyName: 'test',
+    priceTable: PriceTable.awsUsEast1(),
+    mode: EngineMode.RULES,
+    bandCostTolerance: 0.2,
+    latencyWeight: 0,
+    includeHybrid: false,
+    utilizationTarget: 0.7,
+    rules,
   });
 
   test('lists every rule id once, constraints first, in the order decisions report them', () => {
