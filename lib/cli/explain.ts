@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InferenceWorkloadValidationError } from '../errors';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from '../policy';
+import { PROFILE_FIELDS } from '../policy/profile';
 import { renderCostChart } from '../report/chart';
 import { renderWorkloadMarkdown } from '../report/render';
 
@@ -18,36 +19,6 @@ export const EXIT = { ok: 0, invalidInput: 1, usage: 2 } as const;
 
 /** Output formats of `explain`. @internal */
 export const FORMATS = ['table', 'json', 'md'] as const;
-
-/**
- * Every field of `WorkloadProfile`, to warn about unknown (misspelt) fields. A test checks
- * that none is missing.
- * @internal
- */
-export const PROFILE_FIELDS: Partial<Record<keyof WorkloadProfile, true>> = {
-  memoryMiB: true,
-  gpuCount: true,
-  gpuMemoryGiB: true,
-  gpuFamily: true,
-  modelSizeGiB: true,
-  imageSizeGiB: true,
-  requestDurationP50Ms: true,
-  requestDurationP99Ms: true,
-  averageRequestsPerSecond: true,
-  peakRequestsPerSecond: true,
-  sustainedUtilization: true,
-  latencyBudgetP99Ms: true,
-  coldStartToleranceMs: true,
-  jitterBudgetMicros: true,
-  nodeLocalStateGiB: true,
-  requestPayloadKiB: true,
-  architecture: true,
-  teamRunsKubernetes: true,
-  cpuFallbackCapable: true,
-  concurrencyPerReplica: true,
-  warmSchedules: true,
-  allowScaleToZero: true,
-};
 
 /** @internal */
 export const USAGE = `Usage: inference-workload explain <profile.json> [--format table|json|md] [--policy default|fixed:<target>] [--chart <out.svg>]
@@ -166,6 +137,7 @@ export function parseProfile(text: string, file: string): { profile: WorkloadPro
     }
     profile = inner as Record<string, unknown>;
   }
+  // the profile's own field table: a field the policy reads is never reported as ignored
   const known = Object.keys(PROFILE_FIELDS);
   const warnings = Object.keys(profile)
     .filter(k => !known.includes(k))

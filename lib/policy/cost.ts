@@ -1,6 +1,8 @@
 import { CostLineItem, formatUsd } from './decision';
+import { MAX_PROVISIONED_CONCURRENCY } from './limits';
 import { CpuInstancePrice, GpuInstancePrice, HOURS_PER_MONTH, LambdaPrices, PriceTable, SECONDS_PER_MONTH } from './pricing';
 import { CpuArchitecture, ResolvedProfile } from './profile';
+import { FloorShare, floorShares } from './schedule';
 
 /*
  * The cost model. Pure functions of (profile, price table, sustained utilization).
@@ -15,11 +17,6 @@ import { CpuArchitecture, ResolvedProfile } from './profile';
  * Concurrency is requests per second x p50 duration (Little's law, p50 as the typical duration).
  */
 
-/**
- * Most provisioned concurrency one function gets: the default regional concurrency quota (1,000)
- * minus the 100 Lambda keeps unreserved. Traffic above it spills on demand.
- */
-export const MAX_PROVISIONED_CONCURRENCY = 900;
 /** Memory of the hybrid control-plane entry function, MiB. */
 export const CONTROL_PLANE_MEMORY_MIB = 512;
 /** Share of a node's vCPU a CPU pod requests per GiB of memory: 1 vCPU per 4 GiB (general-purpose ratio). */
@@ -228,6 +225,50 @@ function provisionedAt(prices: LambdaPrices, load: Load, memoryMiB: number, peak
   ];
   const coldExposure = load.u > 0 ? spillShare / load.u : 0;
   return { monthlyUsd: total(items), lineItems: items, coldExposure: round3(coldExposure), provisioned: P };
+}
+
+/**
+ * Lambda whose provisioned concurrency follows the warm windows and is 0 outside them
+ * (`allowScaleToZero`): each floor is priced for the share of the month it holds, and the hours at
+ * 0 run every request on demand.
+ */
+export function lambdaScheduledCost(
+  p: ResolvedProfile, t: PriceTable, load: Load, memoryMiB: number, durationMs: number, floors: FloorShare[],
+): ProvisionedPlan {
+  const prices = t.lambdaPrices(lambdaArchitecture(p));
+  const peakConcurrency = load.peakRps * durationMs / 1000;
+  const parts = floors.map(f => ({ ...f, x: provisionedParts(prices, load, memoryMiB, peakConcurrency, f.floor) }));
+  const sum = (get: (x: ReturnType<typeof provisionedParts>) => number) => parts.reduce((acc, f) => acc + f.share * get(f.x), 0);
+  const gb = memoryMiB / 1024;
+  const requests = load.avgRps * SECONDS_PER_MONTH;
+  const warmSeconds = sum(x => x.warmConcurrencySeconds);
+  const spillSeconds = sum(x => x.spillConcurrencySeconds);
+  const environmentHours = floors.reduce((acc, f) => acc + f.floor * f.share * HOURS_PER_MONTH, 0);
+  const items = [
+    item('requests', requests * prices.requestUsd, () => `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
+    item('provisioned concurrency standby', sum(x => x.standbyUsd), () => `${num(environmentHours, 0)} environment-hours in the warm windows (0 outside) x ${num(gb, 3)} GB x $${prices.provisionedGbSecondUsd}/GB-s`),
+    item('duration on provisioned concurrency', sum(x => x.warmUsd), () => `${num(warmSeconds * gb, 0)} GB-s x $${prices.provisionedExecutionGbSecondUsd}/GB-s`),
+    item('on-demand spillover above provisioned concurrency', sum(x => x.spillUsd), () => `${num(spillSeconds * gb, 0)} GB-s x $${prices.gbSecondUsd}/GB-s (all traffic outside the warm windows)`),
+  ];
+  const coldExposure = load.u > 0 ? sum(x => x.spillShare) / load.u : 0;
+  return { monthlyUsd: total(items), lineItems: items, coldExposure: round3(coldExposure), provisioned: 0 };
+}
+
+/**
+ * The Lambda shape the Lambda target deploys: warm windows over a floor of 0 when the profile
+ * allows scale to zero, otherwise a provisioned floor (pinned, or the cheapest) with on-demand spillover.
+ */
+export function lambdaDeployedCost(p: ResolvedProfile, t: PriceTable, load: Load, pinned: number | undefined): ProvisionedPlan {
+  return p.allowScaleToZero
+    ? lambdaScheduledCost(p, t, load, p.memoryMiB, p.requestDurationP50Ms, floorShares(p.warmSchedules, 0))
+    : lambdaProvisionedCost(p, t, load, p.memoryMiB, p.requestDurationP50Ms, pinned);
+}
+
+/** The monthly cost alone of `lambdaDeployedCost()` (no line items; for searches). */
+export function lambdaDeployedUsd(p: ResolvedProfile, t: PriceTable, load: Load, pinned: number | undefined): number {
+  return p.allowScaleToZero
+    ? lambdaDeployedCost(p, t, load, pinned).monthlyUsd
+    : lambdaProvisionedUsd(p, t, load, p.memoryMiB, p.requestDurationP50Ms, pinned);
 }
 
 /** The node a Kubernetes pod lands on, and how many pods share one node. */
@@ -466,4 +507,26 @@ export function round3(x: number): number {
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
+}
+
+/** Every option priced at one load. */
+export interface Priced {
+  readonly onDemand: PricedOption;
+  readonly provisioned: ProvisionedPlan;
+  /** Undefined when no node fits one pod. */
+  readonly kubernetes?: PricedOption;
+  /** Undefined when no node fits one pod. */
+  readonly hybrid?: HybridPlan;
+}
+
+/** Computes every option's cost at one load. */
+export function priceAll(
+  p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice | undefined, pinned: number | undefined, overflow: boolean, k8sMin: number,
+): Priced {
+  return {
+    onDemand: lambdaOnDemandCost(p, t, load),
+    provisioned: lambdaDeployedCost(p, t, load, pinned),
+    kubernetes: node ? kubernetesCost(p, t, load, node) : undefined,
+    hybrid: node ? hybridCost(p, t, load, node, overflow, k8sMin) : undefined,
+  };
 }

@@ -107,7 +107,10 @@ export interface LambdaSizing {
   readonly ephemeralStorageMiB: number;
   /** Architecture to deploy (`x86_64` or `arm64`). */
   readonly architecture: CpuArchitecture;
-  /** Provisioned concurrency floor on the `live` alias. */
+  /**
+   * Provisioned concurrency floor on the `live` alias. 0 with `allowScaleToZero`: the warm windows
+   * then hold the only provisioned concurrency, and the alias declares none of its own.
+   */
   readonly provisionedConcurrencyMin: number;
   /** Provisioned concurrency ceiling on the `live` alias. */
   readonly provisionedConcurrencyMax: number;
@@ -115,8 +118,18 @@ export interface LambdaSizing {
   readonly utilizationTarget: number;
   /** Concurrent executions at peak (for alarms and reserved concurrency). */
   readonly peakConcurrency: number;
-  /** Scheduled warm windows (validated; never below 1 unless the profile allows scale to zero). @default - none */
+  /**
+   * Scheduled warm windows, validated by the policy (never below 1 unless the profile allows scale
+   * to zero). The renderer never schedules a window below `provisionedConcurrencyMin`.
+   * @default - none
+   */
   readonly warmSchedules?: WarmSchedule[];
+  /**
+   * End-to-end p99 latency budget, ms (the profile's `latencyBudgetP99Ms`): the threshold of the
+   * p99 duration alarm.
+   * @default - no latency budget
+   */
+  readonly latencyBudgetMs?: number;
 }
 
 /** What the Kubernetes renderer needs. */
@@ -142,10 +155,17 @@ export interface KubernetesSizing {
   /** Concurrent requests per pod the sizing assumed. */
   readonly concurrencyPerReplica: number;
   /**
-   * Size of the model's weights, GiB (the startup probe's budget and the model cache's size).
-   * @default - the model is assumed to take half the pod's memory (`memoryMiB / 2048` GiB)
+   * Size of the model weights, GiB, as resolved by the policy (the profile's `modelSizeGiB`, or its
+   * default of memoryMiB / 2048): sizes the model cache and the startup probe.
+   * @default - memoryMiB / 2048
    */
   readonly modelSizeGiB?: number;
+  /**
+   * Node-local state (cache, feature shard, KV store) kept in the pod next to the model server,
+   * GiB. The pod was priced with `memoryMiB` plus this state on the same node.
+   * @default 0
+   */
+  readonly nodeLocalStateGiB?: number;
 }
 
 /** What the hybrid renderer needs, in addition to the Kubernetes and Lambda sizing. */

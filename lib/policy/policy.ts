@@ -1,5 +1,6 @@
 import { PlacementDecision, PlacementTarget } from './decision';
-import { decide, EngineMode, EngineOptions } from './engine';
+import { decide } from './engine';
+import { EngineMode, EngineOptions } from './engine-options';
 import { InferenceWorkloadValidationError } from '../errors';
 import { PriceTable, validatePriceTable } from './pricing';
 import { resolveProfile, WorkloadProfile } from './profile';

@@ -1,4 +1,6 @@
 import { InferenceWorkloadValidationError } from '../errors';
+import { ARTICLE_THRESHOLDS } from './limits';
+import { cronMinutes } from './schedule';
 import { checkNumber, checkOptionalNumber, checkString, describeValue } from '../private/validate';
 
 /**
@@ -177,81 +179,84 @@ export interface WorkloadProfile {
   readonly warmSchedules?: WarmSchedule[];
 
   /**
-   * Whether scheduled windows may scale provisioned concurrency to zero outside the window.
-   * Scaling to zero breaks later deploys (aws-cdk #29992), so it must be asked for explicitly.
+   * Whether provisioned concurrency is 0 outside the warm windows (Lambda placements): the windows
+   * keep their `minCapacity` warm, every other hour runs on demand, and the cost model prices it
+   * so. Requires `warmSchedules` (with cron expressions of numbers, names, '*', '?', ranges, lists
+   * and steps, so that the hours can be priced) and a `coldStartToleranceMs` of at least 500.
+   *
+   * The `live` alias then declares no provisioned concurrency of its own; Application Auto
+   * Scaling alone sets it, so a deploy while it is 0 does not fail (which it does when the alias
+   * declares one and a schedule removed it, aws-cdk #29992). Without this, a window may not go
+   * below 1 and is never rendered below the policy's floor.
    * @default false
    */
   readonly allowScaleToZero?: boolean;
 }
 
-/** The largest values we accept, to catch unit mistakes (e.g. bytes given as MiB). */
-const LIMITS = {
-  memoryMiB: 2_097_152, // 2 TiB
-  gpuCount: 16,
-  gpuMemoryGiB: 192,
-  modelSizeGiB: 2_048,
-  imageSizeGiB: 200,
-  durationMs: 86_400_000, // one day
-  requestsPerSecond: 1_000_000,
-  latencyMs: 3_600_000,
-  jitterMicros: 60_000_000,
-  nodeLocalStateGiB: 65_536,
-  payloadKiB: 1_048_576, // 1 GiB
-  concurrency: 10_000,
-} as const;
+/** Bounds of a numeric profile field. */
+interface NumberBounds {
+  readonly min: number;
+  /** The largest value accepted, to catch unit mistakes (e.g. bytes given as MiB). */
+  readonly max: number;
+  readonly exclusiveMin?: boolean;
+  readonly integer?: boolean;
+}
+
+/** How one `WorkloadProfile` field is checked. */
+type FieldSpec =
+  | { readonly kind: 'number'; readonly bounds: NumberBounds; readonly required?: true; readonly noDefault?: true }
+  | { readonly kind: 'string' | 'enum' | 'boolean' | 'list'; readonly noDefault?: true };
+
+const DURATION_MS: NumberBounds = { min: 0, exclusiveMin: true, max: 86_400_000 }; // one day
+const RPS: NumberBounds = { min: 0, max: 1_000_000 };
 
 /**
- * A profile with every default applied and every field validated.
- * Produced by `resolveProfile()`; the rules and cost model read only this.
+ * Every `WorkloadProfile` field, once: its kind and, for numbers, the accepted range. The CLI reads
+ * the names, `resolveProfile()` the ranges. `satisfies` makes a missing or an extra field a compile
+ * error; `noDefault` marks the fields that stay optional after resolution.
+ * @internal
  */
-export interface ResolvedProfile {
-  /** Memory one model server needs, in MiB. */
-  readonly memoryMiB: number;
-  /** GPUs per model server. */
-  readonly gpuCount: number;
-  /** Minimum memory per GPU, in GiB (0 for CPU work). */
-  readonly gpuMemoryGiB: number;
-  /** GPU family, if pinned. */
-  readonly gpuFamily?: string;
-  /** Model weights, in GiB. */
-  readonly modelSizeGiB: number;
-  /** Container image, in GiB. */
-  readonly imageSizeGiB: number;
-  /** p50 request duration, ms. */
-  readonly requestDurationP50Ms: number;
-  /** p99 request duration, ms. */
-  readonly requestDurationP99Ms: number;
-  /** Average requests per second. */
-  readonly averageRequestsPerSecond: number;
-  /** Peak requests per second. */
-  readonly peakRequestsPerSecond: number;
-  /** Sustained utilization, 0–1. */
-  readonly sustainedUtilization: number;
-  /** p99 latency budget, ms, if any. */
-  readonly latencyBudgetP99Ms?: number;
-  /** Cold-start tolerance, ms. */
-  readonly coldStartToleranceMs: number;
-  /** Jitter budget, µs, if any. */
-  readonly jitterBudgetMicros?: number;
-  /** Node-local state, GiB. */
-  readonly nodeLocalStateGiB: number;
-  /** Request payload, KiB. */
-  readonly requestPayloadKiB: number;
-  /** Architectures the image supports. */
-  readonly architecture: CpuArchitecture;
-  /** Whether the team runs Kubernetes. */
-  readonly teamRunsKubernetes: boolean;
-  /** Whether the model can serve on CPU. */
-  readonly cpuFallbackCapable: boolean;
-  /** How many times slower a request is on CPU than on the model's usual hardware. */
-  readonly cpuFallbackSlowdown: number;
-  /** Concurrent requests per replica. */
-  readonly concurrencyPerReplica: number;
-  /** Validated warm windows (empty when none). */
-  readonly warmSchedules: WarmSchedule[];
-  /** Whether warm windows may scale provisioned concurrency to zero. */
-  readonly allowScaleToZero: boolean;
-}
+export const PROFILE_FIELDS = {
+  memoryMiB: { kind: 'number', required: true, bounds: { min: 128, max: 2_097_152, integer: true } }, // 2 TiB
+  gpuCount: { kind: 'number', bounds: { min: 0, max: 16, integer: true } },
+  gpuMemoryGiB: { kind: 'number', bounds: { min: 1, max: 192 } },
+  gpuFamily: { kind: 'string', noDefault: true },
+  modelSizeGiB: { kind: 'number', bounds: { min: 0, max: 2_048 } },
+  imageSizeGiB: { kind: 'number', bounds: { min: 0.001, max: 200 } },
+  requestDurationP50Ms: { kind: 'number', required: true, bounds: DURATION_MS },
+  requestDurationP99Ms: { kind: 'number', bounds: DURATION_MS },
+  averageRequestsPerSecond: { kind: 'number', required: true, bounds: RPS },
+  peakRequestsPerSecond: { kind: 'number', bounds: RPS },
+  sustainedUtilization: { kind: 'number', bounds: { min: 0, max: 1 } },
+  latencyBudgetP99Ms: { kind: 'number', noDefault: true, bounds: { min: 0, exclusiveMin: true, max: 3_600_000 } },
+  coldStartToleranceMs: { kind: 'number', bounds: { min: 0, max: 3_600_000 } },
+  jitterBudgetMicros: { kind: 'number', noDefault: true, bounds: { min: 0, exclusiveMin: true, max: 60_000_000 } },
+  nodeLocalStateGiB: { kind: 'number', bounds: { min: 0, max: 65_536 } },
+  requestPayloadKiB: { kind: 'number', bounds: { min: 0, max: 1_048_576 } }, // 1 GiB
+  architecture: { kind: 'enum' },
+  teamRunsKubernetes: { kind: 'boolean' },
+  cpuFallbackCapable: { kind: 'boolean' },
+  cpuFallbackSlowdown: { kind: 'number', bounds: { min: 1, max: 1000 } },
+  concurrencyPerReplica: { kind: 'number', bounds: { min: 1, max: 10_000, integer: true } },
+  warmSchedules: { kind: 'list' },
+  allowScaleToZero: { kind: 'boolean' },
+} as const satisfies Record<keyof WorkloadProfile, FieldSpec>;
+
+/** The profile's field names. @internal */
+export type ProfileField = keyof typeof PROFILE_FIELDS;
+
+/** Fields without a default: they stay optional after resolution. */
+type NoDefault = { [K in ProfileField]: typeof PROFILE_FIELDS[K] extends { readonly noDefault: true } ? K : never }[ProfileField];
+
+/**
+ * A profile with every default applied and every field validated: the `WorkloadProfile` fields,
+ * all present except those without a default. Produced by `resolveProfile()`; the rules and the
+ * cost model read only this.
+ */
+export type ResolvedProfile = Readonly<Required<Omit<WorkloadProfile, NoDefault>> & Pick<WorkloadProfile, NoDefault>>;
+
+/** The numeric fields. */
+type NumberField = { [K in ProfileField]: typeof PROFILE_FIELDS[K] extends { readonly kind: 'number' } ? K : never }[ProfileField];
 
 /**
  * Validates a profile and applies its defaults. Throws an error naming the field,
@@ -261,10 +266,12 @@ export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): Resolve
   if (p === null || typeof p !== 'object') {
     throw new InferenceWorkloadValidationError(`'${prefix.replace(/\.$/, '')}' must be an object, got ${String(p)}`);
   }
-  const n = (name: string) => `${prefix}${name}`;
-  const memoryMiB = checkNumber(n('memoryMiB'), p.memoryMiB, { min: 128, max: LIMITS.memoryMiB, integer: true });
-  const gpuCount = checkNumber(n('gpuCount'), p.gpuCount ?? 0, { min: 0, max: LIMITS.gpuCount, integer: true });
-  const gpuMemoryGiB = checkOptionalNumber(n('gpuMemoryGiB'), p.gpuMemoryGiB, { min: 1, max: LIMITS.gpuMemoryGiB });
+  const n = (name: ProfileField) => `${prefix}${name}`;
+  const num = (name: NumberField) => checkOptionalNumber(n(name), p[name], PROFILE_FIELDS[name].bounds);
+  const required = (name: NumberField) => checkNumber(n(name), p[name] as number, PROFILE_FIELDS[name].bounds);
+  const memoryMiB = required('memoryMiB');
+  const gpuCount = num('gpuCount') ?? 0;
+  const gpuMemoryGiB = num('gpuMemoryGiB');
   if (gpuMemoryGiB !== undefined && gpuCount === 0) {
     throw new InferenceWorkloadValidationError(
       `Cannot configure '${n('gpuMemoryGiB')}' (${gpuMemoryGiB}) without '${n('gpuCount')}' of at least 1, got ${gpuCount}`);
@@ -275,40 +282,46 @@ export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): Resolve
       throw new InferenceWorkloadValidationError(`Cannot configure '${n('gpuFamily')}' (${JSON.stringify(p.gpuFamily)}) without '${n('gpuCount')}' of at least 1, got ${gpuCount}`);
     }
   }
-  const modelSizeGiB = checkOptionalNumber(n('modelSizeGiB'), p.modelSizeGiB, { min: 0, max: LIMITS.modelSizeGiB }) ?? round3(memoryMiB / 2048);
-  const imageSizeGiB = checkOptionalNumber(n('imageSizeGiB'), p.imageSizeGiB, { min: 0.001, max: LIMITS.imageSizeGiB }) ?? 1;
-  const p50 = checkNumber(n('requestDurationP50Ms'), p.requestDurationP50Ms, { min: 0, exclusiveMin: true, max: LIMITS.durationMs });
-  const p99 = checkOptionalNumber(n('requestDurationP99Ms'), p.requestDurationP99Ms, { min: 0, exclusiveMin: true, max: LIMITS.durationMs }) ?? p50;
+  const modelSizeGiB = num('modelSizeGiB') ?? round3(memoryMiB / 2048);
+  const imageSizeGiB = num('imageSizeGiB') ?? 1;
+  const p50 = required('requestDurationP50Ms');
+  const p99 = num('requestDurationP99Ms') ?? p50;
   if (p99 < p50) {
     throw new InferenceWorkloadValidationError(`'${n('requestDurationP99Ms')}' (${p99}) must be at least '${n('requestDurationP50Ms')}' (${p50})`);
   }
-  const avg = checkNumber(n('averageRequestsPerSecond'), p.averageRequestsPerSecond, { min: 0, max: LIMITS.requestsPerSecond });
-  const peak = checkOptionalNumber(n('peakRequestsPerSecond'), p.peakRequestsPerSecond, { min: 0, max: LIMITS.requestsPerSecond }) ?? avg;
+  const avg = required('averageRequestsPerSecond');
+  const peak = num('peakRequestsPerSecond') ?? avg;
   if (peak < avg) {
     throw new InferenceWorkloadValidationError(`'${n('peakRequestsPerSecond')}' (${peak}) must be at least '${n('averageRequestsPerSecond')}' (${avg})`);
   }
   if (peak === 0) {
     throw new InferenceWorkloadValidationError(`'${n('peakRequestsPerSecond')}' must be greater than 0 (a workload that never receives a request needs no placement), got 0`);
   }
-  const given = checkOptionalNumber(n('sustainedUtilization'), p.sustainedUtilization, { min: 0, max: 1 });
-  const sustainedUtilization = given ?? round3(avg / peak);
-  const latencyBudgetP99Ms = checkOptionalNumber(n('latencyBudgetP99Ms'), p.latencyBudgetP99Ms, { min: 0, exclusiveMin: true, max: LIMITS.latencyMs });
+  const sustainedUtilization = num('sustainedUtilization') ?? round3(avg / peak);
+  const latencyBudgetP99Ms = num('latencyBudgetP99Ms');
   if (latencyBudgetP99Ms !== undefined && latencyBudgetP99Ms < p99) {
     throw new InferenceWorkloadValidationError(
       `'${n('latencyBudgetP99Ms')}' (${latencyBudgetP99Ms}) must be at least '${n('requestDurationP99Ms')}' (${p99}): no placement can serve faster than the model runs`);
   }
-  const coldStartToleranceMs = checkOptionalNumber(n('coldStartToleranceMs'), p.coldStartToleranceMs, { min: 0, max: LIMITS.latencyMs }) ?? 1000;
-  const jitterBudgetMicros = checkOptionalNumber(n('jitterBudgetMicros'), p.jitterBudgetMicros, { min: 0, exclusiveMin: true, max: LIMITS.jitterMicros });
-  const nodeLocalStateGiB = checkOptionalNumber(n('nodeLocalStateGiB'), p.nodeLocalStateGiB, { min: 0, max: LIMITS.nodeLocalStateGiB }) ?? 0;
-  const requestPayloadKiB = checkOptionalNumber(n('requestPayloadKiB'), p.requestPayloadKiB, { min: 0, max: LIMITS.payloadKiB }) ?? 64;
+  const coldStartToleranceMs = num('coldStartToleranceMs') ?? 1000;
+  const jitterBudgetMicros = num('jitterBudgetMicros');
+  const nodeLocalStateGiB = num('nodeLocalStateGiB') ?? 0;
+  const requestPayloadKiB = num('requestPayloadKiB') ?? 64;
   const architecture = p.architecture ?? CpuArchitecture.X86_64;
   if (!Object.values(CpuArchitecture).includes(architecture)) {
     throw new InferenceWorkloadValidationError(`'${n('architecture')}' must be one of ${Object.values(CpuArchitecture).join(', ')}, got ${JSON.stringify(architecture)}`);
   }
-  const concurrencyPerReplica = checkOptionalNumber(n('concurrencyPerReplica'), p.concurrencyPerReplica, { min: 1, max: LIMITS.concurrency, integer: true })
-    ?? (gpuCount > 0 ? 4 : 1);
+  const concurrencyPerReplica = num('concurrencyPerReplica') ?? (gpuCount > 0 ? 4 : 1);
   const allowScaleToZero = checkBoolean(n('allowScaleToZero'), p.allowScaleToZero, false);
   const warmSchedules = resolveWarmSchedules(n('warmSchedules'), p.warmSchedules, allowScaleToZero);
+  if (allowScaleToZero && warmSchedules.length === 0) {
+    throw new InferenceWorkloadValidationError(`Cannot configure '${n('allowScaleToZero')}' without '${n('warmSchedules')}' `
+      + '(provisioned concurrency is 0 outside the warm windows, so without a window nothing is ever kept warm), got no warm windows');
+  }
+  if (allowScaleToZero && coldStartToleranceMs < ARTICLE_THRESHOLDS.coldStartToleranceMs) {
+    throw new InferenceWorkloadValidationError(`Cannot configure '${n('allowScaleToZero')}' with '${n('coldStartToleranceMs')}' under `
+      + `${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms (outside the warm windows every request may land on a cold environment), got ${coldStartToleranceMs}`);
+  }
   return {
     memoryMiB,
     gpuCount,
@@ -329,7 +342,7 @@ export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): Resolve
     architecture,
     teamRunsKubernetes: checkBoolean(n('teamRunsKubernetes'), p.teamRunsKubernetes, false),
     cpuFallbackCapable: checkBoolean(n('cpuFallbackCapable'), p.cpuFallbackCapable, false),
-    cpuFallbackSlowdown: checkOptionalNumber(n('cpuFallbackSlowdown'), p.cpuFallbackSlowdown, { min: 1, max: 1000 }) ?? (gpuCount > 0 ? 5 : 1),
+    cpuFallbackSlowdown: num('cpuFallbackSlowdown') ?? (gpuCount > 0 ? 5 : 1),
     concurrencyPerReplica,
     warmSchedules,
     allowScaleToZero,
@@ -338,6 +351,8 @@ export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): Resolve
 
 /** Largest number of warm windows per workload (each becomes two scheduled actions). */
 const MAX_WARM_SCHEDULES = 20;
+/** Largest provisioned concurrency floor a warm window may ask for. */
+const MAX_WINDOW_CAPACITY = 10_000;
 /** An Application Auto Scaling cron expression: `cron(minutes hours day-of-month month day-of-week year)`. */
 const CRON = /^cron\((\S+ ){5}\S+\)$/;
 const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
@@ -366,10 +381,19 @@ function resolveWarmSchedules(prop: string, value: WarmSchedule[] | undefined, a
     const cron = { maxLength: 256, pattern: CRON, patternDescription: 'an Application Auto Scaling cron expression with six fields, e.g. "cron(0 8 ? * MON-FRI *)"' };
     const startCron = checkString(`${at}.startCron`, w.startCron, cron);
     const endCron = checkString(`${at}.endCron`, w.endCron, cron);
+    if (allowScaleToZero) {
+      // the hours at 0 are priced from the expressions, so they must be ones the policy can replay
+      for (const [key, expr] of [['startCron', startCron], ['endCron', endCron]] as const) {
+        if (cronMinutes(expr) === undefined) {
+          throw new InferenceWorkloadValidationError(`'${at}.${key}' must use only numbers, names, '*', '?', ranges, lists and steps when `
+            + `'${prop.replace(/warmSchedules$/, 'allowScaleToZero')}' is true (the policy prices the hours outside the windows at zero), got ${JSON.stringify(expr)}`);
+        }
+      }
+    }
     if (startCron === endCron) {
       throw new InferenceWorkloadValidationError(`'${at}.endCron' must differ from '${at}.startCron' (an empty window), got ${JSON.stringify(endCron)}`);
     }
-    const minCapacity = checkNumber(`${at}.minCapacity`, w.minCapacity, { min: 0, max: LIMITS.concurrency, integer: true });
+    const minCapacity = checkNumber(`${at}.minCapacity`, w.minCapacity, { min: 0, max: MAX_WINDOW_CAPACITY, integer: true });
     if (minCapacity === 0 && !allowScaleToZero) {
       throw new InferenceWorkloadValidationError(`'${at}.minCapacity' must be at least 1 unless '${prop.replace(/warmSchedules$/, 'allowScaleToZero')}' is true `
         + '(provisioned concurrency at zero breaks later deploys, aws-cdk #29992), got 0');

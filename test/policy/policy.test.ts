@@ -56,7 +56,8 @@ describe('PlacementPolicy.default()', () => {
       cpuMillis: 14_400,
       memoryMiB: 30_720,
       concurrencyPerReplica: 4,
-      modelSizeGiB: 15, // the profile's, carried for the renderer
+      modelSizeGiB: 15, // the profile's default: memoryMiB / 2048
+      nodeLocalStateGiB: 0,
     });
     expect(d.lambda).toBeUndefined();
   });

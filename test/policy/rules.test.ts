@@ -1,5 +1,9 @@
-import { rule, SPIKY_CPU, usd } from './helpers';
+import { GPU, rule, SPIKY_CPU, usd } from './helpers';
 import { PlacementPolicy, PlacementTarget, PriceTable, RuleKind, RuleVerdict, WorkloadProfile } from '../../lib/policy';
+import { decide as decideWith } from '../../lib/policy/engine';
+import { EngineMode } from '../../lib/policy/engine-options';
+import { resolveProfile } from '../../lib/policy/profile';
+import { PolicyRule, RULES } from '../../lib/policy/rules';
 
 const policy = PlacementPolicy.default();
 const decide = (overrides: Partial<WorkloadProfile>) => policy.decide({ ...SPIKY_CPU, ...overrides } as WorkloadProfile);
@@ -162,6 +166,59 @@ describe('constraint.instance-fit', () => {
       const d = decide(gpu);
       expect(d.target).toBe(K);
       expect(d.kubernetes).toMatchObject({ instanceType, gpuProduct, gpuName, gpuCount: gpu.gpuCount });
+    }
+  });
+});
+
+describe('the rule table', () => {
+  const engine = (rules: readonly PolicyRule[]) => ({
+    policyName: 'test',
+    priceTable: PriceTable.awsUsEast1(),
+    mode: EngineMode.RULES,
+    bandCostTolerance: 0.2,
+    latencyWeight: 0,
+    includeHybrid: false,
+    utilizationTarget: 0.7,
+    rules,
+  });
+
+  test('lists every rule id once, constraints first, in the order decisions report them', () => {
+    expect(RULES.map(r => r.id)).toEqual([
+      'constraint.gpu', 'constraint.memory', 'constraint.duration', 'constraint.image-size', 'constraint.payload',
+      'constraint.jitter', 'constraint.node-local-state', 'constraint.cold-start', 'constraint.instance-fit',
+      'economics.break-even', 'economics.cheapest', 'band.spiky', 'band.hybrid', 'override.fixed',
+    ]);
+    for (const r of RULES) {
+      expect([r.threshold, r.source, r.condition].every(s => s.length > 0)).toBe(true);
+    }
+  });
+
+  test('a new constraint is one row: one that excludes Kubernetes alone leaves hybrid as the only feasible target', () => {
+    // none of the built-in constraints excludes Kubernetes without hybrid; this row does, and reaches band.hybrid's first branch
+    const noCluster: PolicyRule = {
+      id: 'constraint.no-cluster',
+      kind: RuleKind.CONSTRAINT,
+      excludes: [PlacementTarget.KUBERNETES],
+      blocksLambdaOverflow: false,
+      condition: 'always',
+      threshold: 'n/a',
+      source: 'a test',
+      evaluate: () => ({ fired: true, reason: 'no cluster for a dedicated deployment' }),
+    };
+    const rules = [...RULES.slice(0, 9), noCluster, ...RULES.slice(9)];
+    const d = decideWith(resolveProfile(GPU), engine(rules));
+    expect(d.target).toBe(PlacementTarget.HYBRID);
+    expect(rule(d, 'economics.break-even')).toMatchObject({ verdict: RuleVerdict.SKIPPED, reason: 'neither Lambda nor Kubernetes is feasible' });
+    expect(rule(d, 'band.hybrid')).toMatchObject({ verdict: RuleVerdict.FIRED, favours: PlacementTarget.HYBRID });
+    expect(rule(d, 'band.hybrid').reason).toMatch(/^hybrid is the only feasible target \(\$[\d,.]+\/mo\)$/);
+    expect(d.costs.find(c => c.option === 'kubernetes')!.excludedBy).toEqual(['constraint.no-cluster']);
+  });
+
+  test('with the built-in rules, hybrid is never the only feasible target: whatever excludes Kubernetes excludes hybrid too', () => {
+    for (const r of RULES) {
+      if (r.kind === RuleKind.CONSTRAINT && r.excludes.includes(PlacementTarget.KUBERNETES)) {
+        expect(r.excludes).toContain(PlacementTarget.HYBRID);
+      }
     }
   });
 });

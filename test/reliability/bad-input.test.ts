@@ -253,9 +253,9 @@ const WARM_SCHEDULE_ROWS: BadInput[] = [
   warmRow('warmSchedules[0].minCapacity fractional', 'profile.warmSchedules[0].minCapacity', 'got 2.5', [warm({ minCapacity: 2.5 })]),
   warmRow('warmSchedules[0].minCapacity a token', 'profile.warmSchedules[0].minCapacity', 'got an unresolved token', [warm({ minCapacity: TOKEN_NUMBER() })]),
   warmRow('warmSchedules[0].minCapacity 0 without allowScaleToZero', 'profile.warmSchedules[0].minCapacity', 'got 0', [warm({ minCapacity: 0 })]),
-  // the profile allows scale to zero, but the decision keeps a floor of 1: the message must not blame allowScaleToZero
-  warmRow('warmSchedules[0].minCapacity 0 below the decision\'s floor', 'warmSchedules[0].minCapacity', 'floor of 1, which a window must not go below), got 0',
-    [warm({ minCapacity: 0 })], { allowScaleToZero: true }),
+  warmRow('allowScaleToZero without warm windows', 'profile.allowScaleToZero', 'got no warm windows', [], { allowScaleToZero: true }),
+  warmRow('allowScaleToZero with a cron the policy cannot price', 'profile.warmSchedules[0].startCron', 'got "cron(0 8 L * ? *)"',
+    [warm({ startCron: 'cron(0 8 L * ? *)' })], { allowScaleToZero: true }),
   warmRow('warmSchedules[0].timeZone unknown', 'profile.warmSchedules[0].timeZone', 'got "Mars/Olympus_Mons"', [warm({ timeZone: 'Mars/Olympus_Mons' })]),
   warmRow('warmSchedules[0].timeZone empty', 'profile.warmSchedules[0].timeZone', 'got ""', [warm({ timeZone: '' })]),
 ];

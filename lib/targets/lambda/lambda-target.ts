@@ -378,14 +378,19 @@ function provisionedConcurrencyScaler(alias: lambda.Alias, s: CheckedLambdaSizin
   target.scaleOnUtilization({ utilizationTarget: s.utilizationTarget });
   for (const w of s.warmSchedules) {
     const timeZone = w.timeZone ? TimeZone.of(w.timeZone) : undefined;
+    // a window never goes below the floor. Scheduling provisioned concurrency to 0 while the alias
+    // declares its own (a floor of 1 or more) breaks later deploys: CloudFormation then updates a
+    // config Application Auto Scaling has deleted (aws-cdk #29992). Only with a floor of 0
+    // (`allowScaleToZero`) does the alias declare none, so 0 outside the windows is safe.
+    const windowMin = Math.max(w.minCapacity, s.provisionedConcurrencyMin);
     target.scaleOnSchedule(`warm-${w.name}-start`, {
       schedule: appscaling.Schedule.expression(w.startCron),
-      minCapacity: w.minCapacity,
-      maxCapacity: Math.max(s.provisionedConcurrencyMax, w.minCapacity),
+      minCapacity: windowMin,
+      maxCapacity: Math.max(s.provisionedConcurrencyMax, windowMin),
       timeZone,
     });
-    // the window ends at the policy's floor, never below it: scheduling to 0 breaks later
-    // deploys (aws-cdk #29992) and leaves target tracking with nothing to scale (#30503)
+    // the window ends at the policy's floor (0 only with scale to zero, where target tracking
+    // has nothing to scale until the next window starts, aws-cdk #30503)
     target.scaleOnSchedule(`warm-${w.name}-end`, {
       schedule: appscaling.Schedule.expression(w.endCron),
       minCapacity: s.provisionedConcurrencyMin,

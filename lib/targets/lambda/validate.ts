@@ -74,7 +74,9 @@ export function checkLambdaSizing(sizing: LambdaSizing, o: SizingOverrides): Che
       `Cannot configure 'additionalVersions' (a weighted alias) with provisioned concurrency on the 'live' alias (provisionedConcurrencyMax ${max}): `
       + 'Lambda cannot keep provisioned concurrency on an alias that routes to two versions');
   }
-  const warmSchedules = checkWarmSchedules(sizing.warmSchedules ?? [], min, max);
+  // warm windows are validated once, by the policy (profile.warmSchedules); the renderer keeps each
+  // window at or above the floor (see provisionedConcurrencyScaler)
+  const warmSchedules = sizing.warmSchedules ?? [];
   return {
     memoryMiB,
     timeoutSeconds,
@@ -85,38 +87,6 @@ export function checkLambdaSizing(sizing: LambdaSizing, o: SizingOverrides): Che
     utilizationTarget,
     warmSchedules,
   };
-}
-
-function checkWarmSchedules(schedules: WarmSchedule[], floor: number, max: number): WarmSchedule[] {
-  if (!Array.isArray(schedules)) {
-    throw new InferenceWorkloadValidationError(`'warmSchedules' must be an array, got ${String(schedules)}`);
-  }
-  if (schedules.length > 0 && max === 0) {
-    throw new InferenceWorkloadValidationError(
-      `Cannot configure 'warmSchedules' without provisioned concurrency ('provisionedConcurrencyMax' is 0), got ${schedules.length} schedule(s)`);
-  }
-  const names = new Set<string>();
-  schedules.forEach((s, i) => {
-    const p = `warmSchedules[${i}]`;
-    checkString(`${p}.name`, s.name, { maxLength: 64, pattern: /^[A-Za-z0-9-]+$/, patternDescription: 'letters, digits and \'-\'' });
-    if (names.has(s.name)) {
-      throw new InferenceWorkloadValidationError(`'${p}.name' must be unique among warm schedules, got ${JSON.stringify(s.name)} twice`);
-    }
-    names.add(s.name);
-    const cron = { maxLength: 256, pattern: /^cron\([^()]+\)$/, patternDescription: 'an Application Auto Scaling cron expression such as "cron(0 8 ? * MON-FRI *)"' };
-    checkString(`${p}.startCron`, s.startCron, cron);
-    checkString(`${p}.endCron`, s.endCron, cron);
-    checkNumber(`${p}.minCapacity`, s.minCapacity, { min: 0, integer: true });
-    if (s.minCapacity < 1 && floor >= 1) {
-      throw new InferenceWorkloadValidationError(
-        `'${p}.minCapacity' must be at least 1 (scheduling provisioned concurrency to 0 breaks later deploys, aws-cdk #29992; `
-        + `the decision keeps a provisioned concurrency floor of ${floor}, which a window must not go below), got ${s.minCapacity}`);
-    }
-    if (s.timeZone !== undefined) {
-      checkString(`${p}.timeZone`, s.timeZone, { maxLength: 64, pattern: /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/, patternDescription: 'an IANA time zone such as "Europe/Berlin"' });
-    }
-  });
-  return schedules;
 }
 
 /** Checks the function's environment against Lambda's rules. @internal */

@@ -189,6 +189,39 @@ describe('provisioned concurrency', () => {
     t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 0, MaxCapacity: 16 });
   });
 
+  test('a window below the decision\'s floor is rendered at the floor, so nothing schedules 0 under a declared provisioned concurrency', () => {
+    const { stack } = render({ warmSchedules: [{ name: 'night', startCron: 'cron(0 20 * * ? *)', endCron: 'cron(0 6 * * ? *)', minCapacity: 0 }] });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ScheduledActions: [
+        Match.objectLike({ ScheduledActionName: 'warm-night-start', ScalableTargetAction: { MinCapacity: 2, MaxCapacity: 16 } }),
+        Match.objectLike({ ScheduledActionName: 'warm-night-end', ScalableTargetAction: { MinCapacity: 2, MaxCapacity: 16 } }),
+      ],
+    });
+  });
+
+  test('scale to zero end to end: the policy\'s floor of 0 renders windows that start at their floor and end at 0', () => {
+    const decision = PlacementPolicy.default().decide({
+      memoryMiB: 2048,
+      requestDurationP50Ms: 120,
+      requestDurationP99Ms: 400,
+      averageRequestsPerSecond: 2,
+      peakRequestsPerSecond: 40,
+      allowScaleToZero: true,
+      warmSchedules: [{ name: 'business-hours', startCron: 'cron(0 8 ? * MON-FRI *)', endCron: 'cron(0 18 ? * MON-FRI *)', minCapacity: 5 }],
+    });
+    expect(decision.target).toBe(PlacementTarget.LAMBDA);
+    const { stack } = render(decision.lambda!);
+    const t = Template.fromStack(stack);
+    expect(onlyResource(t, 'AWS::Lambda::Alias').Properties.ProvisionedConcurrencyConfig).toBeUndefined();
+    t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 0,
+      ScheduledActions: [
+        Match.objectLike({ ScheduledActionName: 'warm-business-hours-start', ScalableTargetAction: Match.objectLike({ MinCapacity: 5 }) }),
+        Match.objectLike({ ScheduledActionName: 'warm-business-hours-end', ScalableTargetAction: Match.objectLike({ MinCapacity: 0 }) }),
+      ],
+    });
+  });
+
   test('no provisioned concurrency: no scaler, no spillover alarm, and a weighted alias is allowed', () => {
     const s0 = strictStack();
     const { stack, rendering } = render({ provisionedConcurrencyMin: 0, provisionedConcurrencyMax: 0 });
@@ -470,18 +503,6 @@ describe('validation', () => {
     ['min above max', () => render({ provisionedConcurrencyMin: 5, provisionedConcurrencyMax: 3 }), '\'provisionedConcurrencyMin\' (5) must be at most \'provisionedConcurrencyMax\' (3)'],
     ['reserved below the provisioned maximum', () => render({}, { reservedConcurrentExecutions: 10 }), '\'reservedConcurrentExecutions\' must be at least the provisioned concurrency maximum (16), got 10'],
     ['architecture any', () => render({ architecture: CpuArchitecture.ANY }), '\'architecture\' must be x86_64 or arm64 for the Lambda target'],
-    ['a warm window at 0 without scale to zero',
-      () => render({ warmSchedules: [{ name: 'night', startCron: 'cron(0 20 * * ? *)', endCron: 'cron(0 6 * * ? *)', minCapacity: 0 }] }),
-      '\'warmSchedules[0].minCapacity\' must be at least 1 (scheduling provisioned concurrency to 0 breaks later deploys, aws-cdk #29992'],
-    ['a warm window with a rate expression',
-      () => render({ warmSchedules: [{ name: 'w', startCron: 'rate(1 hour)', endCron: 'cron(0 6 * * ? *)', minCapacity: 3 }] }),
-      '\'warmSchedules[0].startCron\' must be an Application Auto Scaling cron expression'],
-    ['two warm windows with one name',
-      () => render({ warmSchedules: [1, 2].map(() => ({ name: 'w', startCron: 'cron(0 8 * * ? *)', endCron: 'cron(0 9 * * ? *)', minCapacity: 3 })) }),
-      '\'warmSchedules[1].name\' must be unique among warm schedules, got "w" twice'],
-    ['warm windows without provisioned concurrency',
-      () => render({ provisionedConcurrencyMin: 0, provisionedConcurrencyMax: 0, warmSchedules: [{ name: 'w', startCron: 'cron(0 8 * * ? *)', endCron: 'cron(0 9 * * ? *)', minCapacity: 3 }] }),
-      'Cannot configure \'warmSchedules\' without provisioned concurrency'],
     ['subnets without a VPC', () => render({}, { vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }), 'Cannot configure \'lambda.vpcSubnets\' without \'lambda.vpc\''],
     ['a reserved environment variable', () => render({}, { environment: { AWS_REGION: 'eu-west-1' } }), '\'environment\' must not set AWS_REGION: Lambda reserves it'],
     ['an environment above 4 KB', () => render({}, { environment: { BIG: 'x'.repeat(5000) } }), '\'environment\' must be at most 4096 bytes in total for the Lambda target'],

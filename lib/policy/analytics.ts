@@ -1,0 +1,62 @@
+import { kubernetesCost, lambdaDeployedUsd, loadAt, NodeChoice, priceAll, PricedOption, round3, withoutDetail } from './cost';
+import { CostCurvePoint } from './decision';
+import { OPTION } from './limits';
+import { PriceTable } from './pricing';
+import { ResolvedProfile } from './profile';
+import { averageReplicas } from './sizing';
+
+/*
+ * Analytics for the report: the break-even utilization and the cost curve. Both reprice the same
+ * workload at other utilizations with the same peak; neither changes the decision's target.
+ */
+
+/**
+ * Sustained utilization at which the Lambda shape we deploy (provisioned concurrency, on-demand spillover)
+ * costs the same as Kubernetes, with the same peak. Bisection; Lambda's cost grows with utilization,
+ * Kubernetes' is flat (capacity for the peak). Undefined when one side wins everywhere.
+ */
+export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, node: NodeChoice, pinned: number | undefined): number | undefined {
+  return withoutDetail(() => {
+    const k8s = kubernetesCost(p, t, loadAt(p, 1), node).monthlyUsd;
+    const f = (u: number) => lambdaDeployedUsd(p, t, loadAt(p, u), pinned) - k8s;
+    if (f(0) > 0 || f(1) <= 0) {
+      return undefined; // dedicated is cheaper at every utilization, or serverless is
+    }
+    let lo = 0;
+    let hi = 1;
+    for (let i = 0; i < 16; i++) {
+      const mid = (lo + hi) / 2;
+      if (f(mid) <= 0) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return round3((lo + hi) / 2);
+  });
+}
+
+/** Each priced option at 0%, 5%, ... 100% sustained utilization, same peak. */
+export function costCurve(
+  p: ResolvedProfile, t: PriceTable, node: NodeChoice | undefined, pinned: number | undefined,
+  overflow: boolean, utilizationTarget: number, options: string[],
+): CostCurvePoint[] {
+  return withoutDetail(() => {
+    const points: CostCurvePoint[] = [];
+    for (let i = 0; i <= 20; i++) {
+      const u = i / 20;
+      const load = loadAt(p, u);
+      const priced = priceAll(p, t, load, node, pinned, overflow, averageReplicas(p, load, utilizationTarget));
+      const byOption: Record<string, PricedOption | undefined> = {
+        [OPTION.LAMBDA_ON_DEMAND]: priced.onDemand,
+        [OPTION.LAMBDA_PROVISIONED]: priced.provisioned,
+        [OPTION.KUBERNETES]: priced.kubernetes,
+        [OPTION.HYBRID]: priced.hybrid,
+      };
+      for (const option of options) {
+        points.push({ option, utilization: u, monthlyUsd: byOption[option]!.monthlyUsd });
+      }
+    }
+    return points;
+  });
+}

@@ -1,0 +1,92 @@
+import { Priced } from './cost';
+import { OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
+import { EngineOptions } from './engine-options';
+import { RENDERED_OPTION } from './limits';
+import { ResolvedProfile } from './profile';
+import { ChoiceContext, ChoiceRule, ConstraintResult, ConstraintRule, PolicyRule } from './rules';
+
+const L = PlacementTarget.LAMBDA;
+const K = PlacementTarget.KUBERNETES;
+
+/*
+ * Target choice: runs the economics rules, the bands and the override of the rule table over the
+ * priced, feasibility-checked options. Which rules apply is read from the rows (`modes`), never
+ * from their ids.
+ */
+
+/** The outcome of a constraint row, as recorded in the decision. */
+export function constraintOutcome(rule: ConstraintRule, r: ConstraintResult): RuleOutcome {
+  const excludes = r.fired ? (r.excludes ?? rule.excludes) : [];
+  const excludesOptions = r.fired ? (r.excludesOptions ?? []) : [];
+  return {
+    ruleId: rule.id,
+    kind: rule.kind,
+    verdict: r.fired ? RuleVerdict.FIRED : RuleVerdict.PASSED,
+    reason: r.reason,
+    threshold: rule.threshold,
+    // a constraint favours whichever of Lambda and Kubernetes it leaves standing
+    ...(excludes.length > 0 ? { excludes, favours: excludes.includes(K) ? L : K } : {}),
+    ...(excludesOptions.length > 0 ? { excludesOptions } : {}),
+  };
+}
+
+/** What target choice starts from. */
+export interface ChoiceInput {
+  readonly p: ResolvedProfile;
+  readonly o: EngineOptions;
+  readonly costs: OptionCost[];
+  readonly priced: Priced;
+  readonly breakEven?: number;
+}
+
+/**
+ * Evaluates the choice rules in table order, appending their outcomes to `outcomes`, and returns
+ * the chosen target.
+ */
+export function chooseTarget(rules: readonly PolicyRule[], input: ChoiceInput, outcomes: RuleOutcome[]): PlacementTarget {
+  const cost = (target: PlacementTarget) => input.costs.find(c => c.option === RENDERED_OPTION[target]);
+  const coldExposure: Record<PlacementTarget, number> = {
+    [PlacementTarget.LAMBDA]: input.priced.provisioned.coldExposure,
+    [PlacementTarget.KUBERNETES]: 0,
+    [PlacementTarget.HYBRID]: input.priced.hybrid?.coldExposure ?? 0,
+  };
+  let current: PlacementTarget | undefined;
+  for (const rule of rules.filter((r): r is ChoiceRule => r.kind !== RuleKind.CONSTRAINT)) {
+    if (!rule.modes.includes(input.o.mode)) {
+      if (rule.skippedReason !== undefined) {
+        outcomes.push({ ruleId: rule.id, kind: rule.kind, verdict: RuleVerdict.SKIPPED, reason: rule.skippedReason });
+      }
+      continue;
+    }
+    const ctx: ChoiceContext = {
+      p: input.p,
+      o: input.o,
+      costs: input.costs,
+      coldExposure,
+      breakEven: input.breakEven,
+      current,
+      outcomes,
+      cost,
+      feasible: target => cost(target)?.feasible === true,
+      usd: target => cost(target)!.monthlyUsd,
+    };
+    const r = rule.evaluate(ctx);
+    if (r === undefined) {
+      continue;
+    }
+    const threshold = r.threshold === undefined ? rule.threshold : r.threshold;
+    outcomes.push({
+      ruleId: rule.id,
+      kind: rule.kind,
+      verdict: r.verdict,
+      reason: r.reason,
+      ...(threshold !== null ? { threshold } : {}),
+      ...(r.favours !== undefined ? { favours: r.favours } : {}),
+    });
+    if (r.choose !== undefined) {
+      current = r.choose;
+    }
+  }
+  return current!;
+}
+

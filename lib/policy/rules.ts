@@ -1,0 +1,412 @@
+import { NodeChoice } from './cost';
+import { formatPercent, formatUsd, OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
+import { EngineMode, EngineOptions } from './engine-options';
+import { InferenceWorkloadValidationError } from '../errors';
+import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, OPTION } from './limits';
+import { ResolvedProfile } from './profile';
+
+/*
+ * Every rule of the placement policy, in evaluation order. Constraints remove targets (or options)
+ * that cannot run the workload; economics rules and bands then choose among the feasible targets;
+ * the override applies `PlacementPolicy.fixed`. Adding a rule is one row here plus its boundary
+ * tests: the pipeline only reads the rows' fields and results.
+ */
+
+const L = PlacementTarget.LAMBDA;
+const K = PlacementTarget.KUBERNETES;
+const H = PlacementTarget.HYBRID;
+
+/** What a constraint sees. */
+export interface ConstraintContext {
+  readonly p: ResolvedProfile;
+  /** Environments needed to hold the peak warm (peak rps x p99). */
+  readonly peakConcurrency: number;
+  /** The cheapest node that fits one pod, if any. */
+  readonly node?: NodeChoice;
+}
+
+/** What a constraint found. */
+export interface ConstraintResult {
+  readonly fired: boolean;
+  readonly reason: string;
+  /** Overrides the rule's `excludes` when it fired (e.g. a partial exclusion). */
+  readonly excludes?: PlacementTarget[];
+  /** Cost options (not whole targets) excluded when it fired. */
+  readonly excludesOptions?: string[];
+  /** Provisioned concurrency every Lambda price must keep warm (no spillover allowed). */
+  readonly pinProvisionedConcurrency?: number;
+}
+
+/** What an economics rule, a band or the override sees: the costs, and the target chosen so far. */
+export interface ChoiceContext {
+  readonly p: ResolvedProfile;
+  readonly o: EngineOptions;
+  readonly costs: OptionCost[];
+  /** Share of requests that may land on a cold Lambda environment, per target (0-1). */
+  readonly coldExposure: Record<PlacementTarget, number>;
+  /** Break-even sustained utilization between the deployed Lambda shape and Kubernetes, if any. */
+  readonly breakEven?: number;
+  /** The target chosen by the rules evaluated so far. */
+  readonly current?: PlacementTarget;
+  /** The outcomes of the rules evaluated so far, in order. */
+  readonly outcomes: readonly RuleOutcome[];
+  /** The cost of the option a target renders as, if priced. */
+  cost(target: PlacementTarget): OptionCost | undefined;
+  /** Whether the option a target renders as is priced and allowed by every constraint. */
+  feasible(target: PlacementTarget): boolean;
+  /** Monthly cost of the option a target renders as (call only for priced targets). */
+  usd(target: PlacementTarget): number;
+}
+
+/** What an economics rule, a band or the override found. */
+export interface ChoiceResult {
+  readonly verdict: RuleVerdict;
+  readonly reason: string;
+  /** The target the rule favours, if any. */
+  readonly favours?: PlacementTarget;
+  /** The target chosen from here on. @default - the current choice stands */
+  readonly choose?: PlacementTarget;
+  /** The threshold as reported for this workload; `null` reports none. @default - the row's threshold */
+  readonly threshold?: string | null;
+}
+
+interface RuleRow {
+  /** Stable id, never renamed: users acknowledge and grep for it. */
+  readonly id: string;
+  /** The threshold, with unit. */
+  readonly threshold: string;
+  /** Where the number comes from. */
+  readonly source: string;
+  /** The condition in words (for docs). */
+  readonly condition: string;
+}
+
+/** A hard constraint: removes targets (or options) that cannot run the workload. */
+export interface ConstraintRule extends RuleRow {
+  readonly kind: RuleKind.CONSTRAINT;
+  /** Targets excluded when the rule fires. */
+  readonly excludes: PlacementTarget[];
+  /** Whether a firing also rules out the hybrid's Lambda overflow function (the model on CPU in Lambda). */
+  readonly blocksLambdaOverflow: boolean;
+  evaluate(ctx: ConstraintContext): ConstraintResult;
+}
+
+/** An economics rule, a band or the override: chooses among the feasible targets. */
+export interface ChoiceRule extends RuleRow {
+  readonly kind: RuleKind.ECONOMICS | RuleKind.BAND | RuleKind.OVERRIDE;
+  /** Engine modes the rule is evaluated in. */
+  readonly modes: readonly EngineMode[];
+  /** Reason recorded (as skipped) in the other modes. @default - not recorded in the other modes */
+  readonly skippedReason?: string;
+  /** Returns undefined when the rule does not apply to this decision (it is then not recorded). */
+  evaluate(ctx: ChoiceContext): ChoiceResult | undefined;
+}
+
+/** One row of the rule table. */
+export type PolicyRule = ConstraintRule | ChoiceRule;
+
+/** Formats a number with thousands separators and at most three decimals (locale-independent, fast). */
+function n(x: number): string {
+  const [int, frac] = String(Math.round(x * 1000) / 1000).split('.');
+  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac ? `.${frac}` : '');
+}
+
+const BOTH_MODES = [EngineMode.RULES, EngineMode.COST] as const;
+const SPIKY = ARTICLE_THRESHOLDS.spikyUtilization;
+const BAND_LO = ARTICLE_THRESHOLDS.hybridBandMin;
+const BAND_HI = ARTICLE_THRESHOLDS.hybridBandMax;
+const NO_BANDS = 'the cost-optimized policy does not apply the utilization bands';
+
+/** Every rule, in evaluation order (constraints first). Ids are a contract. */
+export const RULES: readonly PolicyRule[] = [
+  {
+    id: 'constraint.gpu',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [L],
+    blocksLambdaOverflow: false, // the overflow function runs the model on CPU
+    condition: 'gpuCount > 0',
+    threshold: '0 GPUs',
+    source: 'AWS Lambda has no GPU; article: "GPU/TPU model serving" jumps to dedicated',
+    evaluate: ({ p }) => p.gpuCount > 0
+      ? { fired: true, reason: `needs ${p.gpuCount} GPU(s) with ${n(p.gpuMemoryGiB)} GiB each; Lambda has no GPU` }
+      : { fired: false, reason: 'CPU only (0 GPUs)' },
+  },
+  {
+    id: 'constraint.memory',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [L],
+    blocksLambdaOverflow: true,
+    condition: 'memoryMiB > 10,240',
+    threshold: '10,240 MiB',
+    source: 'AWS Lambda quota (function memory 128-10,240 MB); article: "Lambda\'s 10GB memory cap"',
+    evaluate: ({ p }) => p.memoryMiB > LAMBDA_LIMITS.maxMemoryMiB
+      ? { fired: true, reason: `needs ${n(p.memoryMiB)} MiB; Lambda allows at most ${n(LAMBDA_LIMITS.maxMemoryMiB)} MiB` }
+      : { fired: false, reason: `${n(p.memoryMiB)} MiB fits Lambda's ${n(LAMBDA_LIMITS.maxMemoryMiB)} MiB` },
+  },
+  {
+    id: 'constraint.duration',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [L, H],
+    blocksLambdaOverflow: true,
+    condition: 'requestDurationP99Ms > 900,000',
+    threshold: '900 s',
+    source: 'AWS Lambda quota (timeout 900 s); the hybrid entry function waits for the answer, so it is bound too',
+    evaluate: ({ p }) => p.requestDurationP99Ms > LAMBDA_LIMITS.maxTimeoutSeconds * 1000
+      ? { fired: true, reason: `p99 request takes ${n(p.requestDurationP99Ms / 1000)} s; Lambda (and a hybrid's Lambda entry point) stops at ${LAMBDA_LIMITS.maxTimeoutSeconds} s` }
+      : { fired: false, reason: `p99 ${n(p.requestDurationP99Ms)} ms is within Lambda's ${LAMBDA_LIMITS.maxTimeoutSeconds} s` },
+  },
+  {
+    id: 'constraint.image-size',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [L],
+    blocksLambdaOverflow: true,
+    condition: 'imageSizeGiB > 10',
+    threshold: '10 GiB',
+    source: 'AWS Lambda quota (container image 10 GB uncompressed)',
+    evaluate: ({ p }) => p.imageSizeGiB > LAMBDA_LIMITS.maxImageSizeGiB
+      ? { fired: true, reason: `image is ${n(p.imageSizeGiB)} GiB; Lambda container images are limited to ${LAMBDA_LIMITS.maxImageSizeGiB} GiB` }
+      : { fired: false, reason: `image ${n(p.imageSizeGiB)} GiB fits Lambda's ${LAMBDA_LIMITS.maxImageSizeGiB} GiB` },
+  },
+  {
+    id: 'constraint.payload',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [L, H],
+    blocksLambdaOverflow: true,
+    condition: 'requestPayloadKiB > 6,144',
+    threshold: '6 MiB (6,144 KiB)',
+    source: 'AWS Lambda quota (synchronous invocation payload 6 MB); the hybrid entry point is a synchronous Lambda',
+    evaluate: ({ p }) => p.requestPayloadKiB > LAMBDA_LIMITS.maxSyncPayloadKiB
+      ? { fired: true, reason: `request payload is ${n(p.requestPayloadKiB)} KiB; synchronous Lambda invocations accept at most ${n(LAMBDA_LIMITS.maxSyncPayloadKiB)} KiB` }
+      : { fired: false, reason: `payload ${n(p.requestPayloadKiB)} KiB is within Lambda's ${n(LAMBDA_LIMITS.maxSyncPayloadKiB)} KiB` },
+  },
+  {
+    id: 'constraint.jitter',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [L, H],
+    blocksLambdaOverflow: true,
+    condition: 'jitterBudgetMicros < 50',
+    threshold: '50 µs',
+    source: 'article: "Low-latency financial trading (<50μs jitter)" jumps to dedicated; a serverless hop adds milliseconds',
+    evaluate: ({ p }) => p.jitterBudgetMicros !== undefined && p.jitterBudgetMicros < ARTICLE_THRESHOLDS.jitterMicros
+      ? { fired: true, reason: `jitter budget is ${n(p.jitterBudgetMicros)} µs; anything under ${ARTICLE_THRESHOLDS.jitterMicros} µs needs dedicated, always-warm capacity with no serverless hop` }
+      : { fired: false, reason: p.jitterBudgetMicros === undefined ? 'no jitter budget' : `jitter budget ${n(p.jitterBudgetMicros)} µs is at least ${ARTICLE_THRESHOLDS.jitterMicros} µs` },
+  },
+  {
+    id: 'constraint.node-local-state',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [L],
+    blocksLambdaOverflow: true,
+    condition: 'nodeLocalStateGiB > 0',
+    threshold: '0 GiB',
+    source: 'article: "Stateful applications with local caching requirements"; local cache 5 µs vs cross-AZ 500 µs',
+    evaluate: ({ p }) => p.nodeLocalStateGiB > 0
+      ? { fired: true, reason: `keeps ${n(p.nodeLocalStateGiB)} GiB of node-local state next to the model; Lambda environments are placed on random hosts and share nothing` }
+      : { fired: false, reason: 'stateless (0 GiB node-local state)' },
+  },
+  {
+    id: 'constraint.cold-start',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [L],
+    blocksLambdaOverflow: true, // no request may land on a cold environment, so no Lambda tail either
+    condition: 'coldStartToleranceMs < 500 (and the warm peak needs > 900 environments to exclude Lambda)',
+    threshold: '500 ms; 900 provisioned environments',
+    source: 'article: cold starts 200 ms-1 s, "Cold start tolerance is 500ms+" to stay serverless; AWS Lambda concurrency quota (1,000, 100 unreserved)',
+    evaluate: ({ p, peakConcurrency }) => {
+      if (p.coldStartToleranceMs >= ARTICLE_THRESHOLDS.coldStartToleranceMs) {
+        return { fired: false, reason: `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is at least ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms` };
+      }
+      if (peakConcurrency > LAMBDA_LIMITS.maxProvisionedConcurrency) {
+        return {
+          fired: true,
+          pinProvisionedConcurrency: peakConcurrency,
+          reason: `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is under Lambda's ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms and holding the peak warm needs ${n(peakConcurrency)} environments, over the ${LAMBDA_LIMITS.maxProvisionedConcurrency} provisioned concurrency allows`,
+        };
+      }
+      return {
+        fired: true,
+        excludes: [],
+        excludesOptions: [OPTION.LAMBDA_ON_DEMAND],
+        pinProvisionedConcurrency: peakConcurrency,
+        reason: `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is under Lambda's ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms, so no traffic may spill past provisioned concurrency: Lambda must keep all ${n(peakConcurrency)} peak environments warm`,
+      };
+    },
+  },
+  {
+    id: 'constraint.instance-fit',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [K, H],
+    blocksLambdaOverflow: false,
+    condition: 'no instance type in the price table fits one pod',
+    threshold: 'price table catalog',
+    source: 'the price table\'s GPU and CPU node catalog',
+    evaluate: ({ p, node }) => node === undefined
+      ? { fired: true, reason: `no instance type in the price table fits one pod (${p.gpuCount} GPU(s) x ${n(p.gpuMemoryGiB)} GiB${p.gpuFamily ? ` ${p.gpuFamily}` : ''}, ${n(p.memoryMiB)} MiB${p.nodeLocalStateGiB > 0 ? ` + ${n(p.nodeLocalStateGiB)} GiB node-local state` : ''}, ${p.architecture})` }
+      : { fired: false, reason: `one pod fits a ${node.instanceType}` },
+  },
+  {
+    id: 'economics.break-even',
+    kind: RuleKind.ECONOMICS,
+    modes: [EngineMode.RULES],
+    condition: 'the Lambda shape we deploy (provisioned concurrency, on-demand spillover) costs at most Kubernetes at the workload\'s utilization',
+    threshold: 'break-even sustained utilization',
+    source: 'the cost model and the price table',
+    evaluate: ({ p, breakEven, cost, feasible, usd }) => {
+      if (!(feasible(L) && feasible(K))) {
+        const current = feasible(L) ? L : feasible(K) ? K : undefined;
+        return {
+          verdict: RuleVerdict.SKIPPED,
+          threshold: null,
+          choose: current,
+          reason: current === undefined
+            ? 'neither Lambda nor Kubernetes is feasible'
+            : `only ${current} is feasible of Lambda and Kubernetes (${cost(current)!.option} ${formatUsd(usd(current))}/mo)`,
+        };
+      }
+      const lambdaWins = usd(L) <= usd(K);
+      const current = lambdaWins ? L : K;
+      const be = breakEven === undefined ? undefined : formatPercent(breakEven);
+      const side = be === undefined
+        ? (lambdaWins ? 'serverless is cheaper at every utilization' : 'dedicated is cheaper at every utilization')
+        : `${formatPercent(p.sustainedUtilization)} is ${lambdaWins ? 'at or below' : 'above'} the break-even ${be}`;
+      return {
+        verdict: RuleVerdict.FIRED,
+        reason: `${side}: ${OPTION.LAMBDA_PROVISIONED} ${formatUsd(usd(L))}/mo vs ${OPTION.KUBERNETES} ${formatUsd(usd(K))}/mo`,
+        threshold: be === undefined ? 'n/a' : `${be} sustained utilization`,
+        favours: current,
+        choose: current,
+      };
+    },
+  },
+  {
+    id: 'economics.cheapest',
+    kind: RuleKind.ECONOMICS,
+    modes: [EngineMode.COST],
+    condition: 'the cheapest feasible option, each cost weighted by 1 + latencyWeight x cold-start exposure',
+    threshold: 'latency weight',
+    source: 'the cost model and the price table',
+    evaluate: ({ p, o, coldExposure, cost }) => {
+      const candidates = [L, K, H]
+        .filter(target => target !== H || o.includeHybrid)
+        .map(target => ({ target, c: cost(target) }))
+        .filter(x => x.c?.feasible === true)
+        .map(x => ({ target: x.target, usd: x.c!.monthlyUsd, score: x.c!.monthlyUsd * (1 + o.latencyWeight * coldExposure[x.target]) }));
+      if (candidates.length === 0) {
+        throw new InferenceWorkloadValidationError(`'policy' ${o.policyName} has no candidate target for this workload: only hybrid is feasible and includeHybrid is false`);
+      }
+      let best = candidates[0];
+      for (const c of candidates.slice(1)) {
+        if (c.score < best.score) {
+          best = c;
+        }
+      }
+      const scores = candidates.map(c => `${c.target} ${formatUsd(c.usd)}/mo${o.latencyWeight > 0 ? ` (score ${formatUsd(c.score)}, cold exposure ${formatPercent(coldExposure[c.target])})` : ''}`).join(', ');
+      return {
+        verdict: RuleVerdict.FIRED,
+        favours: best.target,
+        choose: best.target,
+        threshold: `latency weight ${o.latencyWeight}`,
+        reason: `cheapest feasible option${o.latencyWeight > 0 ? ' weighted by cold-start exposure' : ''} at ${formatPercent(p.sustainedUtilization)}: ${scores}`,
+      };
+    },
+  },
+  {
+    id: 'band.spiky',
+    kind: RuleKind.BAND,
+    modes: [EngineMode.RULES],
+    skippedReason: NO_BANDS,
+    condition: 'sustained utilization < 10% and Lambda within the band cost tolerance of the current choice',
+    threshold: `< ${formatPercent(SPIKY)}`,
+    source: 'article: "Traffic is spiky (<10% sustained utilization)": stay serverless',
+    evaluate: ({ p, o, current, feasible, usd }) => {
+      const u = p.sustainedUtilization;
+      const tolerance = Math.round(o.bandCostTolerance * 100);
+      if (!feasible(L) || current === undefined) {
+        return { verdict: RuleVerdict.SKIPPED, reason: 'Lambda is not feasible' };
+      }
+      if (u >= SPIKY) {
+        return { verdict: RuleVerdict.PASSED, reason: `sustained utilization ${formatPercent(u)} is not under ${formatPercent(SPIKY)}` };
+      }
+      if (current === L) {
+        return { verdict: RuleVerdict.FIRED, favours: L, reason: `sustained utilization ${formatPercent(u)} is under ${formatPercent(SPIKY)} (spiky): stays on Lambda` };
+      }
+      if (usd(L) <= usd(current) * (1 + o.bandCostTolerance)) {
+        return {
+          verdict: RuleVerdict.FIRED,
+          favours: L,
+          choose: L,
+          reason: `sustained utilization ${formatPercent(u)} is under ${formatPercent(SPIKY)} (spiky) and Lambda ${formatUsd(usd(L))}/mo is within ${tolerance}% of ${current} ${formatUsd(usd(current))}/mo: moves to Lambda`,
+        };
+      }
+      return {
+        verdict: RuleVerdict.PASSED,
+        reason: `sustained utilization ${formatPercent(u)} is spiky, but Lambda ${formatUsd(usd(L))}/mo is more than ${tolerance}% above ${current} ${formatUsd(usd(current))}/mo`,
+      };
+    },
+  },
+  {
+    id: 'band.hybrid',
+    kind: RuleKind.BAND,
+    modes: [EngineMode.RULES],
+    skippedReason: NO_BANDS,
+    condition: 'sustained utilization in 20-60%, the team does not run Kubernetes, and hybrid is cheaper than the current choice',
+    threshold: `${formatPercent(BAND_LO)}-${formatPercent(BAND_HI)} without a Kubernetes team`,
+    source: 'article: "20-60% utilization, don\'t have dedicated DevOps team. Consider hybrid."',
+    evaluate: ({ p, current, cost, feasible, usd }) => {
+      const u = p.sustainedUtilization;
+      if (!feasible(H)) {
+        return { verdict: RuleVerdict.SKIPPED, reason: cost(H) === undefined ? 'hybrid is not feasible (no node fits)' : `hybrid is excluded by ${cost(H)!.excludedBy!.join(', ')}` };
+      }
+      if (current === undefined) {
+        // only a constraint that excludes Kubernetes but not hybrid leads here (none of the built-in ones does)
+        return { verdict: RuleVerdict.FIRED, favours: H, choose: H, reason: `hybrid is the only feasible target (${formatUsd(usd(H))}/mo)` };
+      }
+      if (u < BAND_LO || u > BAND_HI) {
+        return { verdict: RuleVerdict.PASSED, reason: `sustained utilization ${formatPercent(u)} is outside ${formatPercent(BAND_LO)}-${formatPercent(BAND_HI)}` };
+      }
+      if (p.teamRunsKubernetes) {
+        return { verdict: RuleVerdict.PASSED, reason: `sustained utilization ${formatPercent(u)} is in the band, but the team runs Kubernetes` };
+      }
+      if (usd(H) < usd(current)) {
+        return {
+          verdict: RuleVerdict.FIRED,
+          favours: H,
+          choose: H,
+          reason: `sustained utilization ${formatPercent(u)} is in the band, the team does not run Kubernetes, and hybrid ${formatUsd(usd(H))}/mo is cheaper than ${current} ${formatUsd(usd(current))}/mo`,
+        };
+      }
+      return {
+        verdict: RuleVerdict.PASSED,
+        reason: `sustained utilization ${formatPercent(u)} is in the band without a Kubernetes team, but hybrid ${formatUsd(usd(H))}/mo is not cheaper than ${current} ${formatUsd(usd(current))}/mo`,
+      };
+    },
+  },
+  {
+    id: 'override.fixed',
+    kind: RuleKind.OVERRIDE,
+    modes: BOTH_MODES,
+    condition: 'the policy is PlacementPolicy.fixed(target); the target must pass every constraint',
+    threshold: 'n/a',
+    source: 'the user\'s policy',
+    evaluate: ({ o, current, cost, outcomes }) => {
+      const forced = o.forced;
+      if (forced === undefined) {
+        return undefined;
+      }
+      const violated = outcomes.filter(r => r.verdict === RuleVerdict.FIRED && (r.excludes ?? []).includes(forced));
+      if (violated.length > 0) {
+        throw new InferenceWorkloadValidationError(
+          `'policy' PlacementPolicy.fixed(${forced}) violates hard constraint ${violated.map(r => `${r.ruleId} (${r.reason})`).join('; ')}`);
+      }
+      if (cost(forced) === undefined) {
+        throw new InferenceWorkloadValidationError(`'policy' PlacementPolicy.fixed(${forced}) cannot be priced: no instance type in the price table fits one pod`);
+      }
+      return {
+        verdict: RuleVerdict.FIRED,
+        threshold: null,
+        favours: forced,
+        choose: forced,
+        reason: `fixed to ${forced} (${formatUsd(cost(forced)!.monthlyUsd)}/mo); the rules alone would choose ${current} (${formatUsd(cost(current!)!.monthlyUsd)}/mo)`,
+      };
+    },
+  },
+];

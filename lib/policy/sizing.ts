@@ -1,0 +1,83 @@
+import { HybridPlan, lambdaArchitecture, Load, NodeChoice, peakReplicas } from './cost';
+import { HybridSizing, KubernetesSizing, LambdaSizing } from './decision';
+import { LAMBDA_LIMITS } from './limits';
+import { ResolvedProfile } from './profile';
+
+/*
+ * Sizing: turns the priced plan into what the renderers build. Every figure here is the one the
+ * cost model priced (memory, provisioned concurrency, CPU, GPUs, node-local state), so that the
+ * rendered workload costs what the decision says.
+ */
+
+/** Warm replicas for the average load (the HPA floor), never below 1 nor above the peak replicas. */
+export function averageReplicas(p: ResolvedProfile, load: Load, utilizationTarget: number): number {
+  const avgConcurrency = load.avgRps * p.requestDurationP50Ms / 1000;
+  const replicas = Math.ceil(Math.round(avgConcurrency / (p.concurrencyPerReplica * utilizationTarget) * 1e6) / 1e6);
+  return Math.min(peakReplicas(p, load), Math.max(1, replicas));
+}
+
+/** What the Lambda sizing is built from. */
+export interface LambdaPlan {
+  /** Provisioned concurrency floor, as priced. */
+  readonly provisioned: number;
+  /** Function memory, as priced, MiB. */
+  readonly memoryMiB: number;
+  /** Weights the function loads into `/tmp`, GiB (0 for the hybrid's control plane). */
+  readonly modelSizeGiB: number;
+  /** Environments needed to hold the peak warm (peak rps x p99). */
+  readonly peakConcurrency: number;
+  /** Target value of provisioned concurrency utilization. */
+  readonly utilizationTarget: number;
+}
+
+/** The Lambda function's sizing (the Lambda target, or a hybrid's control plane). */
+export function lambdaSizing(p: ResolvedProfile, plan: LambdaPlan): LambdaSizing {
+  const scheduleMax = Math.max(0, ...p.warmSchedules.map(w => w.minCapacity));
+  const { provisioned, peakConcurrency } = plan;
+  return {
+    memoryMiB: Math.min(LAMBDA_LIMITS.maxMemoryMiB, Math.max(LAMBDA_LIMITS.minMemoryMiB, plan.memoryMiB)),
+    timeoutSeconds: Math.min(LAMBDA_LIMITS.maxTimeoutSeconds, Math.max(3, Math.ceil(p.requestDurationP99Ms * 3 / 1000))),
+    ephemeralStorageMiB: Math.min(LAMBDA_LIMITS.maxEphemeralStorageMiB,
+      Math.max(LAMBDA_LIMITS.minEphemeralStorageMiB, Math.ceil(plan.modelSizeGiB * 1024 * 1.2))),
+    architecture: lambdaArchitecture(p),
+    provisionedConcurrencyMin: provisioned,
+    // never above what provisioned concurrency allows, unless a warm window asks for more explicitly
+    provisionedConcurrencyMax: Math.max(provisioned, scheduleMax, Math.min(LAMBDA_LIMITS.maxProvisionedConcurrency, peakConcurrency)),
+    utilizationTarget: plan.utilizationTarget,
+    peakConcurrency,
+    ...(p.warmSchedules.length > 0 ? { warmSchedules: p.warmSchedules } : {}),
+    ...(p.latencyBudgetP99Ms !== undefined ? { latencyBudgetMs: p.latencyBudgetP99Ms } : {}),
+  };
+}
+
+/** The Kubernetes Deployment's sizing (the Kubernetes target, or a hybrid's data plane). */
+export function kubernetesSizing(p: ResolvedProfile, node: NodeChoice, replicasMin: number, replicasMax: number): KubernetesSizing {
+  return {
+    replicasMin: Math.max(1, Math.min(replicasMin, replicasMax)),
+    replicasMax: Math.max(1, replicasMax),
+    gpuCount: p.gpuCount,
+    gpuMemoryGiB: p.gpuMemoryGiB,
+    ...(node.gpu ? { gpuProduct: node.gpu.gpuProduct, gpuName: node.gpu.gpuName } : {}),
+    instanceType: node.instanceType,
+    cpuMillis: node.cpuMillis,
+    memoryMiB: p.memoryMiB,
+    concurrencyPerReplica: p.concurrencyPerReplica,
+    modelSizeGiB: p.modelSizeGiB,
+    nodeLocalStateGiB: p.nodeLocalStateGiB,
+  };
+}
+
+/** The hybrid's routing: warm floor, overflow threshold and the overflow function. */
+export function hybridSizing(p: ResolvedProfile, plan: HybridPlan): HybridSizing {
+  return {
+    dataPlaneFloorReplicas: Math.max(1, plan.floorReplicas),
+    overflowThresholdRequestsPerSecond: plan.overflowThresholdRps,
+    overflowToLambda: plan.overflowToLambda,
+    controlPlaneProvisionedConcurrency: plan.controlPlaneProvisioned,
+    ...(plan.overflowToLambda ? {
+      overflowMemoryMiB: Math.min(LAMBDA_LIMITS.maxMemoryMiB, Math.max(LAMBDA_LIMITS.minMemoryMiB, p.memoryMiB)),
+      overflowTimeoutSeconds: Math.min(LAMBDA_LIMITS.maxTimeoutSeconds,
+        Math.max(3, Math.ceil(p.requestDurationP99Ms * p.cpuFallbackSlowdown * 3 / 1000))),
+    } : {}),
+  };
+}
