@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as eks from 'aws-cdk-lib/aws-eks';
@@ -12,7 +12,7 @@ import { InferenceWorkloadValidationError } from './errors';
 import { ModelImage } from './image';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
 import { guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
-import { checkDnsLabel, checkOptionsObject, describeValue } from './private/validate';
+import { checkDnsLabel, describeValue } from './private/validate';
 import { IPlacedWorkload, PlacementReport } from './report';
 import { HybridRendering, HybridTargetOptions, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions } from './targets';
 import { grantInvokeLambda } from './targets/lambda/lambda-target';
@@ -146,7 +146,7 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
 
       // every target's options are checked once, whatever the placement; then the policy decides
       const checked = checkTargetOptions({
-        lambda: { latencyBudget: latencyBudgetOf(props.profile), ...checkOptionsObject('lambda', props.lambda, 'LambdaTargetOptions') },
+        lambda: props.lambda,
         kubernetes: props.kubernetes,
         hybrid: props.hybrid,
       });
@@ -259,11 +259,6 @@ function checkDecision(policy: IPlacementPolicy, decision: PlacementDecision): P
       `'policy' ${policy.name} must return a PlacementDecision whose target is one of ${targets.join(', ')}, got ${got}`);
   }
   return decision;
-}
-
-function latencyBudgetOf(profile: WorkloadProfile): Duration | undefined {
-  const ms = profile.latencyBudgetP99Ms;
-  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? Duration.millis(ms) : undefined;
 }
 
 function rejectTokens(profile: WorkloadProfile): void {

@@ -1,9 +1,15 @@
 import { Priced } from './cost';
 import { OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
-import { EngineOptions } from './engine-options';
-import { RENDERED_OPTION } from './limits';
+import { OPTION } from './limits';
 import { ResolvedProfile } from './profile';
-import { ChoiceContext, ChoiceRule, ConstraintResult, ConstraintRule, PolicyRule } from './rules';
+import { EngineOptions, ChoiceContext, ChoiceRule, ConstraintResult, ConstraintRule, PolicyRule } from './rule-types';
+
+/** The option a target is rendered as. */
+export const RENDERED_OPTION: Record<PlacementTarget, string> = {
+  [PlacementTarget.LAMBDA]: OPTION.LAMBDA_PROVISIONED,
+  [PlacementTarget.KUBERNETES]: OPTION.KUBERNETES,
+  [PlacementTarget.HYBRID]: OPTION.HYBRID,
+};
 
 const L = PlacementTarget.LAMBDA;
 const K = PlacementTarget.KUBERNETES;

@@ -1,12 +1,12 @@
 import { breakEvenUtilization, costCurve } from './analytics';
-import { chooseTarget, constraintOutcome } from './choice';
+import { chooseTarget, constraintOutcome, RENDERED_OPTION } from './choice';
 import { chooseNode, CONTROL_PLANE_MEMORY_MIB, loadAt, peakReplicas, priceAll, PricedOption } from './cost';
 import { OptionCost, PlacementDecision, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
-import { EngineOptions } from './engine-options';
 import { InferenceWorkloadValidationError } from '../errors';
-import { LAMBDA_LIMITS, OPTION, RENDERED_OPTION } from './limits';
+import { LAMBDA_LIMITS, OPTION } from './limits';
 import { ResolvedProfile } from './profile';
-import { ConstraintContext, ConstraintRule, RULES } from './rules';
+import { EngineOptions, ConstraintContext, ConstraintRule } from './rule-types';
+import { RULES } from './rules';
 import { averageReplicas, hybridSizing, kubernetesSizing, lambdaSizing } from './sizing';
 
 const L = PlacementTarget.LAMBDA;

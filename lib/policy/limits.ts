@@ -1,5 +1,3 @@
-import { PlacementTarget } from './decision';
-
 /**
  * Most provisioned concurrency one function gets: the default regional concurrency quota (1,000)
  * minus the 100 Lambda keeps unreserved. Traffic above it spills on demand.
@@ -42,9 +40,3 @@ export const OPTION = {
   HYBRID: 'hybrid',
 } as const;
 
-/** The option a target is rendered as. */
-export const RENDERED_OPTION: Record<PlacementTarget, string> = {
-  [PlacementTarget.LAMBDA]: OPTION.LAMBDA_PROVISIONED,
-  [PlacementTarget.KUBERNETES]: OPTION.KUBERNETES,
-  [PlacementTarget.HYBRID]: OPTION.HYBRID,
-};

@@ -1,6 +1,6 @@
 import { PlacementDecision, PlacementTarget } from './decision';
 import { decide } from './engine';
-import { EngineMode, EngineOptions } from './engine-options';
+import { EngineMode, EngineOptions } from './rule-types';
 import { InferenceWorkloadValidationError } from '../errors';
 import { PriceTable, validatePriceTable } from './pricing';
 import { resolveProfile, WorkloadProfile } from './profile';

@@ -1,9 +1,7 @@
-import { NodeChoice } from './cost';
-import { formatPercent, formatUsd, OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
-import { EngineMode, EngineOptions } from './engine-options';
-import { InferenceWorkloadValidationError } from '../errors';
+import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, OPTION } from './limits';
-import { ResolvedProfile } from './profile';
+import { EngineMode, PolicyRule } from './rule-types';
+import { InferenceWorkloadValidationError } from '../errors';
 
 /*
  * Every rule of the placement policy, in evaluation order. Constraints remove targets (or options)
@@ -16,94 +14,6 @@ const L = PlacementTarget.LAMBDA;
 const K = PlacementTarget.KUBERNETES;
 const H = PlacementTarget.HYBRID;
 
-/** What a constraint sees. */
-export interface ConstraintContext {
-  readonly p: ResolvedProfile;
-  /** Environments needed to hold the peak warm (peak rps x p99). */
-  readonly peakConcurrency: number;
-  /** The cheapest node that fits one pod, if any. */
-  readonly node?: NodeChoice;
-}
-
-/** What a constraint found. */
-export interface ConstraintResult {
-  readonly fired: boolean;
-  readonly reason: string;
-  /** Overrides the rule's `excludes` when it fired (e.g. a partial exclusion). */
-  readonly excludes?: PlacementTarget[];
-  /** Cost options (not whole targets) excluded when it fired. */
-  readonly excludesOptions?: string[];
-  /** Provisioned concurrency every Lambda price must keep warm (no spillover allowed). */
-  readonly pinProvisionedConcurrency?: number;
-}
-
-/** What an economics rule, a band or the override sees: the costs, and the target chosen so far. */
-export interface ChoiceContext {
-  readonly p: ResolvedProfile;
-  readonly o: EngineOptions;
-  readonly costs: OptionCost[];
-  /** Share of requests that may land on a cold Lambda environment, per target (0-1). */
-  readonly coldExposure: Record<PlacementTarget, number>;
-  /** Break-even sustained utilization between the deployed Lambda shape and Kubernetes, if any. */
-  readonly breakEven?: number;
-  /** The target chosen by the rules evaluated so far. */
-  readonly current?: PlacementTarget;
-  /** The outcomes of the rules evaluated so far, in order. */
-  readonly outcomes: readonly RuleOutcome[];
-  /** The cost of the option a target renders as, if priced. */
-  cost(target: PlacementTarget): OptionCost | undefined;
-  /** Whether the option a target renders as is priced and allowed by every constraint. */
-  feasible(target: PlacementTarget): boolean;
-  /** Monthly cost of the option a target renders as (call only for priced targets). */
-  usd(target: PlacementTarget): number;
-}
-
-/** What an economics rule, a band or the override found. */
-export interface ChoiceResult {
-  readonly verdict: RuleVerdict;
-  readonly reason: string;
-  /** The target the rule favours, if any. */
-  readonly favours?: PlacementTarget;
-  /** The target chosen from here on. @default - the current choice stands */
-  readonly choose?: PlacementTarget;
-  /** The threshold as reported for this workload; `null` reports none. @default - the row's threshold */
-  readonly threshold?: string | null;
-}
-
-interface RuleRow {
-  /** Stable id, never renamed: users acknowledge and grep for it. */
-  readonly id: string;
-  /** The threshold, with unit. */
-  readonly threshold: string;
-  /** Where the number comes from. */
-  readonly source: string;
-  /** The condition in words (for docs). */
-  readonly condition: string;
-}
-
-/** A hard constraint: removes targets (or options) that cannot run the workload. */
-export interface ConstraintRule extends RuleRow {
-  readonly kind: RuleKind.CONSTRAINT;
-  /** Targets excluded when the rule fires. */
-  readonly excludes: PlacementTarget[];
-  /** Whether a firing also rules out the hybrid's Lambda overflow function (the model on CPU in Lambda). */
-  readonly blocksLambdaOverflow: boolean;
-  evaluate(ctx: ConstraintContext): ConstraintResult;
-}
-
-/** An economics rule, a band or the override: chooses among the feasible targets. */
-export interface ChoiceRule extends RuleRow {
-  readonly kind: RuleKind.ECONOMICS | RuleKind.BAND | RuleKind.OVERRIDE;
-  /** Engine modes the rule is evaluated in. */
-  readonly modes: readonly EngineMode[];
-  /** Reason recorded (as skipped) in the other modes. @default - not recorded in the other modes */
-  readonly skippedReason?: string;
-  /** Returns undefined when the rule does not apply to this decision (it is then not recorded). */
-  evaluate(ctx: ChoiceContext): ChoiceResult | undefined;
-}
-
-/** One row of the rule table. */
-export type PolicyRule = ConstraintRule | ChoiceRule;
 
 /** Formats a number with thousands separators and at most three decimals (locale-independent, fast). */
 function n(x: number): string {

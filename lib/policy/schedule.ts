@@ -1,4 +1,9 @@
-import { WarmSchedule } from './profile';
+/** The fields of a warm window this module reads (a `WarmSchedule`, without importing the profile). */
+interface WarmSchedule {
+  readonly startCron: string;
+  readonly endCron: string;
+  readonly minCapacity: number;
+}
 
 /*
  * How much of the month each provisioned concurrency floor holds, from the warm windows' cron

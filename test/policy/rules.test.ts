@@ -1,9 +1,9 @@
 import { GPU, rule, SPIKY_CPU, usd } from './helpers';
 import { PlacementPolicy, PlacementTarget, PriceTable, RuleKind, RuleVerdict, WorkloadProfile } from '../../lib/policy';
 import { decide as decideWith } from '../../lib/policy/engine';
-import { EngineMode } from '../../lib/policy/engine-options';
 import { resolveProfile } from '../../lib/policy/profile';
-import { PolicyRule, RULES } from '../../lib/policy/rules';
+import { EngineMode, PolicyRule } from '../../lib/policy/rule-types';
+import { RULES } from '../../lib/policy/rules';
 
 const policy = PlacementPolicy.default();
 const decide = (overrides: Partial<WorkloadProfile>) => policy.decide({ ...SPIKY_CPU, ...overrides } as WorkloadProfile);

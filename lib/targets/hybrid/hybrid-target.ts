@@ -123,7 +123,6 @@ export function renderHybrid(
     image: workload.image,
     decision,
     options: input.kubernetes,
-    modelSizeGiB: decision.kubernetes?.modelSizeGiB,
   });
   const loadBalancerService = new kplus.Service(dataPlane.chart, 'InternalLoadBalancer', {
     metadata: {

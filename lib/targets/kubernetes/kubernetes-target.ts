@@ -195,8 +195,6 @@ export interface KubernetesRenderInput {
   readonly decision: PlacementDecision;
   /** The options, checked by `checkKubernetesOptions`. */
   readonly options: CheckedKubernetesOptions;
-  /** Size of the weights, GiB. @default - the profile's default, memoryMiB / 2048 */
-  readonly modelSizeGiB?: number;
 }
 
 /** The name of the Service port. */
@@ -218,7 +216,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     checkMigProfile(o.migProfile, sizing);
   }
   const name = input.workloadName;
-  const modelSizeGiB = checkNumber('profile.modelSizeGiB', input.modelSizeGiB ?? sizing.memoryMiB / 2048, { min: 0 });
+  const modelSizeGiB = checkNumber('decision.kubernetes.modelSizeGiB', sizing.modelSizeGiB ?? sizing.memoryMiB / 2048, { min: 0 });
   const gpu = sizing.gpuCount > 0;
 
   const sidecars = [...o.cacheSidecars];
@@ -460,7 +458,6 @@ export const KUBERNETES_TARGET = {
         image: workload.image,
         decision,
         options: checked.kubernetes,
-        modelSizeGiB: decision.kubernetes?.modelSizeGiB,
       }),
     };
   },

@@ -64,7 +64,7 @@ export interface LambdaTargetOptions {
 
   /**
    * p99 latency budget that the p99 `Duration` alarm checks.
-   * @default - the profile's `latencyBudgetP99Ms` (passed by `InferenceWorkload`); without one, 80% of the function timeout
+   * @default - the decision's latency budget (the profile's `latencyBudgetP99Ms`); without one, 80% of the function timeout
    */
   readonly latencyBudget?: Duration;
 
@@ -183,7 +183,7 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
   });
   // the library's variables count against the 4 KB limit too: the whole environment is checked
   const environment = checkEnvironment({ INFERENCE_WORKLOAD_NAME: input.workloadName, ...o.environment });
-  const latencyBudgetMs = o.latencyBudgetMs;
+  const latencyBudgetMs = o.latencyBudgetMs ?? input.sizing.latencyBudgetMs;
   const retention = o.logRetention ?? logs.RetentionDays.ONE_MONTH;
   const tracing = o.tracing ?? lambda.Tracing.ACTIVE;
   const architecture = sizing.architecture === CpuArchitecture.ARM64 ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;

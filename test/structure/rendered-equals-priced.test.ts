@@ -1,0 +1,104 @@
+/**
+ * What the policy priced is what the renderers build: for every target, the sizing the decision
+ * carries (and priced) is compared with the rendered resources, over the shared fixtures and a
+ * seeded sample of generated profiles.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
+import { InferenceWorkload, ModelImage, PlacementDecision, PlacementTarget, WorkloadProfile } from '../../lib';
+import { CPU_PROFILE, GPU_PROFILE, HYBRID_PROFILE, importedVpc } from '../helpers/fixtures';
+
+const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
+
+function place(profile: WorkloadProfile): InferenceWorkload {
+  const stack = new Stack(new App(), 'Priced');
+  return new InferenceWorkload(stack, 'Workload', { image: IMAGE, profile, hybrid: { vpc: importedVpc(stack) } });
+}
+
+/** Rendered Lambda: memory, provisioned floor on the alias, and the scaler's bounds, per function. */
+function expectLambdaAsPriced(w: InferenceWorkload, d: PlacementDecision): void {
+  const sizing = d.lambda!;
+  const t = Template.fromStack(Stack.of(w));
+  const entry = Stack.of(w).resolve((w.function!.node.defaultChild as any).logicalId);
+  expect(t.toJSON().Resources[entry].Properties.MemorySize).toBe(sizing.memoryMiB);
+  expect(t.toJSON().Resources[entry].Properties.Timeout).toBe(sizing.timeoutSeconds);
+  const alias = t.toJSON().Resources[Stack.of(w).resolve((w.alias!.node.defaultChild as any).logicalId)];
+  expect(alias.Properties.ProvisionedConcurrencyConfig?.ProvisionedConcurrentExecutions ?? 0)
+    .toBe(sizing.provisionedConcurrencyMin);
+  if (sizing.provisionedConcurrencyMax > 0) {
+    const scalable = Object.values(t.findResources('AWS::ApplicationAutoScaling::ScalableTarget'))
+      .filter((r: any) => JSON.stringify(r.Properties.ResourceId).includes(`"Ref":"${Stack.of(w).resolve((w.alias!.node.defaultChild as any).logicalId)}"`));
+    expect(scalable).toHaveLength(1);
+    expect((scalable[0] as any).Properties.MinCapacity).toBe(sizing.provisionedConcurrencyMin);
+    expect((scalable[0] as any).Properties.MaxCapacity).toBe(sizing.provisionedConcurrencyMax);
+  }
+}
+
+/** Rendered pod: the model server's requests and limits, GPUs and the autoscaler's bounds as priced. */
+function expectPodAsPriced(w: InferenceWorkload, d: PlacementDecision): void {
+  const sizing = d.kubernetes!;
+  const manifests = w.chart!.toJson();
+  const deployment = manifests.find((m: any) => m.kind === 'Deployment');
+  const server = deployment.spec.template.spec.containers.find((c: any) => c.name === 'model-server');
+  expect(server.resources.requests.cpu).toBe(`${Math.ceil(sizing.cpuMillis)}m`);
+  expect(server.resources.requests.memory).toBe(`${Math.ceil(sizing.memoryMiB)}Mi`);
+  expect(server.resources.limits.memory).toBe(`${Math.ceil(sizing.memoryMiB)}Mi`);
+  expect(server.resources.limits['nvidia.com/gpu'] ?? 0).toBe(sizing.gpuCount);
+  const scaler = manifests.find((m: any) => m.kind === 'HorizontalPodAutoscaler');
+  expect(scaler.spec.minReplicas).toBe(sizing.replicasMin);
+  expect(scaler.spec.maxReplicas).toBe(sizing.replicasMax);
+}
+
+function expectAsPriced(profile: WorkloadProfile): PlacementTarget {
+  const w = place(profile);
+  const d = w.decision;
+  switch (d.target) {
+    case PlacementTarget.LAMBDA:
+      expectLambdaAsPriced(w, d);
+      break;
+    case PlacementTarget.KUBERNETES:
+      expectPodAsPriced(w, d);
+      break;
+    case PlacementTarget.HYBRID:
+      expectPodAsPriced(w, d);
+      expectLambdaAsPriced(w, d);
+      expect(d.kubernetes!.replicasMin).toBe(d.hybrid!.dataPlaneFloorReplicas);
+      break;
+  }
+  return d.target;
+}
+
+describe('rendered resources are the priced resources', () => {
+  test.each([
+    ['a spiky CPU model (Lambda)', CPU_PROFILE, PlacementTarget.LAMBDA],
+    ['a GPU model (Kubernetes)', GPU_PROFILE, PlacementTarget.KUBERNETES],
+    ['a CPU-capable GPU model in the middle band (hybrid)', HYBRID_PROFILE, PlacementTarget.HYBRID],
+  ])('%s', (_name, profile, target) => {
+    expect(expectAsPriced(profile)).toBe(target);
+  });
+
+  test('over generated stateless profiles, every target', () => {
+    const seen = new Set<PlacementTarget>();
+    const profiles = fc.record({
+      memoryMiB: fc.integer({ min: 512, max: 24_576 }), // fits a node of the price table's CPU and GPU catalogs
+      gpuCount: fc.constantFrom(0, 0, 1, 2),
+      requestDurationP50Ms: fc.integer({ min: 20, max: 3000 }),
+      averageRequestsPerSecond: fc.double({ min: 0.05, max: 200, noNaN: true }),
+      peakFactor: fc.double({ min: 1, max: 20, noNaN: true }),
+      cpuFallbackCapable: fc.boolean(),
+    }).map(r => ({
+      memoryMiB: r.memoryMiB,
+      gpuCount: r.gpuCount,
+      gpuMemoryGiB: r.gpuCount > 0 ? 24 : undefined,
+      requestDurationP50Ms: r.requestDurationP50Ms,
+      averageRequestsPerSecond: r.averageRequestsPerSecond,
+      peakRequestsPerSecond: r.averageRequestsPerSecond * r.peakFactor,
+      cpuFallbackCapable: r.gpuCount > 0 && r.cpuFallbackCapable,
+    }));
+    fc.assert(fc.property(profiles, p => {
+      seen.add(expectAsPriced(p));
+    }), { seed: 20261130, numRuns: 40 });
+    expect([...seen].sort()).toEqual([PlacementTarget.HYBRID, PlacementTarget.KUBERNETES, PlacementTarget.LAMBDA]);
+  });
+});
