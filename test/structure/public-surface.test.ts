@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import * as pkg from '../../package.json';
@@ -86,6 +87,10 @@ describe('the public surface', () => {
     expect(diagnostics.get('ok')).toEqual([]);
     const compiled = internals.filter(n => diagnostics.get(`internal_${n}`)!.every(d => !/has no exported member|declares '.*' locally/.test(d)));
     expect(compiled).toEqual([]);
+    // the generated API reference documents no internal symbol (each documented type has an anchor)
+    const api = fs.readFileSync(path.join(ROOT, 'API.md'), 'utf8');
+    expect(api).toContain('id="inference-workload.InferenceWorkload"');
+    expect(internals.filter(n => api.includes(`id="inference-workload.${n}"`))).toEqual([]);
   });
 
   test('the package has one entry point: internals cannot be imported by path', () => {
