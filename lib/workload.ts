@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from './errors';
 import { ModelImage } from './image';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
-import { guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
+import { checkResourceLimitNow, guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
 import { checkDnsLabel, describeValue } from './private/validate';
 import { IPlacedWorkload, PlacementReport } from './report';
 import { HybridRendering, HybridTargetOptions, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions } from './targets';
@@ -123,7 +123,7 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
   private readonly lambdaRendering?: LambdaRendering;
 
   constructor(scope: Construct, id: string, props: InferenceWorkloadProps) {
-    super(scope, id);
+    super(scope, checkConstructId(scope, id));
     // nothing half-built: a construct that failed validation or rendering leaves the tree, so an app
     // that catches the error and synthesizes anyway gets none of its resources
     try {
@@ -139,8 +139,8 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
       }
       rejectTokens(props.profile);
       this.workloadName = props.workloadName !== undefined
-        ? checkDnsLabel('workloadName', props.workloadName, 50)
-        : defaultName(id);
+        ? checkNotReserved('workloadName', checkDnsLabel('workloadName', props.workloadName, 50))
+        : checkNotReserved('workloadName', defaultName(id));
       reserveName(this, this.workloadName);
       guardResourceLimit(this);
 
@@ -179,6 +179,7 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
       this.manifestPath = out.manifestPath;
       this.hybrid = out.hybrid;
 
+      checkResourceLimitNow(this, this.workloadName);
       Annotations.of(this).addInfo(`${this.workloadName}: ${this.decision.summary()}`);
       warnIfModelExceedsMemory(this, props.profile);
       PlacementReport.of(this).addWorkload(this);
@@ -253,12 +254,46 @@ function warnIfModelExceedsMemory(scope: Construct, p: WorkloadProfile): void {
 /** A custom policy's decision must name a target the renderers know. */
 function checkDecision(policy: IPlacementPolicy, decision: PlacementDecision): PlacementDecision {
   const targets = Object.values(PlacementTarget) as string[];
-  if (decision === null || typeof decision !== 'object' || !targets.includes(decision.target)) {
-    const got = decision !== null && typeof decision === 'object' ? `a decision with target ${describeValue(decision.target)}` : describeValue(decision);
+  if (!(decision instanceof PlacementDecision) || !targets.includes(decision.target)) {
+    const got = decision instanceof PlacementDecision ? `a decision with target ${describeValue(decision.target)}`
+      : decision !== null && typeof decision === 'object' ? `a plain object ${describeValue(decision).slice(0, 200)} (build it with new PlacementDecision({...}))`
+        : describeValue(decision);
     throw new InferenceWorkloadValidationError(
-      `'policy' ${policy.name} must return a PlacementDecision whose target is one of ${targets.join(', ')}, got ${got}`);
+      `'policy' ${describeValue(policy.name)} must return a PlacementDecision whose target is one of ${targets.join(', ')}, got ${got}`);
   }
   return decision;
+}
+
+/**
+ * Names that are properties of every JavaScript object: `constructs` (and cdk8s) keep children in
+ * a plain object, so a child named `constructor` or `__proto__` collides with Object.prototype.
+ */
+const OBJECT_PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+function checkNotReserved(prop: string, name: string): string {
+  if (OBJECT_PROTOTYPE_NAMES.has(name)) {
+    throw new InferenceWorkloadValidationError(
+      `'${prop}' must not be the name of an Object.prototype property (${[...OBJECT_PROTOTYPE_NAMES].filter(n => /^[a-z_]/i.test(n)).slice(0, 4).join(', ')}...), got ${describeValue(name)}`);
+  }
+  return name;
+}
+
+/** The construct id, checked before `constructs` sees it (its own errors name no prop). */
+function checkConstructId(scope: Construct, id: string): string {
+  if (scope === null || typeof scope !== 'object' || !Construct.isConstruct(scope)) {
+    throw new InferenceWorkloadValidationError(`'scope' must be a construct (a Stack, or a construct inside one), got ${describeValue(scope)}`);
+  }
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new InferenceWorkloadValidationError(`'id' must be a non-empty string, got ${describeValue(id)}`);
+  }
+  if (Token.isUnresolved(id)) {
+    throw new InferenceWorkloadValidationError('\'id\' must be a concrete string (construct ids are fixed at synth), got an unresolved token');
+  }
+  checkNotReserved('id', id);
+  if (scope.node.tryFindChild(id) !== undefined) {
+    throw new InferenceWorkloadValidationError(`'id' must be unique within ${scope.node.path || 'the app'}, got ${describeValue(id)} (already used)`);
+  }
+  return id;
 }
 
 function rejectTokens(profile: WorkloadProfile): void {

@@ -26,12 +26,20 @@ export function describeValue(value: unknown): string {
 }
 
 /**
- * aws-cdk-lib encodes number tokens as doubles around -1.8881545897087626e+289.
- * The policy is pure (no aws-cdk-lib import), so it recognises them by magnitude.
+ * aws-cdk-lib encodes a number token as a double whose upper 16 bits are 0xFBFF (about
+ * -1.888e+289; `createTokenDouble` in aws-cdk-lib core/lib/private/encoding). The policy is pure
+ * (no aws-cdk-lib import), so it recognises them by those bits: 1e300 is a number, not a token.
  */
 export function looksLikeNumberToken(value: number): boolean {
-  return Number.isFinite(value) && Math.abs(value) > 1e280;
+  if (!Number.isFinite(value) || value > -1e288) {
+    return false; // cheap exit for every ordinary number
+  }
+  TOKEN_PROBE_DOUBLE[0] = value;
+  return (TOKEN_PROBE_WORDS[1] & 0xFFFF0000) === (0xFBFF0000 | 0);
 }
+
+const TOKEN_PROBE_DOUBLE = new Float64Array(1);
+const TOKEN_PROBE_WORDS = new Uint32Array(TOKEN_PROBE_DOUBLE.buffer);
 
 /** Recognises a stringified CDK or cdk8s token. */
 export function looksLikeStringToken(value: string): boolean {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle } from 'aws-cdk-lib/aws-cloudformation';
 import { InferencePlatform, InferenceWorkload, ModelImage, PlacementTarget, WorkloadProfile } from '../../lib';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
@@ -46,18 +47,18 @@ describe('InferencePlatform', () => {
 });
 
 describe('CloudFormation resource limit', () => {
-  test('fails at synth, naming the limit, the count and the fix, and writes no template', () => {
+  test('resources added after the workloads are caught at synth, naming the limit, the count and the fix, and no template is written', () => {
     const outdir = tempOutdir();
     const app = new App({ outdir });
     const stack = new Stack(app, 'Crowded');
-    let i = 0;
-    let resources = 0;
-    while (resources <= 500) {
-      const w = new InferenceWorkload(stack, `W${i++}`, { image: IMAGE, profile: LAMBDA_PROFILE });
-      expect(w.decision.target).toBe(PlacementTarget.LAMBDA);
-      resources = stack.node.findAll().filter(c => (c as any).cfnResourceType !== undefined).length;
+    const w = new InferenceWorkload(stack, 'W0', { image: IMAGE, profile: LAMBDA_PROFILE });
+    expect(w.decision.target).toBe(PlacementTarget.LAMBDA);
+    // the workload fits; the user's own resources then push the stack over the limit
+    let resources = stack.node.findAll().filter(c => (c as any).cfnResourceType !== undefined).length;
+    for (let i = 0; resources <= 500; i++, resources++) {
+      new CfnWaitConditionHandle(stack, `Other${i}`);
     }
-    expect(() => app.synth()).toThrow(new RegExp(`'Crowded' has ${resources} CloudFormation resources \\(${i} inference workloads\\), over CloudFormation's limit of 500 per stack; declare the workloads through an InferencePlatform`));
+    expect(() => app.synth()).toThrow(new RegExp(`'Crowded' has ${resources} CloudFormation resources \\(1 inference workloads\\), over CloudFormation's limit of 500 per stack; declare the workloads through an InferencePlatform`));
     expect(fs.existsSync(path.join(outdir, 'Crowded.template.json'))).toBe(false);
   });
 

@@ -248,11 +248,17 @@ export interface CheckedLambdaOptions extends LambdaTargetOptions {
  */
 export function checkLambdaOptions(options: LambdaTargetOptions | undefined): CheckedLambdaOptions {
   const o = checkOptionsObject('lambda', options, 'LambdaTargetOptions');
+  if (o.environment !== undefined && (o.environment === null || typeof o.environment !== 'object' || Array.isArray(o.environment))) {
+    throw new InferenceWorkloadValidationError(`'lambda.environment' must be an object of strings, got ${describeValue(o.environment)}`);
+  }
   checkEnvironment({ ...o.environment });
   if (o.vpc === undefined && (o.vpcSubnets !== undefined || o.securityGroups !== undefined)) {
     throw new InferenceWorkloadValidationError(`Cannot configure '${o.vpcSubnets !== undefined ? 'lambda.vpcSubnets' : 'lambda.securityGroups'}' without 'lambda.vpc'`);
   }
   checkOptionTypes(o);
+  if (o.vpc !== undefined) {
+    checkPrivateSubnets(o.vpc, o.vpcSubnets);
+  }
   const latencyBudgetMs = o.latencyBudget !== undefined ? checkLatencyBudget(o.latencyBudget) : undefined;
   if (o.utilizationTarget !== undefined) {
     checkNumber('lambda.utilizationTarget', o.utilizationTarget, { min: 0.1, max: 0.9 });
@@ -290,6 +296,24 @@ export const LAMBDA_TARGET = {
     };
   },
 };
+
+/**
+ * A function in a VPC runs in private subnets: Lambda gives its interfaces no public IP, so in a
+ * public subnet it reaches nothing outside the VPC (aws-cdk-lib refuses it without `allowPublicSubnet`).
+ */
+function checkPrivateSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | undefined): void {
+  let selected: ec2.SelectedSubnets;
+  try {
+    selected = vpc.selectSubnets(selection);
+  } catch (e) {
+    throw new InferenceWorkloadValidationError(
+      `'lambda.vpcSubnets' must select private subnets of 'lambda.vpc', got none (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (selected.hasPublic) {
+    throw new InferenceWorkloadValidationError(
+      `'lambda.vpcSubnets' must select private subnets of 'lambda.vpc' (a function in a public subnet reaches nothing outside the VPC), got public subnets ${describeValue(selected.subnetIds.filter(id => !id.includes('${')))}`);
+  }
+}
 
 /** Options that are objects or enum values: a wrong type would fail inside aws-cdk-lib or at deploy. */
 function checkOptionTypes(o: LambdaTargetOptions): void {

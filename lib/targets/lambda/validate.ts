@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { CpuArchitecture, LambdaSizing, WarmSchedule } from '../../policy';
-import { checkNumber, checkString } from '../../private/validate';
+import { checkNumber, checkString, describeValue } from '../../private/validate';
 
 /** Lambda's documented limits, as the renderer enforces them. */
 const LIMITS = {
@@ -93,33 +93,40 @@ export function checkLambdaSizing(sizing: LambdaSizing, o: SizingOverrides): Che
 export function checkEnvironment(environment: Record<string, string>): Record<string, string> {
   let bytes = 0;
   for (const [key, value] of Object.entries(environment)) {
-    checkString('environment key', key, { maxLength: 128, pattern: /^[a-zA-Z][a-zA-Z0-9_]*$/, patternDescription: 'a letter followed by letters, digits and \'_\'' });
+    checkString('lambda.environment key', key, { maxLength: 128, pattern: /^[a-zA-Z][a-zA-Z0-9_]*$/, patternDescription: 'a letter followed by letters, digits and \'_\'' });
     if (RESERVED_ENVIRONMENT.has(key)) {
-      throw new InferenceWorkloadValidationError(`'environment' must not set ${key}: Lambda reserves it, got ${JSON.stringify(value)}`);
+      throw new InferenceWorkloadValidationError(`'lambda.environment' must not set ${key}: Lambda reserves it, got ${JSON.stringify(value)}`);
     }
     if (typeof value !== 'string') {
-      throw new InferenceWorkloadValidationError(`'environment.${key}' must be a string, got ${String(value)}`);
+      throw new InferenceWorkloadValidationError(`'lambda.environment.${key}' must be a string, got ${String(value)}`);
     }
     bytes += Buffer.byteLength(key) + (Token.isUnresolved(value) ? 0 : Buffer.byteLength(value));
   }
   if (bytes > LIMITS.environmentBytes) {
-    throw new InferenceWorkloadValidationError(`'environment' must be at most ${LIMITS.environmentBytes} bytes in total for the Lambda target, got ${bytes} bytes`);
+    throw new InferenceWorkloadValidationError(`'lambda.environment' must be at most ${LIMITS.environmentBytes} bytes in total, got ${bytes} bytes`);
   }
   return environment;
 }
 
 /** Checks a latency budget given as a Duration; returns milliseconds. @internal */
 export function checkLatencyBudget(budget: Duration): number {
+  const P = 'lambda.latencyBudget';
+  if (budget === null || typeof budget !== 'object' || typeof (budget as { toMilliseconds?: unknown }).toMilliseconds !== 'function') {
+    throw new InferenceWorkloadValidationError(`'${P}' must be a Duration (Duration.millis(800)), got ${describeValue(budget)}`);
+  }
   if (budget.isUnresolved()) {
-    throw new InferenceWorkloadValidationError('\'latencyBudget\' must be a concrete duration at synth time, got an unresolved token');
+    throw new InferenceWorkloadValidationError(`'${P}' must be a concrete duration at synth time, got an unresolved token`);
   }
   // toMilliseconds() would throw from inside aws-cdk-lib on a fraction of a millisecond
   const ms = budget.toMilliseconds({ integral: false });
+  if (!Number.isFinite(ms)) {
+    throw new InferenceWorkloadValidationError(`'${P}' must be a finite duration, got ${ms} ms`);
+  }
   if (!(ms > 0)) {
-    throw new InferenceWorkloadValidationError(`'latencyBudget' must be greater than 0 ms, got ${ms} ms`);
+    throw new InferenceWorkloadValidationError(`'${P}' must be greater than 0 ms, got ${ms} ms`);
   }
   if (ms < 1) {
-    throw new InferenceWorkloadValidationError(`'latencyBudget' must be at least 1 ms (the Duration alarm's resolution), got ${ms} ms`);
+    throw new InferenceWorkloadValidationError(`'${P}' must be at least 1 ms (the Duration alarm's resolution), got ${ms} ms`);
   }
   return ms;
 }

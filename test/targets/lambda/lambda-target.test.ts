@@ -504,11 +504,11 @@ describe('validation', () => {
     ['reserved below the provisioned maximum', () => render({}, { reservedConcurrentExecutions: 10 }), '\'reservedConcurrentExecutions\' must be at least the provisioned concurrency maximum (16), got 10'],
     ['architecture any', () => render({ architecture: CpuArchitecture.ANY }), '\'architecture\' must be x86_64 or arm64 for the Lambda target'],
     ['subnets without a VPC', () => render({}, { vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }), 'Cannot configure \'lambda.vpcSubnets\' without \'lambda.vpc\''],
-    ['a reserved environment variable', () => render({}, { environment: { AWS_REGION: 'eu-west-1' } }), '\'environment\' must not set AWS_REGION: Lambda reserves it'],
-    ['an environment above 4 KB', () => render({}, { environment: { BIG: 'x'.repeat(5000) } }), '\'environment\' must be at most 4096 bytes in total for the Lambda target'],
+    ['a reserved environment variable', () => render({}, { environment: { AWS_REGION: 'eu-west-1' } }), '\'lambda.environment\' must not set AWS_REGION: Lambda reserves it'],
+    ['an environment above 4 KB', () => render({}, { environment: { BIG: 'x'.repeat(5000) } }), '\'lambda.environment\' must be at most 4096 bytes in total'],
     ['an image outside ECR', () => render({}, { code: LambdaCode.fromImage(ModelImage.fromImageUri('ghcr.io/acme/classifier:1.4.2')) }),
       '\'image\' must be an ECR image URI (<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>) for the Lambda target, got "ghcr.io/acme/classifier:1.4.2"'],
-    ['a zero latency budget', () => render({}, { latencyBudget: Duration.millis(0) }), '\'latencyBudget\' must be greater than 0 ms, got 0 ms'],
+    ['a zero latency budget', () => render({}, { latencyBudget: Duration.millis(0) }), '\'lambda.latencyBudget\' must be greater than 0 ms, got 0 ms'],
   ];
 
   test.each(cases)('fails on %s', (_name, run, message) => {

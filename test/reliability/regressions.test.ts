@@ -1,0 +1,104 @@
+/**
+ * Inputs that once crashed inside aws-cdk-lib or constructs, blamed the wrong prop, or were
+ * silently ignored: each is now refused at construction with InferenceWorkloadValidationError
+ * naming the prop and the value, or accepted and synthesized.
+ */
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import {
+  InferenceWorkload, InferenceWorkloadProps, InferenceWorkloadValidationError, IPlacementPolicy, ModelImage, PlacementPolicy, PlacementTarget,
+} from '../../lib';
+import { CPU_PROFILE, GPU_PROFILE } from '../helpers/fixtures';
+
+const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
+
+function build(props: Partial<InferenceWorkloadProps>, id = 'Workload', setup?: (stack: Stack) => Partial<InferenceWorkloadProps>): Stack {
+  const stack = new Stack(new App(), 'Regressions');
+  new InferenceWorkload(stack, id, { image: IMAGE, profile: CPU_PROFILE, ...props, ...setup?.(stack) });
+  return stack;
+}
+
+function expectRefused(run: () => unknown, prop: string, value: RegExp | string): void {
+  let error: unknown;
+  try {
+    run();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(InferenceWorkloadValidationError);
+  const message = (error as Error).message;
+  expect(message).toContain(`'${prop}'`);
+  if (typeof value === 'string') {
+    expect(message).toContain(value);
+  } else {
+    expect(message).toMatch(value);
+  }
+}
+
+describe('refused at construction, naming the prop', () => {
+  test.each([
+    ['lambda.vpc: null', { lambda: { vpc: null as any } }, 'lambda.vpc', 'got null'],
+    ['lambda.environmentEncryption: null', { lambda: { environmentEncryption: null as any } }, 'lambda.environmentEncryption', 'got null'],
+    ['hybrid.vpc: null', { hybrid: { vpc: null as any } }, 'hybrid.vpc', 'got null'],
+    ['kubernetes.cluster: null', { kubernetes: { cluster: null as any } }, 'kubernetes.cluster', 'got null'],
+    ['lambda.latencyBudget: 30', { lambda: { latencyBudget: 30 as any } }, 'lambda.latencyBudget', 'got 30'],
+    ['lambda.latencyBudget: {}', { lambda: { latencyBudget: {} as any } }, 'lambda.latencyBudget', 'got {}'],
+    ['lambda.latencyBudget: Infinity', { lambda: { latencyBudget: Duration.seconds(Infinity) } }, 'lambda.latencyBudget', 'got Infinity ms'],
+    ['kubernetes: "x"', { kubernetes: 'x' as any }, 'kubernetes', 'got "x"'],
+    ['lambda: 42', { lambda: 42 as any }, 'lambda', 'got 42'],
+    ['hybrid: []', { hybrid: [] as any }, 'hybrid', 'got []'],
+    ['lambda.environment: "x"', { lambda: { environment: 'x' as any } }, 'lambda.environment', 'got "x"'],
+    ['workloadName "constructor"', { workloadName: 'constructor' }, 'workloadName', 'got "constructor"'],
+    ['a number above 1e280 is a number, not a token', { profile: { ...CPU_PROFILE, memoryMiB: 1e281 } }, 'profile.memoryMiB', 'got 1e+281'],
+  ] as Array<[string, Partial<InferenceWorkloadProps>, string, string]>)('%s', (_name, props, prop, value) => {
+    expectRefused(() => build(props), prop, value);
+  });
+
+  test.each([
+    ['constructor', 'got "constructor"'],
+    ['__proto__', 'got "__proto__"'],
+    ['', 'got ""'],
+  ])('construct id %j', (id, value) => {
+    expectRefused(() => build({}, id), 'id', value);
+  });
+
+  test('a token as construct id', () => {
+    expectRefused(() => build({}, Token.asString({ resolve: () => 'x' })), 'id', 'unresolved token');
+  });
+
+  test('a custom policy returning a plain object instead of a PlacementDecision', () => {
+    const policy = { name: 'plain', decide: () => ({ target: 'lambda' }) } as unknown as IPlacementPolicy;
+    expectRefused(() => build({ policy }), 'policy', 'a plain object {"target":"lambda"}');
+  });
+
+  test('a Lambda VPC with only public subnets', () => {
+    expectRefused(() => build({}, 'Workload', stack => ({
+      lambda: { vpc: new ec2.Vpc(stack, 'Public', { subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) },
+    })), 'lambda.vpcSubnets', 'private subnets');
+  });
+
+  test('the 501st resource of a stack is refused at construction, naming the workload that crosses the limit', () => {
+    const stack = new Stack(new App(), 'Crowded');
+    let error: unknown;
+    let placed = 0;
+    try {
+      for (let i = 0; i < 200; i++) {
+        new InferenceWorkload(stack, `W${i}`, { image: IMAGE, profile: CPU_PROFILE, policy: PlacementPolicy.fixed(PlacementTarget.LAMBDA) });
+        placed++;
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InferenceWorkloadValidationError);
+    expect((error as Error).message).toMatch(new RegExp(`^'w${placed}' would bring stack Crowded to \\d+ CloudFormation resources`));
+    expect(placed).toBeGreaterThan(10);
+    expect(stack.node.tryFindChild(`W${placed}`)).toBeUndefined();
+  });
+});
+
+describe('accepted', () => {
+  test('memoryMiB 1024 on Kubernetes (no /dev/shm complaint about an option the user never set)', () => {
+    const stack = build({ profile: { ...GPU_PROFILE, memoryMiB: 1024, gpuCount: 0, gpuMemoryGiB: undefined }, policy: PlacementPolicy.fixed(PlacementTarget.KUBERNETES) });
+    expect(stack.node.findAll().some(c => c instanceof InferenceWorkload)).toBe(true);
+  });
+});
