@@ -35,7 +35,8 @@ export function looksLikeNumberToken(value: number): boolean {
     return false; // cheap exit for every ordinary number
   }
   TOKEN_PROBE_DOUBLE[0] = value;
-  return (TOKEN_PROBE_WORDS[1] & 0xFFFF0000) === (0xFBFF0000 | 0);
+  // the high word's upper 16 bits, without bitwise operators: 0xFBFF marks a token
+  return Math.floor(TOKEN_PROBE_WORDS[1] / 0x10000) === 0xFBFF;
 }
 
 const TOKEN_PROBE_DOUBLE = new Float64Array(1);

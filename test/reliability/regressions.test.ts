@@ -98,7 +98,8 @@ describe('refused at construction, naming the prop', () => {
 
 describe('accepted', () => {
   test('memoryMiB 1024 on Kubernetes (no /dev/shm complaint about an option the user never set)', () => {
-    const stack = build({ profile: { ...GPU_PROFILE, memoryMiB: 1024, gpuCount: 0, gpuMemoryGiB: undefined }, policy: PlacementPolicy.fixed(PlacementTarget.KUBERNETES) });
+    const profile = { ...GPU_PROFILE, memoryMiB: 1024, gpuCount: 0, gpuMemoryGiB: undefined };
+    const stack = build({ profile, policy: PlacementPolicy.fixed(PlacementTarget.KUBERNETES) });
     expect(stack.node.findAll().some(c => c instanceof InferenceWorkload)).toBe(true);
   });
 });
