@@ -142,8 +142,12 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
    * @param options options of the cached plugin
    */
   public static register(scope: IConstruct, options: CachedValidationOptions = {}): void {
-    const root = scope.node.root as IConstruct & { [REGISTERED]?: boolean };
-    if (!Stage.isStage(root) || root[REGISTERED]) {
+    const root = scope.node.root;
+    if (!Stage.isStage(root)) {
+      return;
+    }
+    const marked = root as Stage & { [REGISTERED]?: boolean };
+    if (marked[REGISTERED]) {
       return;
     }
     const mode = root.node.tryGetContext(CachedCloudFormationValidatePlugin.CONTEXT_KEY) ?? 'cached';
@@ -151,7 +155,7 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
       throw new InferenceWorkloadValidationError(
         `'${CachedCloudFormationValidatePlugin.CONTEXT_KEY}' must be 'cached', 'off' or 'built-in', got ${JSON.stringify(mode)}`);
     }
-    root[REGISTERED] = true;
+    marked[REGISTERED] = true;
     if (mode === 'built-in') {
       return;
     }
