@@ -56,6 +56,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testTimeout: 120_000,
       collectCoverage: false,
+      // template validation through the on-disk cache (test/validation runs the live validator)
+      setupFiles: ['<rootDir>/test/setup/validation.ts'],
     },
   },
   // type-checking is done once by `tsc --noEmit` (see the test task) instead of per test file:
