@@ -206,9 +206,15 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
     return state(this).misses;
   }
 
-  /** The validator's version (read from the cache when the engine was not needed). */
+  /**
+   * The validator's version (read from the cache when the engine was not needed).
+   * @default - none when disabled
+   */
   public get version(): string | undefined {
     const s = state(this);
+    if (!s.enabled) {
+      return undefined; // reading the engine's version would load (compile) it
+    }
     return s.engineVersion ?? super.version;
   }
 
