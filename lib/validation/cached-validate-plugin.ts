@@ -185,7 +185,7 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
 
   /** Whether templates are validated (false for `disabled()`). */
   public get enabled(): boolean {
-    return state(this).enabled;
+    return stateOf(this).enabled;
   }
 
   /**
@@ -193,17 +193,17 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
    * @default - none (disabled)
    */
   public get cacheDirectory(): string | undefined {
-    return state(this).cacheDirectory;
+    return stateOf(this).cacheDirectory;
   }
 
   /** Templates whose findings came from the cache so far. */
   public get cacheHits(): number {
-    return state(this).hits;
+    return stateOf(this).hits;
   }
 
   /** Templates validated by the engine so far. */
   public get cacheMisses(): number {
-    return state(this).misses;
+    return stateOf(this).misses;
   }
 
   /**
@@ -211,7 +211,7 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
    * @default - none when disabled
    */
   public get version(): string | undefined {
-    const s = state(this);
+    const s = stateOf(this);
     if (!s.enabled) {
       return undefined; // reading the engine's version would load (compile) it
     }
@@ -220,11 +220,11 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
 
   /** The rule ids the engine applies (builds the engine). */
   public get ruleIds(): string[] | undefined {
-    return engineFor(state(this)).ruleIds;
+    return engineFor(stateOf(this)).ruleIds;
   }
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const s = state(this);
+    const s = stateOf(this);
     if (!s.enabled) {
       return { success: true, violations: [] };
     }
@@ -259,7 +259,7 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
   }
 }
 
-function state(plugin: CachedCloudFormationValidatePlugin): PluginState {
+function stateOf(plugin: CachedCloudFormationValidatePlugin): PluginState {
   const s = STATE.get(plugin);
   if (!s) {
     throw new InferenceWorkloadValidationError('CachedCloudFormationValidatePlugin must be created with cached() or disabled()');
