@@ -58,6 +58,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
       // a test that prints to the console fails (test/setup/quiet.ts)
       setupFilesAfterEnv: ['<rootDir>/test/setup/quiet.ts'],
+      // template validation through the on-disk cache (test/validation runs the live validator)
+      setupFiles: ['<rootDir>/test/setup/validation.ts'],
     },
   },
   // type-checking is done once by `tsc --noEmit` (see the test task) instead of per test file:

@@ -2,7 +2,12 @@
  * One measurement, in a fresh process: builds the library app or the hand-written app with
  * `n` mixed workloads, synthesizes it to `outdir`, and prints one JSON line.
  *
- *   node .bench/js/bench/synth-once.js <library|hand-written> <n> <outdir>
+ *   node .bench/js/bench/synth-once.js <library|hand-written> <n> <outdir> [shipped|cached|off] [cache dir]
+ *
+ * The validation mode is the same on both sides: `shipped` (aws-cdk-lib's built-in
+ * CloudFormationValidatePlugin; the library's own registration is switched off by context),
+ * `cached` (CachedCloudFormationValidatePlugin with the given cache folder, registered on the app)
+ * or `off` (CachedCloudFormationValidatePlugin.disabled(): the engine is never built).
  *
  * The clock runs from app construction to the end of `app.synth()` (and, for the hand-written
  * app, the writing of the Kubernetes manifests); modules are loaded before it starts. Peak
@@ -10,14 +15,19 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
+import { App, CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
 import { buildHandWrittenApp } from './apps/hand-written-app';
 import { buildLibraryApp } from './apps/library-app';
+import { CachedCloudFormationValidatePlugin } from '../lib';
+
+/** How templates are validated in a measurement. */
+export type ValidationMode = 'shipped' | 'cached' | 'off';
 
 /** What one measurement printed. */
 export interface SynthMeasurement {
   readonly variant: string;
   readonly workloads: number;
+  readonly validation: ValidationMode;
   /** Wall time from app construction to the end of synth, ms. */
   readonly synthMs: number;
   /** CPU time (user + system, every thread) over the same span, ms: less sensitive than wall time to other load. */
@@ -27,9 +37,8 @@ export interface SynthMeasurement {
   /** Resident set size before the app was constructed (modules loaded), MiB. */
   readonly baselineRssMiB: number;
   /**
-   * Of `synthMs`, the time aws-cdk-lib spent in its built-in CloudFormation validation
-   * (`CloudFormationValidatePlugin`: loading the rules and validating every template), ms.
-   * Every app pays it, with or without this library.
+   * Of `synthMs`, the time spent in CloudFormation template validation (building the engine and
+   * validating, or reading the cache), ms. Every app pays it, with or without this library.
    */
   readonly cfnValidateMs: number;
   /** CloudFormation resources over all templates. */
@@ -48,17 +57,23 @@ function walk(dir: string): string[] {
 }
 
 /**
- * Times aws-cdk-lib's built-in CloudFormation validation without changing what it does:
- * wraps the plugin's singleton factory (which loads the rules) and its `validate()`.
+ * Times CloudFormation template validation without changing what it does: wraps aws-cdk-lib's
+ * singleton factory (which builds the engine) and both plugins' `validate()`.
  */
 function timeCloudFormationValidation(): () => number {
   let ns = BigInt(0);
+  let depth = 0;
+  // the cached plugin calls the built-in one on a miss: count the outermost call only
   const timed = <T>(fn: () => T): T => {
     const t = process.hrtime.bigint();
+    depth++;
     try {
       return fn();
     } finally {
-      ns += process.hrtime.bigint() - t;
+      depth--;
+      if (depth === 0) {
+        ns += process.hrtime.bigint() - t;
+      }
     }
   };
   const plugin = CloudFormationValidatePlugin as unknown as {
@@ -66,38 +81,53 @@ function timeCloudFormationValidation(): () => number {
     prototype: { validate?: (...a: unknown[]) => unknown };
   };
   const singleton = plugin?._singletonInstance;
-  const validate = plugin?.prototype?.validate;
-  // diagnosis only (`--skip-cfn-validate`): what synth costs without aws-cdk-lib's validation
-  const skip = process.env.IW_BENCH_SKIP_CFN_VALIDATE === '1';
-  if (typeof singleton === 'function' && typeof validate === 'function') {
+  if (typeof singleton === 'function') {
     plugin._singletonInstance = function (this: unknown) {
       return timed(() => singleton.call(this));
     };
-    plugin.prototype.validate = function (this: unknown, ...args: unknown[]) {
-      return timed(() => (skip ? { success: true, violations: [] } : validate.apply(this, args)));
-    };
+  }
+  for (const proto of [plugin.prototype, CachedCloudFormationValidatePlugin.prototype as { validate?: (...a: unknown[]) => unknown }]) {
+    const validate = proto.validate;
+    if (typeof validate === 'function' && Object.prototype.hasOwnProperty.call(proto, 'validate')) {
+      proto.validate = function (this: unknown, ...args: unknown[]) {
+        return timed(() => validate.apply(this, args));
+      };
+    }
   }
   return () => Number(ns) / 1e6;
 }
 
 function main(): void {
-  const [variant, nArg, outdir] = process.argv.slice(2);
+  const [variant, nArg, outdir, modeArg, cacheDirectory] = process.argv.slice(2);
   const n = Number(nArg);
-  if (!['library', 'hand-written'].includes(variant) || !Number.isInteger(n) || n < 1 || !outdir) {
-    console.error('usage: synth-once <library|hand-written> <n> <outdir>');
+  const validation = (modeArg ?? 'shipped') as ValidationMode;
+  if (!['library', 'hand-written'].includes(variant) || !Number.isInteger(n) || n < 1 || !outdir
+    || !['shipped', 'cached', 'off'].includes(validation) || (validation === 'cached' && !cacheDirectory)) {
+    console.error('usage: synth-once <library|hand-written> <n> <outdir> [shipped|cached|off] [cache dir]');
     process.exit(2);
   }
+  const useValidation = (app: App) => {
+    if (validation !== 'shipped') {
+      Validations.of(app).addPlugins(validation === 'off'
+        ? CachedCloudFormationValidatePlugin.disabled()
+        : CachedCloudFormationValidatePlugin.cached({ cacheDirectory }));
+    }
+  };
   const validationClock = timeCloudFormationValidation();
   const baselineRssMiB = process.memoryUsage().rss / 1024 / 1024;
   let placements;
   const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   if (variant === 'library') {
-    const built = buildLibraryApp(outdir, n);
+    // the library registers nothing itself: the same validation as the hand-written app
+    const built = buildLibraryApp(outdir, n, { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: 'built-in' });
+    useValidation(built.app);
     built.app.synth();
     placements = built.placements;
   } else {
-    buildHandWrittenApp(outdir, n).synth();
+    const built = buildHandWrittenApp(outdir, n);
+    useValidation(built.app);
+    built.synth();
   }
   const synthMs = Number(process.hrtime.bigint() - start) / 1e6;
   const cpu = process.cpuUsage(cpuStart);
@@ -118,6 +148,7 @@ function main(): void {
   const result: SynthMeasurement = {
     variant,
     workloads: n,
+    validation,
     synthMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     maxRssMiB,

@@ -4,10 +4,12 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CacheSidecar, InferenceWorkload, ModelImage } from '../lib';
+import { CachedCloudFormationValidatePlugin, CacheSidecar, InferenceWorkload, ModelImage } from '../lib';
 
 /** Builds the example app; exported so tests synthesize exactly what `cdk synth` does. */
 export function buildExampleApp(app: App = new App()): App {
+  // aws-cdk-lib's template validation, each template content validated once (cdk.json: 'inference-workload:templateValidation')
+  CachedCloudFormationValidatePlugin.register(app);
   const stack = new Stack(app, 'InferencePlatform', {
     description: 'Example inference platform placed by inference-workload',
   });

@@ -8,4 +8,5 @@ export * from './targets';
 export * from './templates';
 export * from './testing';
 export * from './platform';
+export * from './validation';
 export * from './workload';

@@ -2,6 +2,7 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from './errors';
 import { checkNumber, checkString } from './private/validate';
+import { CachedCloudFormationValidatePlugin } from './validation';
 import { InferenceWorkload, InferenceWorkloadProps } from './workload';
 
 /**
@@ -33,6 +34,10 @@ export interface InferencePlatformProps {
  *
  * Stacks are children of the platform with ids `Stack1`, `Stack2`, ... (a contract: they
  * are the stacks' names in the cloud assembly).
+ *
+ * The platform registers `CachedCloudFormationValidatePlugin` on its app, so each template
+ * content is validated once, with the same findings as aws-cdk-lib's built-in validation; the
+ * context key `inference-workload:templateValidation` (`cached`, `off`, `built-in`) changes that.
  */
 export class InferencePlatform extends Construct {
   /** The stacks created so far, in order. */
@@ -50,6 +55,8 @@ export class InferencePlatform extends Construct {
         `'stackProps.stackName' cannot be set on an InferencePlatform (its stacks are named '${id}-<n>'), got ${JSON.stringify(props.stackProps.stackName)}`);
     }
     this.stackProps = props.stackProps ?? {};
+    // validates each template content once (see CachedCloudFormationValidatePlugin.register)
+    CachedCloudFormationValidatePlugin.register(this);
   }
 
   /**

@@ -18,8 +18,8 @@ export interface LibraryPlacements {
  * spiky workload on Lambda and every GPU workload on Kubernetes (else the comparison with the
  * hand-written app would be meaningless).
  */
-export function buildLibraryApp(outdir: string, n: number): { app: App; placements: LibraryPlacements } {
-  const app = new App({ outdir });
+export function buildLibraryApp(outdir: string, n: number, context: Record<string, unknown> = {}): { app: App; placements: LibraryPlacements } {
+  const app = new App({ outdir, context });
   const platform = new InferencePlatform(app, PLATFORM_ID, { workloadsPerStack: WORKLOADS_PER_STACK });
   const image = ModelImage.fromImageUri(IMAGE_URI);
   const count = { lambda: 0, kubernetes: 0, hybrid: 0 };

@@ -36,6 +36,9 @@ export interface IPlacedWorkload extends IConstruct {
  *   utilization 0–100%, with the break-even and the workload's operating point marked.
  *
  * Output is deterministic: workloads sorted by construct path, no timestamps.
+ *
+ * For very large apps the files can be switched off with the context key
+ * `inference-workload:placementReport` set to `false` (the report is still available in code).
  */
 export class PlacementReport extends Construct {
   /** Name of the JSON report inside the cloud assembly. */
@@ -44,6 +47,8 @@ export class PlacementReport extends Construct {
   public static readonly MARKDOWN_FILE: string = REPORT_FILES.markdown;
   /** Folder of the SVG charts inside the cloud assembly. */
   public static readonly CHART_DIRECTORY: string = REPORT_FILES.chartDir;
+  /** Context key: `false` writes no report files at synth. */
+  public static readonly CONTEXT_KEY: string = 'inference-workload:placementReport';
 
   /**
    * The report of the `Stage` (or `App`) that `scope` belongs to, created on first use.
@@ -77,7 +82,11 @@ export class PlacementReport extends Construct {
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     attachCustomSynthesis(this, {
-      onSynthesize: session => this.writeTo(session.outdir),
+      onSynthesize: session => {
+        if (this.node.tryGetContext(PlacementReport.CONTEXT_KEY) !== false) {
+          this.writeTo(session.outdir);
+        }
+      },
     });
   }
 

@@ -43,7 +43,8 @@ export function sortWorkloads(ws: Iterable<ReportedWorkload>): ReportedWorkload[
 export function reportEntry(w: ReportedWorkload): any {
   const d = w.decision;
   const chosen = d.chosenCost;
-  return JSON.parse(JSON.stringify({
+  // plain data, serialized once by renderReportJson (undefined fields are dropped there)
+  return {
     constructPath: w.constructPath,
     stack: w.stack,
     workloadName: w.workloadName,
@@ -73,7 +74,7 @@ export function reportEntry(w: ReportedWorkload): any {
     priceTable: d.priceTable,
     costCurve: d.costCurve ?? [],
     files: { chart: chartPath(w), manifest: w.manifestPath },
-  }));
+  };
 }
 
 /** The whole JSON report: stable key order, workloads sorted by path, no timestamps. @internal */

@@ -51,6 +51,17 @@ describe('PlacementReport', () => {
     expect(PlacementReport.of(stack).chartPathOf(w)).toBe('placement-charts/Platform-llm-chat.svg');
   });
 
+  test('writes no files when the context key switches the report off, and still reports in code', () => {
+    const outdir = tmpdir();
+    const app = new App({ outdir, context: { [PlacementReport.CONTEXT_KEY]: false } });
+    new InferenceWorkload(new Stack(app, 'Platform'), 'LlmChat', { image: IMAGE, profile: GPU });
+    app.synth();
+    expect(fs.existsSync(path.join(outdir, PlacementReport.JSON_FILE))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, PlacementReport.MARKDOWN_FILE))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, PlacementReport.CHART_DIRECTORY))).toBe(false);
+    expect(JSON.parse(PlacementReport.of(app).renderJson()).workloads).toHaveLength(1);
+  });
+
   test('a nested Stage gets its own report inside its own assembly', () => {
     const outdir = tmpdir();
     const app = new App({ outdir });

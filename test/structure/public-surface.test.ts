@@ -8,7 +8,7 @@ const INDEX = path.join(ROOT, 'lib', 'index.ts');
 
 /** The package's runtime exports: user-facing classes and enums, nothing internal. */
 const RUNTIME_EXPORTS = [
-  'CacheSidecar', 'CacheSidecarType', 'CacheVolume', 'CacheVolumeType', 'CpuArchitecture', 'GpuNodeLabels', 'InferencePlatform',
+  'CacheSidecar', 'CacheSidecarType', 'CacheVolume', 'CacheVolumeType', 'CachedCloudFormationValidatePlugin', 'CpuArchitecture', 'GpuNodeLabels', 'InferencePlatform',
   'InferenceTesting', 'InferenceWorkload', 'InferenceWorkloadValidationError', 'LambdaCode', 'LambdaEntryPoint', 'ModelImage',
   'PlacementDecision', 'PlacementPolicy', 'PlacementReport', 'PlacementTarget', 'PriceTable', 'RuleKind', 'RuleVerdict',
   'ScalingMetric', 'WorkloadTemplates', 'ZoneSpread',

@@ -1,0 +1,210 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnResource, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
+import { CachedCloudFormationValidatePlugin, InferencePlatform, ModelImage, WorkloadTemplates } from '../../lib';
+
+// The one suite that runs aws-cdk-lib's live validator (the engine), and compares the cached
+// plugin with it. Other suites validate through the cache (test/setup/validation.ts).
+
+const FLAG = '@aws-cdk/core:validateAgainstDefaultRules';
+
+function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Two stacks with the same known errors (the second stack's template differs only by a tag). */
+function appWithErrors(outdir: string, context: Record<string, unknown> = {}, variant = ''): App {
+  const app = new App({ outdir, context });
+  for (const id of ['First', 'Second']) {
+    const stack = new Stack(app, id);
+    new CfnResource(stack, 'Fn', {
+      type: 'AWS::Lambda::Function',
+      properties: {
+        Code: { ZipFile: 'exports.handler = async () => 1' },
+        Handler: 'index.handler',
+        Runtime: 'nodejs22.x',
+        Role: 'arn:aws:iam::123456789012:role/example',
+        MemorySize: 'abc', // F3012: not an integer
+        Description: `${id}${variant}`,
+      },
+    });
+    new CfnResource(stack, 'Queue', { type: 'AWS::SQS::Queue', properties: { Bogus: 1 } }); // F3002
+  }
+  return app;
+}
+
+/**
+ * What aws-cdk-lib wrote about the validation: the plugin reports of validation-report.json,
+ * without the stack traces of the constructs (they name the line of the test that built the app).
+ */
+function pluginReports(outdir: string): unknown {
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf-8'));
+  return JSON.parse(JSON.stringify(report.pluginReports, (key, value) => (key === 'stackTraces' ? undefined : value)));
+}
+
+beforeAll(() => {
+  // the live built-in plugin, not the cached default of test/setup/validation.ts
+  (CloudFormationValidatePlugin as unknown as { _instance?: CloudFormationValidatePlugin })._instance = undefined;
+});
+
+describe('CachedCloudFormationValidatePlugin', () => {
+  let stderr: jest.SpyInstance;
+  beforeEach(() => {
+    // aws-cdk-lib prints the findings to stderr; the reports are compared instead
+    stderr = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => stderr.mockRestore());
+
+  test('reports exactly the built-in plugin\'s findings, on a miss and on a hit, as warnings when the flag is unset', () => {
+    const cache = tempDir('iw-cfn-cache-');
+    const builtInOut = tempDir('iw-builtin-');
+    appWithErrors(builtInOut).synth();
+    const expected = pluginReports(builtInOut) as Array<{ pluginName: string; violations: Array<{ ruleName: string; severity: string }> }>;
+    expect(expected).toHaveLength(1);
+    expect(expected[0].pluginName).toBe('CloudFormation Validate');
+    expect(expected[0].violations.map(v => [v.ruleName, v.severity]).sort()).toEqual([['F3002', 'warning'], ['F3012', 'warning']]);
+
+    const miss = CachedCloudFormationValidatePlugin.cached({ cacheDirectory: cache });
+    const missOut = tempDir('iw-miss-');
+    const missApp = appWithErrors(missOut);
+    Validations.of(missApp).addPlugins(miss);
+    missApp.synth();
+    expect(pluginReports(missOut)).toEqual(expected);
+    expect([miss.cacheMisses, miss.cacheHits]).toEqual([2, 0]);
+
+    const hit = CachedCloudFormationValidatePlugin.cached({ cacheDirectory: cache });
+    const hitOut = tempDir('iw-hit-');
+    const hitApp = appWithErrors(hitOut);
+    Validations.of(hitApp).addPlugins(hit);
+    hitApp.synth();
+    expect(pluginReports(hitOut)).toEqual(expected);
+    expect([hit.cacheMisses, hit.cacheHits]).toEqual([0, 2]);
+    expect(fs.readdirSync(cache)).toHaveLength(2);
+  });
+
+  test('fails synth with the built-in plugin\'s findings when the flag is true, on a hit too', () => {
+    const cache = tempDir('iw-cfn-cache-');
+    const runs = [undefined, 'miss', 'hit'].map(kind => {
+      const outdir = tempDir('iw-fatal-');
+      const app = appWithErrors(outdir, { [FLAG]: true });
+      const plugin = kind ? CachedCloudFormationValidatePlugin.cached({ cacheDirectory: cache }) : undefined;
+      if (plugin) {
+        Validations.of(app).addPlugins(plugin);
+      }
+      let message = '';
+      try {
+        app.synth();
+      } catch (e) {
+        message = (e as Error).message.split(outdir).join('<outdir>');
+      }
+      expect(message).toContain("ERROR MemorySize: 'abc' is not of type 'integer' (CloudFormation Validate)");
+      return { message, reports: pluginReports(outdir), misses: plugin?.cacheMisses, hits: plugin?.cacheHits };
+    });
+    const [builtIn, miss, hit] = runs;
+    expect(JSON.stringify(builtIn.reports)).toContain('"severity":"error"');
+    expect(miss.reports).toEqual(builtIn.reports);
+    expect(hit.reports).toEqual(builtIn.reports);
+    expect(miss.message).toBe(builtIn.message);
+    expect(hit.message).toBe(builtIn.message);
+    expect([miss.misses, hit.hits, hit.misses]).toEqual([2, 2, 0]);
+  });
+
+  test('a changed template or rule setting, or a corrupted cache file is a miss, never a crash', () => {
+    const cache = tempDir('iw-cfn-cache-');
+    const run = (plugin: CachedCloudFormationValidatePlugin, variant = '') => {
+      const app = appWithErrors(tempDir('iw-key-'), {}, variant);
+      Validations.of(app).addPlugins(plugin);
+      app.synth();
+      return [plugin.cacheMisses, plugin.cacheHits];
+    };
+    expect(run(CachedCloudFormationValidatePlugin.cached({ cacheDirectory: cache }))).toEqual([2, 0]);
+    expect(run(CachedCloudFormationValidatePlugin.cached({ cacheDirectory: cache }))).toEqual([0, 2]);
+    // a changed template
+    expect(run(CachedCloudFormationValidatePlugin.cached({ cacheDirectory: cache }), '-changed')).toEqual([2, 0]);
+    // another rule setting
+    const guardRules = [{ name: 'queues-named', content: "rule queues_named { Resources.*[ Type == 'AWS::SQS::Queue' ].Properties.QueueName exists }" }];
+    expect(run(CachedCloudFormationValidatePlugin.cached({ cacheDirectory: cache, guardRules }))).toEqual([2, 0]);
+    // corrupted files: truncated JSON, valid JSON of the wrong shape
+    const files = fs.readdirSync(cache).map(f => path.join(cache, f));
+    expect(files).toHaveLength(6);
+    for (const [i, f] of files.entries()) {
+      fs.writeFileSync(f, i % 2 === 0 ? '{"key": "tru' : JSON.stringify({ key: 'x', violations: 'nope' }));
+    }
+    expect(run(CachedCloudFormationValidatePlugin.cached({ cacheDirectory: cache }))).toEqual([2, 0]);
+    expect(run(CachedCloudFormationValidatePlugin.cached({ cacheDirectory: cache }))).toEqual([0, 2]);
+    expect(fs.readdirSync(cache).filter(f => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('another account or region is a miss (the findings depend on the environment)', () => {
+    const cache = tempDir('iw-cfn-cache-');
+    const synthIn = (region: string) => {
+      const app = new App({ outdir: tempDir('iw-env-') });
+      const stack = new Stack(app, 'Env', { env: { account: '123456789012', region } });
+      new CfnResource(stack, 'Queue', { type: 'AWS::SQS::Queue', properties: { Bogus: 1 } });
+      const plugin = CachedCloudFormationValidatePlugin.cached({ cacheDirectory: cache });
+      Validations.of(app).addPlugins(plugin);
+      app.synth();
+      return [plugin.cacheMisses, plugin.cacheHits];
+    };
+    expect(synthIn('us-east-1')).toEqual([1, 0]);
+    expect(synthIn('eu-west-1')).toEqual([1, 0]);
+    expect(synthIn('us-east-1')).toEqual([0, 1]);
+  });
+
+  test('disabled() reports nothing and replaces the built-in plugin', () => {
+    const outdir = tempDir('iw-off-');
+    const app = appWithErrors(outdir, { [FLAG]: true });
+    const plugin = CachedCloudFormationValidatePlugin.disabled();
+    Validations.of(app).addPlugins(plugin);
+    expect(() => app.synth()).not.toThrow();
+    expect(plugin.enabled).toBe(false);
+    expect(plugin.cacheDirectory).toBeUndefined();
+    expect(plugin).toBeInstanceOf(CloudFormationValidatePlugin);
+  });
+});
+
+describe('CachedCloudFormationValidatePlugin.register', () => {
+  const image = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
+  const registered = (app: App) => ((app as any)._validationPlugins as unknown[]).filter(p => p instanceof CloudFormationValidatePlugin);
+
+  test('InferencePlatform registers the cached plugin on its app when the app is validated', () => {
+    const app = new App({ outdir: tempDir('iw-reg-') });
+    new InferencePlatform(app, 'P').addWorkload('Classifier', WorkloadTemplates.spikyClassifier({ image }));
+    expect(registered(app)).toHaveLength(0);
+    app.synth();
+    const plugins = registered(app);
+    expect(plugins).toHaveLength(1);
+    expect((plugins[0] as CachedCloudFormationValidatePlugin).enabled).toBe(true);
+  });
+
+  test.each([
+    ['off', false],
+    ['cached', true],
+  ])('context %s registers a plugin with enabled = %s', (mode, enabled) => {
+    const app = new App({ outdir: tempDir('iw-reg-'), context: { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: mode } });
+    new InferencePlatform(app, 'P').addWorkload('Classifier', WorkloadTemplates.spikyClassifier({ image }));
+    app.synth();
+    expect(registered(app).map(p => (p as CachedCloudFormationValidatePlugin).enabled)).toEqual([enabled]);
+  });
+
+  test('context built-in registers nothing, and a plugin of the user\'s own is kept', () => {
+    const builtIn = new App({ outdir: tempDir('iw-reg-'), context: { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: 'built-in' } });
+    new InferencePlatform(builtIn, 'P');
+    builtIn.synth();
+    expect(registered(builtIn)).toHaveLength(0);
+
+    const own = new App({ outdir: tempDir('iw-reg-') });
+    new InferencePlatform(own, 'P');
+    const mine = CachedCloudFormationValidatePlugin.disabled();
+    Validations.of(own).addPlugins(mine); // added after the platform: still the only one
+    own.synth();
+    expect(registered(own)).toEqual([mine]);
+  });
+
+  test('fails on an unknown context value', () => {
+    const app = new App({ context: { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: 'sometimes' } });
+    expect(() => new InferencePlatform(app, 'P'))
+      .toThrow("'inference-workload:templateValidation' must be 'cached', 'off' or 'built-in', got \"sometimes\"");
+  });
+});
