@@ -40,7 +40,7 @@ export interface TimeBudgetInput {
   readonly marginMs?: number;
 }
 
-/** Every figure of the time budget, in milliseconds (the control-plane timeout also in whole seconds). @internal */
+/** Every figure of the hybrid time budget, in milliseconds (the control-plane timeout in whole seconds). */
 export interface HybridTimeBudget {
   readonly connectTimeoutMs: number;
   /** From connect to the first byte, and the longest silence inside a streamed answer. */
