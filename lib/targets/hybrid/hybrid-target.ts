@@ -126,7 +126,9 @@ const PREREQUISITES_WARNING = 'inference-workload:hybrid-prerequisites';
  * plus the Service `<workloadName>-internal` and the TargetGroupBinding of the same name.
  * @internal
  */
-export function renderHybrid(scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: CheckedOptionsOfAllTargets): HybridRendering {
+export function renderHybrid(
+  scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: CheckedOptionsOfAllTargets,
+): HybridRendering {
   const { workloadName } = workload;
   const hybrid = hybridSizingOf(decision);
   const decidedControl = lambdaSizingOf(decision);
@@ -316,8 +318,19 @@ export function renderHybrid(scope: Construct, workload: WorkloadIdentity, decis
     `${workloadName} (hybrid) needs in its cluster: ${prerequisites(workloadName, namespace, onCluster).join(' ')}`);
 
   return {
-    controlPlane, dataPlane, loadBalancerService, loadBalancer, targetGroup, targetGroupBinding, securityGroup, loadBalancerSecurityGroup,
-    lambdaEndpoint, dataPlaneUrl, timeBudget: budget, alarms, overflow,
+    controlPlane,
+    dataPlane,
+    loadBalancerService,
+    loadBalancer,
+    targetGroup,
+    targetGroupBinding,
+    securityGroup,
+    loadBalancerSecurityGroup,
+    lambdaEndpoint,
+    dataPlaneUrl,
+    timeBudget: budget,
+    alarms,
+    overflow,
   };
 }
 

@@ -70,7 +70,9 @@ export function hybridTimeBudget(input: TimeBudgetInput): HybridTimeBudget {
     throw new InferenceWorkloadValidationError(
       `'decision.lambda.timeoutSeconds' must leave the hybrid router ${marginMs} ms within Lambda's ${LAMBDA_MAX_TIMEOUT_MS / 1000} s, got a data-plane deadline of ${dataPlaneDeadlineMs} ms`);
   }
-  const overflowNeedMs = input.overflowFunctionTimeoutMs === undefined ? 0 : (input.overflowColdStartMs ?? LAMBDA_INIT_LIMIT_MS) + input.overflowFunctionTimeoutMs;
+  const overflowNeedMs = input.overflowFunctionTimeoutMs === undefined
+    ? 0
+    : (input.overflowColdStartMs ?? LAMBDA_INIT_LIMIT_MS) + input.overflowFunctionTimeoutMs;
   const overflowTimeoutMs = Math.min(overflowNeedMs, LAMBDA_MAX_TIMEOUT_MS - dataPlaneDeadlineMs - marginMs);
   const totalMs = dataPlaneDeadlineMs + overflowTimeoutMs + marginMs;
   return {

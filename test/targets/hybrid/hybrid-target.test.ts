@@ -91,7 +91,9 @@ describe('hybrid rendering', () => {
     const { workload, template, manifests } = hybridWorkload();
     const port = workload.hybrid!.dataPlane.port;
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
-      Type: 'network', Scheme: 'internal', SecurityGroups: [Match.anyValue()],
+      Type: 'network',
+      Scheme: 'internal',
+      SecurityGroups: [Match.anyValue()],
       Subnets: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
     });
     const groups = template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup');
@@ -218,7 +220,9 @@ describe('hybrid rendering', () => {
     expect(b.overflowTimeoutMs).toBe(10_000 + d.hybrid!.overflowTimeoutSeconds! * 1000);
     expect(b.controlPlaneTimeoutSeconds * 1000).toBeGreaterThanOrEqual(b.dataPlaneDeadlineMs + b.overflowTimeoutMs + b.marginMs);
     // HYBRID_PROFILE: p99 400 ms -> 3 s data-plane deadline; overflow 6 s (3 x 400 ms x 5) + 10 s cold start; 1 s margin
-    expect(b).toMatchObject({ connectTimeoutMs: 1000, responseTimeoutMs: 2000, dataPlaneDeadlineMs: 3000, overflowTimeoutMs: 16_000, controlPlaneTimeoutSeconds: 20 });
+    expect(b).toMatchObject({
+      connectTimeoutMs: 1000, responseTimeoutMs: 2000, dataPlaneDeadlineMs: 3000, overflowTimeoutMs: 16_000, controlPlaneTimeoutSeconds: 20,
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 20,
       Environment: { Variables: Match.objectLike({ CONNECT_TIMEOUT_MS: '1000', RESPONSE_TIMEOUT_MS: '2000', DATA_PLANE_DEADLINE_MS: '3000', OVERFLOW_TIMEOUT_MS: '16000', MARGIN_MS: '1000' }) },
@@ -278,8 +282,11 @@ describe('hybrid rendering', () => {
   test('admits the selected subnets\' CIDR blocks when the VPC knows them', () => {
     const stack = strictStack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-0123456789abcdef0', vpcCidrBlock: '10.20.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'],
-      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], privateSubnetIpv4CidrBlocks: ['10.20.0.0/19', '10.20.32.0/19'],
+      vpcId: 'vpc-0123456789abcdef0',
+      vpcCidrBlock: '10.20.0.0/16',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+      privateSubnetIpv4CidrBlocks: ['10.20.0.0/19', '10.20.32.0/19'],
     });
     const workload = new InferenceWorkload(stack, 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc } });
     const policy = Testing.synth(workload.chart!).find(m => m.kind === 'NetworkPolicy');

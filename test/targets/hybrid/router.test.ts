@@ -95,7 +95,11 @@ function router(env: Record<string, string>, deps: RouterDependencies = {}) {
   return { r, metrics: () => lines.map(l => JSON.parse(l)) };
 }
 
-function event(o: { method?: string; path?: string; query?: string; headers?: Record<string, string>; body?: Buffer | string; cookies?: string[] } = {}) {
+interface EventOptions {
+  method?: string; path?: string; query?: string; headers?: Record<string, string>; body?: Buffer | string; cookies?: string[];
+}
+
+function event(o: EventOptions = {}) {
   const body = o.body === undefined ? undefined : Buffer.isBuffer(o.body) ? o.body.toString('base64') : o.body;
   return {
     version: '2.0',
@@ -131,7 +135,8 @@ function fakeStreamRuntime() {
     HttpResponseStream: { from: (s: Writable, p: any) => { prelude = p; return s; } },
   };
   return {
-    awslambda, stream,
+    awslambda,
+    stream,
     prelude: () => prelude,
     body: () => Buffer.concat(chunks.map(c => c.data)),
     chunks: () => chunks,
@@ -145,7 +150,9 @@ describe('a faithful proxy', () => {
     const url = await serve(echo);
     const { r } = router({ DATA_PLANE_URL: url });
     const res = await r.buffered(event({
-      method: 'PUT', path: '/v1/images/7', query: 'format=png&size=512',
+      method: 'PUT',
+      path: '/v1/images/7',
+      query: 'format=png&size=512',
       headers: { 'authorization': 'AWS4-HMAC-SHA256 Credential=x', 'traceparent': '00-abc-def-01', 'content-type': 'image/png', 'connection': 'close', 'te': 'trailers' },
       cookies: ['session=s1'],
       body: BYTES,
@@ -422,10 +429,14 @@ describe('overflow and honest errors', () => {
 describe('the time budget holds for an overflowing request', () => {
   // the renderer's formula, at a small scale: 300 ms data-plane deadline, an overflow of 400 ms
   // (its timeout) after a 200 ms cold start, 100 ms margin
-  const budget = hybridTimeBudget({ dataPlaneDeadlineMs: 300, overflowFunctionTimeoutMs: 400, overflowColdStartMs: 200, connectTimeoutMs: 100, marginMs: 100 });
+  const budget = hybridTimeBudget({
+    dataPlaneDeadlineMs: 300, overflowFunctionTimeoutMs: 400, overflowColdStartMs: 200, connectTimeoutMs: 100, marginMs: 100,
+  });
 
   test('the figures add up', () => {
-    expect(budget).toMatchObject({ connectTimeoutMs: 100, responseTimeoutMs: 200, overflowTimeoutMs: 600, overflowNeedMs: 600, controlPlaneTimeoutSeconds: 1 });
+    expect(budget).toMatchObject({
+      connectTimeoutMs: 100, responseTimeoutMs: 200, overflowTimeoutMs: 600, overflowNeedMs: 600, controlPlaneTimeoutSeconds: 1,
+    });
     expect(budget.dataPlaneDeadlineMs + budget.overflowTimeoutMs + budget.marginMs).toBeLessThanOrEqual(budget.controlPlaneTimeoutSeconds * 1000);
   });
 
