@@ -52,8 +52,8 @@ export interface HybridTargetOptions {
   /**
    * The address range the data plane's NetworkPolicy admits on its port: where the internal NLB's
    * network interfaces live (the NLB forwards from its own addresses). Narrow it to the subnets of
-   * `vpcSubnets` to keep every other source in the VPC out.
-   * @default - the CIDR blocks of the selected subnets when they are known, else the VPC's CIDR block
+   * `vpcSubnets` (where the NLB lives) to keep every other source in the VPC out.
+   * @default - the VPC's CIDR block (it must then be concrete, e.g. from `Vpc.fromVpcAttributes`)
    */
   readonly allowedCidr?: string;
 
@@ -122,7 +122,7 @@ const PREREQUISITES_WARNING = 'inference-workload:hybrid-prerequisites';
  * function for the tail, invoked through a Lambda interface endpoint. Every input is validated
  * before anything is built. Construct ids are a contract: `ControlPlane/*`,
  * `ControlPlaneSecurityGroup`, `Overflow/*`, `DataPlaneLoadBalancer*`, `DataPlaneTargetGroup`,
- * `LambdaEndpoint*`, `*Alarm`; the data plane keeps the Kubernetes target's ids and object names,
+ * `LambdaEndpoint*`, `Router*Alarm`; the data plane keeps the Kubernetes target's ids and object names,
  * plus the Service `<workloadName>-internal` and the TargetGroupBinding of the same name.
  * @internal
  */
@@ -364,7 +364,7 @@ function renderRouterAlarms(scope: Construct, workloadName: string, budget: Hybr
   const metric = (metricName: string, statistic: string) => new cloudwatch.Metric({
     namespace: ROUTER_METRICS_NAMESPACE, metricName, dimensionsMap: { WorkloadName: workloadName }, statistic, period: Duration.minutes(5),
   });
-  const dataPlaneErrors = new cloudwatch.Alarm(scope, 'DataPlaneErrorsAlarm', {
+  const dataPlaneErrors = new cloudwatch.Alarm(scope, 'RouterDataPlaneErrorsAlarm', {
     alarmDescription: `${workloadName}: the data plane did not answer (refused, timed out or stalled) in 2 of the last 3 periods of 5 minutes`,
     metric: metric('DataPlaneErrors', 'Sum'),
     threshold: 0,
@@ -374,7 +374,7 @@ function renderRouterAlarms(scope: Construct, workloadName: string, budget: Hybr
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
   const latencyThreshold = Math.round(budget.dataPlaneDeadlineMs * 0.8);
-  const dataPlaneLatencyP99 = new cloudwatch.Alarm(scope, 'DataPlaneLatencyAlarm', {
+  const dataPlaneLatencyP99 = new cloudwatch.Alarm(scope, 'RouterDataPlaneLatencyAlarm', {
     alarmDescription: `${workloadName}: p99 time to the data plane's answer is above ${latencyThreshold} ms (80% of its ${budget.dataPlaneDeadlineMs} ms deadline, past which requests overflow)`,
     metric: metric('DataPlaneLatency', 'p99'),
     threshold: latencyThreshold,
@@ -383,7 +383,7 @@ function renderRouterAlarms(scope: Construct, workloadName: string, budget: Hybr
     datapointsToAlarm: 2,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  const overflowErrors = withOverflow ? new cloudwatch.Alarm(scope, 'OverflowErrorsAlarm', {
+  const overflowErrors = withOverflow ? new cloudwatch.Alarm(scope, 'RouterOverflowErrorsAlarm', {
     alarmDescription: `${workloadName}: overflow requests failed (function error, throttle or timeout) in 2 of the last 3 periods of 5 minutes`,
     metric: metric('OverflowErrors', 'Sum'),
     threshold: 0,
@@ -470,23 +470,14 @@ function overflowSizing(control: LambdaSizing, hybrid: HybridSizing): LambdaSizi
 }
 
 /**
- * The CIDR blocks the data plane's NetworkPolicy admits: `allowedCidr`, else the selected subnets'
- * blocks when known, else the VPC's. They go into the manifest, so they must be concrete.
+ * The CIDR block the data plane's NetworkPolicy admits: `allowedCidr`, else the VPC's. It goes into
+ * the manifest, so it must be concrete.
  */
 function admittedCidrsOf(o: HybridTargetOptions): string[] {
   if (o.allowedCidr !== undefined) {
     return [checkString('hybrid.allowedCidr', o.allowedCidr, { pattern: CIDR, patternDescription: 'an IPv4 CIDR block such as "10.0.0.0/16"' })];
   }
-  const vpc = o.vpc!;
-  try {
-    const blocks = vpc.selectSubnets(o.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets.map(s => s.ipv4CidrBlock);
-    if (blocks.length > 0 && blocks.every(b => !Token.isUnresolved(b) && CIDR.test(b))) {
-      return [...new Set(blocks)];
-    }
-  } catch {
-    // an imported subnet without its CIDR block throws when asked for it: fall back to the VPC's
-  }
-  const cidr = vpc.vpcCidrBlock;
+  const cidr = o.vpc!.vpcCidrBlock;
   if (Token.isUnresolved(cidr)) {
     throw new InferenceWorkloadValidationError(
       '\'hybrid.allowedCidr\' is required when the VPC\'s CIDR block is not known at synth time (it goes into the Kubernetes manifest), '

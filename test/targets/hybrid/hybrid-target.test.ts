@@ -278,20 +278,6 @@ describe('hybrid rendering', () => {
       Environment: { Variables: Match.objectLike({ DATA_PLANE_URL: Match.stringLikeRegexp('^http://embed\\.ml\\.internal:') }) },
     });
   });
-
-  test('admits the selected subnets\' CIDR blocks when the VPC knows them', () => {
-    const stack = strictStack();
-    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-0123456789abcdef0',
-      vpcCidrBlock: '10.20.0.0/16',
-      availabilityZones: ['us-east-1a', 'us-east-1b'],
-      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
-      privateSubnetIpv4CidrBlocks: ['10.20.0.0/19', '10.20.32.0/19'],
-    });
-    const workload = new InferenceWorkload(stack, 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc } });
-    const policy = Testing.synth(workload.chart!).find(m => m.kind === 'NetworkPolicy');
-    expect(policy.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '10.20.0.0/19' } }, { ipBlock: { cidr: '10.20.32.0/19' } }]);
-  });
 });
 
 describe('hybrid validation', () => {
