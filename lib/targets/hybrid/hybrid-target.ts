@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { Annotations, CfnOutput, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -220,6 +220,11 @@ export function renderHybrid(
     deregistrationDelay: Duration.seconds(30),
   });
   loadBalancer.addListener('Listener', { port, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [targetGroup] });
+  Validations.of(loadBalancer).acknowledge({
+    id: 'AwsSolutions-ELB2',
+    reason: 'An NLB writes access logs for TLS listeners only; this one has a TCP listener, so there is nothing to log '
+      + '(https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html). The router logs every request.',
+  });
   const targetGroupBinding = new ApiObject(dataPlane.chart, 'TargetGroupBinding', {
     apiVersion: 'elbv2.k8s.aws/v1beta1',
     kind: 'TargetGroupBinding',
