@@ -38,11 +38,45 @@ export function modelClassOf(apiVersion: string, kind: string): ModelClass | und
   return typeof cls === 'function' ? cls : undefined;
 }
 
+/**
+ * The AWS Load Balancer Controller's TargetGroupBinding (a CRD kubernetes-models does not carry),
+ * checked against its published spec: kubernetes-sigs/aws-load-balancer-controller
+ * docs/guide/targetgroupbinding/spec.md (serviceRef required; targetGroupARN or targetGroupName;
+ * targetType ip or instance; networking peers with exactly one of securityGroup or ipBlock).
+ */
+function targetGroupBindingErrors(where: string, m: Manifest): string[] {
+  const errors: string[] = [];
+  const spec = m.spec ?? {};
+  const known = ['serviceRef', 'targetGroupARN', 'targetGroupName', 'targetType', 'networking', 'nodeSelector', 'vpcID',
+    'ipAddressType', 'multiClusterTargetGroup', 'iamRoleArnToAssume', 'assumeRoleExternalId'];
+  Object.keys(spec).filter(k => !known.includes(k)).forEach(k => errors.push(`${where}: unknown field spec.${k}`));
+  if (typeof spec.serviceRef?.name !== 'string' || !['string', 'number'].includes(typeof spec.serviceRef?.port)) {
+    errors.push(`${where}: spec.serviceRef needs a name and a port`);
+  }
+  if (typeof spec.targetGroupARN !== 'string' && typeof spec.targetGroupName !== 'string') {
+    errors.push(`${where}: spec needs targetGroupARN or targetGroupName`);
+  }
+  if (spec.targetType !== undefined && !['ip', 'instance'].includes(spec.targetType)) {
+    errors.push(`${where}: spec.targetType must be ip or instance, got ${spec.targetType}`);
+  }
+  for (const rule of spec.networking?.ingress ?? []) {
+    for (const peer of rule.from ?? []) {
+      if ((peer.securityGroup === undefined) === (peer.ipBlock === undefined)) {
+        errors.push(`${where}: a networking peer needs exactly one of securityGroup or ipBlock`);
+      }
+    }
+  }
+  return errors;
+}
+
 /** Schema errors of one object: `[]` when valid. */
 export function schemaErrors(manifest: Manifest): string[] {
   const where = `${manifest?.kind ?? '?'} ${manifest?.metadata?.name ?? '?'}`;
   if (!manifest || typeof manifest.apiVersion !== 'string' || typeof manifest.kind !== 'string') {
     return [`${where}: missing apiVersion or kind`];
+  }
+  if (manifest.apiVersion === 'elbv2.k8s.aws/v1beta1' && manifest.kind === 'TargetGroupBinding') {
+    return targetGroupBindingErrors(where, manifest);
   }
   const Model = modelClassOf(manifest.apiVersion, manifest.kind);
   if (!Model) {

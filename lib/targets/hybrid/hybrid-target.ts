@@ -1,15 +1,21 @@
-import { Token } from 'aws-cdk-lib';
+import { createHash } from 'crypto';
+import * as path from 'path';
+import { Annotations, CfnOutput, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ROUTER_SOURCE } from './router-source';
+import { HybridTimeBudget, hybridTimeBudget, timeBudgetEnvironment } from './time-budget';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
 import { checkOptionsObject, checkString } from '../../private/validate';
 import { CheckedKubernetesOptions, KubernetesRendering, renderKubernetes } from '../kubernetes/kubernetes-target';
 import { checkDnsSubdomain } from '../kubernetes/validate';
 import { LambdaCode } from '../lambda/code';
+import { LambdaEntryPoint } from '../lambda/entry-point';
 import { CheckedLambdaOptions, LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda/lambda-target';
 import { WorkloadIdentity } from '../render-context';
 
@@ -29,23 +35,24 @@ export interface HybridTargetOptions {
   readonly vpc?: ec2.IVpc;
 
   /**
-   * Subnets of `vpc` for the control-plane function's network interfaces.
+   * Subnets of `vpc` for the control-plane function, the internal NLB and the Lambda interface
+   * endpoint.
    * @default - the VPC's private subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
-   * DNS name under which the data plane's internal load balancer is published. The library
-   * annotates the load balancer Service for ExternalDNS
-   * (`external-dns.alpha.kubernetes.io/hostname`), so ExternalDNS must manage a private hosted
-   * zone that contains this name. The control plane receives it as `DATA_PLANE_URL`.
-   * @default - `<workloadName>.<namespace>.inference.internal`
+   * DNS name the control plane uses for the data plane, when you publish the internal NLB under a
+   * name of your own (e.g. a Route 53 alias record in a private zone). The library creates no
+   * record for it.
+   * @default - the internal NLB's own DNS name (resolvable in the VPC, nothing to publish)
    */
   readonly dataPlaneHostname?: string;
 
   /**
-   * The address range allowed to reach the data plane's internal load balancer
-   * (`spec.loadBalancerSourceRanges`) and that the control plane's security group may send to.
+   * The address range the data plane's NetworkPolicy admits on its port: where the internal NLB's
+   * network interfaces live (the NLB forwards from its own addresses). Narrow it to the subnets of
+   * `vpcSubnets` (where the NLB lives) to keep every other source in the VPC out.
    * @default - the VPC's CIDR block (it must then be concrete, e.g. from `Vpc.fromVpcAttributes`)
    */
   readonly allowedCidr?: string;
@@ -58,40 +65,65 @@ export interface HybridTargetOptions {
   readonly overflowCode?: LambdaCode;
 }
 
+/** The alarms on the router's own metrics (CloudWatch Embedded Metric Format, namespace `InferenceWorkload/Hybrid`). */
+export interface HybridAlarms {
+  /** Requests the data plane did not answer (refused, timed out, stalled) in 2 of the last 3 periods of 5 minutes. */
+  readonly dataPlaneErrors: cloudwatch.Alarm;
+  /** p99 time to the data plane's answer above 80% of its deadline. */
+  readonly dataPlaneLatencyP99: cloudwatch.Alarm;
+  /** Overflow requests that failed (function error, throttle, timeout). @default - none without an overflow function */
+  readonly overflowErrors?: cloudwatch.Alarm;
+}
+
 /** What the hybrid renderer produced: both halves and the wiring between them. */
 export interface HybridRendering {
   /** The control plane: the entry function, its `live` alias, entry point and alarms. */
   readonly controlPlane: LambdaRendering;
   /** The data plane: the GPU Deployment and its objects. */
   readonly dataPlane: KubernetesRendering;
-  /** The internal load balancer Service (AWS Load Balancer Controller, internal NLB) in front of the data plane. */
+  /** The ClusterIP Service `<workloadName>-internal` whose pods the internal NLB's target group holds (through the TargetGroupBinding). */
   readonly loadBalancerService: kplus.Service;
-  /** The control plane's security group: egress only to the data plane port (and HTTPS for the overflow invoke). */
+  /** The internal NLB in front of the data plane, created by CloudFormation. */
+  readonly loadBalancer: elbv2.NetworkLoadBalancer;
+  /** Its target group (IP targets), bound to the Service by the AWS Load Balancer Controller. */
+  readonly targetGroup: elbv2.NetworkTargetGroup;
+  /** The TargetGroupBinding (`elbv2.k8s.aws/v1beta1`) in the data plane's chart. */
+  readonly targetGroupBinding: ApiObject;
+  /** The control plane's security group: egress only to the NLB's listener and to the Lambda endpoint. */
   readonly securityGroup: ec2.SecurityGroup;
+  /** The NLB's security group: admits the control plane only. */
+  readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+  /** The Lambda interface endpoint the overflow invoke goes through. @default - none without an overflow function */
+  readonly lambdaEndpoint?: ec2.InterfaceVpcEndpoint;
   /** The URL the control plane forwards to (its `DATA_PLANE_URL`). */
   readonly dataPlaneUrl: string;
+  /** The time budget of one request, as configured in the router. */
+  readonly timeBudget: HybridTimeBudget;
+  /** Alarms on the router's metrics. */
+  readonly alarms: HybridAlarms;
   /** The Lambda overflow function for the tail. @default - none: the tail waits for the data plane's HPA */
   readonly overflow?: LambdaRendering;
 }
 
-/** Annotations of the AWS Load Balancer Controller for an internal NLB with IP targets. */
-export const INTERNAL_NLB_ANNOTATIONS: Record<string, string> = {
-  'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
-  'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
-  'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
-};
-const EXTERNAL_DNS_ANNOTATION = 'external-dns.alpha.kubernetes.io/hostname';
+/** The router's code: a folder with one plain JavaScript file, deployed as a zip asset. */
+export const ROUTER_CODE_DIR = path.join(__dirname, 'router');
+/** Namespace of the router's metrics. */
+export const ROUTER_METRICS_NAMESPACE = 'InferenceWorkload/Hybrid';
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-/** Lambda's synchronous payload limit, which the router enforces before forwarding. */
+/** Lambda's synchronous payload limit (6 MB), which the router enforces before forwarding. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+const PREREQUISITES_WARNING = 'inference-workload:hybrid-prerequisites';
 
 /**
- * Renders a hybrid decision: the Kubernetes data plane (floor of warm replicas from the decision,
- * plus an internal load balancer), the Lambda control plane (router attached to the VPC, small
- * provisioned concurrency), and, for CPU-capable models, a Lambda overflow function for the tail.
- * Every input is validated before anything is built. Construct ids are a contract:
- * `ControlPlane/*`, `ControlPlaneSecurityGroup`, `Overflow/*`; the data plane keeps the
- * Kubernetes target's ids and object names, plus the Service `<workloadName>-internal`.
+ * Renders a hybrid decision: the Kubernetes data plane (floor of warm replicas from the decision),
+ * an internal NLB created by CloudFormation and bound to the data plane's pods by a
+ * TargetGroupBinding, the Lambda control plane (the router, attached to the VPC, small provisioned
+ * concurrency, streaming function URL by default) and, for CPU-capable models, a Lambda overflow
+ * function for the tail, invoked through a Lambda interface endpoint. Every input is validated
+ * before anything is built. Construct ids are a contract: `ControlPlane/*`,
+ * `ControlPlaneSecurityGroup`, `Overflow/*`, `DataPlaneLoadBalancer*`, `DataPlaneTargetGroup`,
+ * `LambdaEndpoint*`, `Router*Alarm`; the data plane keeps the Kubernetes target's ids and object names,
+ * plus the Service `<workloadName>-internal` and the TargetGroupBinding of the same name.
  * @internal
  */
 export function renderHybrid(
@@ -99,7 +131,7 @@ export function renderHybrid(
 ): HybridRendering {
   const { workloadName } = workload;
   const hybrid = hybridSizingOf(decision);
-  const controlSizing = lambdaSizingOf(decision);
+  const decidedControl = lambdaSizingOf(decision);
   const o = checked.hybrid;
   const input = { lambda: checked.lambda, kubernetes: checked.kubernetes };
   if (!o.vpc) {
@@ -113,9 +145,22 @@ export function renderHybrid(
       'Cannot configure \'lambda.vpc\', \'lambda.vpcSubnets\' or \'lambda.securityGroups\' for a hybrid placement: '
       + 'the control plane uses \'hybrid.vpc\' and a security group the library declares');
   }
+  const vpc = o.vpc;
   const namespace = input.kubernetes.namespace;
-  const hostname = o.dataPlaneHostname ?? `${workloadName}.${namespace}.inference.internal`;
-  const cidr = allowedCidrOf(o);
+  const onCluster = input.kubernetes.cluster !== undefined;
+  const admitted = admittedCidrsOf(o);
+
+  // the time budget: the data plane gets the decision's own allowance for one request (3 x p99),
+  // the overflow its cold start plus its timeout; the control plane waits for both
+  const budget = hybridTimeBudget({
+    dataPlaneDeadlineMs: decidedControl.timeoutSeconds * 1000,
+    overflowFunctionTimeoutMs: hybrid.overflowToLambda ? overflowSizing(decidedControl, hybrid).timeoutSeconds * 1000 : undefined,
+  });
+  if (budget.overflowTimeoutMs < budget.overflowNeedMs) {
+    Annotations.of(scope).addWarningV2('inference-workload:hybrid-overflow-budget',
+      `${workloadName}: Lambda's 900 s timeout leaves the overflow ${budget.overflowTimeoutMs} ms of the ${budget.overflowNeedMs} ms it may need `
+      + '(cold start + its timeout): the slowest overflow requests are answered 504.');
+  }
 
   // data plane: the Kubernetes target, sized by the decision (its replicasMin is the warm floor)
   const dataPlane = renderKubernetes({
@@ -124,70 +169,234 @@ export function renderHybrid(
     decision,
     options: input.kubernetes,
   });
+  const port = dataPlane.port;
   const loadBalancerService = new kplus.Service(dataPlane.chart, 'InternalLoadBalancer', {
+    metadata: { name: `${workloadName}-internal` },
+    type: kplus.ServiceType.CLUSTER_IP,
+    selector: dataPlane.deployment,
+    ports: [{ name: 'http', port, targetPort: port }],
+  });
+  // only the NLB's addresses reach the pods' port (the NLB forwards from its own interfaces). The
+  // patch goes through KubeNetworkPolicy's serializer, which reads a port as an IntOrString
+  ApiObject.of(dataPlane.networkPolicy).addJsonPatch(JsonPatch.replace('/spec/ingress', [{
+    from: admitted.map(cidr => ({ ipBlock: { cidr } })),
+    ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(port) }],
+  }]));
+
+  // network path: control plane -> NLB (its security group admits the control plane only) -> pods
+  const securityGroup = new ec2.SecurityGroup(scope, 'ControlPlaneSecurityGroup', {
+    vpc,
+    allowAllOutbound: false,
+    description: `Control plane of ${workloadName}: egress to the data plane internal NLB and the Lambda endpoint only`,
+  });
+  const loadBalancerSecurityGroup = new ec2.SecurityGroup(scope, 'DataPlaneLoadBalancerSecurityGroup', {
+    vpc,
+    allowAllOutbound: false,
+    description: `Internal NLB of ${workloadName}: admits the control plane only`,
+  });
+  loadBalancerSecurityGroup.addIngressRule(securityGroup, ec2.Port.tcp(port), `from the ${workloadName} control plane`);
+  loadBalancerSecurityGroup.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(port), `to the ${workloadName} pods (traffic and health checks)`);
+  securityGroup.addEgressRule(loadBalancerSecurityGroup, ec2.Port.tcp(port), `to the ${workloadName} data plane (internal NLB)`);
+
+  const subnets = o.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  const loadBalancer = new elbv2.NetworkLoadBalancer(scope, 'DataPlaneLoadBalancer', {
+    vpc,
+    vpcSubnets: subnets,
+    internetFacing: false,
+    securityGroups: [loadBalancerSecurityGroup],
+    // a floor of one replica lives in one zone: every NLB node must reach it
+    crossZoneEnabled: true,
+  });
+  const targetGroupName = onCluster ? undefined : targetGroupNameOf(scope, workloadName);
+  const targetGroup = new elbv2.NetworkTargetGroup(scope, 'DataPlaneTargetGroup', {
+    vpc,
+    port,
+    protocol: elbv2.Protocol.TCP,
+    targetType: elbv2.TargetType.IP,
+    // a manifest written for a GitOps tool cannot carry the ARN (known at deploy): it names the group
+    targetGroupName,
+    healthCheck: { protocol: elbv2.Protocol.HTTP, path: input.kubernetes.readinessPath, port: 'traffic-port' },
+    deregistrationDelay: Duration.seconds(30),
+  });
+  loadBalancer.addListener('Listener', { port, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [targetGroup] });
+  Validations.of(loadBalancer).acknowledge({
+    id: 'AwsSolutions-ELB2',
+    reason: 'An NLB writes access logs for TLS listeners only; this one has a TCP listener, so there is nothing to log '
+      + '(https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html). The router logs every request.',
+  });
+  const targetGroupBinding = new ApiObject(dataPlane.chart, 'TargetGroupBinding', {
+    apiVersion: 'elbv2.k8s.aws/v1beta1',
+    kind: 'TargetGroupBinding',
     metadata: {
       name: `${workloadName}-internal`,
-      annotations: { ...INTERNAL_NLB_ANNOTATIONS, [EXTERNAL_DNS_ANNOTATION]: hostname },
+      annotations: { 'inference-workload/prerequisites': prerequisites(workloadName, namespace, onCluster).join(' ') },
     },
-    type: kplus.ServiceType.LOAD_BALANCER,
-    selector: dataPlane.deployment,
-    ports: [{ name: 'http', port: dataPlane.port, targetPort: dataPlane.port }],
-    loadBalancerSourceRanges: [cidr],
+    spec: {
+      serviceRef: { name: loadBalancerService.name, port },
+      targetType: 'ip',
+      ...(onCluster ? {
+        targetGroupARN: targetGroup.targetGroupArn,
+        // the controller opens the pods' security group to the NLB's, on the pod port
+        networking: { ingress: [{ from: [{ securityGroup: { groupID: loadBalancerSecurityGroup.securityGroupId } }], ports: [{ protocol: 'TCP', port }] }] },
+      } : { targetGroupName }),
+    },
   });
-  const dataPlaneUrl = `http://${hostname}:${dataPlane.port}`;
-
-  // network path: the control plane may only open connections to the data plane port (and HTTPS for the overflow invoke)
-  const securityGroup = new ec2.SecurityGroup(scope, 'ControlPlaneSecurityGroup', {
-    vpc: o.vpc,
-    allowAllOutbound: false,
-    description: `Control plane of ${workloadName}: egress to the data plane internal load balancer only`,
-  });
-  securityGroup.addEgressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(dataPlane.port), `to the ${workloadName} data plane (internal NLB)`);
+  const hostname = o.dataPlaneHostname ?? loadBalancer.loadBalancerDnsName;
+  const dataPlaneUrl = `http://${hostname}:${port}`;
 
   let overflow: LambdaRendering | undefined;
+  let lambdaEndpoint: ec2.InterfaceVpcEndpoint | undefined;
   if (hybrid.overflowToLambda) {
     overflow = renderLambda(new Construct(scope, 'Overflow'), {
       workloadName,
       image: workload.image,
-      sizing: overflowSizing(controlSizing, hybrid),
+      sizing: overflowSizing(decidedControl, hybrid),
       options: {
         code: o.overflowCode ?? LambdaCode.fromImage(workload.image),
-        entryPoint: undefined,
+        // invoked by the router only: no URL of its own
+        entryPoint: LambdaEntryPoint.none(),
         environment: { INFERENCE_ROLE: 'overflow' },
         latencyBudgetMs: input.lambda.latencyBudgetMs,
         logRetention: input.lambda.logRetention,
       },
       description: `Overflow of ${workloadName}: serves the tail above ${hybrid.overflowThresholdRequestsPerSecond} req/s on CPU (hybrid)`,
     });
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'to the Lambda API, to invoke the overflow function');
+    // the overflow invoke stays in the VPC: an interface endpoint without private DNS (so it cannot
+    // clash with an endpoint that already claims lambda.<region>.amazonaws.com), addressed by its own name
+    const endpointSecurityGroup = new ec2.SecurityGroup(scope, 'LambdaEndpointSecurityGroup', {
+      vpc,
+      allowAllOutbound: false,
+      description: `Lambda endpoint of ${workloadName}: admits the control plane only`,
+    });
+    endpointSecurityGroup.addIngressRule(securityGroup, ec2.Port.tcp(443), `from the ${workloadName} control plane`);
+    lambdaEndpoint = new ec2.InterfaceVpcEndpoint(scope, 'LambdaEndpoint', {
+      vpc,
+      service: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
+      subnets,
+      privateDnsEnabled: false,
+      open: false,
+      securityGroups: [endpointSecurityGroup],
+    });
+    securityGroup.addEgressRule(endpointSecurityGroup, ec2.Port.tcp(443), 'to the Lambda endpoint, to invoke the overflow function');
   }
 
+  const streaming = (input.lambda.entryPoint ?? HYBRID_ENTRY_POINT)._responseStreaming;
   const environment: Record<string, string> = {
     ...input.lambda.environment,
     DATA_PLANE_URL: dataPlaneUrl,
     MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD_BYTES),
-    FORWARD_TIMEOUT_MS: String(Math.max(1000, (controlSizing.timeoutSeconds - 1) * 1000)),
-    ...(overflow ? { OVERFLOW_FUNCTION: overflow.alias.functionArn } : {}),
+    RESPONSE_STREAMING: String(streaming),
+    METRICS_NAMESPACE: ROUTER_METRICS_NAMESPACE,
+    ...timeBudgetEnvironment(budget),
+    ...(overflow ? { OVERFLOW_FUNCTION: overflow.alias.functionArn, LAMBDA_ENDPOINT_URL: endpointUrlOf(lambdaEndpoint!) } : {}),
   };
   const controlPlane = renderLambda(new Construct(scope, 'ControlPlane'), {
     workloadName,
     image: workload.image,
-    sizing: controlSizing,
+    sizing: { ...decidedControl, timeoutSeconds: budget.controlPlaneTimeoutSeconds },
     options: {
       ...input.lambda,
-      code: LambdaCode.fromInline(ROUTER_SOURCE, 'index.handler', lambda.Runtime.NODEJS_24_X),
+      entryPoint: input.lambda.entryPoint ?? HYBRID_ENTRY_POINT,
+      code: LambdaCode.fromZipAsset(ROUTER_CODE_DIR, 'index.handler', lambda.Runtime.NODEJS_24_X),
       environment,
-      vpc: o.vpc,
+      vpc,
       vpcSubnets: o.vpcSubnets,
       securityGroups: [securityGroup],
     },
-    description: `Control plane of ${workloadName}: validates and routes to the GPU data plane (hybrid, by ${decision.policyName})`,
+    description: `Control plane of ${workloadName}: routes to the GPU data plane (hybrid, by ${decision.policyName})`,
   });
   if (overflow) {
     overflow.alias.grantInvoke(controlPlane.role);
   }
+  const alarms = renderRouterAlarms(scope, workloadName, budget, overflow !== undefined);
 
-  return { controlPlane, dataPlane, loadBalancerService, securityGroup, dataPlaneUrl, overflow };
+  new CfnOutput(scope, 'DataPlaneLoadBalancerSecurityGroupId', {
+    value: loadBalancerSecurityGroup.securityGroupId,
+    description: `${workloadName}: the pods' security group must admit this group on TCP ${port} (the TargetGroupBinding does it on an EKS cluster given to the library)`,
+  });
+  new CfnOutput(scope, 'DataPlaneTargetGroupArn', {
+    value: targetGroup.targetGroupArn,
+    description: `${workloadName}: the target group the TargetGroupBinding ${namespace}/${workloadName}-internal fills with the data plane's pods`,
+  });
+  Annotations.of(scope).addWarningV2(PREREQUISITES_WARNING,
+    `${workloadName} (hybrid) needs in its cluster: ${prerequisites(workloadName, namespace, onCluster).join(' ')}`);
+
+  return {
+    controlPlane,
+    dataPlane,
+    loadBalancerService,
+    loadBalancer,
+    targetGroup,
+    targetGroupBinding,
+    securityGroup,
+    loadBalancerSecurityGroup,
+    lambdaEndpoint,
+    dataPlaneUrl,
+    timeBudget: budget,
+    alarms,
+    overflow,
+  };
+}
+
+/** The hybrid's default entry point: an IAM-authenticated function URL that streams (tokens as they come). */
+const HYBRID_ENTRY_POINT = LambdaEntryPoint.functionUrl({ responseStreaming: true });
+
+/** What the cluster must provide, in the order an operator checks it. */
+function prerequisites(workloadName: string, namespace: string, onCluster: boolean): string[] {
+  return [
+    '(1) the AWS Load Balancer Controller (v2.4 or later, with the TargetGroupBinding CRD elbv2.k8s.aws/v1beta1) to register the pods in the target group;',
+    onCluster
+      ? '(2) exactly one security group tagged kubernetes.io/cluster/<cluster> on the pods\' network interfaces, which the controller opens to the NLB\'s security group;'
+      : `(2) the pods' security group admitting the NLB's security group (stack output DataPlaneLoadBalancerSecurityGroupId) on the pod port, and the manifest applied to namespace ${namespace} (${workloadName}.k8s.yaml, written to cdk.out);`,
+    '(3) NetworkPolicy enforcement (VPC CNI v1.14+ with enableNetworkPolicy=true), or the data plane admits every source in the cluster.',
+  ];
+}
+
+/** A target group name (at most 32 characters, letters, digits, hyphens) unique to this construct. */
+function targetGroupNameOf(scope: Construct, workloadName: string): string {
+  const hash = createHash('sha256').update(`${Stack.of(scope).stackName}/${scope.node.path}`).digest('hex').slice(0, 8);
+  return `${workloadName.slice(0, 23).replace(/-+$/, '')}-${hash}`;
+}
+
+/** `https://<endpoint DNS name>` of an interface endpoint (each DNS entry is `<hosted zone id>:<name>`). */
+function endpointUrlOf(endpoint: ec2.InterfaceVpcEndpoint): string {
+  return `https://${Fn.select(1, Fn.split(':', Fn.select(0, endpoint.vpcEndpointDnsEntries)))}`;
+}
+
+/** Alarms on the router's EMF metrics (dimension `WorkloadName`). */
+function renderRouterAlarms(scope: Construct, workloadName: string, budget: HybridTimeBudget, withOverflow: boolean): HybridAlarms {
+  const metric = (metricName: string, statistic: string) => new cloudwatch.Metric({
+    namespace: ROUTER_METRICS_NAMESPACE, metricName, dimensionsMap: { WorkloadName: workloadName }, statistic, period: Duration.minutes(5),
+  });
+  const dataPlaneErrors = new cloudwatch.Alarm(scope, 'RouterDataPlaneErrorsAlarm', {
+    alarmDescription: `${workloadName}: the data plane did not answer (refused, timed out or stalled) in 2 of the last 3 periods of 5 minutes`,
+    metric: metric('DataPlaneErrors', 'Sum'),
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  const latencyThreshold = Math.round(budget.dataPlaneDeadlineMs * 0.8);
+  const dataPlaneLatencyP99 = new cloudwatch.Alarm(scope, 'RouterDataPlaneLatencyAlarm', {
+    alarmDescription: `${workloadName}: p99 time to the data plane's answer is above ${latencyThreshold} ms (80% of its ${budget.dataPlaneDeadlineMs} ms deadline, past which requests overflow)`,
+    metric: metric('DataPlaneLatency', 'p99'),
+    threshold: latencyThreshold,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  const overflowErrors = withOverflow ? new cloudwatch.Alarm(scope, 'RouterOverflowErrorsAlarm', {
+    alarmDescription: `${workloadName}: overflow requests failed (function error, throttle or timeout) in 2 of the last 3 periods of 5 minutes`,
+    metric: metric('OverflowErrors', 'Sum'),
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  }) : undefined;
+  return { dataPlaneErrors, dataPlaneLatencyP99, overflowErrors };
 }
 
 /** The options of every target, checked: the hybrid renders both halves with theirs. @internal */
@@ -264,9 +473,13 @@ function overflowSizing(control: LambdaSizing, hybrid: HybridSizing): LambdaSizi
   };
 }
 
-function allowedCidrOf(o: HybridTargetOptions): string {
+/**
+ * The CIDR block the data plane's NetworkPolicy admits: `allowedCidr`, else the VPC's. It goes into
+ * the manifest, so it must be concrete.
+ */
+function admittedCidrsOf(o: HybridTargetOptions): string[] {
   if (o.allowedCidr !== undefined) {
-    return checkString('hybrid.allowedCidr', o.allowedCidr, { pattern: CIDR, patternDescription: 'an IPv4 CIDR block such as "10.0.0.0/16"' });
+    return [checkString('hybrid.allowedCidr', o.allowedCidr, { pattern: CIDR, patternDescription: 'an IPv4 CIDR block such as "10.0.0.0/16"' })];
   }
   const cidr = o.vpc!.vpcCidrBlock;
   if (Token.isUnresolved(cidr)) {
@@ -274,5 +487,5 @@ function allowedCidrOf(o: HybridTargetOptions): string {
       '\'hybrid.allowedCidr\' is required when the VPC\'s CIDR block is not known at synth time (it goes into the Kubernetes manifest), '
       + 'got a VPC whose vpcCidrBlock is a token; pass allowedCidr or import the VPC with Vpc.fromVpcAttributes/fromLookup');
   }
-  return checkString('hybrid.vpc.vpcCidrBlock', cidr, { pattern: CIDR, patternDescription: 'an IPv4 CIDR block' });
+  return [checkString('hybrid.vpc.vpcCidrBlock', cidr, { pattern: CIDR, patternDescription: 'an IPv4 CIDR block' })];
 }

@@ -1,1 +1,2 @@
-export type { HybridTargetOptions, HybridRendering } from './hybrid-target';
+export type { HybridTargetOptions, HybridRendering, HybridAlarms } from './hybrid-target';
+export type { HybridTimeBudget } from './time-budget';

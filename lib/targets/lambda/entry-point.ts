@@ -114,6 +114,11 @@ export class LambdaEntryPoint {
     private readonly urlOptions: FunctionUrlEntryPointOptions,
     private readonly apiOptions: HttpApiEntryPointOptions) {}
 
+  /** Whether the entry point streams responses (a function URL in `RESPONSE_STREAM` mode). @internal */
+  public get _responseStreaming(): boolean {
+    return this.kind === EntryPointKind.FUNCTION_URL && this.urlOptions.responseStreaming === true;
+  }
+
   /** Renders the entry point under `scope`. @internal */
   public _render(scope: Construct, input: EntryPointRenderInput): RenderedEntryPoint {
     switch (this.kind) {

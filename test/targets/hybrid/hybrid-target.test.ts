@@ -1,9 +1,11 @@
+import { KubectlV28Layer } from '@aws-cdk/lambda-layer-kubectl-v28';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import { Testing } from 'cdk8s';
 import {
-  InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, RuleVerdict, WorkloadProfile,
+  InferenceWorkload, LambdaEntryPoint, ModelImage, PlacementPolicy, PlacementTarget, RuleVerdict, WorkloadProfile,
 } from '../../../lib';
 import { HYBRID_PROFILE, importedVpc } from '../../helpers/fixtures';
 import { expectValidAndRestricted } from '../../helpers/kubernetes';
@@ -66,26 +68,66 @@ describe('hybrid rendering', () => {
     expect(workload.function).toBe(workload.hybrid!.controlPlane.function);
     expect(workload.deployment).toBe(workload.hybrid!.dataPlane.deployment);
 
-    const lb = manifests.find(m => m.kind === 'Service' && m.spec.type === 'LoadBalancer');
-    expect(lb.metadata.name).toBe('embeddings-internal');
-    expect(lb.metadata.annotations).toMatchObject({
-      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
-      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
-      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
-      'external-dns.alpha.kubernetes.io/hostname': 'embeddings.default.inference.internal',
-    });
     const port = workload.hybrid!.dataPlane.port;
-    expect(lb.spec.ports).toEqual([expect.objectContaining({ port, targetPort: port })]);
-    expect(lb.spec.loadBalancerSourceRanges).toEqual(['10.20.0.0/16']);
+    const internal = manifests.find(m => m.kind === 'Service' && m.metadata.name === 'embeddings-internal');
+    expect(internal.spec.type).toBe('ClusterIP');
+    expect(internal.spec.ports).toEqual([expect.objectContaining({ port, targetPort: port })]);
     const deployment = manifests.find(m => m.kind === 'Deployment');
-    expect(lb.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    expect(internal.spec.selector).toEqual(deployment.spec.selector.matchLabels);
+    // nothing in the cluster creates a load balancer or a DNS record of its own
+    expect(manifests.filter(m => m.spec?.type === 'LoadBalancer')).toEqual([]);
+    expect(JSON.stringify(manifests)).not.toContain('external-dns');
 
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
-      Environment: { Variables: Match.objectLike({ DATA_PLANE_URL: `http://embeddings.default.inference.internal:${port}` }) },
+      Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('\\.zip$') },
+      Environment: { Variables: Match.objectLike({ DATA_PLANE_URL: { 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [Match.stringLikeRegexp('EmbeddingsDataPlaneLoadBalancer'), 'DNSName'] }, `:${port}`]] } }) },
       VpcConfig: { SubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], SecurityGroupIds: Match.anyValue() },
     });
+  });
+
+  test('the library owns the route: an internal NLB with a security group, IP targets, and a TargetGroupBinding by name for a GitOps tool', () => {
+    const { workload, template, manifests } = hybridWorkload();
+    const port = workload.hybrid!.dataPlane.port;
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Type: 'network',
+      Scheme: 'internal',
+      SecurityGroups: [Match.anyValue()],
+      Subnets: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+    });
+    const groups = template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup');
+    const [tg] = Object.values(groups) as any[];
+    expect(tg.Properties).toMatchObject({ TargetType: 'ip', Port: port, Protocol: 'TCP', HealthCheckPath: '/health', VpcId: 'vpc-0123456789abcdef0' });
+    expect(tg.Properties.Name).toMatch(/^embeddings-[0-9a-f]{8}$/);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: port, Protocol: 'TCP' });
+    const tgb = manifests.find(m => m.kind === 'TargetGroupBinding');
+    expect(tgb).toMatchObject({
+      apiVersion: 'elbv2.k8s.aws/v1beta1',
+      metadata: { name: 'embeddings-internal' },
+      spec: { serviceRef: { name: 'embeddings-internal', port }, targetType: 'ip', targetGroupName: tg.Properties.Name },
+    });
+    expect(tgb.metadata.annotations['inference-workload/prerequisites']).toContain('AWS Load Balancer Controller');
+  });
+
+  test('on an EKS cluster the binding carries the target group ARN and opens the pods to the NLB only, resolved at deploy', () => {
+    const stack = strictStack();
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: 'inference',
+      kubectlRoleArn: 'arn:aws:iam::123456789012:role/inference-kubectl',
+      kubectlLayer: new KubectlV28Layer(stack, 'KubectlLayer'),
+    });
+    const workload = new InferenceWorkload(stack, 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc: importedVpc(stack) }, kubernetes: { cluster } });
+    const template = Template.fromStack(stack);
+    const port = workload.hybrid!.dataPlane.port;
+    const [tg] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')) as any[];
+    expect(tg.Properties.Name).toBeUndefined();
+    const [manifest] = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[];
+    const text = JSON.stringify(manifest.Properties.Manifest);
+    expect(text).toContain('TargetGroupBinding');
+    expect(text).toMatch(/targetGroupARN\\":\\"",\{"Ref":"EmbeddingsDataPlaneTargetGroup/);
+    expect(text).toMatch(/groupID\\":\\"",\{"Fn::GetAtt":\["EmbeddingsDataPlaneLoadBalancerSecurityGroup[0-9A-F]+","GroupId"\]\}/);
+    expect(text).toContain(`\\"ports\\":[{\\"port\\":${port},\\"protocol\\":\\"TCP\\"}]}]},\\"serviceRef`);
   });
 
   test('the data plane floor is the decision\'s and never zero', () => {
@@ -105,25 +147,41 @@ describe('hybrid rendering', () => {
     });
   });
 
-  test('declares the network path: the control plane may only reach the data plane port (and HTTPS to invoke the overflow)', () => {
-    const { workload, template } = hybridWorkload();
+  test('least access: only the control plane reaches the NLB, only the NLB\'s subnets reach the pods, the overflow invoke stays in the VPC', () => {
+    const { workload, template, manifests } = hybridWorkload();
     const port = workload.hybrid!.dataPlane.port;
-    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      VpcId: 'vpc-0123456789abcdef0',
-      SecurityGroupEgress: Match.arrayWith([
-        Match.objectLike({ CidrIp: '10.20.0.0/16', FromPort: port, ToPort: port, IpProtocol: 'tcp' }),
-        Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }),
-      ]),
-    });
-    const groups = template.findResources('AWS::EC2::SecurityGroup');
-    const egress = Object.values(groups).flatMap((g: any) => g.Properties.SecurityGroupEgress ?? []);
+    const stack = Stack.of(workload);
+    const sg = (c: { securityGroupId: string }) => stack.resolve(c.securityGroupId);
+    const h = workload.hybrid!;
+    const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup')) as any[];
+    const egress = groups.flatMap(g => g.Properties.SecurityGroupEgress ?? []);
+    expect(egress).not.toContainEqual(expect.objectContaining({ CidrIp: '0.0.0.0/0' }));
     expect(egress).not.toContainEqual(expect.objectContaining({ IpProtocol: '-1' }));
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: sg(h.securityGroup), DestinationSecurityGroupId: sg(h.loadBalancerSecurityGroup), FromPort: port, ToPort: port,
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: sg(h.securityGroup), FromPort: 443, ToPort: 443, DestinationSecurityGroupId: Match.anyValue(),
+    });
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r: any) => r.Properties);
+    expect(ingress.filter(i => JSON.stringify(i.GroupId) === JSON.stringify(sg(h.loadBalancerSecurityGroup))))
+      .toEqual([expect.objectContaining({ SourceSecurityGroupId: sg(h.securityGroup), FromPort: port })]);
+    expect(groups.flatMap(g => g.Properties.SecurityGroupIngress ?? [])).toEqual([]);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      ServiceName: 'com.amazonaws.us-east-1.lambda', VpcEndpointType: 'Interface', PrivateDnsEnabled: false,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LAMBDA_ENDPOINT_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }) }) },
+    });
+    const policy = manifests.find(m => m.kind === 'NetworkPolicy');
+    expect(policy.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port }] }]);
   });
 
-  test('the overflow function serves the tail: invoked by the control plane, no provisioned concurrency, address in configuration', () => {
+  test('the overflow function serves the tail: invoked by the control plane only, no URL, no provisioned concurrency', () => {
     const { workload, template } = hybridWorkload();
     const overflow = workload.hybrid!.overflow!;
     expect(overflow).toBeDefined();
+    expect(overflow.functionUrl).toBeUndefined();
     const stack = Stack.of(workload);
     const overflowAliasArn = stack.resolve(overflow.alias.functionArn);
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -133,6 +191,9 @@ describe('hybrid rendering', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: overflowAliasArn })]) },
       Roles: [{ Ref: Match.stringLikeRegexp('EmbeddingsControlPlaneExecutionRole') }],
     });
+    const urls = Object.values(template.findResources('AWS::Lambda::Url')) as any[];
+    expect(urls).toHaveLength(1);
+    expect(JSON.stringify(urls[0].Properties.TargetFunctionArn)).toContain('EmbeddingsControlPlane');
     const aliases = Object.values(template.findResources('AWS::Lambda::Alias')) as any[];
     const overflowAlias = aliases.find(a => JSON.stringify(a.Properties.FunctionName).includes('EmbeddingsOverflowFunction'));
     expect(overflowAlias.Properties.ProvisionedConcurrencyConfig).toBeUndefined();
@@ -142,19 +203,68 @@ describe('hybrid rendering', () => {
     });
   });
 
-  test('without CPU fallback there is no overflow function and no HTTPS egress', () => {
+  test('streams through an IAM-authenticated function URL by default; a buffered entry point gets a buffered router', () => {
+    const { template } = hybridWorkload();
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ RESPONSE_STREAMING: 'true' }) } });
+    const buffered = hybridWorkload(HYBRID_PROFILE, { lambda: { entryPoint: LambdaEntryPoint.functionUrl() } });
+    buffered.template.hasResourceProperties('AWS::Lambda::Url', { InvokeMode: 'BUFFERED' });
+    buffered.template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ RESPONSE_STREAMING: 'false' }) } });
+  });
+
+  test('the time budget: the control plane waits for the data-plane deadline plus an overflow cold start and run', () => {
+    const { workload, template } = hybridWorkload();
+    const d = workload.decision;
+    const b = workload.hybrid!.timeBudget;
+    expect(b.dataPlaneDeadlineMs).toBe(d.lambda!.timeoutSeconds * 1000);
+    expect(b.overflowTimeoutMs).toBe(10_000 + d.hybrid!.overflowTimeoutSeconds! * 1000);
+    expect(b.controlPlaneTimeoutSeconds * 1000).toBeGreaterThanOrEqual(b.dataPlaneDeadlineMs + b.overflowTimeoutMs + b.marginMs);
+    // HYBRID_PROFILE: p99 400 ms -> 3 s data-plane deadline; overflow 6 s (3 x 400 ms x 5) + 10 s cold start; 1 s margin
+    expect(b).toMatchObject({
+      connectTimeoutMs: 1000, responseTimeoutMs: 2000, dataPlaneDeadlineMs: 3000, overflowTimeoutMs: 16_000, controlPlaneTimeoutSeconds: 20,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 20,
+      Environment: { Variables: Match.objectLike({ CONNECT_TIMEOUT_MS: '1000', RESPONSE_TIMEOUT_MS: '2000', DATA_PLANE_DEADLINE_MS: '3000', OVERFLOW_TIMEOUT_MS: '16000', MARGIN_MS: '1000' }) },
+    });
+    const noFallback = hybridWorkload({ ...HYBRID_PROFILE, cpuFallbackCapable: false }, { policy: PlacementPolicy.fixed(PlacementTarget.HYBRID) });
+    expect(noFallback.workload.hybrid!.timeBudget.controlPlaneTimeoutSeconds).toBe(4);
+  });
+
+  test('alarms cover the router\'s metrics: data-plane errors and latency, overflow errors', () => {
+    const { workload, template } = hybridWorkload();
+    for (const metricName of ['DataPlaneErrors', 'DataPlaneLatency', 'OverflowErrors']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'InferenceWorkload/Hybrid', MetricName: metricName, Dimensions: [{ Name: 'WorkloadName', Value: 'embeddings' }],
+      });
+    }
+    expect(workload.hybrid!.alarms.overflowErrors).toBeDefined();
+  });
+
+  test('states the cluster prerequisites in one synth warning', () => {
+    const { stack } = hybridWorkload();
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('inference-workload:hybrid-prerequisites'));
+    expect(warnings).toHaveLength(1);
+    const text = JSON.stringify(warnings[0].entry.data);
+    for (const needed of ['AWS Load Balancer Controller', 'DataPlaneLoadBalancerSecurityGroupId', 'enableNetworkPolicy']) {
+      expect(text).toContain(needed);
+    }
+  });
+
+  test('without CPU fallback there is no overflow function, no Lambda endpoint and no HTTPS egress', () => {
     const { template } = hybridWorkload(HYBRID_PROFILE, { policy: PlacementPolicy.fixed(PlacementTarget.HYBRID) });
     const noFallback = hybridWorkload({ ...HYBRID_PROFILE, cpuFallbackCapable: false }, { policy: PlacementPolicy.fixed(PlacementTarget.HYBRID) });
     expect(noFallback.workload.hybrid!.overflow).toBeUndefined();
     expect(Object.keys(noFallback.template.findResources('AWS::Lambda::Function'))).toHaveLength(1);
-    noFallback.template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      SecurityGroupEgress: [Match.objectLike({ FromPort: noFallback.workload.hybrid!.dataPlane.port })],
-    });
+    noFallback.template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    const egress = Object.values(noFallback.template.findResources('AWS::EC2::SecurityGroupEgress')) as any[];
+    expect(egress.map(e => e.Properties.FromPort)).not.toContain(443);
     expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(2);
   });
 
   test('both halves validate: manifests against the Kubernetes 1.28 schema and the restricted Pod Security Standard', () => {
     const { manifests } = hybridWorkload();
+    // the TargetGroupBinding (a CRD) is checked against the controller's published spec by the helper
     expectValidAndRestricted(manifests);
   });
 
@@ -162,9 +272,8 @@ describe('hybrid rendering', () => {
     const { manifests, template } = hybridWorkload(HYBRID_PROFILE, {
       hybrid: { vpc: importedVpc(strictStack()), dataPlaneHostname: 'embed.ml.internal', allowedCidr: '10.20.8.0/21' },
     });
-    const lb = manifests.find(m => m.spec?.type === 'LoadBalancer');
-    expect(lb.metadata.annotations['external-dns.alpha.kubernetes.io/hostname']).toBe('embed.ml.internal');
-    expect(lb.spec.loadBalancerSourceRanges).toEqual(['10.20.8.0/21']);
+    const policy = manifests.find(m => m.kind === 'NetworkPolicy');
+    expect(policy.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '10.20.8.0/21' } }]);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DATA_PLANE_URL: Match.stringLikeRegexp('^http://embed\\.ml\\.internal:') }) },
     });

@@ -41,11 +41,15 @@ describe('the example app\'s Kubernetes manifests', () => {
       const name = file.replace(/\.k8s\.yaml$/, '');
       const hybrid = hybridNames.includes(name);
       const kinds = manifests.map(m => m.kind).sort();
-      // a hybrid's data plane also has the internal load balancer Service the control plane reaches it through
-      expect(kinds).toEqual(['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', ...(hybrid ? ['Service'] : []), 'ServiceAccount']);
+      // a hybrid's data plane also has the Service and TargetGroupBinding that put its pods behind the control plane's NLB
+      expect(kinds).toEqual([
+        'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', ...(hybrid ? ['Service'] : []), 'ServiceAccount',
+        ...(hybrid ? ['TargetGroupBinding'] : []),
+      ]);
       expect(manifests.find(m => m.kind === 'Deployment')!.spec.replicas).toBeUndefined();
       expect(manifests.find(m => m.kind === 'Service' && m.metadata.name === name)!.spec.type).toBe('ClusterIP');
-      expect(manifests.filter(m => m.kind === 'Service' && m.spec.type === 'LoadBalancer').map(m => m.metadata.name)).toEqual(hybrid ? [`${name}-internal`] : []);
+      // no load balancer is created from the cluster: the hybrid's NLB is CloudFormation's
+      expect(manifests.filter(m => m.kind === 'Service' && m.spec.type === 'LoadBalancer')).toEqual([]);
     });
 
   test('llm-chat: GPU limit, GPU affinity and toleration, model cache init step, and a cache sidecar sharing a volume with the server', () => {
