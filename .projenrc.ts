@@ -122,4 +122,7 @@ project.package.addField('exports', {
   './.jsii': './.jsii',
 });
 
+// the hybrid's router is a plain JavaScript file shipped as a Lambda asset: tsc does not copy it
+project.compileTask.exec('rm -rf build/targets/hybrid/router && cp -r lib/targets/hybrid/router build/targets/hybrid/router');
+
 project.synth();
