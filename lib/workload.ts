@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from './errors';
 import { ModelImage } from './image';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
+import { applyPlacementLock } from './private/placement-lock';
 import { checkResourceLimitNow, guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
 import { checkDnsLabel, describeValue } from './private/validate';
 import { IPlacedWorkload, PlacementReport } from './report';
@@ -158,7 +159,8 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
         throw new InferenceWorkloadValidationError(
           `'policy' must be an IPlacementPolicy (PlacementPolicy.default(), or an object with decide(profile)), got ${describeValue(policy)}`);
       }
-      this.decision = checkDecision(policy, policy.decide(props.profile));
+      const decided = checkDecision(policy, policy.decide(props.profile));
+      this.decision = applyPlacementLock(this, this.workloadName, policy, decided, kept => checkDecision(kept, kept.decide(props.profile)));
 
       const out = renderPlacement(this, { workloadName: this.workloadName, image: props.image }, this.decision, checked);
       this.function = out.lambda?.function;

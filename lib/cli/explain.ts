@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { runLock } from './lock';
 import { InferenceWorkloadValidationError } from '../errors';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from '../policy';
 import { PROFILE_FIELDS } from '../policy/profile';
@@ -235,6 +236,9 @@ export const NODE_IO: CliIo = {
 
 /** Entry point of `bin/inference-workload`. @internal */
 export function main(argv: string[] = process.argv.slice(2)): number {
+  if (argv[0] === 'lock') {
+    return runLock(argv.slice(1), { ...NODE_IO, exists: file => fs.existsSync(file) });
+  }
   return runCli(argv, NODE_IO);
 }
 

@@ -194,6 +194,14 @@ export class PlacementPolicy implements IPlacementPolicy {
   public decide(profile: WorkloadProfile): PlacementDecision {
     return decide(resolveProfile(profile), this.engine);
   }
+
+  /**
+   * The same policy with its target fixed, `why` naming what keeps it there (the placement lock).
+   * @internal
+   */
+  public _keepOn(target: PlacementTarget, why: string): PlacementPolicy {
+    return new PlacementPolicy(this.name, { ...this.engine, forced: target, forcedBy: why });
+  }
 }
 
 function engineOptions(name: string, mode: EngineMode, options: PlacementPolicyOptions, prefix: string): EngineOptions {

@@ -28,8 +28,10 @@ export interface EngineOptions {
   readonly includeHybrid: boolean;
   /** Target value for provisioned concurrency utilization. */
   readonly utilizationTarget: number;
-  /** A fixed target (`PlacementPolicy.fixed`). */
+  /** A fixed target (`PlacementPolicy.fixed`, or a placement kept by the placement lock). */
   readonly forced?: PlacementTarget;
+  /** Why the target is fixed, when not by the user's policy (e.g. the placement lock's hysteresis). */
+  readonly forcedBy?: string;
   /** The rule table. @default RULES */
   readonly rules?: readonly PolicyRule[];
 }

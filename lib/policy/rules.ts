@@ -315,7 +315,8 @@ export const RULES: readonly PolicyRule[] = [
         threshold: null,
         favours: forced,
         choose: forced,
-        reason: `fixed to ${forced} (${formatUsd(cost(forced)!.monthlyUsd)}/mo); the rules alone would choose ${current} (${formatUsd(cost(current!)!.monthlyUsd)}/mo)`,
+        reason: `${o.forcedBy ? `kept on ${forced} by ${o.forcedBy}` : `fixed to ${forced}`} (${formatUsd(cost(forced)!.monthlyUsd)}/mo); `
+          + `the rules alone would choose ${current} (${formatUsd(cost(current!)!.monthlyUsd)}/mo)`,
       };
     },
   },
