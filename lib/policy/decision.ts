@@ -1,4 +1,5 @@
 import { CpuArchitecture, WarmSchedule } from './profile';
+import { HybridTimeBudget } from './time-budget';
 
 /**
  * Where a workload runs.
@@ -182,6 +183,13 @@ export interface HybridSizing {
   readonly overflowMemoryMiB?: number;
   /** Timeout of the Lambda overflow function, seconds. @default - no overflow function */
   readonly overflowTimeoutSeconds?: number;
+  /**
+   * The router's time budget: connect and response timeouts, the data-plane deadline, what the
+   * overflow may take, and the control plane's timeout (`lambda.timeoutSeconds` of a hybrid), so
+   * that a request that overflows still finishes.
+   * @default - derived by the hybrid renderer from `lambda.timeoutSeconds` and the overflow timeout
+   */
+  readonly timeBudget?: HybridTimeBudget;
 }
 
 /** The monthly cost of one option at one sustained utilization (for the report's chart). */

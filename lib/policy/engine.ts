@@ -93,15 +93,19 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
   // 5. sizing: exactly what was priced
   const hybridPlan = priced.hybrid;
   const lambdaPlan = { peakConcurrency, utilizationTarget: o.utilizationTarget };
+  const hybrid = target === H ? hybridSizing(p, hybridPlan!) : undefined;
   const lambda = target === L
     ? lambdaSizing(p, { ...lambdaPlan, provisioned: priced.provisioned.provisioned, memoryMiB: p.memoryMiB, modelSizeGiB: p.modelSizeGiB })
     : target === H
-      ? lambdaSizing(p, { ...lambdaPlan, provisioned: hybridPlan!.controlPlaneProvisioned, memoryMiB: CONTROL_PLANE_MEMORY_MIB, modelSizeGiB: 0 })
+      // the control plane waits for the data plane and, for the tail, the overflow: its timeout is the router's budget
+      ? lambdaSizing(p, {
+        ...lambdaPlan, provisioned: hybridPlan!.controlPlaneProvisioned, memoryMiB: CONTROL_PLANE_MEMORY_MIB, modelSizeGiB: 0,
+        timeoutSeconds: hybrid!.timeBudget!.controlPlaneTimeoutSeconds,
+      })
       : undefined;
   const kubernetes = target === K || target === H
     ? kubernetesSizing(p, node!, target === H ? hybridPlan!.floorReplicas : k8sMin, peakReplicas(p, load))
     : undefined;
-  const hybrid = target === H ? hybridSizing(p, hybridPlan!) : undefined;
 
   return new PlacementDecision({
     target,

@@ -1,4 +1,5 @@
 export { PlacementTarget, RuleVerdict, RuleKind, PlacementDecision } from './decision';
+export type { HybridTimeBudget } from './time-budget';
 export type {
   RuleOutcome, CostLineItem, OptionCost, PriceTableReference, LambdaSizing, KubernetesSizing, HybridSizing, CostCurvePoint,
   PlacementDecisionProps,

@@ -2,6 +2,7 @@ import { HybridPlan, lambdaArchitecture, Load, NodeChoice, peakReplicas } from '
 import { HybridSizing, KubernetesSizing, LambdaSizing } from './decision';
 import { LAMBDA_LIMITS } from './limits';
 import { ResolvedProfile } from './profile';
+import { hybridTimeBudget, LAMBDA_MAX_TIMEOUT_MS, ROUTER_MARGIN_MS } from './time-budget';
 
 /*
  * Sizing: turns the priced plan into what the renderers build. Every figure here is the one the
@@ -28,6 +29,8 @@ export interface LambdaPlan {
   readonly peakConcurrency: number;
   /** Target value of provisioned concurrency utilization. */
   readonly utilizationTarget: number;
+  /** The function's timeout, seconds. @default - one request's allowance (3 x p99, at least 3 s) */
+  readonly timeoutSeconds?: number;
 }
 
 /** The Lambda function's sizing (the Lambda target, or a hybrid's control plane). */
@@ -36,7 +39,7 @@ export function lambdaSizing(p: ResolvedProfile, plan: LambdaPlan): LambdaSizing
   const { provisioned, peakConcurrency } = plan;
   return {
     memoryMiB: Math.min(LAMBDA_LIMITS.maxMemoryMiB, Math.max(LAMBDA_LIMITS.minMemoryMiB, plan.memoryMiB)),
-    timeoutSeconds: Math.min(LAMBDA_LIMITS.maxTimeoutSeconds, Math.max(3, Math.ceil(p.requestDurationP99Ms * 3 / 1000))),
+    timeoutSeconds: plan.timeoutSeconds ?? requestTimeoutSeconds(p),
     ephemeralStorageMiB: Math.min(LAMBDA_LIMITS.maxEphemeralStorageMiB,
       Math.max(LAMBDA_LIMITS.minEphemeralStorageMiB, Math.ceil(plan.modelSizeGiB * 1024 * 1.2))),
     architecture: lambdaArchitecture(p),
@@ -67,8 +70,22 @@ export function kubernetesSizing(p: ResolvedProfile, node: NodeChoice, replicasM
   };
 }
 
-/** The hybrid's routing: warm floor, overflow threshold and the overflow function. */
+/** One request's allowance: 3 x p99, at least 3 s, at most Lambda's 900 s. */
+function requestTimeoutSeconds(p: ResolvedProfile): number {
+  return Math.min(LAMBDA_LIMITS.maxTimeoutSeconds, Math.max(3, Math.ceil(p.requestDurationP99Ms * 3 / 1000)));
+}
+
+/** The hybrid's routing: warm floor, overflow threshold, the overflow function and the router's time budget. */
 export function hybridSizing(p: ResolvedProfile, plan: HybridPlan): HybridSizing {
+  const overflowTimeoutSeconds = plan.overflowToLambda ? Math.min(LAMBDA_LIMITS.maxTimeoutSeconds,
+    Math.max(3, Math.ceil(p.requestDurationP99Ms * p.cpuFallbackSlowdown * 3 / 1000))) : undefined;
+  // the data plane gets one request's allowance (3 x p99, at least 3 s); an overflowing request
+  // then needs the overflow's cold start and timeout on top, inside the control plane's timeout
+  const timeBudget = hybridTimeBudget({
+    // at most what leaves the router its margin inside Lambda's 900 s
+    dataPlaneDeadlineMs: Math.min(requestTimeoutSeconds(p) * 1000, LAMBDA_MAX_TIMEOUT_MS - ROUTER_MARGIN_MS),
+    overflowFunctionTimeoutMs: overflowTimeoutSeconds === undefined ? undefined : overflowTimeoutSeconds * 1000,
+  });
   return {
     dataPlaneFloorReplicas: Math.max(1, plan.floorReplicas),
     overflowThresholdRequestsPerSecond: plan.overflowThresholdRps,
@@ -76,8 +93,8 @@ export function hybridSizing(p: ResolvedProfile, plan: HybridPlan): HybridSizing
     controlPlaneProvisionedConcurrency: plan.controlPlaneProvisioned,
     ...(plan.overflowToLambda ? {
       overflowMemoryMiB: Math.min(LAMBDA_LIMITS.maxMemoryMiB, Math.max(LAMBDA_LIMITS.minMemoryMiB, p.memoryMiB)),
-      overflowTimeoutSeconds: Math.min(LAMBDA_LIMITS.maxTimeoutSeconds,
-        Math.max(3, Math.ceil(p.requestDurationP99Ms * p.cpuFallbackSlowdown * 3 / 1000))),
+      overflowTimeoutSeconds,
     } : {}),
+    timeBudget,
   };
 }

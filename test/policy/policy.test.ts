@@ -73,9 +73,19 @@ describe('PlacementPolicy.default()', () => {
       controlPlaneProvisionedConcurrency: 4,
       overflowMemoryMiB: 4096,
       overflowTimeoutSeconds: 3,
+      timeBudget: {
+        connectTimeoutMs: 1000,
+        responseTimeoutMs: 2000,
+        dataPlaneDeadlineMs: 3000, // one request's allowance: 3 x p99, at least 3 s
+        overflowNeedMs: 13_000, // Lambda's 10 s Init limit (no provisioned concurrency) + the overflow's 3 s
+        overflowTimeoutMs: 13_000,
+        marginMs: 1000,
+        controlPlaneTimeoutSeconds: 17, // 3 + 13 + 1
+      },
     });
     expect(d.kubernetes).toMatchObject({ replicasMin: 9, replicasMax: 20, instanceType: 'm7i.large' });
-    expect(d.lambda).toMatchObject({ memoryMiB: 512, provisionedConcurrencyMin: 4 }); // the control-plane entry function
+    // the control-plane entry function, whose timeout is the router's budget
+    expect(d.lambda).toMatchObject({ memoryMiB: 512, provisionedConcurrencyMin: 4, timeoutSeconds: 17 });
     const items = d.chosenCost!.lineItems.map(i => i.label);
     expect(items).toEqual(expect.arrayContaining(['data plane nodes for a warm floor of 9 replica(s)', 'overflow: duration on CPU (on demand)', 'control plane: requests']));
   });

@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HybridTimeBudget, hybridTimeBudget, timeBudgetEnvironment } from './time-budget';
+import { HybridTimeBudget, hybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
 import { checkOptionsObject, checkString } from '../../private/validate';
@@ -152,7 +152,7 @@ export function renderHybrid(
 
   // the time budget: the data plane gets the decision's own allowance for one request (3 x p99),
   // the overflow its cold start plus its timeout; the control plane waits for both
-  const budget = hybridTimeBudget({
+  const budget = hybrid.timeBudget ?? hybridTimeBudget({
     dataPlaneDeadlineMs: decidedControl.timeoutSeconds * 1000,
     overflowFunctionTimeoutMs: hybrid.overflowToLambda ? overflowSizing(decidedControl, hybrid).timeoutSeconds * 1000 : undefined,
   });

@@ -216,7 +216,10 @@ describe('hybrid rendering', () => {
     const { workload, template } = hybridWorkload();
     const d = workload.decision;
     const b = workload.hybrid!.timeBudget;
-    expect(b.dataPlaneDeadlineMs).toBe(d.lambda!.timeoutSeconds * 1000);
+    // the decision carries the budget; the control plane's timeout is the budget's
+    expect(b).toEqual(d.hybrid!.timeBudget);
+    expect(d.lambda!.timeoutSeconds).toBe(b.controlPlaneTimeoutSeconds);
+    expect(b.dataPlaneDeadlineMs).toBe(Math.max(3000, Math.ceil(HYBRID_PROFILE.requestDurationP99Ms! * 3 / 1000) * 1000));
     expect(b.overflowTimeoutMs).toBe(10_000 + d.hybrid!.overflowTimeoutSeconds! * 1000);
     expect(b.controlPlaneTimeoutSeconds * 1000).toBeGreaterThanOrEqual(b.dataPlaneDeadlineMs + b.overflowTimeoutMs + b.marginMs);
     // HYBRID_PROFILE: p99 400 ms -> 3 s data-plane deadline; overflow 6 s (3 x 400 ms x 5) + 10 s cold start; 1 s margin

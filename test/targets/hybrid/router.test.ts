@@ -6,7 +6,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Writable } from 'stream';
 import { createRouter, handlerFor, RouterDependencies } from '../../../lib/targets/hybrid/router';
-import { hybridTimeBudget, timeBudgetEnvironment } from '../../../lib/targets/hybrid/time-budget';
+import { hybridTimeBudget, timeBudgetEnvironment } from '../../../lib/policy/time-budget';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
 

@@ -7,7 +7,7 @@
  * The data-plane deadline covers every data-plane attempt (connect, the one retry of a refused
  * connection, the answer); only then does the router overflow, with what is left.
  */
-import { InferenceWorkloadValidationError } from '../../errors';
+import { InferenceWorkloadValidationError } from '../errors';
 
 /** Lambda's longest function timeout: 900 s (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
 export const LAMBDA_MAX_TIMEOUT_MS = 900_000;
@@ -42,14 +42,17 @@ export interface TimeBudgetInput {
 
 /** Every figure of the hybrid time budget, in milliseconds (the control-plane timeout in whole seconds). */
 export interface HybridTimeBudget {
+  /** TCP connect to the data plane's load balancer. */
   readonly connectTimeoutMs: number;
   /** From connect to the first byte, and the longest silence inside a streamed answer. */
   readonly responseTimeoutMs: number;
+  /** By when the data plane must have answered, from the request's arrival; then the router overflows. */
   readonly dataPlaneDeadlineMs: number;
   /** What the router allows the overflow invoke (cold start included); 0 without overflow. */
   readonly overflowTimeoutMs: number;
   /** What the overflow invoke needs at worst (cold start + function timeout); 0 without overflow. */
   readonly overflowNeedMs: number;
+  /** Time the router keeps for itself (reading the request, writing the answer, metrics). */
   readonly marginMs: number;
   /** The control plane's timeout, whole seconds, at most 900. */
   readonly controlPlaneTimeoutSeconds: number;
