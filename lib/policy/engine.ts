@@ -99,7 +99,10 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
     : target === H
       // the control plane waits for the data plane and, for the tail, the overflow: its timeout is the router's budget
       ? lambdaSizing(p, {
-        ...lambdaPlan, provisioned: hybridPlan!.controlPlaneProvisioned, memoryMiB: CONTROL_PLANE_MEMORY_MIB, modelSizeGiB: 0,
+        ...lambdaPlan,
+        provisioned: hybridPlan!.controlPlaneProvisioned,
+        memoryMiB: CONTROL_PLANE_MEMORY_MIB,
+        modelSizeGiB: 0,
         timeoutSeconds: hybrid!.timeBudget!.controlPlaneTimeoutSeconds,
       })
       : undefined;

@@ -5,8 +5,8 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Writable } from 'stream';
-import { createRouter, handlerFor, RouterDependencies } from '../../../lib/targets/hybrid/router';
 import { hybridTimeBudget, timeBudgetEnvironment } from '../../../lib/policy/time-budget';
+import { createRouter, handlerFor, RouterDependencies } from '../../../lib/targets/hybrid/router';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
 
