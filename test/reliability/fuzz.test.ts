@@ -129,8 +129,16 @@ interface Outcome {
 let outdirs: string[] = [];
 afterAll(() => outdirs.forEach(d => fs.rmSync(d, { recursive: true, force: true })));
 
-function run(input: { profile: unknown; lambda: unknown; kubernetes: unknown; hybrid: unknown; policy: unknown; names: { id: string; workloadName: unknown } },
-  synth: boolean): Outcome {
+interface FuzzInput {
+  readonly profile: unknown;
+  readonly lambda: unknown;
+  readonly kubernetes: unknown;
+  readonly hybrid: unknown;
+  readonly policy: unknown;
+  readonly names: { id: string; workloadName: unknown };
+}
+
+function run(input: FuzzInput, synth: boolean): Outcome {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-fuzz-'));
   outdirs.push(outdir);
   const app = new App({ outdir });
@@ -147,7 +155,9 @@ function run(input: { profile: unknown; lambda: unknown; kubernetes: unknown; hy
       privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
     }),
   };
-  const props: any = { image: IMAGE, profile: input.profile, lambda: input.lambda, kubernetes: input.kubernetes, hybrid: hybridProps, policy: input.policy };
+  const props: any = {
+    image: IMAGE, profile: input.profile, lambda: input.lambda, kubernetes: input.kubernetes, hybrid: hybridProps, policy: input.policy,
+  };
   if (input.names.workloadName !== undefined) {
     props.workloadName = input.names.workloadName;
   }
