@@ -47,13 +47,16 @@ function lambdaWorkload(stack: Stack, w: MixedWorkload): void {
     actions: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
     resources: [repository.repositoryArn],
   }));
+  new iam.Policy(role, 'ServiceWildcards', {
+    roles: [role],
+    statements: [new iam.PolicyStatement({ sid: 'WriteTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+  });
   const fn = new lambda.Function(scope, 'Function', {
     code: lambda.Code.fromEcrImage(repository, { tagOrDigest: '1.0.0' }),
     handler: lambda.Handler.FROM_IMAGE,
     runtime: lambda.Runtime.FROM_IMAGE,
     role,
     logGroup,
-    tracing: lambda.Tracing.ACTIVE,
     memorySize: 2048,
     timeout: Duration.seconds(3),
     ephemeralStorageSize: Size.mebibytes(512),
@@ -61,6 +64,7 @@ function lambdaWorkload(stack: Stack, w: MixedWorkload): void {
     description: `Inference workload ${w.name} (placed on Lambda by default)`,
     environment: { INFERENCE_WORKLOAD_NAME: w.name },
   });
+  (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: lambda.Tracing.ACTIVE };
   const alias = new lambda.Alias(scope, 'LiveAlias', {
     aliasName: 'live',
     version: fn.currentVersion,

@@ -190,7 +190,9 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
   const code = (o.code ?? LambdaCode.fromImage(input.image))._bind(scope, architecture);
 
   const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention });
-  const role = executionRole(scope, { logGroup, repository: code.repository, vpc: o.vpc !== undefined, key: o.environmentEncryption, tracing });
+  const { role, wildcardPolicy } = executionRole(scope, {
+    logGroup, repository: code.repository, vpc: o.vpc !== undefined, key: o.environmentEncryption, tracing,
+  });
 
   const fn = new lambda.Function(scope, 'Function', {
     code: code.code,
@@ -198,7 +200,6 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
     runtime: code.runtime,
     role,
     logGroup,
-    tracing,
     memorySize: sizing.memoryMiB,
     timeout: Duration.seconds(sizing.timeoutSeconds),
     ephemeralStorageSize: Size.mebibytes(sizing.ephemeralStorageMiB),
@@ -211,6 +212,14 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
     vpcSubnets: o.vpcSubnets,
     securityGroups: o.securityGroups,
   });
+  if (tracing === lambda.Tracing.ACTIVE || tracing === lambda.Tracing.PASS_THROUGH) {
+    // set here rather than through `tracing`, so that the X-Ray statement stays in the role's wildcard policy
+    (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
+  }
+  if (wildcardPolicy && o.vpc !== undefined) {
+    // Lambda checks the network-interface permissions when it creates a function in a VPC
+    fn.node.addDependency(wildcardPolicy);
+  }
 
   // provisioned concurrency lives on an alias of currentVersion, never on a version
   // (aws-cdk #8883) and never on latestVersion (#19103)
@@ -353,7 +362,7 @@ interface RoleInput {
  * AWSLambdaBasicExecutionRole managed policy): every statement names its actions and, where
  * the service allows it, its resource.
  */
-function executionRole(scope: Construct, r: RoleInput): iam.Role {
+function executionRole(scope: Construct, r: RoleInput): { role: iam.Role; wildcardPolicy?: iam.Policy } {
   const role = new iam.Role(scope, 'ExecutionRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'Execution role of an inference workload (least privilege, no managed policies)',
@@ -371,13 +380,18 @@ function executionRole(scope: Construct, r: RoleInput): iam.Role {
     }));
   }
   r.key?.grantDecrypt(role);
-  const wildcardReasons: string[] = [];
-  if (r.tracing !== lambda.Tracing.DISABLED) {
-    // lambda.Function adds xray:PutTraceSegments and xray:PutTelemetryRecords on '*' itself
-    wildcardReasons.push('X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions');
+  // The statements that must name Resource '*' live in a policy of their own, and only that policy
+  // acknowledges cdk-nag's AwsSolutions-IAM5[Resource::*]: a wildcard the user later grants the
+  // role lands in its default policy and is reported.
+  const wildcards: iam.PolicyStatement[] = [];
+  const reasons: string[] = [];
+  if (r.tracing === lambda.Tracing.ACTIVE || r.tracing === lambda.Tracing.PASS_THROUGH) {
+    // what lambda.Function would add to the default policy itself (the renderer sets the tracing mode instead)
+    wildcards.push(new iam.PolicyStatement({ sid: 'WriteTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }));
+    reasons.push('X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions');
   }
   if (r.vpc) {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
+    wildcards.push(new iam.PolicyStatement({
       sid: 'ManageVpcNetworkInterfaces',
       actions: [
         'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets',
@@ -385,12 +399,17 @@ function executionRole(scope: Construct, r: RoleInput): iam.Role {
       ],
       resources: ['*'],
     }));
-    wildcardReasons.push('Lambda needs to create and describe its VPC network interfaces before their ARNs exist (the actions of AWSLambdaVPCAccessExecutionRole)');
+    reasons.push('Lambda needs to create and describe its VPC network interfaces before their ARNs exist (the actions of AWSLambdaVPCAccessExecutionRole)');
   }
-  if (wildcardReasons.length > 0) {
-    Validations.of(role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: `${wildcardReasons.join('; ')}. Every action is named; no wildcard actions.` });
+  if (wildcards.length === 0) {
+    return { role };
   }
-  return role;
+  const wildcardPolicy = new iam.Policy(role, 'ServiceWildcards', { roles: [role], statements: wildcards });
+  Validations.of(wildcardPolicy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: `${reasons.join('; ')}. Every action is named; no wildcard actions. Only this policy's statements are acknowledged.`,
+  });
+  return { role, wildcardPolicy };
 }
 
 /** The one scaler of the workload: target tracking plus the decision's warm windows. */

@@ -1,5 +1,6 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -67,13 +68,13 @@ describe('cdk-nag AwsSolutions', () => {
     }
   });
 
-  test('a Lambda workload acknowledges only the IAM5 wildcard resource of X-Ray, on its role', () => {
+  test('a Lambda workload acknowledges only the IAM5 wildcard resource of X-Ray, on the role policy that holds it', () => {
     const app = buildExampleApp(new App({ context: STRICT_CONTEXT }));
     const lambdaWorkloads = app.node.findAll()
       .filter((c): c is InferenceWorkload => c instanceof InferenceWorkload && c.decision.target === PlacementTarget.LAMBDA);
     for (const w of lambdaWorkloads) {
       const acks = acknowledgments(w);
-      expect(acks.map(a => [a.path, a.id.replace(/^annotation::/i, '')])).toEqual([[`${w.node.path}/ExecutionRole`, 'AwsSolutions-IAM5[Resource::*]']]);
+      expect(acks.map(a => [a.path, a.id.replace(/^annotation::/i, '')])).toEqual([[`${w.node.path}/ExecutionRole/ServiceWildcards`, 'AwsSolutions-IAM5[Resource::*]']]);
       expect(acks[0].reason).toMatch(/X-Ray/);
     }
   });
@@ -87,6 +88,14 @@ describe('cdk-nag AwsSolutions', () => {
     }
     expect(acknowledgments(app)).toEqual([]);
     expect(errors(app).join('\n')).toMatch(/AwsSolutions-IAM5\[Resource::\*\] at .*ExecutionRole/);
+  });
+
+  test('a wildcard the user grants the execution role later is reported: the acknowledgment covers the library\'s statements only', () => {
+    const app = buildExampleApp(new App({ context: STRICT_CONTEXT }));
+    const w = app.node.findAll().find((c): c is InferenceWorkload => c instanceof InferenceWorkload && c.decision.target === PlacementTarget.LAMBDA)!;
+    expect(errors(app)).toEqual([]);
+    w.function!.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    expect(errors(app).join('\n')).toMatch(new RegExp(`AwsSolutions-IAM5\\[Resource::\\*\\] at ${w.node.path}/ExecutionRole/DefaultPolicy`));
   });
 
   test('without tracing or VPC there is no wildcard and nothing to acknowledge', () => {
