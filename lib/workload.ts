@@ -152,6 +152,8 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
         hybrid: props.hybrid,
       });
 
+      warnOfSecretLookingValues(this, checked.lambda.environment);
+
       const policy = props.policy ?? PlacementPolicy.fromConfig(
         this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_POLICY),
         this.node.tryGetContext(PlacementPolicy.CONTEXT_KEY_PRICE_TABLE));
@@ -250,6 +252,25 @@ function warnIfModelExceedsMemory(scope: Construct, p: WorkloadProfile): void {
     Annotations.of(scope).addWarningV2('inference-workload:model-larger-than-memory',
       `'profile.modelSizeGiB' should fit in the memory that loads the weights, got ${p.modelSizeGiB} GiB, more than 'profile.memoryMiB' `
       + `(${p.memoryMiB} MiB = ${Math.round(hostGiB * 100) / 100} GiB)${gpu}; check the units (memoryMiB is in MiB, modelSizeGiB in GiB)`);
+  }
+}
+
+/** Names of variables that usually hold credentials. */
+const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIAL)/i;
+
+/**
+ * Environment values are stored in the function's configuration and visible to anyone who can
+ * read it: a literal value under a credential-like name is probably a secret that belongs in
+ * Secrets Manager or SSM (read at runtime). A warning, naming the variables, never their values.
+ */
+function warnOfSecretLookingValues(scope: Construct, environment: Record<string, string> | undefined): void {
+  const names = Object.entries(environment ?? {})
+    .filter(([key, value]) => SECRET_NAME.test(key) && typeof value === 'string' && value.length > 0 && !Token.isUnresolved(value))
+    .map(([key]) => key);
+  if (names.length > 0) {
+    Annotations.of(scope).addWarningV2('inference-workload:secret-in-environment',
+      `'lambda.environment' sets ${names.join(', ')} to a literal value: environment variables are readable by anyone who can read the `
+      + 'function\'s configuration. Keep secrets in AWS Secrets Manager or SSM Parameter Store and read them at runtime (pass the secret\'s name instead).');
   }
 }
 

@@ -4,7 +4,9 @@
  * naming the prop and the value, or accepted and synthesized.
  */
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   InferenceWorkload, InferenceWorkloadProps, InferenceWorkloadValidationError, IPlacementPolicy, ModelImage, PlacementPolicy, PlacementTarget,
 } from '../../lib';
@@ -101,5 +103,29 @@ describe('accepted', () => {
     const profile = { ...GPU_PROFILE, memoryMiB: 1024, gpuCount: 0, gpuMemoryGiB: undefined };
     const stack = build({ profile, policy: PlacementPolicy.fixed(PlacementTarget.KUBERNETES) });
     expect(stack.node.findAll().some(c => c instanceof InferenceWorkload)).toBe(true);
+  });
+});
+
+describe('least access options', () => {
+  test('lambda.logEncryptionKey encrypts the log group, and a key of the app lets CloudWatch Logs use it', () => {
+    const stack = new Stack(new App(), 'Keys');
+    const key = new kms.Key(stack, 'LogKey', { enableKeyRotation: true });
+    new InferenceWorkload(stack, 'Workload', { image: IMAGE, profile: CPU_PROFILE, lambda: { logEncryptionKey: key } });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] } });
+    const keyPolicy = JSON.stringify(t.findResources('AWS::KMS::Key'));
+    expect(keyPolicy).toContain('logs.');
+    expect(keyPolicy).toContain('kms:Encrypt');
+  });
+
+  test('a literal value under a credential-like variable name is warned about, naming the variable and not the value', () => {
+    const stack = build({ lambda: { environment: { HF_TOKEN: 'hf_abcdef', MODEL_NAME: 'ranker', DB_PASSWORD: '' } } });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('secret'));
+    expect(warnings).toHaveLength(1);
+    const text = JSON.stringify(warnings[0].entry.data);
+    expect(text).toContain('HF_TOKEN');
+    expect(text).not.toContain('hf_abcdef');
+    expect(text).not.toContain('MODEL_NAME');
+    expect(text).not.toContain('DB_PASSWORD'); // empty: nothing to leak
   });
 });

@@ -258,6 +258,7 @@ export function renderHybrid(
         environment: { INFERENCE_ROLE: 'overflow' },
         latencyBudgetMs: input.lambda.latencyBudgetMs,
         logRetention: input.lambda.logRetention,
+        logEncryptionKey: input.lambda.logEncryptionKey,
       },
       description: `Overflow of ${workloadName}: serves the tail above ${hybrid.overflowThresholdRequestsPerSecond} req/s on CPU (hybrid)`,
     });

@@ -3,6 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -58,6 +59,8 @@ export interface EntryPointRenderInput {
   readonly workloadName: string;
   readonly alias: lambda.Alias;
   readonly logRetention: logs.RetentionDays;
+  /** Encrypts the access logs. @default - CloudWatch Logs' own encryption */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 const PUBLIC_WARNING_ID = 'inference-workload:public-entry-point';
@@ -154,7 +157,7 @@ export class LambdaEntryPoint {
       defaultIntegration: new integrations.HttpLambdaIntegration('LiveIntegration', input.alias),
       defaultAuthorizer: publicAccess ? new apigwv2.HttpNoneAuthorizer() : (this.apiOptions.authorizer ?? new authorizers.HttpIamAuthorizer()),
     });
-    const accessLogs = new logs.LogGroup(scope, 'HttpApiAccessLogs', { retention: input.logRetention });
+    const accessLogs = new logs.LogGroup(scope, 'HttpApiAccessLogs', { retention: input.logRetention, encryptionKey: input.logEncryptionKey });
     new apigwv2.HttpStage(scope, 'HttpApiStage', {
       httpApi: api,
       autoDeploy: true,

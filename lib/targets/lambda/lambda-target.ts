@@ -1,4 +1,4 @@
-import { Duration, Size, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -86,6 +86,14 @@ export interface LambdaTargetOptions {
    * @default - an AWS managed key
    */
   readonly environmentEncryption?: kms.IKey;
+
+  /**
+   * Customer managed KMS key that encrypts the function's log group (and the HTTP API's access
+   * logs). The key's policy must allow the CloudWatch Logs service principal of the region
+   * (`logs.<region>.amazonaws.com`) to use it; for a key defined in the same app the library grants it.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * VPC to place the function in, e.g. to reach a cache that lives in the VPC.
@@ -189,7 +197,8 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
   const architecture = sizing.architecture === CpuArchitecture.ARM64 ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
   const code = (o.code ?? LambdaCode.fromImage(input.image))._bind(scope, architecture);
 
-  const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention });
+  const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention, encryptionKey: o.logEncryptionKey });
+  grantLogsService(o.logEncryptionKey, scope);
   const { role, wildcardPolicy } = executionRole(scope, {
     logGroup, repository: code.repository, vpc: o.vpc !== undefined, key: o.environmentEncryption, tracing,
   });
@@ -230,7 +239,9 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
     additionalVersions: o.additionalVersions,
   });
   const scalableTarget = provisionedConcurrencyScaler(alias, sizing);
-  const entry = (o.entryPoint ?? LambdaEntryPoint.functionUrl())._render(scope, { workloadName: input.workloadName, alias, logRetention: retention });
+  const entry = (o.entryPoint ?? LambdaEntryPoint.functionUrl())._render(scope, {
+    workloadName: input.workloadName, alias, logRetention: retention, logEncryptionKey: o.logEncryptionKey,
+  });
   const alarms = renderAlarms(scope, alias, sizing, input.workloadName, latencyBudgetMs);
 
   return { function: fn, alias, scalableTarget, role, logGroup, functionUrl: entry.functionUrl, httpApi: entry.httpApi, alarms };
@@ -344,9 +355,23 @@ function checkOptionTypes(o: LambdaTargetOptions): void {
   if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown } | null)?.selectSubnets !== 'function') {
     throw new InferenceWorkloadValidationError(`'lambda.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${describeValue(o.vpc)}`);
   }
+  if (o.logEncryptionKey !== undefined && typeof (o.logEncryptionKey as { grantEncryptDecrypt?: unknown } | null)?.grantEncryptDecrypt !== 'function') {
+    throw new InferenceWorkloadValidationError(`'lambda.logEncryptionKey' must be a kms.IKey, got ${describeValue(o.logEncryptionKey)}`);
+  }
   if (o.environmentEncryption !== undefined && typeof (o.environmentEncryption as { grantDecrypt?: unknown } | null)?.grantDecrypt !== 'function') {
     throw new InferenceWorkloadValidationError(`'lambda.environmentEncryption' must be a kms.IKey, got ${describeValue(o.environmentEncryption)}`);
   }
+}
+
+/**
+ * CloudWatch Logs encrypts with the key as its regional service principal; a key of this app gets
+ * the grant in its key policy (an imported key's policy is its owner's: documented on the prop).
+ */
+function grantLogsService(key: kms.IKey | undefined, scope: Construct): void {
+  if (key === undefined) {
+    return;
+  }
+  key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(scope).region}.amazonaws.com`));
 }
 
 interface RoleInput {
