@@ -118,7 +118,7 @@ export function formatUsdShort(v: number): string {
   if (abs >= 1_000) {
     return `$${trim((v / 1000).toFixed(1))}k`;
   }
-  if (abs > 0 && abs < 10) {
+  if (abs > 0 && abs < 10 && !Number.isInteger(v)) {
     return `$${trim(v.toFixed(2)).replace(/0$/, '')}`;
   }
   return `$${Math.round(v)}`;
@@ -360,7 +360,7 @@ export interface Box {
 
 /** Approximate width of a bold sans-serif text run (no font metrics in Node). @internal */
 export function textWidth(text: string, fontSize: number): number {
-  return Math.ceil(text.length * fontSize * 0.6);
+  return Math.ceil(text.length * fontSize * 0.56);
 }
 
 /** Whether the segment p0–p1 crosses the box (Liang–Barsky). @internal */
@@ -414,6 +414,21 @@ function placeLabel(
   const h = fontSize + 10;
   const boxes = candidates.map(([bx, by]) => ({ x: bx, y: by, w, h }));
   let box = boxes.find(b => !boxCollides(b, curves, taken));
+  if (!box && anchor) {
+    // nothing free next to the anchor: the free spot of the plot nearest to it (a leader line joins them)
+    const [ax, ay] = anchor;
+    const free: Box[] = [];
+    for (let gy = PLOT.top + 4; gy + h <= PLOT.bottom - 4; gy += 12) {
+      for (let gx = PLOT.left + 6; gx + w <= PLOT.right - 6; gx += 16) {
+        const b = { x: gx, y: gy, w, h };
+        if (!boxCollides(b, curves, taken)) {
+          free.push(b);
+        }
+      }
+    }
+    const distance = (b: Box) => Math.hypot(clampTo(ax, b.x, b.x + b.w) - ax, clampTo(ay, b.y, b.y + b.h) - ay);
+    box = free.sort((a, b) => distance(a) - distance(b))[0];
+  }
   if (!box) {
     const inside = boxes.filter(b => b.x >= PLOT.left && b.x + b.w <= PLOT.right && b.y >= PLOT.top && b.y + b.h <= PLOT.bottom);
     const [ax, ay] = anchor ?? [PLOT.left, PLOT.top];

@@ -275,7 +275,7 @@ export function renderReportMarkdown(ws: Iterable<ReportedWorkload>): string {
   }
   out.push(...mdTable(['workload', 'target', 'monthly', 'utilization', 'break-even', 'deciding rule'], sorted.map(w => {
     const c = w.decision.chosenCost;
-    return [`[${w.workloadName}](#${w.workloadName})`, w.decision.target + (c ? ` (\`${c.option}\`)` : ''), c ? formatUsd(c.monthlyUsd) : 'n/a',
+    return [`[${w.workloadName}](#${w.workloadName})`, w.decision.target + (c && c.option !== w.decision.target ? ` (\`${c.option}\`)` : ''), c ? formatUsd(c.monthlyUsd) : 'n/a',
       formatPercent(w.decision.sustainedUtilization), describeBreakEven(w.decision), `\`${decidingRule(w.decision)?.ruleId ?? 'none'}\``];
   }), ['l', 'l', 'r', 'r', 'r', 'l']));
   out.push('');
