@@ -1,5 +1,5 @@
-import { SvgDocument, niceTicks } from './svg';
 import { describeBreakEven, formatPercent, formatUsd } from './format';
+import { SvgDocument, niceTicks } from './svg';
 import { CostCurvePoint, OptionCost, PlacementDecision, PlacementTarget } from '../policy/decision';
 
 /** Colours per known option id; others take the fallback palette in sorted order. */
@@ -270,7 +270,8 @@ export function renderCostChart(input: CostChartInput): string {
     for (const dy of [-40, 18, -72, 50, -104, 82]) {
       candidates.push([ox + 14, oy + dy], [ox - 14 - w, oy + dy], [ox - w / 2, oy + dy]);
     }
-    candidates.push([PLOT.left + 8, PLOT.top + 6], [PLOT.right - w - 8, PLOT.top + 6], [PLOT.left + 8, PLOT.top + 36], [PLOT.right - w - 8, PLOT.top + 36]);
+    candidates.push([PLOT.left + 8, PLOT.top + 6], [PLOT.right - w - 8, PLOT.top + 6],
+      [PLOT.left + 8, PLOT.top + 36], [PLOT.right - w - 8, PLOT.top + 36]);
     const box = placeLabel(text, 13, candidates, curves, taken, [ox, oy]);
     svg.group({ class: 'operating-point' });
     const near = [clampTo(ox, box.x, box.x + box.w), clampTo(oy, box.y, box.y + box.h)];

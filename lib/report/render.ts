@@ -53,8 +53,15 @@ export function sortWorkloads(ws: Iterable<ReportedWorkload>): ReportedWorkload[
 
 /** Units of the profile fields, for the "assumed" line. */
 const UNITS: Partial<Record<ProfileField, string>> = {
-  memoryMiB: 'MiB', gpuMemoryGiB: 'GiB', modelSizeGiB: 'GiB', imageSizeGiB: 'GiB', requestDurationP99Ms: 'ms',
-  peakRequestsPerSecond: 'req/s', coldStartToleranceMs: 'ms', nodeLocalStateGiB: 'GiB', requestPayloadKiB: 'KiB',
+  memoryMiB: 'MiB',
+  gpuMemoryGiB: 'GiB',
+  modelSizeGiB: 'GiB',
+  imageSizeGiB: 'GiB',
+  requestDurationP99Ms: 'ms',
+  peakRequestsPerSecond: 'req/s',
+  coldStartToleranceMs: 'ms',
+  nodeLocalStateGiB: 'GiB',
+  requestPayloadKiB: 'KiB',
 };
 
 /**

@@ -3,10 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations } from 'aws-cdk-lib/assertions';
+import { gpuDecision, lambdaDecision } from './fixtures';
 import { InferenceWorkload, ModelImage, PlacementReport } from '../../lib';
 import { synthLines } from '../../lib/report/console';
 import { ReportedWorkload } from '../../lib/report/render';
-import { gpuDecision, lambdaDecision } from './fixtures';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 const CPU = { memoryMiB: 2048, requestDurationP50Ms: 100, averageRequestsPerSecond: 1, peakRequestsPerSecond: 40 };

@@ -99,7 +99,8 @@ describe('renderReportMarkdown', () => {
   });
 
   test('marks the defaults the policy assumed, apart from the given values', () => {
-    const given = renderReportMarkdown([{ ...CHAT, profile: { memoryMiB: 30_720, gpuCount: 1, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3 } }]);
+    const profile = { memoryMiB: 30_720, gpuCount: 1, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3 };
+    const given = renderReportMarkdown([{ ...CHAT, profile }]);
     expect(given).toMatch(/Assumed \(not in the profile, defaults\): .*`imageSizeGiB` 1 GiB.*`coldStartToleranceMs` 1,000 ms.*`requestPayloadKiB` 64 KiB/);
     expect(given).not.toMatch(/Assumed[^\n]*`memoryMiB`/);
   });
@@ -138,7 +139,8 @@ describe('charts', () => {
 
   test('assumes nothing without the given profile, and nothing that was given', () => {
     expect(assumedDefaults(undefined)).toEqual({});
-    expect(assumedDefaults({ memoryMiB: 1024, requestDurationP50Ms: 10, averageRequestsPerSecond: 1, requestPayloadKiB: 64 })).not.toHaveProperty('requestPayloadKiB');
+    const given = { memoryMiB: 1024, requestDurationP50Ms: 10, averageRequestsPerSecond: 1, requestPayloadKiB: 64 };
+    expect(assumedDefaults(given)).not.toHaveProperty('requestPayloadKiB');
   });
 
   test('escapes pipes and newlines in Markdown cells', () => {
