@@ -125,9 +125,8 @@ export class PlacementReport extends Construct {
   /**
    * The folder the files are written to at synth: `inference-workload:outputDirectory` resolved
    * against the working directory (plus the stage's name for a nested `Stage`), or `outdir`.
-   * @internal
    */
-  public outputDirectory(outdir: string): string {
+  private outputDirectory(outdir: string): string {
     const configured = this.node.tryGetContext(PlacementReport.CONTEXT_KEY_OUTPUT_DIRECTORY);
     if (configured === undefined || configured === null) {
       return outdir;
