@@ -12,7 +12,8 @@ export function formatNumber(n: number, decimals = 2): string {
   if (!Number.isFinite(n)) {
     return String(n);
   }
-  const fixed = n.toFixed(decimals).replace(/\.?0+$/, '');
+  const raw = n.toFixed(decimals);
+  const fixed = raw.includes('.') ? raw.replace(/\.?0+$/, '') : raw;
   const [int, frac] = fixed.split('.');
   const sign = int.startsWith('-') ? '-' : '';
   const digits = sign ? int.slice(1) : int;
@@ -20,15 +21,15 @@ export function formatNumber(n: number, decimals = 2): string {
 }
 
 /**
- * A unit price: `$0.0000002`, `$0.0000166667`, `$1.21`. Never scientific notation; at least
- * three significant digits.
+ * A unit price: `$0.0000002`, `$0.0000166667`, `$1.21`. Never scientific notation; up to six
+ * significant digits below a cent.
  * @internal
  */
 export function formatUnitPrice(usd: number): string {
   if (usd === 0 || Math.abs(usd) >= 0.01) {
     return `$${formatNumber(usd, Math.abs(usd) >= 1 ? 2 : 4)}`;
   }
-  const digits = Math.min(12, Math.max(2, 2 - Math.floor(Math.log10(Math.abs(usd)))));
+  const digits = Math.min(14, Math.max(2, 5 - Math.floor(Math.log10(Math.abs(usd)))));
   return `$${usd.toFixed(digits).replace(/0+$/, '')}`;
 }
 
