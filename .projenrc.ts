@@ -70,7 +70,36 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // `inference-workload explain <profile.json>`: a JS shim that runs lib/cli (ts-node) or build/cli
   bin: { 'inference-workload': 'bin/inference-workload' },
+
+  // the other languages' packages, named as a user of each would look for them; CI here builds
+  // JavaScript only (the registries are not reachable), a release pipeline with the toolchains
+  // runs `npx projen package-all`
+  publishToPypi: { distName: 'inference-workload', module: 'inference_workload' },
+  publishToMaven: {
+    javaPackage: 'dev.inferenceworkload',
+    mavenGroupId: 'dev.inference-workload',
+    mavenArtifactId: 'inference-workload',
+  },
+  // a namespace must not share the name of the InferenceWorkload class in it (C# resolves the namespace first)
+  publishToNuget: { dotNetNamespace: 'InferenceWorkloads', packageId: 'InferenceWorkloads' },
+  publishToGo: { moduleName: 'github.com/inference-workload/inference-workload-go', packageName: 'inferenceworkload' },
 });
+
+// projen takes every @aws-cdk/* package for a CDK v1 module; these are CDK v2 packages
+const CDK_V2_SCOPED = ['@aws-cdk/lambda-layer-kubectl-v28'];
+const cdkDepsPreSynthesize = project.cdkDeps.preSynthesize.bind(project.cdkDeps);
+project.cdkDeps.preSynthesize = () => {
+  const v2 = project.deps.all.filter(d => CDK_V2_SCOPED.includes(d.name));
+  v2.forEach(d => project.deps.removeDependency(d.name, d.type));
+  cdkDepsPreSynthesize();
+  v2.forEach(d => project.deps.addDependency(d.version ? `${d.name}@${d.version}` : d.name, d.type));
+};
+
+// the package holds what a user needs (build/, bin/, .jsii, API.md, README, LICENSE) and no
+// developer files: test/package.test.ts reads `npm pack --dry-run --json`
+for (const ignored of ['/cdk.out/', '/cdk.json', '/cdk.context.json', '/.ci/', '/examples/', '/scripts/', '/docs/', '/tmp-*', '/.projen/', '/test-reports/']) {
+  project.addPackageIgnore(ignored);
+}
 
 // eslint and type-checking also cover the examples
 

@@ -121,6 +121,11 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
    * `chart`, `deployment`... the data plane.
    */
   public readonly hybrid?: HybridRendering;
+  /**
+   * The profile as given (the report tells given values from assumed defaults).
+   * @internal
+   */
+  public readonly _profile?: WorkloadProfile;
   private readonly lambdaRendering?: LambdaRendering;
 
   constructor(scope: Construct, id: string, props: InferenceWorkloadProps) {
@@ -184,13 +189,15 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
       this.hybrid = out.hybrid;
 
       checkResourceLimitNow(this, this.workloadName);
-      Annotations.of(this).addInfo(`${this.workloadName}: ${this.decision.summary()}`);
+      // the decision is printed once per app at synth by the placement report (one line per
+      // workload and a summary), not as an info annotation: warnings stay annotations
+      this._profile = props.profile;
       warnIfModelExceedsMemory(this, props.profile);
       PlacementReport.of(this).addWorkload(this);
     } catch (e) {
       scope.node.tryRemoveChild(this.node.id);
       releaseName(this);
-      throw e;
+      throw withConstructPath(e, this.node.path);
     }
   }
 
@@ -317,6 +324,18 @@ function checkConstructId(scope: Construct, id: string): string {
     throw new InferenceWorkloadValidationError(`'id' must be unique within ${scope.node.path || 'the app'}, got ${describeValue(id)} (already used)`);
   }
   return id;
+}
+
+/**
+ * Names the workload in a validation error, so that the one of forty workloads that is wrong is
+ * found from the message alone: `'profile.memoryMiB' must be ..., got 12 (in Platform/LlmChat)`.
+ * The message still starts with the prop path.
+ */
+function withConstructPath(e: unknown, constructPath: string): unknown {
+  if (e instanceof InferenceWorkloadValidationError && !e.message.includes(`(in ${constructPath})`)) {
+    e.message = `${e.message} (in ${constructPath})`;
+  }
+  return e;
 }
 
 function rejectTokens(profile: WorkloadProfile): void {

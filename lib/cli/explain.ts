@@ -1,14 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { runLock } from './lock';
 import { InferenceWorkloadValidationError } from '../errors';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from '../policy';
 import { PROFILE_FIELDS } from '../policy/profile';
 import { renderCostChart } from '../report/chart';
-import { renderWorkloadMarkdown } from '../report/render';
+import { decidingRule, formatNumber } from '../report/format';
+import { assumedDefaults, renderWorkloadMarkdown } from '../report/render';
 
 /** Where the CLI reads and writes; injected so the logic is testable without a process. @internal */
 export interface CliIo {
+  /** The directory whose cdk.json is read; without it, no cdk.json is read. */
+  readonly cwd?: string;
   readFile(file: string): string;
   writeFile(file: string, content: string): void;
   stdout(text: string): void;
@@ -16,25 +18,33 @@ export interface CliIo {
 }
 
 /** Exit codes. @internal */
-export const EXIT = { ok: 0, invalidInput: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, invalidInput: 1, usage: 2, noPlacement: 3 } as const;
 
 /** Output formats of `explain`. @internal */
 export const FORMATS = ['table', 'json', 'md'] as const;
 
 /** @internal */
-export const USAGE = `Usage: inference-workload explain <profile.json> [--format table|json|md] [--policy default|fixed:<target>] [--chart <out.svg>]
+export const USAGE = `Usage: inference-workload explain <profile.json> [options]
 
 Runs the placement policy on a workload profile (a JSON file holding a WorkloadProfile, or
 {"profile": {...}}) and prints the decision: target, rules, costs, break-even and sizing.
 
+It answers what \`cdk synth\` would: the policy and price table come from the context keys
+inference-workload:policy and inference-workload:priceTable of ./cdk.json and
+./cdk.context.json, as at synth. (A policy passed in code, as the 'policy' prop, is not seen.)
+
 Options:
   --format table|json|md   output format (default: table)
-  --policy default|fixed:lambda|fixed:kubernetes|fixed:hybrid
-                           placement policy (default: default)
+  --json                   same as --format json
+  --policy <policy>        default | cost-optimized | fixed:lambda | fixed:kubernetes | fixed:hybrid
+                           (default: cdk.json's inference-workload:policy, else default)
+  --cdk-json <file>        read the context from this cdk.json instead of ./cdk.json
+  --no-cdk-json            ignore cdk.json: built-in policy and price table
   --chart <out.svg>        also write the cost chart (monthly cost vs utilization) as SVG
   -h, --help               show this help
 
-Exit codes: 0 placed, 1 unreadable or invalid profile, 2 usage error.`;
+Exit codes: 0 placed, 1 unreadable or invalid profile or cdk.json, 2 usage error,
+3 no placement (the policy cannot place this profile).`;
 
 /** A usage or input error with its exit code. @internal */
 export class CliError extends Error {
@@ -48,16 +58,19 @@ export class CliError extends Error {
 export interface ExplainArgs {
   readonly file: string;
   readonly format: typeof FORMATS[number];
-  readonly policy: string;
+  /** The policy given on the command line; undefined: cdk.json's, else default. */
+  readonly policy?: string;
   readonly chart?: string;
+  /** cdk.json to read; undefined: ./cdk.json; false: none. */
+  readonly cdkJson?: string | false;
 }
 
 /** Parses the command line (without `node` and the script). @internal */
 export function parseArgs(argv: string[]): ExplainArgs | 'help' {
-  if (argv.length === 0 || argv.includes('-h') || argv.includes('--help')) {
-    if (argv.length === 0) {
-      throw new CliError(`missing command\n\n${USAGE}`, EXIT.usage);
-    }
+  if (argv.length === 0) {
+    throw new CliError(`missing command\n\n${USAGE}`, EXIT.usage);
+  }
+  if (argv.includes('-h') || argv.includes('--help')) {
     return 'help';
   }
   const [command, ...rest] = argv;
@@ -66,8 +79,9 @@ export function parseArgs(argv: string[]): ExplainArgs | 'help' {
   }
   let file: string | undefined;
   let format: string = 'table';
-  let policy = 'default';
+  let policy: string | undefined;
   let chart: string | undefined;
+  let cdkJson: string | false | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -80,6 +94,12 @@ export function parseArgs(argv: string[]): ExplainArgs | 'help' {
     };
     if (flag === '--format') {
       format = value();
+    } else if (flag === '--json') {
+      format = 'json';
+    } else if (flag === '--cdk-json') {
+      cdkJson = value();
+    } else if (flag === '--no-cdk-json') {
+      cdkJson = false;
     } else if (flag === '--policy') {
       policy = value();
     } else if (flag === '--chart') {
@@ -98,20 +118,88 @@ export function parseArgs(argv: string[]): ExplainArgs | 'help' {
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new CliError(`'--format' must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`, EXIT.usage);
   }
-  return { file, format: format as ExplainArgs['format'], policy, chart };
+  return { file, format: format as ExplainArgs['format'], policy, chart, cdkJson };
 }
 
-/** The policy named on the command line. @internal */
-export function policyFromName(name: string): IPlacementPolicy {
-  if (name === 'default') {
-    return PlacementPolicy.default();
-  }
-  const m = /^fixed:(.+)$/.exec(name);
+/**
+ * The policy named on the command line, with the price table synth would use: every kind
+ * `PlacementPolicy.fromConfig` accepts (`default`, `cost-optimized`, `fixed:<target>`).
+ * @internal
+ */
+export function policyFromName(name: string, priceTable?: unknown): IPlacementPolicy {
   const targets = Object.values(PlacementTarget) as string[];
-  if (m && targets.includes(m[1])) {
-    return PlacementPolicy.fixed(m[1] as PlacementTarget);
+  const kinds = ['default', 'cost-optimized', ...targets.map(t => `fixed:${t}`)];
+  if (!kinds.includes(name)) {
+    throw new CliError(`'--policy' must be one of ${kinds.join(', ')}, got ${JSON.stringify(name)}`, EXIT.usage);
   }
-  throw new CliError(`'--policy' must be default or fixed:<${targets.join('|')}>, got ${JSON.stringify(name)}`, EXIT.usage);
+  try {
+    return PlacementPolicy.fromConfig(name, priceTable);
+  } catch (e) {
+    throw asCliError(e, `invalid '${PlacementPolicy.CONTEXT_KEY_PRICE_TABLE}'`);
+  }
+}
+
+/**
+ * The policy synth would use: `--policy` if given, else the context of cdk.json (and
+ * cdk.context.json next to it), else the default. Returns where it came from, for the table.
+ * @internal
+ */
+export function resolvePolicy(args: ExplainArgs, io: CliIo): { policy: IPlacementPolicy; source: string } {
+  const context = readCdkContext(args.cdkJson, io);
+  const priceTable = context.values[PlacementPolicy.CONTEXT_KEY_PRICE_TABLE];
+  if (args.policy !== undefined) {
+    return { policy: policyFromName(args.policy, priceTable), source: '--policy' + (priceTable !== undefined ? `, price table from ${context.file}` : '') };
+  }
+  const configured = context.values[PlacementPolicy.CONTEXT_KEY_POLICY];
+  try {
+    const policy = PlacementPolicy.fromConfig(configured, priceTable);
+    const from = configured !== undefined || priceTable !== undefined ? context.file : undefined;
+    return { policy, source: from ? `context of ${from}` : 'built-in default' };
+  } catch (e) {
+    throw asCliError(e, `invalid context in ${context.file}`);
+  }
+}
+
+/** The context `cdk synth` would read from the project directory. @internal */
+export function readCdkContext(cdkJson: string | false | undefined, io: CliIo): { file?: string; values: Record<string, unknown> } {
+  if (cdkJson === false || (cdkJson === undefined && io.cwd === undefined)) {
+    return { values: {} };
+  }
+  const file = cdkJson ?? path.join(io.cwd!, 'cdk.json');
+  const read = (f: string, required: boolean): Record<string, unknown> => {
+    let text: string;
+    try {
+      text = io.readFile(f);
+    } catch (e) {
+      if (required) {
+        throw new CliError(`cannot read ${f}: ${describeReadError(e)}`, EXIT.invalidInput);
+      }
+      return {};
+    }
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new CliError(`${f} is not valid JSON: ${describeJsonError(e as Error, text)}`, EXIT.invalidInput);
+    }
+    const ctx = f.endsWith('cdk.context.json') ? json : json?.context;
+    return ctx !== null && typeof ctx === 'object' && !Array.isArray(ctx) ? ctx : {};
+  };
+  // cdk.context.json holds cached lookups; cdk.json's context is what the user wrote
+  const values = { ...read(path.join(path.dirname(file), 'cdk.context.json'), false), ...read(file, cdkJson !== undefined) };
+  return { file, values };
+}
+
+function asCliError(e: unknown, what: string): unknown {
+  if (e instanceof InferenceWorkloadValidationError || (e as Error)?.name === 'InferenceWorkloadValidationError') {
+    return new CliError(`${what}: ${(e as Error).message}`, EXIT.invalidInput);
+  }
+  return e;
+}
+
+function describeReadError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
 }
 
 /**
@@ -147,6 +235,12 @@ export function parseProfile(text: string, file: string): { profile: WorkloadPro
       const near = closest(k, known);
       return `'${prefix}${k}' is not a WorkloadProfile field${near ? ` (did you mean '${near}'?)` : ''}; it is ignored`;
     });
+  const missing = Object.entries(PROFILE_FIELDS)
+    .filter(([k, spec]) => (spec as { required?: boolean }).required && profile[k] === undefined)
+    .map(([k]) => `'${prefix}${k}'`);
+  if (missing.length > 0) {
+    throw new CliError(`invalid profile in ${file}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required, got no value`, EXIT.invalidInput);
+  }
   return { profile: profile as unknown as WorkloadProfile, warnings };
 }
 
@@ -156,29 +250,51 @@ export function decide(profile: WorkloadProfile, policy: IPlacementPolicy, file:
     return policy.decide(profile);
   } catch (e) {
     if (e instanceof InferenceWorkloadValidationError || (e as Error)?.name === 'InferenceWorkloadValidationError') {
-      throw new CliError(`invalid profile in ${file}: ${(e as Error).message}`, EXIT.invalidInput);
+      const message = (e as Error).message;
+      // a profile field is wrong, or the profile is valid and the policy cannot place it
+      if (/^(Cannot configure )?'profile[.']/.test(message) && !/^'profile' must fit/.test(message)) {
+        throw new CliError(`invalid profile in ${file}: ${message}`, EXIT.invalidInput);
+      }
+      throw new CliError(`cannot place ${file} with policy ${policy.name}: ${message}`, EXIT.noPlacement);
     }
     throw e;
   }
 }
 
 /** Renders a decision in one of the formats. @internal */
-export function formatDecision(decision: PlacementDecision, format: ExplainArgs['format'], file: string): string {
+export function formatDecision(
+  decision: PlacementDecision, format: ExplainArgs['format'], file: string,
+  context: { profile?: WorkloadProfile; policySource?: string } = {},
+): string {
   const name = path.basename(file).replace(/\.json$/i, '') || 'workload';
   switch (format) {
     case 'json':
-      return JSON.stringify({ profileFile: file, decision: decision.toJson() }, undefined, 2) + '\n';
+      return JSON.stringify({
+        profileFile: file,
+        policySource: context.policySource,
+        decidingRule: decidingRule(decision)?.ruleId ?? null,
+        assumedDefaults: assumedDefaults(context.profile),
+        decision: decision.toJson(),
+      }, undefined, 2) + '\n';
     case 'md':
-      return renderWorkloadMarkdown({ constructPath: file, stack: '', workloadName: name, decision }, { headingLevel: 1 }) + '\n';
+      return renderWorkloadMarkdown({ constructPath: file, stack: '', workloadName: name, decision, profile: context.profile }, { headingLevel: 1 }) + '\n';
     case 'table':
     default: {
-      const lines = [`Profile: ${file}`, decision.explain()];
+      const lines = [`Profile: ${file}`];
+      if (context.policySource) {
+        lines.push(`Policy from: ${context.policySource}`);
+      }
+      lines.push(`Deciding rule: ${decidingRule(decision)?.ruleId ?? 'none fired'}`, decision.explain());
+      const assumed = assumedDefaults(context.profile);
+      if (Object.keys(assumed).length > 0) {
+        lines.push('', `Assumed (not in the profile): ${Object.entries(assumed).map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v, 3) : String(v)}`).join(', ')}`);
+      }
       const sizing: Array<[string, object | undefined]> = [['lambda', decision.lambda], ['kubernetes', decision.kubernetes], ['hybrid', decision.hybrid]];
       for (const [platform, s] of sizing) {
         if (s) {
           lines.push('', `Sizing (${platform}):`);
           for (const [k, v] of Object.entries(s)) {
-            lines.push(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+            lines.push(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : typeof v === 'number' ? formatNumber(v, 3) : String(v)}`);
           }
         }
       }
@@ -188,42 +304,32 @@ export function formatDecision(decision: PlacementDecision, format: ExplainArgs[
 }
 
 /**
- * The whole CLI: returns the exit code, writes only through `io`.
+ * `inference-workload explain`: returns the exit code, writes only through `io`.
  * @internal
  */
-export function runCli(argv: string[], io: CliIo): number {
-  try {
-    const args = parseArgs(argv);
-    if (args === 'help') {
-      io.stdout(USAGE + '\n');
-      return EXIT.ok;
-    }
-    const policy = policyFromName(args.policy);
-    let text: string;
-    try {
-      text = io.readFile(args.file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-      throw new CliError(`cannot read profile file ${args.file}: ${why}`, EXIT.invalidInput);
-    }
-    const { profile, warnings } = parseProfile(text, args.file);
-    warnings.forEach(w => io.stderr(`inference-workload: warning: ${w}\n`));
-    const decision = decide(profile, policy, args.file);
-    io.stdout(formatDecision(decision, args.format, args.file));
-    if (args.chart) {
-      const name = path.basename(args.file).replace(/\.json$/i, '') || 'workload';
-      io.writeFile(args.chart, renderCostChart({ workloadName: name, constructPath: args.file, decision }));
-      io.stderr(`inference-workload: wrote chart ${args.chart}\n`);
-    }
+export function runExplain(argv: string[], io: CliIo): number {
+  const args = parseArgs(argv);
+  if (args === 'help') {
+    io.stdout(USAGE + '\n');
     return EXIT.ok;
-  } catch (e) {
-    if (e instanceof CliError) {
-      io.stderr(`inference-workload: ${e.message}\n`);
-      return e.exitCode;
-    }
-    throw e;
   }
+  const { policy, source } = resolvePolicy(args, io);
+  let text: string;
+  try {
+    text = io.readFile(args.file);
+  } catch (e) {
+    throw new CliError(`cannot read profile file ${args.file}: ${describeReadError(e)}`, EXIT.invalidInput);
+  }
+  const { profile, warnings } = parseProfile(text, args.file);
+  warnings.forEach(w => io.stderr(`inference-workload: warning: ${w}\n`));
+  const decision = decide(profile, policy, args.file);
+  io.stdout(formatDecision(decision, args.format, args.file, { profile, policySource: source }));
+  if (args.chart) {
+    const name = path.basename(args.file).replace(/\.json$/i, '') || 'workload';
+    io.writeFile(args.chart, renderCostChart({ workloadName: name, constructPath: args.file, decision }));
+    io.stderr(`inference-workload: wrote chart ${args.chart}\n`);
+  }
+  return EXIT.ok;
 }
 
 /** The process's real files and streams. @internal */
@@ -232,17 +338,13 @@ export const NODE_IO: CliIo = {
   writeFile: (file, content) => fs.writeFileSync(file, content),
   stdout: text => process.stdout.write(text),
   stderr: text => process.stderr.write(text),
+  get cwd() {
+    return process.cwd();
+  },
 };
 
-/** Entry point of `bin/inference-workload`. @internal */
-export function main(argv: string[] = process.argv.slice(2)): number {
-  if (argv[0] === 'lock') {
-    return runLock(argv.slice(1), { ...NODE_IO, exists: file => fs.existsSync(file) });
-  }
-  return runCli(argv, NODE_IO);
-}
-
-function describeJsonError(e: Error, text: string): string {
+/** @internal */
+export function describeJsonError(e: Error, text: string): string {
   const m = /position (\d+)/.exec(e.message);
   if (!m) {
     return e.message;

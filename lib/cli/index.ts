@@ -1,1 +1,1 @@
-export { main, runCli } from './explain';
+export { main, runCli } from './main';

@@ -15,7 +15,8 @@ placement lock, a file the app repository commits. A later synth that would move
 workload to another target fails until the move is accepted and recorded here.
 
 Options:
-  --report <file>   the placement report (default: cdk.out/placement-report.json)
+  --report <file>   the placement report (default: placement-report.json in cdk.json's
+                    inference-workload:outputDirectory, else in cdk.out)
   --file <file>     the lock file (default: ${DEFAULT_LOCK_FILE})
   --check           change nothing; exit 1 if the lock differs from the report
   -h, --help        show this help
@@ -24,7 +25,7 @@ Exit codes: 0 recorded (or up to date), 1 lock differs (--check) or unreadable i
 
 /** Runs `inference-workload lock <args>`; returns the exit code. @internal */
 export function runLock(argv: string[], io: LockIo): number {
-  let report = 'cdk.out/placement-report.json';
+  let report = defaultReport(io);
   let file = DEFAULT_LOCK_FILE;
   let check = false;
   for (let i = 0; i < argv.length; i++) {
@@ -106,4 +107,20 @@ function describeChanges(before: Record<string, LockEntry>, after: Record<string
     changes.push(`- ${key}: ${before[key].target} (no longer in the app)`);
   }
   return changes;
+}
+
+/** The report synth writes: in cdk.json's output directory when it names one, else in cdk.out. */
+function defaultReport(io: LockIo): string {
+  let dir = 'cdk.out';
+  try {
+    if (io.exists('cdk.json')) {
+      const configured = JSON.parse(io.readFile('cdk.json'))?.context?.['inference-workload:outputDirectory'];
+      if (typeof configured === 'string' && configured.length > 0) {
+        dir = configured;
+      }
+    }
+  } catch {
+    // an unreadable cdk.json leaves the default; the report's own read says what is missing
+  }
+  return `${dir}/placement-report.json`;
 }

@@ -1,5 +1,6 @@
+import { describeBreakEven, formatPercent, formatUsd } from './format';
 import { SvgDocument, niceTicks } from './svg';
-import { CostCurvePoint, formatPercent, formatUsd, OptionCost, PlacementDecision, PlacementTarget } from '../policy/decision';
+import { CostCurvePoint, OptionCost, PlacementDecision, PlacementTarget } from '../policy/decision';
 
 /** Colours per known option id; others take the fallback palette in sorted order. */
 const OPTION_COLOURS: Record<string, string> = {
@@ -16,8 +17,6 @@ const WIDTH = 960;
 const HEIGHT = 560;
 const PLOT = { left: 96, top: 84, right: 660, bottom: 464 };
 const LEGEND_X = 690;
-/** A white outline under labels drawn over the curves, so they stay readable. */
-const HALO = { 'stroke': '#ffffff', 'stroke-width': 4, 'stroke-linejoin': 'round', 'paint-order': 'stroke' } as const;
 
 /** One series of the chart. @internal */
 export interface ChartSeries {
@@ -119,7 +118,7 @@ export function formatUsdShort(v: number): string {
   if (abs >= 1_000) {
     return `$${trim((v / 1000).toFixed(1))}k`;
   }
-  if (abs > 0 && abs < 10) {
+  if (abs > 0 && abs < 10 && !Number.isInteger(v)) {
     return `$${trim(v.toFixed(2)).replace(/0$/, '')}`;
   }
   return `$${Math.round(v)}`;
@@ -140,22 +139,29 @@ export function renderCostChart(input: CostChartInput): string {
   const util = clamp01(d.sustainedUtilization);
   const chosenSeries = series.find(s => s.chosen);
   const chosenCost = d.chosenCost;
-  const operatingUsd = chosenSeries ? interpolate(chosenSeries.points, util) : chosenCost?.monthlyUsd;
+  // the report's figure, not an interpolation of the curve: chart and report round the same number
+  const operatingUsd = chosenCost?.monthlyUsd ?? (chosenSeries ? interpolate(chosenSeries.points, util) : undefined);
   const pointCosts = series.length === 0 ? d.costs.filter(c => Number.isFinite(c.monthlyUsd)) : [];
 
+  // the y-scale is chosen from the feasible options: an infeasible option (a GPU model on
+  // Lambda) may cost ten times more and would flatten every curve that matters; it is clipped
+  const scaled = series.some(s => s.feasible) ? series.filter(s => s.feasible) : series;
+  const scaledPoints = pointCosts.some(c => c.feasible) ? pointCosts.filter(c => c.feasible) : pointCosts;
   const values = [
-    ...series.flatMap(s => s.points.map(p => p[1])),
-    ...pointCosts.map(c => c.monthlyUsd),
+    ...scaled.flatMap(s => s.points.map(p => p[1])),
+    ...scaledPoints.map(c => c.monthlyUsd),
     operatingUsd ?? 0,
   ];
-  const yTicks = niceTicks(0, Math.max(1, ...values) * 1.05, 6);
+  const yTicks = niceTicks(0, Math.max(1, ...values) * 1.08, 6);
   const yMax = yTicks[yTicks.length - 1];
   const x = (u: number) => PLOT.left + (PLOT.right - PLOT.left) * u;
-  const y = (usd: number) => PLOT.bottom - (PLOT.bottom - PLOT.top) * (usd / yMax);
+  const y = (usd: number) => PLOT.bottom - (PLOT.bottom - PLOT.top) * (Math.min(usd, yMax * 1.02) / yMax);
+  const clipId = `plot-${input.workloadName.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
 
   const title = `${input.workloadName}: monthly cost vs sustained utilization`;
   const svg = new SvgDocument(WIDTH, HEIGHT, `${title} (${input.constructPath})`);
   svg.rect(0, 0, WIDTH, HEIGHT, { fill: '#ffffff' });
+  svg.clipRect(clipId, PLOT.left, PLOT.top - 2, PLOT.right - PLOT.left, PLOT.bottom - PLOT.top + 4);
   svg.text(PLOT.left, 32, title, { 'font-size': 20, 'font-weight': 'bold', 'fill': '#111111' });
   svg.text(PLOT.left, 56,
     `${input.constructPath} · placed on ${d.target} by ${d.policyName} · prices: ${d.priceTable.name} (${d.priceTable.region}, ${d.priceTable.effectiveDate})`,
@@ -191,11 +197,14 @@ export function renderCostChart(input: CostChartInput): string {
   svg.text(yLabelX, yLabelY, 'Monthly cost (USD per month)',
     { 'font-size': 14, 'fill': '#111111', 'text-anchor': 'middle', 'class': 'y-label', 'transform': `rotate(-90 ${yLabelX} ${yLabelY})` });
 
-  // cost curves: the chosen one last and thicker, infeasible ones dashed
+  // cost curves: the chosen one last and thicker, infeasible ones dashed, clipped to the plot
   const drawOrder = [...series.filter(s => !s.chosen), ...series.filter(s => s.chosen)];
-  svg.group({ class: 'curves' });
+  const curves: Array<Array<readonly [number, number]>> = [];
+  svg.group({ 'class': 'curves', 'clip-path': `url(#${clipId})` });
   for (const s of drawOrder) {
-    svg.polyline(s.points.map(([u, usd]) => [x(u), y(usd)] as const), {
+    const pts = s.points.map(([u, usd]) => [x(u), y(usd)] as const);
+    curves.push(pts);
+    svg.polyline(pts, {
       'class': `curve curve-${s.option}`,
       'stroke': s.colour,
       'stroke-width': s.chosen ? 4 : 2.5,
@@ -205,6 +214,19 @@ export function renderCostChart(input: CostChartInput): string {
     });
   }
   svg.end();
+
+  // options above the scale: an arrow where each leaves the plot
+  const offScale = series.filter(s => s.points.some(p => p[1] > yMax));
+  if (offScale.length > 0) {
+    svg.group({ class: 'off-scale' });
+    for (const s of offScale) {
+      const first = s.points.find(p => p[1] > yMax)!;
+      const ax = x(first[0]);
+      svg.path(`M${fmt(ax - 6)} ${fmt(PLOT.top + 2)}L${fmt(ax)} ${fmt(PLOT.top - 8)}L${fmt(ax + 6)} ${fmt(PLOT.top + 2)}Z`,
+        { fill: s.colour });
+    }
+    svg.end();
+  }
 
   // costs without a curve: one marker per option at the operating point
   if (pointCosts.length > 0) {
@@ -217,7 +239,8 @@ export function renderCostChart(input: CostChartInput): string {
     svg.end();
   }
 
-  // break-even
+  // labels sit on a white box placed where no curve crosses it
+  const taken: Box[] = [];
   const be = d.breakEvenUtilization;
   if (be !== undefined && Number.isFinite(be)) {
     const bx = x(clamp01(be));
@@ -228,21 +251,36 @@ export function renderCostChart(input: CostChartInput): string {
     if (atBe.length > 0) {
       svg.path(diamond(bx, y(Math.min(...atBe)), 7), { 'fill': '#111111', 'stroke': '#ffffff', 'stroke-width': 1.5 });
     }
-    svg.text(bx + (be > 0.8 ? -6 : 6), PLOT.top + 16, `break-even ${formatPercent(be)}`,
-      { 'font-size': 13, 'font-weight': 'bold', 'fill': '#111111', 'text-anchor': be > 0.8 ? 'end' : 'start', ...HALO });
+    const text = `break-even ${formatPercent(be)}`;
+    const box = placeLabel(text, 13, [
+      [bx + 8, PLOT.top + 6], [bx - 8 - textWidth(text, 13) - 12, PLOT.top + 6],
+      [bx + 8, PLOT.bottom - 30], [bx - 8 - textWidth(text, 13) - 12, PLOT.bottom - 30],
+      [bx + 8, (PLOT.top + PLOT.bottom) / 2], [bx - 8 - textWidth(text, 13) - 12, (PLOT.top + PLOT.bottom) / 2],
+    ], curves, taken);
+    labelBox(svg, box, text, 13);
     svg.end();
   }
 
-  // operating point
   if (operatingUsd !== undefined) {
     const ox = x(util);
     const oy = y(operatingUsd);
-    const right = util > 0.6;
+    const text = `this workload: ${formatPercent(util)}, ${formatUsd(operatingUsd)}/mo`;
+    const w = textWidth(text, 13) + 12;
+    const candidates: Array<[number, number]> = [];
+    for (const dy of [-40, 18, -72, 50, -104, 82]) {
+      candidates.push([ox + 14, oy + dy], [ox - 14 - w, oy + dy], [ox - w / 2, oy + dy]);
+    }
+    candidates.push([PLOT.left + 8, PLOT.top + 6], [PLOT.right - w - 8, PLOT.top + 6],
+      [PLOT.left + 8, PLOT.top + 36], [PLOT.right - w - 8, PLOT.top + 36]);
+    const box = placeLabel(text, 13, candidates, curves, taken, [ox, oy]);
     svg.group({ class: 'operating-point' });
+    const near = [clampTo(ox, box.x, box.x + box.w), clampTo(oy, box.y, box.y + box.h)];
+    if (Math.hypot(near[0] - ox, near[1] - oy) > 12) {
+      svg.line(ox, oy, near[0], near[1], { 'stroke': '#111111', 'stroke-width': 1 });
+    }
     svg.circle(ox, oy, 8, { 'fill': '#ffffff', 'stroke': '#111111', 'stroke-width': 3 });
     svg.circle(ox, oy, 3, { fill: '#111111' });
-    svg.text(ox + (right ? -14 : 14), oy - 12, `this workload: ${formatPercent(util)}, ${formatUsd(operatingUsd)}/mo`,
-      { 'font-size': 13, 'font-weight': 'bold', 'fill': '#111111', 'text-anchor': right ? 'end' : 'start', ...HALO });
+    labelBox(svg, box, text, 13, true);
     svg.end();
   }
 
@@ -280,6 +318,11 @@ export function renderCostChart(input: CostChartInput): string {
         svg.text(LEGEND_X + 36, ly, line, { 'font-size': 11, 'fill': '#777777' });
       }
     }
+    const seriesMax = series.find(x2 => x2.option === s.option)?.points.reduce((m, p) => Math.max(m, p[1]), 0);
+    if (seriesMax !== undefined && seriesMax > yMax) {
+      ly += 15;
+      svg.text(LEGEND_X + 36, ly, `▲ off scale, up to ${formatUsdShort(seriesMax)}/mo`, { 'font-size': 11, 'fill': '#777777' });
+    }
     ly += 24;
   }
   if (legendOptions.length === 0) {
@@ -298,12 +341,117 @@ export function renderCostChart(input: CostChartInput): string {
     svg.text(LEGEND_X + 36, ly, `break-even (${formatPercent(be)})`);
     ly += 24;
   } else {
-    svg.text(LEGEND_X, ly, 'no break-even in 0–100%', { fill: '#777777' });
-    ly += 24;
+    for (const line of wrapList('break-even: ', [describeBreakEven(d)], 40)) {
+      svg.text(LEGEND_X, ly, line, { fill: '#777777' });
+      ly += 18;
+    }
   }
   svg.end();
 
   return svg.toString();
+}
+
+/** A label's box in chart coordinates. @internal */
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** Approximate width of a bold sans-serif text run (no font metrics in Node). @internal */
+export function textWidth(text: string, fontSize: number): number {
+  return Math.ceil(text.length * fontSize * 0.56);
+}
+
+/** Whether the segment p0–p1 crosses the box (Liang–Barsky). @internal */
+export function segmentHitsBox(p0: readonly [number, number], p1: readonly [number, number], b: Box): boolean {
+  const dx = p1[0] - p0[0];
+  const dy = p1[1] - p0[1];
+  let t0 = 0;
+  let t1 = 1;
+  const edges: Array<[number, number]> = [[-dx, p0[0] - b.x], [dx, b.x + b.w - p0[0]], [-dy, p0[1] - b.y], [dy, b.y + b.h - p0[1]]];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) {
+        return false;
+      }
+    } else {
+      const r = q / p;
+      if (p < 0) {
+        t0 = Math.max(t0, r);
+      } else {
+        t1 = Math.min(t1, r);
+      }
+      if (t0 > t1) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** Whether any curve, or any box already taken, overlaps the box. @internal */
+export function boxCollides(b: Box, curves: ReadonlyArray<ReadonlyArray<readonly [number, number]>>, taken: ReadonlyArray<Box>): boolean {
+  const inPlot = b.x >= PLOT.left + 2 && b.x + b.w <= PLOT.right - 2 && b.y >= PLOT.top && b.y + b.h <= PLOT.bottom - 2;
+  if (!inPlot) {
+    return true;
+  }
+  if (taken.some(t => b.x < t.x + t.w && t.x < b.x + b.w && b.y < t.y + t.h && t.y < b.y + b.h)) {
+    return true;
+  }
+  return curves.some(pts => pts.some((p, i) => i > 0 && segmentHitsBox(pts[i - 1], p, b)));
+}
+
+/**
+ * The first candidate box (top-left corners) that no curve and no other label overlaps; failing
+ * that, the candidate nearest to `anchor` inside the plot. The chosen box is added to `taken`.
+ */
+function placeLabel(
+  text: string, fontSize: number, candidates: Array<[number, number]>,
+  curves: ReadonlyArray<ReadonlyArray<readonly [number, number]>>, taken: Box[], anchor?: [number, number],
+): Box {
+  const w = textWidth(text, fontSize) + 12;
+  const h = fontSize + 10;
+  const boxes = candidates.map(([bx, by]) => ({ x: bx, y: by, w, h }));
+  let box = boxes.find(b => !boxCollides(b, curves, taken));
+  if (!box && anchor) {
+    // nothing free next to the anchor: the free spot of the plot nearest to it (a leader line joins them)
+    const [ax, ay] = anchor;
+    const free: Box[] = [];
+    for (let gy = PLOT.top + 4; gy + h <= PLOT.bottom - 4; gy += 12) {
+      for (let gx = PLOT.left + 6; gx + w <= PLOT.right - 6; gx += 16) {
+        const b = { x: gx, y: gy, w, h };
+        if (!boxCollides(b, curves, taken)) {
+          free.push(b);
+        }
+      }
+    }
+    const distance = (b: Box) => Math.hypot(clampTo(ax, b.x, b.x + b.w) - ax, clampTo(ay, b.y, b.y + b.h) - ay);
+    box = free.sort((a, b) => distance(a) - distance(b))[0];
+  }
+  if (!box) {
+    const inside = boxes.filter(b => b.x >= PLOT.left && b.x + b.w <= PLOT.right && b.y >= PLOT.top && b.y + b.h <= PLOT.bottom);
+    const [ax, ay] = anchor ?? [PLOT.left, PLOT.top];
+    box = (inside.length > 0 ? inside : boxes)
+      .slice()
+      .sort((a, b) => Math.hypot(a.x - ax, a.y - ay) - Math.hypot(b.x - ax, b.y - ay))[0];
+  }
+  taken.push(box);
+  return box;
+}
+
+function labelBox(svg: SvgDocument, b: Box, text: string, fontSize: number, bold = true): void {
+  svg.rect(b.x, b.y, b.w, b.h, { 'fill': '#ffffff', 'fill-opacity': 0.94, 'stroke': '#999999', 'stroke-width': 1, 'rx': 3 });
+  svg.text(b.x + 6, b.y + b.h - 7, text, { 'font-size': fontSize, 'font-weight': bold ? 'bold' : undefined, 'fill': '#111111' });
+}
+
+function clampTo(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+function fmt(n: number): string {
+  return (Math.round(n * 100) / 100).toString();
 }
 
 /**

@@ -1,7 +1,9 @@
 import { renderCostChart } from './chart';
-import { formatPercent, formatUsd, PlacementDecision } from '../policy/decision';
+import { decidingRule, describeBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
+import { PlacementDecision, RuleVerdict } from '../policy/decision';
+import { PROFILE_FIELDS, ProfileField, resolveProfile, WorkloadProfile } from '../policy/profile';
 
-/** File names inside the cloud assembly. @internal */
+/** File and folder names inside the output folder. @internal */
 export const REPORT_FILES = {
   json: 'placement-report.json',
   markdown: 'placement-report.md',
@@ -9,7 +11,7 @@ export const REPORT_FILES = {
 } as const;
 
 /** Version of the JSON report's shape; bumped on breaking changes. @internal */
-export const REPORT_VERSION = 1;
+export const REPORT_VERSION = 2;
 
 /** One workload as the report sees it. @internal */
 export interface ReportedWorkload {
@@ -20,14 +22,28 @@ export interface ReportedWorkload {
   /** The workload name, e.g. `llm-chat`. */
   readonly workloadName: string;
   readonly decision: PlacementDecision;
-  /** Manifest file inside the assembly, when placed on Kubernetes. */
+  /** Manifest file inside the output folder, when placed on Kubernetes. */
   readonly manifestPath?: string;
+  /** The profile as the user gave it, to tell given values from assumed defaults. */
+  readonly profile?: WorkloadProfile;
 }
 
-/** The chart's path inside the cloud assembly: `placement-charts/<stack>-<workload>.svg`. @internal */
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '-');
+}
+
+/** The chart file of a stack: `placement-charts/<stack>.svg` (one file per stack). @internal */
+export function chartFile(stack: string): string {
+  return `${REPORT_FILES.chartDir}/${safeName(stack)}.svg`;
+}
+
+/**
+ * A workload's chart: its view inside its stack's chart file,
+ * `placement-charts/<stack>.svg#<workload>`.
+ * @internal
+ */
 export function chartPath(w: Pick<ReportedWorkload, 'stack' | 'workloadName'>): string {
-  const safeStack = w.stack.replace(/[^A-Za-z0-9._-]+/g, '-');
-  return `${REPORT_FILES.chartDir}/${safeStack}-${w.workloadName}.svg`;
+  return `${chartFile(w.stack)}#${w.workloadName}`;
 }
 
 /** Sorts workloads by construct path (stable, locale-independent). @internal */
@@ -35,9 +51,55 @@ export function sortWorkloads(ws: Iterable<ReportedWorkload>): ReportedWorkload[
   return Array.from(ws).sort((a, b) => (a.constructPath < b.constructPath ? -1 : a.constructPath > b.constructPath ? 1 : 0));
 }
 
+/** Units of the profile fields, for the "assumed" line. */
+const UNITS: Partial<Record<ProfileField, string>> = {
+  memoryMiB: 'MiB',
+  gpuMemoryGiB: 'GiB',
+  modelSizeGiB: 'GiB',
+  imageSizeGiB: 'GiB',
+  requestDurationP99Ms: 'ms',
+  peakRequestsPerSecond: 'req/s',
+  coldStartToleranceMs: 'ms',
+  nodeLocalStateGiB: 'GiB',
+  requestPayloadKiB: 'KiB',
+};
+
 /**
- * The machine-readable entry of one workload: target, rules with verdicts, costs with line
- * items, break-even, sizing, price table and the files written for it.
+ * The profile fields the user did not give and the policy assumed, with the value it assumed:
+ * `{ imageSizeGiB: 1, requestPayloadKiB: 64, ... }`. Empty without the given profile.
+ * @internal
+ */
+export function assumedDefaults(profile: WorkloadProfile | undefined): Record<string, unknown> {
+  if (!profile) {
+    return {};
+  }
+  let resolved: Record<string, unknown>;
+  try {
+    resolved = resolveProfile(profile) as unknown as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+  const out: Record<string, unknown> = {};
+  for (const field of Object.keys(PROFILE_FIELDS) as ProfileField[]) {
+    const spec = PROFILE_FIELDS[field] as { noDefault?: boolean; kind: string };
+    const value = resolved[field];
+    if ((profile as any)[field] !== undefined || spec.noDefault || value === undefined || spec.kind === 'list') {
+      continue;
+    }
+    out[field] = value;
+  }
+  return out;
+}
+
+function describeAssumed(assumed: Record<string, unknown>): string {
+  return Object.entries(assumed)
+    .map(([k, v]) => `\`${k}\` ${typeof v === 'number' ? formatNumber(v, 3) : String(v)}${UNITS[k as ProfileField] ? ` ${UNITS[k as ProfileField]}` : ''}`)
+    .join(', ');
+}
+
+/**
+ * The machine-readable entry of one workload: target, deciding rule, rules with verdicts, costs
+ * with line items, break-even, sizing, assumed defaults, price table and the files written for it.
  * @internal
  */
 export function reportEntry(w: ReportedWorkload): any {
@@ -50,10 +112,12 @@ export function reportEntry(w: ReportedWorkload): any {
     workloadName: w.workloadName,
     target: d.target,
     policy: d.policyName,
+    decidingRule: decidingRule(d)?.ruleId ?? null,
     sustainedUtilization: d.sustainedUtilization,
     breakEvenUtilization: d.breakEvenUtilization ?? null,
     chosenOption: chosen?.option ?? null,
     chosenMonthlyUsd: chosen?.monthlyUsd ?? null,
+    assumedDefaults: assumedDefaults(w.profile),
     rules: d.rules.map(r => ({
       ruleId: r.ruleId,
       kind: r.kind,
@@ -77,12 +141,28 @@ export function reportEntry(w: ReportedWorkload): any {
   };
 }
 
+/** Monthly totals per target: workload count and chosen cost. @internal */
+export function totalsByTarget(ws: Iterable<ReportedWorkload>): Array<{ target: string; workloads: number; monthlyUsd: number }> {
+  const totals = new Map<string, { workloads: number; monthlyUsd: number }>();
+  for (const w of ws) {
+    const t = totals.get(w.decision.target) ?? { workloads: 0, monthlyUsd: 0 };
+    t.workloads++;
+    t.monthlyUsd += w.decision.chosenCost?.monthlyUsd ?? 0;
+    totals.set(w.decision.target, t);
+  }
+  return Array.from(totals.entries())
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([target, t]) => ({ target, workloads: t.workloads, monthlyUsd: Math.round(t.monthlyUsd * 100) / 100 }));
+}
+
 /** The whole JSON report: stable key order, workloads sorted by path, no timestamps. @internal */
 export function renderReportJson(ws: Iterable<ReportedWorkload>): string {
+  const sorted = sortWorkloads(ws);
   const report = {
     reportVersion: REPORT_VERSION,
     generator: 'inference-workload',
-    workloads: sortWorkloads(ws).map(reportEntry),
+    totals: totalsByTarget(sorted),
+    workloads: sorted.map(reportEntry),
   };
   return JSON.stringify(report, undefined, 2) + '\n';
 }
@@ -92,81 +172,91 @@ export function mdCell(s: string): string {
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-function mdTable(header: string[], rows: string[][]): string[] {
+function mdTable(header: string[], rows: string[][], align?: Array<'l' | 'r'>): string[] {
   return [
     `| ${header.map(mdCell).join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
+    `|${header.map((_, i) => (align?.[i] === 'r' ? '---:' : '---')).join('|')}|`,
     ...rows.map(r => `| ${r.map(mdCell).join(' | ')} |`),
   ];
 }
 
 function describeValue(v: unknown): string {
   if (Array.isArray(v)) {
-    return v.length === 0 ? 'none' : v.map(x => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join('; ');
+    return v.length === 0 ? 'none' : v.map(x => (typeof x === 'object' ? JSON.stringify(x) : describeValue(x))).join('; ');
   }
   if (v !== null && typeof v === 'object') {
     return JSON.stringify(v);
   }
-  return String(v);
+  return typeof v === 'number' ? formatNumber(v, 3) : String(v);
 }
 
 /**
- * The Markdown section of one workload (heading level 2), with a link to its chart when
- * `chartLink` is given.
+ * The Markdown section of one workload (heading level 2 by default): the decision in one
+ * sentence, its chart, the rules that fired, the options compared, the chosen option's line
+ * items and sizing, and the defaults the policy assumed.
  * @internal
  */
-export function renderWorkloadMarkdown(w: ReportedWorkload, options: { chartLink?: string; headingLevel?: number } = {}): string {
+export function renderWorkloadMarkdown(
+  w: ReportedWorkload,
+  options: { chartLink?: string; headingLevel?: number; prices?: boolean } = {},
+): string {
   const d = w.decision;
   const h = '#'.repeat(options.headingLevel ?? 2);
-  const be = d.breakEvenUtilization === undefined ? 'none (one side is infeasible or always cheaper)' : formatPercent(d.breakEvenUtilization);
   const chosen = d.chosenCost;
+  const rule = decidingRule(d);
   const out: string[] = [];
-  out.push(`${h} ${w.workloadName} (\`${w.constructPath}\`)`);
+  out.push(`${h} ${w.workloadName}`);
   out.push('');
-  out.push(`**Placed on ${d.target}** by policy \`${d.policyName}\`${chosen ? `, option \`${chosen.option}\` at ${formatUsd(chosen.monthlyUsd)}/month` : ''}.`
-    + ` Sustained utilization ${formatPercent(d.sustainedUtilization)}; break-even ${be}.`);
+  out.push(`\`${w.constructPath}\`: **${d.target}**${chosen ? ` (\`${chosen.option}\`, ${formatUsd(chosen.monthlyUsd)}/month)` : ''}`
+    + ` by policy \`${d.policyName}\`, deciding rule \`${rule?.ruleId ?? 'none'}\`.`
+    + ` Sustained utilization ${formatPercent(d.sustainedUtilization)}, break-even ${describeBreakEven(d)}.`);
   out.push('');
   if (options.chartLink) {
     out.push(`![${w.workloadName}: monthly cost of each option against sustained utilization](${options.chartLink})`);
     out.push('');
   }
-  out.push(`${h}# Rules`);
-  out.push('');
-  out.push(...mdTable(['rule', 'kind', 'verdict', 'reason'], d.rules.map(r => [`\`${r.ruleId}\``, r.kind, r.verdict, r.reason])));
-  out.push('');
-  out.push(`${h}# Costs`);
+  const fired = d.rules.filter(r => r.verdict === RuleVerdict.FIRED);
+  const others = d.rules.filter(r => r.verdict !== RuleVerdict.FIRED);
+  out.push(...mdTable(['rule fired', 'reason'], fired.map(r => [`\`${r.ruleId}\``, normalizeNumbers(r.reason)])));
+  if (fired.length === 0) {
+    out.push('| none | |');
+  }
+  if (others.length > 0) {
+    out.push('');
+    out.push(`Also evaluated: ${others.map(r => `\`${r.ruleId}\` (${r.verdict})`).join(', ')}.`);
+  }
   out.push('');
   if (d.costs.length === 0) {
     out.push(`Not priced: policy \`${d.policyName}\` reported no costs.`);
   } else {
-    out.push(...mdTable(['option', 'target', 'monthly (USD)', 'feasible'], d.costs.map(c => [
-      `\`${c.option}\``, c.target, formatUsd(c.monthlyUsd), c.feasible ? 'yes' : `no (${(c.excludedBy ?? []).join(', ') || 'constraint'})`,
-    ])));
-    for (const c of d.costs) {
-      if (c.lineItems.length === 0) {
-        continue;
-      }
+    out.push(...mdTable(['option', 'monthly', 'feasible'], d.costs.map(c => [
+      `\`${c.option}\`${c.option === chosen?.option ? ' (chosen)' : ''}`,
+      formatUsd(c.monthlyUsd),
+      c.feasible ? 'yes' : `no: ${(c.excludedBy ?? []).join(', ') || 'constraint'}`,
+    ]), ['l', 'r', 'l']));
+    if (chosen && chosen.lineItems.length > 0) {
       out.push('');
-      out.push(`Line items of \`${c.option}\`:`);
-      out.push('');
-      out.push(...mdTable(['line', 'monthly (USD)', 'basis'], c.lineItems.map(li => [li.label, formatUsd(li.monthlyUsd), li.basis])));
+      out.push(...mdTable([`\`${chosen.option}\` line item`, 'monthly', 'basis'],
+        chosen.lineItems.map(li => [li.label, formatUsd(li.monthlyUsd), normalizeNumbers(li.basis)]), ['l', 'r', 'l']));
     }
   }
-  out.push('');
-  out.push(`${h}# Sizing`);
-  out.push('');
   const sizing: Array<[string, object | undefined]> = [['lambda', d.lambda], ['kubernetes', d.kubernetes], ['hybrid', d.hybrid]];
-  const rows = sizing.flatMap(([platform, s]) => (s ? Object.entries(s).map(([k, v]) => [platform, `\`${k}\``, describeValue(v)]) : []));
-  if (rows.length === 0) {
-    out.push('No sizing.');
-  } else {
-    out.push(...mdTable(['platform', 'field', 'value'], rows));
+  for (const [platform, s] of sizing) {
+    if (s) {
+      out.push('');
+      out.push(`Sizing (${platform}): ${Object.entries(s).map(([k, v]) => `\`${k}\` ${describeValue(v)}`).join(', ')}.`);
+    }
   }
-  out.push('');
-  out.push(`${h}# Prices`);
-  out.push('');
-  const p = d.priceTable;
-  out.push(`Price table \`${p.name}\` (${p.region}), effective ${p.effectiveDate}, in ${p.currency}; source: ${p.source}.`);
+  const assumed = assumedDefaults(w.profile);
+  if (Object.keys(assumed).length > 0) {
+    out.push('');
+    out.push(`Assumed (not in the profile, defaults): ${describeAssumed(assumed)}.`);
+  }
+  if (options.prices !== false) {
+    const p = d.priceTable;
+    out.push('');
+    out.push(`Prices: \`${p.name}\` (${p.region}), effective ${p.effectiveDate}, ${p.currency}; source: ${p.source}.`);
+  }
   if (w.manifestPath) {
     out.push('');
     out.push(`Kubernetes manifests: \`${w.manifestPath}\`.`);
@@ -174,38 +264,100 @@ export function renderWorkloadMarkdown(w: ReportedWorkload, options: { chartLink
   return out.join('\n');
 }
 
-/** The whole Markdown report: a summary table, then one section per workload. @internal */
+/**
+ * The whole Markdown report: the decisions at a glance (one row per workload, with the deciding
+ * rule), totals per target, then one short section per workload.
+ * @internal
+ */
 export function renderReportMarkdown(ws: Iterable<ReportedWorkload>): string {
   const sorted = sortWorkloads(ws);
   const out: string[] = [];
   out.push('# Placement report');
   out.push('');
-  out.push('Written by inference-workload at `cdk synth`. Each workload\'s section lists the rules the policy evaluated,');
-  out.push('the monthly cost of every option with its line items, the break-even utilization, the sizing handed to the');
-  out.push('renderer and the price table (with its date) the figures come from. Machine-readable: `placement-report.json`.');
+  out.push('Written by inference-workload at `cdk synth`; machine-readable: `placement-report.json`. Figures are monthly, in USD.');
   out.push('');
   if (sorted.length === 0) {
     out.push('No workloads.');
     return out.join('\n') + '\n';
   }
-  out.push(...mdTable(['workload', 'construct path', 'target', 'option', 'monthly (USD)', 'utilization', 'break-even'], sorted.map(w => {
+  out.push(...mdTable(['workload', 'target', 'monthly', 'utilization', 'break-even', 'deciding rule'], sorted.map(w => {
     const c = w.decision.chosenCost;
-    const be = w.decision.breakEvenUtilization;
-    return [w.workloadName, `\`${w.constructPath}\``, w.decision.target, c?.option ?? 'n/a', c ? formatUsd(c.monthlyUsd) : 'n/a',
-      formatPercent(w.decision.sustainedUtilization), be === undefined ? 'n/a' : formatPercent(be)];
-  })));
+    return [`[${w.workloadName}](#${w.workloadName})`, w.decision.target + (c && c.option !== w.decision.target ? ` (\`${c.option}\`)` : ''), c ? formatUsd(c.monthlyUsd) : 'n/a',
+      formatPercent(w.decision.sustainedUtilization), describeBreakEven(w.decision), `\`${decidingRule(w.decision)?.ruleId ?? 'none'}\``];
+  }), ['l', 'l', 'r', 'r', 'r', 'l']));
+  out.push('');
+  const totals = totalsByTarget(sorted);
+  const all = totals.reduce((s, t) => s + t.monthlyUsd, 0);
+  out.push(...mdTable(['target', 'workloads', 'monthly'], [
+    ...totals.map(t => [t.target, String(t.workloads), formatUsd(t.monthlyUsd)]),
+    ['**total**', `**${sorted.length}**`, `**${formatUsd(all)}**`],
+  ], ['l', 'r', 'r']));
+  // one price table for the whole app is stated once, above the sections
+  const tables = new Set(sorted.map(w => JSON.stringify(w.decision.priceTable)));
+  const shared = tables.size === 1;
+  if (shared) {
+    const p = sorted[0].decision.priceTable;
+    out.push('');
+    out.push(`Prices: \`${p.name}\` (${p.region}), effective ${p.effectiveDate}, ${p.currency}; source: ${p.source}.`);
+  }
   for (const w of sorted) {
     out.push('');
-    out.push(renderWorkloadMarkdown(w, { chartLink: chartPath(w) }));
+    out.push(renderWorkloadMarkdown(w, { chartLink: chartPath(w), prices: !shared }));
   }
   return out.join('\n') + '\n';
 }
 
-/** Every chart of the report, keyed by its path inside the assembly. @internal */
+/**
+ * The charts of the report, one SVG file per stack: each workload's chart is a view of that file
+ * (`<stack>.svg#<workload>` shows it alone). Keyed by the file's path inside the output folder.
+ * @internal
+ */
 export function renderCharts(ws: Iterable<ReportedWorkload>): Map<string, string> {
-  const charts = new Map<string, string>();
+  const byStack = new Map<string, ReportedWorkload[]>();
   for (const w of sortWorkloads(ws)) {
-    charts.set(chartPath(w), renderCostChart({ workloadName: w.workloadName, constructPath: w.constructPath, decision: w.decision }));
+    const list = byStack.get(w.stack) ?? [];
+    list.push(w);
+    byStack.set(w.stack, list);
+  }
+  const charts = new Map<string, string>();
+  for (const [stack, list] of byStack) {
+    charts.set(chartFile(stack), combineCharts(stack, list.map(w => ({
+      id: w.workloadName,
+      svg: renderCostChart({ workloadName: w.workloadName, constructPath: w.constructPath, decision: w.decision }),
+    }))));
   }
   return charts;
+}
+
+/**
+ * Stacks single charts vertically into one document, each under a `<view>` named after it so that
+ * `file.svg#<id>` shows one chart alone (SVG fragment identifiers).
+ * @internal
+ */
+export function combineCharts(title: string, charts: Array<{ id: string; svg: string }>): string {
+  const sizes = charts.map(c => {
+    const m = /<svg [^>]*width="([\d.]+)" height="([\d.]+)"/.exec(c.svg);
+    return m ? { w: Number(m[1]), h: Number(m[2]) } : { w: 960, h: 560 };
+  });
+  const width = Math.max(0, ...sizes.map(s => s.w));
+  const height = sizes.reduce((s, x) => s + x.h, 0);
+  const out: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,
+    `  <title>Placement charts of ${escapeText(title)}</title>`,
+  ];
+  let y = 0;
+  charts.forEach((c, i) => {
+    const { w, h } = sizes[i];
+    out.push(`  <view id="${escapeText(c.id)}" viewBox="0 ${y} ${w} ${h}"/>`);
+    const body = c.svg.replace(/^<\?xml[^>]*>\n/, '').replace(/^<svg /, `<svg id="chart-${escapeText(c.id)}" x="0" y="${y}" `).trimEnd();
+    out.push(body);
+    y += h;
+  });
+  out.push('</svg>', '');
+  return out.join('\n');
+}
+
+function escapeText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -75,6 +75,15 @@ export class SvgDocument {
     return this.emit(`<path${attrs({ d, ...a })}/>`);
   }
 
+  /** A clip path of one rectangle, referenced as `clip-path="url(#id)"`. */
+  public clipRect(id: string, x: number, y: number, width: number, height: number): this {
+    this.emit(`<clipPath${attrs({ id })}>`);
+    this.depth++;
+    this.rect(x, y, width, height);
+    this.depth--;
+    return this.emit('</clipPath>');
+  }
+
   /** A text run (escaped). */
   public text(x: number, y: number, content: string, a: SvgAttributes = {}): this {
     return this.emit(`<text${attrs({ x, y, ...a })}>${escapeXml(content)}</text>`);

@@ -2,12 +2,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CliIo, EXIT, parseArgs, parseProfile, runCli } from '../../lib/cli/explain';
+import { runCli } from '../../lib/cli';
+import { CliIo, EXIT, parseArgs, parseProfile } from '../../lib/cli/explain';
 import { PROFILE_FIELDS } from '../../lib/policy/profile';
+import { version } from '../../package.json';
 import { GPU as GPU_PROFILE, SPIKY_CPU as CPU_PROFILE } from '../policy/helpers';
 
 /** An in-memory CLI: files in a map, output captured. */
-function fakeIo(files: Record<string, string> = {}) {
+function fakeIo(files: Record<string, string> = {}, cwd?: string) {
   const out = { stdout: '', stderr: '', written: {} as Record<string, string> };
   const io: CliIo = {
     readFile: f => {
@@ -19,6 +21,7 @@ function fakeIo(files: Record<string, string> = {}) {
     writeFile: (f, c) => { out.written[f] = c; },
     stdout: t => { out.stdout += t; },
     stderr: t => { out.stderr += t; },
+    cwd,
   };
   return { io, out };
 }
@@ -48,9 +51,9 @@ describe('runCli (pure)', () => {
   test('prints Markdown with --format=md', () => {
     const { io, out } = fakeIo({ 'dir/chat.json': JSON.stringify({ profile: GPU_PROFILE }) });
     expect(runCli(['explain', '--format=md', 'dir/chat.json'], io)).toBe(EXIT.ok);
-    expect(out.stdout).toContain('# chat (`dir/chat.json`)');
-    expect(out.stdout).toContain('## Rules');
-    expect(out.stdout).toContain('| `constraint.gpu` | constraint | fired |');
+    expect(out.stdout).toContain('# chat\n');
+    expect(out.stdout).toContain('| rule fired | reason |');
+    expect(out.stdout).toMatch(/\| `constraint.gpu` \| needs 1 GPU/);
   });
 
   test('honours --policy fixed:<target> and writes --chart', () => {
@@ -91,7 +94,8 @@ describe('runCli (pure)', () => {
   test.each([
     [{ ...CPU_PROFILE, memoryMiB: 99_999_999 }, "'profile.memoryMiB' must be between 128 and 2097152, got 99999999"],
     [{ ...CPU_PROFILE, memoryMiB: '2048' }, "'profile.memoryMiB' must be a number, got \"2048\""],
-    [{ memoryMiB: 2048, averageRequestsPerSecond: 1 }, "'profile.requestDurationP50Ms' must be a number, got undefined"],
+    [{ memoryMiB: 2048, averageRequestsPerSecond: 1 }, "'profile.requestDurationP50Ms' is required, got no value"],
+    [{ memoryMiB: 2048 }, "'profile.requestDurationP50Ms', 'profile.averageRequestsPerSecond' are required, got no value"],
     [{ ...CPU_PROFILE, averageRequestsPerSecond: 50 }, "'profile.peakRequestsPerSecond' (40) must be at least 'profile.averageRequestsPerSecond' (50)"],
   ])('fails with exit 1 on an invalid profile %#', (profile, message) => {
     const { io, out } = fakeIo({ 'p.json': JSON.stringify(profile) });
@@ -105,16 +109,57 @@ describe('runCli (pure)', () => {
     expect(out.stderr).toBe("inference-workload: invalid profile in a.json: 'profile' must be a JSON object, got an array\n");
   });
 
-  test('fails with exit 1 when forcing a GPU workload onto Lambda', () => {
+  test('fails with exit 3, not "invalid profile", when the policy cannot place a valid profile', () => {
     const { io, out } = fakeIo({ 'g.json': JSON.stringify(GPU_PROFILE) });
-    expect(runCli(['explain', 'g.json', '--policy', 'fixed:lambda'], io)).toBe(EXIT.invalidInput);
-    expect(out.stderr).toContain('invalid profile in g.json: \'policy\' PlacementPolicy.fixed(lambda) violates hard constraint constraint.gpu');
+    expect(runCli(['explain', 'g.json', '--policy', 'fixed:lambda'], io)).toBe(EXIT.noPlacement);
+    expect(out.stderr).toMatch(/^inference-workload: cannot place g\.json with policy fixed\(lambda\): 'policy' PlacementPolicy\.fixed\(lambda\) violates hard constraint constraint\.gpu/);
+    expect(out.stderr).not.toContain('invalid profile');
+  });
+
+  test.each(['default', 'cost-optimized', 'fixed:lambda', 'fixed:kubernetes', 'fixed:hybrid'])('accepts --policy %s', policy => {
+    const { io, out } = fakeIo({ 'c.json': JSON.stringify(CPU_PROFILE) });
+    expect(runCli(['explain', 'c.json', '--policy', policy, '--json'], io)).toBe(EXIT.ok);
+    expect(JSON.parse(out.stdout).decision.policy ?? JSON.parse(out.stdout).decision.policyName).toBeDefined();
+  });
+
+  test('reads the policy and price table from cdk.json\'s context, as synth does', () => {
+    const cdkJson = JSON.stringify({ context: { 'inference-workload:policy': 'fixed:kubernetes' } });
+    const { io, out } = fakeIo({ '/proj/cdk.json': cdkJson, 'c.json': JSON.stringify(CPU_PROFILE) }, '/proj');
+    expect(runCli(['explain', 'c.json'], io)).toBe(EXIT.ok);
+    expect(out.stdout).toContain('Policy from: context of /proj/cdk.json');
+    expect(out.stdout).toContain('Target: kubernetes');
+    const flag = fakeIo({ '/proj/cdk.json': cdkJson, 'c.json': JSON.stringify(CPU_PROFILE) }, '/proj');
+    expect(runCli(['explain', 'c.json', '--no-cdk-json'], flag.io)).toBe(EXIT.ok);
+    expect(flag.out.stdout).toContain('Target: lambda');
+  });
+
+  test('fails with exit 1 on an invalid policy in cdk.json, naming the file and the key', () => {
+    const { io, out } = fakeIo({ '/proj/cdk.json': JSON.stringify({ context: { 'inference-workload:policy': 'cheapest' } }), 'c.json': JSON.stringify(CPU_PROFILE) }, '/proj');
+    expect(runCli(['explain', 'c.json'], io)).toBe(EXIT.invalidInput);
+    expect(out.stderr).toBe("inference-workload: invalid context in /proj/cdk.json: 'inference-workload:policy.kind' must be one of default, cost-optimized, fixed, got \"cheapest\"\n");
+  });
+
+  test('--json prints the deciding rule and the assumed defaults', () => {
+    const { io, out } = fakeIo({ 'c.json': JSON.stringify(CPU_PROFILE) });
+    expect(runCli(['explain', 'c.json', '--json'], io)).toBe(EXIT.ok);
+    const parsed = JSON.parse(out.stdout);
+    expect(typeof parsed.decidingRule).toBe('string');
+    expect(parsed.assumedDefaults).toHaveProperty('requestPayloadKiB', 64);
+  });
+
+  test('prints the version with --version', () => {
+    const { io, out } = fakeIo();
+    expect(runCli(['--version'], io)).toBe(EXIT.ok);
+    expect(out.stdout).toBe(`inference-workload ${version}\n`);
   });
 
   test('prints help with exit 0', () => {
     const { io, out } = fakeIo();
     expect(runCli(['--help'], io)).toBe(EXIT.ok);
-    expect(out.stdout).toContain('Usage: inference-workload explain <profile.json>');
+    expect(out.stdout).toContain('Usage: inference-workload <command>');
+    const explain = fakeIo();
+    expect(runCli(['explain', '--help'], explain.io)).toBe(EXIT.ok);
+    expect(explain.out.stdout).toContain('Usage: inference-workload explain <profile.json>');
   });
 });
 
@@ -122,7 +167,6 @@ describe('parseArgs', () => {
   test.each([
     [[], 'missing command'],
     [['explain'], 'missing <profile.json>'],
-    [['plan', 'x.json'], 'unknown command "plan"; expected "explain"'],
     [['explain', 'x.json', '--format', 'yaml'], "'--format' must be one of table, json, md, got \"yaml\""],
     [['explain', 'x.json', '--format'], 'option --format needs a value'],
     [['explain', 'x.json', '--verbose'], 'unknown option --verbose'],
@@ -139,7 +183,7 @@ describe('parseArgs', () => {
   test('throws a usage error for an unknown policy', () => {
     const { io, out } = fakeIo({ 'x.json': '{}' });
     expect(runCli(['explain', 'x.json', '--policy', 'cheapest'], io)).toBe(EXIT.usage);
-    expect(out.stderr).toContain("'--policy' must be default or fixed:<lambda|kubernetes|hybrid>, got \"cheapest\"");
+    expect(out.stderr).toContain("'--policy' must be one of default, cost-optimized, fixed:lambda, fixed:kubernetes, fixed:hybrid, got \"cheapest\"");
   });
 
   test('reads the profile from a {"profile": ...} wrapper', () => {
@@ -171,6 +215,12 @@ describe('bin/inference-workload (spawned)', () => {
     const r = run('explain', 'bad.json');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("invalid profile in bad.json: 'profile.gpuCount' must be between 0 and 16, got -1");
+  });
+
+  test('prints its version', () => {
+    const r = run('--version');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^inference-workload \S+\n$/);
   });
 
   test('fails with exit 2 on a usage error', () => {

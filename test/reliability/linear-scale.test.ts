@@ -117,7 +117,8 @@ describe('a platform of 1,000 workloads', () => {
     }
     expect(PlacementReport.of(app).workloadCount).toBe(1000);
     expect(fs.existsSync(path.join(outdir, PlacementReport.JSON_FILE))).toBe(true);
-    expect(fs.readdirSync(path.join(outdir, PlacementReport.CHART_DIRECTORY))).toHaveLength(1000);
+    // one chart file per stack (each workload a view of it), not one file per workload
+    expect(fs.readdirSync(path.join(outdir, PlacementReport.CHART_DIRECTORY))).toHaveLength(40);
     // InferencePlatform validates the 40 templates through the on-disk cache (the engine only on a
     // miss); the timeout only guards a loaded CI machine (this is not a timing test)
   }, 300_000);

@@ -31,7 +31,7 @@ describe('PlacementReport', () => {
     expect(report.workloadCount).toBe(2);
   });
 
-  test('writes the JSON, the Markdown and one chart per workload at synth', () => {
+  test('writes the JSON, the Markdown and one chart file per stack at synth', () => {
     const outdir = tmpdir();
     const app = new App({ outdir });
     const stack = new Stack(app, 'Platform');
@@ -44,11 +44,11 @@ describe('PlacementReport', () => {
       stack: 'Platform',
       workloadName: 'llm-chat',
       target: w.decision.target,
-      files: { chart: 'placement-charts/Platform-llm-chat.svg', manifest: w.manifestPath },
+      files: { chart: 'placement-charts/Platform.svg#llm-chat', manifest: w.manifestPath },
     });
-    expect(read(outdir, 'placement-report.md')).toContain('## llm-chat (`Platform/LlmChat`)');
-    expect(read(outdir, 'placement-charts/Platform-llm-chat.svg')).toContain('llm-chat: monthly cost vs sustained utilization');
-    expect(PlacementReport.of(stack).chartPathOf(w)).toBe('placement-charts/Platform-llm-chat.svg');
+    expect(read(outdir, 'placement-report.md')).toContain('## llm-chat\n');
+    expect(read(outdir, 'placement-charts/Platform.svg')).toContain('llm-chat: monthly cost vs sustained utilization');
+    expect(PlacementReport.of(stack).chartPathOf(w)).toBe('placement-charts/Platform.svg#llm-chat');
   });
 
   test('writes no files when the context key switches the report off, and still reports in code', () => {
@@ -76,7 +76,7 @@ describe('PlacementReport', () => {
     expect(prod.workloads.map((w: any) => w.constructPath)).toEqual(['Prod/Platform/Classifier']);
     expect(dev.workloads.map((w: any) => w.constructPath)).toEqual(['Dev/Classifier']);
     // charts are named after the stack's artifact id, as the Kubernetes manifests are
-    expect(fs.existsSync(path.join(outdir, 'assembly-Prod', 'placement-charts', 'ProdPlatformE645C080-classifier.svg'))).toBe(true);
+    expect(fs.existsSync(path.join(outdir, 'assembly-Prod', 'placement-charts', 'ProdPlatformE645C080.svg'))).toBe(true);
   });
 
   test('throws when the reserved id is taken by another construct', () => {
@@ -120,7 +120,8 @@ describe('the example app (end to end, through the public API)', () => {
       expect(w.priceTable).toEqual(expect.objectContaining({ name: expect.any(String), effectiveDate: expect.any(String) }));
       expect(w.sizing).toBeDefined();
       expect(w.breakEvenUtilization === null || (w.breakEvenUtilization >= 0 && w.breakEvenUtilization <= 1)).toBe(true);
-      const svg = read(outdir, w.files.chart);
+      const svg = read(outdir, w.files.chart.replace(/#.*$/, ''));
+      expect(svg).toContain(`<view id="${w.workloadName}"`);
       expect(svg).toContain('Monthly cost (USD per month)');
       expect(svg).toContain('Sustained utilization');
     }
@@ -129,7 +130,7 @@ describe('the example app (end to end, through the public API)', () => {
   test('places the example GPU workload on Kubernetes and says so in the Markdown', () => {
     const chat = report.workloads.find((w: any) => w.workloadName === 'llm-chat');
     expect(chat.target).not.toBe('lambda');
-    expect(read(outdir, PlacementReport.MARKDOWN_FILE)).toContain('## llm-chat (`InferencePlatform/LlmChat`)');
+    expect(read(outdir, PlacementReport.MARKDOWN_FILE)).toContain('`InferencePlatform/LlmChat`: **kubernetes**');
   });
 
   test('is byte-identical across two synths', () => {

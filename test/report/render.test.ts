@@ -1,5 +1,5 @@
 import { gpuDecision, lambdaDecision } from './fixtures';
-import { chartPath, mdCell, renderCharts, renderReportJson, renderReportMarkdown, reportEntry, ReportedWorkload } from '../../lib/report/render';
+import { assumedDefaults, chartPath, mdCell, renderCharts, renderReportJson, renderReportMarkdown, reportEntry, ReportedWorkload, totalsByTarget } from '../../lib/report/render';
 
 const CLASSIFIER: ReportedWorkload = {
   constructPath: 'Platform/TextClassifier', stack: 'Platform', workloadName: 'text-classifier', decision: lambdaDecision(),
@@ -26,7 +26,9 @@ describe('reportEntry', () => {
       chosenOption: 'lambda-on-demand',
       chosenMonthlyUsd: 560,
       priceTable: { name: 'fixture-us-east-1', effectiveDate: '2026-11-01' },
-      files: { chart: 'placement-charts/Platform-text-classifier.svg' },
+      decidingRule: 'economics.break-even',
+      assumedDefaults: {},
+      files: { chart: 'placement-charts/Platform.svg#text-classifier' },
     });
     expect(e.rules[1]).toEqual({
       ruleId: 'economics.break-even',
@@ -58,7 +60,8 @@ describe('renderReportJson', () => {
     const b = renderReportJson([CHAT, CLASSIFIER]);
     expect(a).toBe(b);
     const parsed = JSON.parse(a);
-    expect(parsed.reportVersion).toBe(1);
+    expect(parsed.reportVersion).toBe(2);
+    expect(parsed.totals).toEqual([{ target: 'kubernetes', workloads: 1, monthlyUsd: 2203 }, { target: 'lambda', workloads: 1, monthlyUsd: 560 }]);
     expect(parsed.workloads.map((w: any) => w.constructPath)).toEqual(['Platform/LlmChat', 'Platform/TextClassifier']);
     expect(a).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/); // no timestamps
   });
@@ -67,22 +70,39 @@ describe('renderReportJson', () => {
 describe('renderReportMarkdown', () => {
   const md = renderReportMarkdown([CLASSIFIER, CHAT]);
 
-  test('has a summary table with one row per workload', () => {
-    expect(md).toContain('| workload | construct path | target | option | monthly (USD) | utilization | break-even |');
-    expect(md).toContain('| text-classifier | `Platform/TextClassifier` | lambda | lambda-on-demand | $560.00 | 20.0% | 27.3% |');
-    expect(md).toContain('| llm-chat | `Platform/LlmChat` | kubernetes | kubernetes | $2,203.00 | 25.0% | n/a |');
+  test('opens with one row per workload: target, monthly cost, break-even and the deciding rule', () => {
+    expect(md).toContain('| workload | target | monthly | utilization | break-even | deciding rule |');
+    expect(md).toContain('| [text-classifier](#text-classifier) | lambda (`lambda-on-demand`) | $560.00 | 20.0% | 27.3% | `economics.break-even` |');
+    expect(md).toContain('| [llm-chat](#llm-chat) | kubernetes | $2,203.00 | 25.0% | n/a (lambda infeasible) | `constraint.gpu` |');
   });
 
-  test('has one section per workload with rules, costs, line items, sizing, prices and the chart', () => {
-    expect(md).toContain('## llm-chat (`Platform/LlmChat`)');
-    expect(md).toContain('![llm-chat: monthly cost of each option against sustained utilization](placement-charts/Platform-llm-chat.svg)');
-    expect(md).toContain('| `constraint.gpu` | constraint | fired | needs 1 GPU(s) with 24 GiB each; Lambda has no GPU |');
-    expect(md).toContain('| `lambda-on-demand` | lambda | $2,350.00 | no (constraint.gpu) |');
-    expect(md).toContain('| nodes | $885.00 | 2 x m7i.large x 730 h \\| warm floor |');
-    expect(md).toContain('| kubernetes | `instanceType` | g5.xlarge |');
-    expect(md).toContain('Price table `fixture-us-east-1` (us-east-1), effective 2026-11-01, in USD; source: hand-written test fixture.');
+  test('totals the monthly cost per target', () => {
+    expect(md).toContain('| kubernetes | 1 | $2,203.00 |');
+    expect(md).toContain('| lambda | 1 | $560.00 |');
+    expect(md).toContain('| **total** | **2** | **$2,763.00** |');
+  });
+
+  test('states a price table shared by every workload once', () => {
+    expect(md.split('Prices: `fixture-us-east-1` (us-east-1), effective 2026-11-01, USD; source: hand-written test fixture.')).toHaveLength(2);
+  });
+
+  test('has one short section per workload: fired rules, options, the chosen line items, sizing and the chart', () => {
+    expect(md).toContain('## llm-chat\n');
+    expect(md).toContain('![llm-chat: monthly cost of each option against sustained utilization](placement-charts/Platform.svg#llm-chat)');
+    expect(md).toContain('| `constraint.gpu` | needs 1 GPU(s) with 24 GiB each; Lambda has no GPU |');
+    expect(md).toContain('| `lambda-on-demand` | $2,350.00 | no: constraint.gpu |');
+    expect(md).toContain('| GPU nodes | $2,203.00 | 3 x g5.xlarge x 730 h x $1.006/h |');
+    expect(md).not.toContain('| nodes | $885.00 |'); // line items of the chosen option only
+    expect(md).toMatch(/Sizing \(kubernetes\): .*`instanceType` g5\.xlarge/);
     expect(md).toContain('Kubernetes manifests: `kubernetes/Platform/llm-chat.k8s.yaml`.');
     expect(md.indexOf('## llm-chat')).toBeLessThan(md.indexOf('## text-classifier'));
+  });
+
+  test('marks the defaults the policy assumed, apart from the given values', () => {
+    const profile = { memoryMiB: 30_720, gpuCount: 1, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3 };
+    const given = renderReportMarkdown([{ ...CHAT, profile }]);
+    expect(given).toMatch(/Assumed \(not in the profile, defaults\): .*`imageSizeGiB` 1 GiB.*`coldStartToleranceMs` 1,000 ms.*`requestPayloadKiB` 64 KiB/);
+    expect(given).not.toMatch(/Assumed[^\n]*`memoryMiB`/);
   });
 
   test('says when a workload was not priced', () => {
@@ -96,14 +116,31 @@ describe('renderReportMarkdown', () => {
 });
 
 describe('charts', () => {
-  test('one chart per workload, named after stack and workload', () => {
-    const charts = renderCharts([CLASSIFIER, CHAT]);
-    expect(Array.from(charts.keys())).toEqual(['placement-charts/Platform-llm-chat.svg', 'placement-charts/Platform-text-classifier.svg']);
-    expect(charts.get('placement-charts/Platform-llm-chat.svg')).toContain('<svg');
+  test('one file per stack, each workload a view of it', () => {
+    const other: ReportedWorkload = { ...CLASSIFIER, constructPath: 'Other/TextClassifier', stack: 'Other' };
+    const charts = renderCharts([CLASSIFIER, CHAT, other]);
+    expect(Array.from(charts.keys())).toEqual(['placement-charts/Other.svg', 'placement-charts/Platform.svg']);
+    const svg = charts.get('placement-charts/Platform.svg')!;
+    expect(svg).toContain('<view id="llm-chat" viewBox="0 0 960 560"/>');
+    expect(svg).toContain('<view id="text-classifier" viewBox="0 560 960 560"/>');
+    expect(svg).toMatch(/^<\?xml[^\n]*\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="960" height="1120"/);
+    expect(svg.match(/<\?xml/g)).toHaveLength(1);
   });
 
   test('replaces characters a file name should not carry', () => {
-    expect(chartPath({ stack: 'Stage/Stack One', workloadName: 'w' })).toBe('placement-charts/Stage-Stack-One-w.svg');
+    expect(chartPath({ stack: 'Stage/Stack One', workloadName: 'w' })).toBe('placement-charts/Stage-Stack-One.svg#w');
+  });
+
+  test('totals per target add the chosen costs', () => {
+    expect(totalsByTarget([CLASSIFIER, CLASSIFIER, CHAT])).toEqual([
+      { target: 'kubernetes', workloads: 1, monthlyUsd: 2203 }, { target: 'lambda', workloads: 2, monthlyUsd: 1120 },
+    ]);
+  });
+
+  test('assumes nothing without the given profile, and nothing that was given', () => {
+    expect(assumedDefaults(undefined)).toEqual({});
+    const given = { memoryMiB: 1024, requestDurationP50Ms: 10, averageRequestsPerSecond: 1, requestPayloadKiB: 64 };
+    expect(assumedDefaults(given)).not.toHaveProperty('requestPayloadKiB');
   });
 
   test('escapes pipes and newlines in Markdown cells', () => {

@@ -1,14 +1,14 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
+import { PlacementReport } from '../../report/placement-report';
 
-/** Folder inside the cloud assembly (`cdk.out`) that holds the Kubernetes manifests. */
+/** Folder inside the output folder (`cdk.out` by default) that holds the Kubernetes manifests. */
 export const MANIFEST_DIR = 'kubernetes';
 
 /**
- * The path, relative to the cloud assembly, of a workload's manifest file:
+ * The path, relative to the output folder, of a workload's manifest file:
  * `kubernetes/<stack artifact id>/<workload name>.k8s.yaml`.
  */
 export function manifestRelativePath(scope: Construct, workloadName: string): string {
@@ -16,16 +16,11 @@ export function manifestRelativePath(scope: Construct, workloadName: string): st
 }
 
 /**
- * Writes the chart's manifests as one YAML file into the cloud assembly when the CDK app
- * synthesizes, so `cdk synth` alone produces them (ready for GitOps tools).
+ * Hands the chart to the app's placement report, which writes every manifest as one YAML file
+ * per workload into the output folder at synth (the chart is read then, after every change),
+ * leaves unchanged files untouched and removes the files of workloads that are gone.
  * @internal
  */
 export function writeChartOnSynth(scope: Construct, chart: cdk8s.Chart, relativePath: string): void {
-  attachCustomSynthesis(scope, {
-    onSynthesize(session) {
-      const file = path.join(session.outdir, relativePath);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, cdk8s.Yaml.stringify(...chart.toJson()));
-    },
-  });
+  PlacementReport.of(scope)._addManifest(scope, relativePath, () => cdk8s.Yaml.stringify(...chart.toJson()));
 }

@@ -1,0 +1,79 @@
+/**
+ * One number format for everything a person reads (synth lines, report, chart, CLI): money as
+ * `$1,234.56`, counts with thousands separators, ratios as `12.3%`. The chart rounds through
+ * the same functions, so a figure on the chart is the figure in the report.
+ */
+import { formatPercent, formatUsd, PlacementDecision, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from '../policy/decision';
+
+export { formatPercent, formatUsd };
+
+/** A count or a measure: thousands separators, at most `decimals` decimals, no trailing zeros. @internal */
+export function formatNumber(n: number, decimals = 2): string {
+  if (!Number.isFinite(n)) {
+    return String(n);
+  }
+  const raw = n.toFixed(decimals);
+  const fixed = raw.includes('.') ? raw.replace(/\.?0+$/, '') : raw;
+  const [int, frac] = fixed.split('.');
+  const sign = int.startsWith('-') ? '-' : '';
+  const digits = sign ? int.slice(1) : int;
+  return `${sign}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
+}
+
+/**
+ * A unit price: `$0.0000002`, `$0.0000166667`, `$1.21`. Never scientific notation; up to six
+ * significant digits below a cent.
+ * @internal
+ */
+export function formatUnitPrice(usd: number): string {
+  if (usd === 0 || Math.abs(usd) >= 0.01) {
+    return `$${formatNumber(usd, Math.abs(usd) >= 1 ? 2 : 4)}`;
+  }
+  const digits = Math.min(14, Math.max(2, 5 - Math.floor(Math.log10(Math.abs(usd)))));
+  return `$${usd.toFixed(digits).replace(/0+$/, '')}`;
+}
+
+/**
+ * Rewrites the numbers inside a sentence written by the cost model or a rule into the one
+ * format: `336384000 GB-s` becomes `336,384,000 GB-s`, `$2e-7/request` becomes
+ * `$0.0000002/request`. Years (four digits) and identifiers (`m5.xlarge`, `g5.2xlarge`) are
+ * left alone.
+ * @internal
+ */
+export function normalizeNumbers(text: string): string {
+  return text
+    .replace(/(\$?)(\d+(?:\.\d+)?e-?\d+)/gi, (_m, dollar: string, num: string) =>
+      (dollar ? formatUnitPrice(Number(num)) : formatNumber(Number(num), 12)))
+    .replace(/(^|[^\w.,$-])(\d{5,})(\.\d+)?(?![\w-]*\.\w)(?=[^\d,]|$)/g, (_m, pre: string, int: string, frac: string | undefined) =>
+      `${pre}${formatNumber(Number(int), 0)}${frac ?? ''}`);
+}
+
+/**
+ * The rule that decided the target, by precedence: a user override, then the first hard
+ * constraint that excluded another target, then the first rule that favoured the chosen target,
+ * then the first rule that fired.
+ * @internal
+ */
+export function decidingRule(d: PlacementDecision): RuleOutcome | undefined {
+  const fired = d.rules.filter(r => r.verdict === RuleVerdict.FIRED);
+  return fired.find(r => r.kind === RuleKind.OVERRIDE)
+    ?? fired.find(r => r.kind === RuleKind.CONSTRAINT && (r.excludes ?? []).some(t => t !== d.target))
+    ?? fired.find(r => r.favours === d.target)
+    ?? fired[0];
+}
+
+/** The break-even as a person reads it: `23.3%`, or why there is none. @internal */
+export function describeBreakEven(d: PlacementDecision): string {
+  if (d.breakEvenUtilization !== undefined) {
+    return formatPercent(d.breakEvenUtilization);
+  }
+  const lambdaFeasible = d.costs.some(c => c.target === PlacementTarget.LAMBDA && c.feasible);
+  const kubernetesFeasible = d.costs.some(c => c.target === PlacementTarget.KUBERNETES && c.feasible);
+  if (d.costs.length === 0) {
+    return 'n/a (not priced)';
+  }
+  if (!lambdaFeasible || !kubernetesFeasible) {
+    return `n/a (${!lambdaFeasible ? 'lambda' : 'kubernetes'} infeasible)`;
+  }
+  return 'none in 0-100%';
+}

@@ -1,0 +1,50 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { buildExampleApp } from '../../examples/app';
+import { InferenceWorkload } from '../../lib';
+import { runCli } from '../../lib/cli';
+import { CliIo, EXIT } from '../../lib/cli/explain';
+import { decidingRule } from '../../lib/report/format';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('the CLI answers what synth answers', () => {
+  // the example app as `cdk synth` runs it: with the context of the repository's cdk.json
+  const context = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf-8')).context;
+  const app = buildExampleApp(new App({ context, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'agree-')) }));
+  const workloads = app.node.findAll().filter((c): c is InferenceWorkload => c instanceof InferenceWorkload);
+
+  test('the example app has workloads to compare', () => {
+    expect(workloads.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test.each(workloads.map(w => [w.node.path, w] as const))('%s', (_path, w) => {
+    const files: Record<string, string> = {
+      [path.join(ROOT, 'cdk.json')]: fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf-8'),
+      'profile.json': JSON.stringify(w._profile),
+    };
+    let stdout = '';
+    const io: CliIo = {
+      readFile: f => {
+        if (!(f in files)) {
+          throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+        }
+        return files[f];
+      },
+      writeFile: () => undefined,
+      stdout: t => { stdout += t; },
+      stderr: () => undefined,
+      cwd: ROOT,
+    };
+    expect(runCli(['explain', 'profile.json', '--json'], io)).toBe(EXIT.ok);
+    const cli = JSON.parse(stdout);
+    expect(cli.policySource).toBe(`context of ${path.join(ROOT, 'cdk.json')}`);
+    const d = cli.decision;
+    const fromCli = { target: d.target, policy: d.policyName ?? d.policy, rule: cli.decidingRule, costs: d.costs };
+    const s = w.decision;
+    const fromSynth = { target: s.target, policy: s.policyName, rule: decidingRule(s)?.ruleId ?? null, costs: s.costs };
+    expect(fromCli).toEqual(JSON.parse(JSON.stringify(fromSynth)));
+  });
+});
