@@ -316,7 +316,8 @@ function checkOptionTypes(o: LambdaTargetOptions): void {
   }
 }
 
-interface RoleInput {
+/** What the execution role grants. @internal */
+export interface RoleInput {
   readonly logGroup: logs.LogGroup;
   readonly repository?: { readonly repositoryArn: string };
   readonly vpc: boolean;
@@ -327,9 +328,10 @@ interface RoleInput {
 /**
  * An explicit execution role in place of the default one (which attaches the
  * AWSLambdaBasicExecutionRole managed policy): every statement names its actions and, where
- * the service allows it, its resource.
+ * the service allows it, its resource. Shared with the Lambda Managed Instances target.
+ * @internal
  */
-function executionRole(scope: Construct, r: RoleInput): iam.Role {
+export function executionRole(scope: Construct, r: RoleInput): iam.Role {
   const role = new iam.Role(scope, 'ExecutionRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'Execution role of an inference workload (least privilege, no managed policies)',
