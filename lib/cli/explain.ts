@@ -28,7 +28,7 @@ Runs the placement policy on a workload profile (a JSON file holding a WorkloadP
 
 Options:
   --format table|json|md   output format (default: table)
-  --policy default|fixed:lambda|fixed:kubernetes|fixed:hybrid
+  --policy default|fixed:lambda|fixed:kubernetes|fixed:hybrid|fixed:lambda-managed-instances
                            placement policy (default: default)
   --chart <out.svg>        also write the cost chart (monthly cost vs utilization) as SVG
   -h, --help               show this help
@@ -172,7 +172,7 @@ export function formatDecision(decision: PlacementDecision, format: ExplainArgs[
     case 'table':
     default: {
       const lines = [`Profile: ${file}`, decision.explain()];
-      const sizing: Array<[string, object | undefined]> = [['lambda', decision.lambda], ['kubernetes', decision.kubernetes], ['hybrid', decision.hybrid]];
+      const sizing: Array<[string, object | undefined]> = [['lambda', decision.lambda], ['kubernetes', decision.kubernetes], ['hybrid', decision.hybrid], ['managed instances', decision.managedInstances]];
       for (const [platform, s] of sizing) {
         if (s) {
           lines.push('', `Sizing (${platform}):`);

@@ -19,8 +19,6 @@ import { FloorShare, floorShares } from './schedule';
 
 /** Memory of the hybrid control-plane entry function, MiB. */
 export const CONTROL_PLANE_MEMORY_MIB = 512;
-/** Share of a node's vCPU a CPU pod requests per GiB of memory: 1 vCPU per 4 GiB (general-purpose ratio). */
-export const CPU_MILLIS_PER_GIB = 250;
 /** Smallest CPU request of a CPU pod, millicores. */
 export const MIN_CPU_MILLIS = 250;
 /** Smallest CPU request per GPU of a GPU pod, millicores. */
@@ -291,9 +289,12 @@ function archFits(profileArch: CpuArchitecture, nodeArch: CpuArchitecture | unde
   return profileArch === CpuArchitecture.ANY || profileArch === a;
 }
 
-/** CPU request of a CPU pod: 1 vCPU per 4 GiB of memory, at least 250m, rounded up to 50m. */
-export function cpuPodMillis(memoryMiB: number): number {
-  return Math.max(MIN_CPU_MILLIS, Math.ceil(memoryMiB / 1024 * CPU_MILLIS_PER_GIB / 50) * 50);
+/**
+ * CPU request of a CPU pod: the vCPUs the profile's durations assume (`vcpus`, by default what Lambda
+ * gives its memory), at least 250m, rounded up to 50m.
+ */
+export function cpuPodMillis(p: ResolvedProfile): number {
+  return Math.max(MIN_CPU_MILLIS, Math.ceil(round6(assumedVcpus(p) * 1000 / 50)) * 50);
 }
 
 /**
@@ -333,7 +334,7 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
     }
     return best?.c;
   }
-  const cpuMillis = cpuPodMillis(p.memoryMiB);
+  const cpuMillis = cpuPodMillis(p);
   let best: { c: NodeChoice; cost: number } | undefined;
   for (const n of t.props.cpuInstances) {
     if (!archFits(p.architecture, n.architecture)) {
@@ -554,17 +555,12 @@ export function priceAll(
  * the CPU target, as the capacity provider's target tracking scales them.
  */
 
-/** Lambda's CPU allocation: "At 1,769 MB, a function has the equivalent of one vCPU". */
-export const LAMBDA_MIB_PER_VCPU = 1_769;
-/** Lambda's largest function (10,240 MB) has 6 vCPUs. */
-const LAMBDA_MAX_VCPU = 6;
-
 /**
- * vCPUs one request's measured latency assumes: the compute Lambda gives the profile's memory
- * (1 vCPU per 1,769 MB, at most 6), since the latency figures are stated for that memory.
+ * vCPUs one model server needs for the profile's durations: the profile's `vcpus` (by default what
+ * Lambda gives its memory, 1 vCPU per 1,769 MB, at most 6).
  */
 export function assumedVcpus(p: ResolvedProfile): number {
-  return Math.min(LAMBDA_MAX_VCPU, p.memoryMiB / LAMBDA_MIB_PER_VCPU);
+  return p.vcpus;
 }
 
 /** The shape of one execution environment and the instance type that hosts it. */

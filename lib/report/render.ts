@@ -69,7 +69,7 @@ export function reportEntry(w: ReportedWorkload): any {
       excludedBy: c.excludedBy,
       lineItems: c.lineItems.map(li => ({ label: li.label, monthlyUsd: li.monthlyUsd, basis: li.basis })),
     })),
-    sizing: { lambda: d.lambda, kubernetes: d.kubernetes, hybrid: d.hybrid },
+    sizing: { lambda: d.lambda, kubernetes: d.kubernetes, hybrid: d.hybrid, managedInstances: d.managedInstances },
     priceTable: d.priceTable,
     costCurve: d.costCurve ?? [],
     files: { chart: chartPath(w), manifest: w.manifestPath },
@@ -154,7 +154,7 @@ export function renderWorkloadMarkdown(w: ReportedWorkload, options: { chartLink
   out.push('');
   out.push(`${h}# Sizing`);
   out.push('');
-  const sizing: Array<[string, object | undefined]> = [['lambda', d.lambda], ['kubernetes', d.kubernetes], ['hybrid', d.hybrid]];
+  const sizing: Array<[string, object | undefined]> = [['lambda', d.lambda], ['kubernetes', d.kubernetes], ['hybrid', d.hybrid], ['managed instances', d.managedInstances]];
   const rows = sizing.flatMap(([platform, s]) => (s ? Object.entries(s).map(([k, v]) => [platform, `\`${k}\``, describeValue(v)]) : []));
   if (rows.length === 0) {
     out.push('No sizing.');
