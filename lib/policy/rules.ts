@@ -206,6 +206,7 @@ export const RULES: readonly PolicyRule[] = [
       if (floor > MI.maxEnvironments) {
         return {
           fired: true,
+          floorExecutionEnvironments: floor, // priced so too, though infeasible
           reason: `holding half of a peak of ${n(peak)} concurrent requests warm needs ${n(floor)} execution environments, over the ${n(MI.maxEnvironments)} a version may have`,
         };
       }
