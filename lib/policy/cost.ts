@@ -671,7 +671,7 @@ function managedInstancesParts(t: PriceTable, load: Load, m: ManagedInstancesInp
 export function managedInstancesCost(t: PriceTable, load: Load, m: ManagedInstancesInput): ManagedInstancesPlan {
   const x = managedInstancesParts(t, load, m);
   const i = m.instance;
-  const env = `${i.memoryMiB / 1024} GiB / ${i.vcpu} vCPU environment(s), ${i.perInstance} per ${i.instanceType}`;
+  const env = `environment(s) of ${i.memoryMiB / 1024} GiB / ${i.vcpu} vCPU, ${i.perInstance} per instance`;
   const items = [
     item('instances for the warm floor', x.floorUsd, () => `${x.floorInstances} x ${i.instanceType} (${m.floorEnvironments} ${env}) x ${HOURS_PER_MONTH} h x $${i.hourlyUsd}/h`),
     item('instances above the floor', x.aboveUsd, () => `${num(x.aboveInstances, 3)} ${i.instanceType} on average (up to ${x.peakInstances} at the peak, CPU target ${Math.round(m.cpuTarget * 100)}%) x ${HOURS_PER_MONTH} h x $${i.hourlyUsd}/h`),

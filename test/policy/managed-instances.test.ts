@@ -90,7 +90,7 @@ describe('Lambda Managed Instances: cost model', () => {
     ]);
     expect(c.monthlyUsd).toBe(343.82);
     expect(c.lineItems.map(i => i.basis)).toEqual([
-      '3 x c7i.large (3 4 GiB / 2 vCPU environment(s), 1 per c7i.large) x 730 h x $0.08925/h',
+      '3 x c7i.large (3 environment(s) of 4 GiB / 2 vCPU, 1 per instance) x 730 h x $0.08925/h',
       '1.168 c7i.large on average (up to 9 at the peak, CPU target 70%) x 730 h x $0.08925/h',
       "15% of the instances' on-demand price",
       '157.68 M requests x $2e-7/request (no duration charge)',

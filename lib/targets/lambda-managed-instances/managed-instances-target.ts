@@ -225,21 +225,26 @@ export function renderManagedInstances(
 /**
  * The operator role, in place of the AWS managed policy AWSLambdaManagedEC2ResourceOperator: the
  * same statements (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-operator-role.html,
- * read 2026-09-20), with the network interfaces and instances confined to this account and Region
- * and to the capacity provider's own subnets and security groups.
+ * read 2026-09-20), confined to this Region and to the capacity provider's own subnets and
+ * security groups.
  */
 function operatorRoleFor(scope: Construct, subnets: ec2.ISubnet[], securityGroups: ec2.ISecurityGroup[]): iam.Role {
   const stack = Stack.of(scope);
   const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
+  // the statements of AWSLambdaManagedEC2ResourceOperator, each narrowed by resource or condition
   const role = new iam.Role(scope, 'OperatorRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'Lets Lambda launch and manage the instances of an inference workload\'s capacity provider (least privilege, no managed policies)',
   });
+  // instances, their network interfaces and volumes do not exist yet: any id, but only in this Region and only
+  // those whose ec2:ManagedResourceOperator is Lambda's scaler
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'LaunchManagedInstances',
     actions: ['ec2:RunInstances', 'ec2:CreateTags', 'ec2:AttachNetworkInterface'],
-    resources: [ec2Arn('instance', '*'), ec2Arn('network-interface', '*'), ec2Arn('volume', '*')],
-    conditions: { StringEquals: { 'ec2:ManagedResourceOperator': 'scaler.lambda.amazonaws.com' } },
+    resources: ['*'],
+    conditions: {
+      'StringEquals': { 'ec2:ManagedResourceOperator': 'scaler.lambda.amazonaws.com', 'aws:RequestedRegion': stack.region },
+    },
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'UseOwnSubnetsAndSecurityGroups',
@@ -249,8 +254,8 @@ function operatorRoleFor(scope: Construct, subnets: ec2.ISubnet[], securityGroup
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'LaunchFromAmazonImages',
     actions: ['ec2:RunInstances'],
-    resources: [`arn:${stack.partition}:ec2:${stack.region}::image/*`],
-    conditions: { StringEquals: { 'ec2:Owner': 'amazon' } },
+    resources: ['*'],
+    conditions: { StringEquals: { 'ec2:Owner': 'amazon', 'aws:RequestedRegion': stack.region } },
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'DescribeCapacity',
@@ -260,11 +265,10 @@ function operatorRoleFor(scope: Construct, subnets: ec2.ISubnet[], securityGroup
     ],
     resources: ['*'],
   }));
-  // one acknowledgement for the role's four wildcard resources (a rule id may not carry the ARNs' '::')
   Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5',
+    id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'The statements of AWSLambdaManagedEC2ResourceOperator, narrowed: EC2 Describe* actions support no resource-level permissions; '
-      + 'Lambda launches the instances, network interfaces and volumes itself, so their ids do not exist yet (confined to this account and Region and to '
+      + 'Lambda launches the instances, network interfaces and volumes itself, so their ids do not exist yet (confined to this Region and to '
       + 'resources whose ec2:ManagedResourceOperator is Lambda\'s scaler); the instance image is chosen by Lambda (only images whose ec2:Owner is amazon). '
       + 'Subnets and security groups are the capacity provider\'s own. Every action is named; no wildcard actions.',
   });
