@@ -64,7 +64,8 @@ function crossing(f: (u: number) => number): number | undefined {
  * infeasible, or one side is cheaper at every utilization.
  */
 export function managedInstancesBreakEven(
-  p: ResolvedProfile, t: PriceTable, managed: ManagedInstancesInput, pinned: number | undefined, lambdaFeasible: boolean, node: NodeChoice | undefined,
+  p: ResolvedProfile, t: PriceTable, managed: ManagedInstancesInput, pinned: number | undefined, lambdaFeasible: boolean,
+  node: NodeChoice | undefined,
 ): ManagedInstancesBreakEven {
   return withoutDetail(() => {
     const m = (u: number) => managedInstancesUsd(t, loadAt(p, u), managed);

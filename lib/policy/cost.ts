@@ -631,7 +631,7 @@ export function chooseManagedInstance(
       perInstance,
       concurrency,
     };
-    const usd = managedInstancesParts(t, load, { instance: c, floorEnvironments, cpuTarget }).total;
+    const usd = managedInstancesParts(t, load, { instance: c, floorEnvironments, cpuTarget }).monthlyUsd;
     if (best === undefined || usd < best.usd - 1e-9 || (Math.abs(usd - best.usd) <= 1e-9 && n.hourlyUsd < best.c.hourlyUsd)) {
       best = { c, usd };
     }
@@ -663,8 +663,8 @@ function managedInstancesParts(t: PriceTable, load: Load, m: ManagedInstancesInp
   const feeUsd = (round2(floorUsd) + round2(aboveUsd)) * prices.managementFeeRate;
   const requests = load.avgRps * SECONDS_PER_MONTH;
   const requestsUsd = requests * prices.requestUsd;
-  const total = round2(round2(floorUsd) + round2(aboveUsd) + round2(feeUsd) + round2(requestsUsd));
-  return { prices, peakEnvironments, floorInstances, peakInstances, aboveInstances, floorUsd, aboveUsd, feeUsd, requests, requestsUsd, total };
+  const monthlyUsd = round2(round2(floorUsd) + round2(aboveUsd) + round2(feeUsd) + round2(requestsUsd));
+  return { prices, peakEnvironments, floorInstances, peakInstances, aboveInstances, floorUsd, aboveUsd, feeUsd, requests, requestsUsd, monthlyUsd };
 }
 
 /** Lambda Managed Instances at one load: the warm floor, instances above it, the management fee, requests. */
@@ -679,7 +679,7 @@ export function managedInstancesCost(t: PriceTable, load: Load, m: ManagedInstan
     item('requests', x.requestsUsd, () => `${num(x.requests / 1e6, 3)} M requests x $${x.prices.requestUsd}/request (no duration charge)`),
   ];
   return {
-    monthlyUsd: x.total,
+    monthlyUsd: x.monthlyUsd,
     lineItems: items,
     coldExposure: 0,
     floorEnvironments: m.floorEnvironments,
@@ -691,5 +691,5 @@ export function managedInstancesCost(t: PriceTable, load: Load, m: ManagedInstan
 
 /** The monthly cost alone of `managedInstancesCost()` (for searches). */
 export function managedInstancesUsd(t: PriceTable, load: Load, m: ManagedInstancesInput): number {
-  return managedInstancesParts(t, load, m).total;
+  return managedInstancesParts(t, load, m).monthlyUsd;
 }

@@ -31,7 +31,10 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
   // 1. hard constraints
   const rules: RuleOutcome[] = [];
   const excludedBy: Record<string, string[]> = {
-    [OPTION.LAMBDA_ON_DEMAND]: [], [OPTION.LAMBDA_PROVISIONED]: [], [OPTION.KUBERNETES]: [], [OPTION.HYBRID]: [],
+    [OPTION.LAMBDA_ON_DEMAND]: [],
+    [OPTION.LAMBDA_PROVISIONED]: [],
+    [OPTION.KUBERNETES]: [],
+    [OPTION.HYBRID]: [],
     [OPTION.LAMBDA_MANAGED_INSTANCES]: [],
   };
   let pinned: number | undefined;

@@ -186,7 +186,8 @@ function gpu(
 }
 /** A row priced from Karpenter's list, with the source of its specs. */
 function gpuK(
-  instanceType: string, model: Gpu, gpuCount: number, vcpu: number, memoryGiB: number, hourlyUsd: number, specs: string, extra: Partial<GpuInstancePrice> = {},
+  instanceType: string, model: Gpu, gpuCount: number, vcpu: number, memoryGiB: number, hourlyUsd: number, specs: string,
+  extra: Partial<GpuInstancePrice> = {},
 ): GpuInstancePrice {
   return gpu(instanceType, model, gpuCount, vcpu, memoryGiB, hourlyUsd, { ...extra, source: `price: ${KARPENTER}; ${specs}` });
 }

@@ -1,5 +1,5 @@
-import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { managedInstancesBurstFloor } from './cost';
+import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { EngineMode, PolicyRule } from './rule-types';
 import { InferenceWorkloadValidationError } from '../errors';

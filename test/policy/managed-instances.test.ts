@@ -159,8 +159,13 @@ describe('monotonicity with Managed Instances', () => {
   test('more sustained traffic never moves a workload from a dedicated target (Managed Instances, Kubernetes, hybrid) back to plain Lambda', () => {
     fc.assert(fc.property(profile, twoUtilizations, (r, [u1, u2]) => {
       const p: WorkloadProfile = {
-        memoryMiB: r.memoryMiB, requestDurationP50Ms: r.p50, peakRequestsPerSecond: r.peak, averageRequestsPerSecond: r.peak,
-        concurrencyPerReplica: r.concurrencyPerReplica, teamRunsKubernetes: r.teamRunsKubernetes, coldStartToleranceMs: r.coldStartToleranceMs,
+        memoryMiB: r.memoryMiB,
+        requestDurationP50Ms: r.p50,
+        peakRequestsPerSecond: r.peak,
+        averageRequestsPerSecond: r.peak,
+        concurrencyPerReplica: r.concurrencyPerReplica,
+        teamRunsKubernetes: r.teamRunsKubernetes,
+        coldStartToleranceMs: r.coldStartToleranceMs,
       };
       const before = policy.decide({ ...p, sustainedUtilization: u1 }).target;
       const after = policy.decide({ ...p, sustainedUtilization: u2 }).target;

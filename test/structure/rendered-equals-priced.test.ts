@@ -33,7 +33,8 @@ function expectManagedInstancesAsPriced(w: InferenceWorkload, d: PlacementDecisi
     PerExecutionEnvironmentMaxConcurrency: m.perEnvironmentMaxConcurrency, ExecutionEnvironmentMemoryGiBPerVCpu: m.memoryGiBPerVcpu,
   });
   const [version] = of('AWS::Lambda::Version');
-  expect(version.Properties.FunctionScalingConfig).toEqual({ MinExecutionEnvironments: m.minExecutionEnvironments, MaxExecutionEnvironments: m.maxExecutionEnvironments });
+  expect(version.Properties.FunctionScalingConfig)
+    .toEqual({ MinExecutionEnvironments: m.minExecutionEnvironments, MaxExecutionEnvironments: m.maxExecutionEnvironments });
   // the priced floor is the rendered floor
   expect(d.costs.find(c => c.option === 'lambda-managed-instances')!.lineItems[0].basis).toContain(`(${m.minExecutionEnvironments} `);
 }
@@ -100,7 +101,12 @@ describe('rendered resources are the priced resources', () => {
     ['a GPU model (Kubernetes)', GPU_PROFILE, PlacementTarget.KUBERNETES],
     ['a CPU-capable GPU model in the middle band (hybrid)', HYBRID_PROFILE, PlacementTarget.HYBRID],
     ['a concurrent CPU model in the middle band (Lambda Managed Instances)', {
-      memoryMiB: 3072, requestDurationP50Ms: 80, requestDurationP99Ms: 250, averageRequestsPerSecond: 60, peakRequestsPerSecond: 150, concurrencyPerReplica: 2,
+      memoryMiB: 3072,
+      requestDurationP50Ms: 80,
+      requestDurationP99Ms: 250,
+      averageRequestsPerSecond: 60,
+      peakRequestsPerSecond: 150,
+      concurrencyPerReplica: 2,
     }, PlacementTarget.LAMBDA_MANAGED_INSTANCES],
   ])('%s', (_name, profile, target) => {
     expect(expectAsPriced(profile)).toBe(target);
@@ -129,6 +135,7 @@ describe('rendered resources are the priced resources', () => {
     fc.assert(fc.property(profiles, p => {
       seen.add(expectAsPriced(p));
     }), { seed: 20261130, numRuns: 40 });
-    expect([...seen].sort()).toEqual([PlacementTarget.HYBRID, PlacementTarget.KUBERNETES, PlacementTarget.LAMBDA, PlacementTarget.LAMBDA_MANAGED_INSTANCES]);
+    expect([...seen].sort())
+      .toEqual([PlacementTarget.HYBRID, PlacementTarget.KUBERNETES, PlacementTarget.LAMBDA, PlacementTarget.LAMBDA_MANAGED_INSTANCES]);
   });
 });

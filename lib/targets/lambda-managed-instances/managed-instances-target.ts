@@ -110,7 +110,7 @@ function checkRuntime(runtime: lambda.Runtime): void {
     return;
   }
   throw new InferenceWorkloadValidationError(
-    `'lambda.code' must use a runtime Lambda Managed Instances run (Java 21+, Python 3.13+, Node.js 22+, .NET 8+, provided.al2023) `
+    '\'lambda.code\' must use a runtime Lambda Managed Instances run (Java 21+, Python 3.13+, Node.js 22+, .NET 8+, provided.al2023) '
     + `when the workload is placed on Lambda Managed Instances, got ${JSON.stringify(name)}`);
 }
 
@@ -243,7 +243,7 @@ function operatorRoleFor(scope: Construct, subnets: ec2.ISubnet[], securityGroup
     actions: ['ec2:RunInstances', 'ec2:CreateTags', 'ec2:AttachNetworkInterface'],
     resources: ['*'],
     conditions: {
-      'StringEquals': { 'ec2:ManagedResourceOperator': 'scaler.lambda.amazonaws.com', 'aws:RequestedRegion': stack.region },
+      StringEquals: { 'ec2:ManagedResourceOperator': 'scaler.lambda.amazonaws.com', 'aws:RequestedRegion': stack.region },
     },
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({

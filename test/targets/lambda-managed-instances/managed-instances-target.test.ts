@@ -9,7 +9,12 @@ import { STRICT_CONTEXT } from '../lambda/helpers';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/image-tagger:1.2.0');
 const TAGGER: WorkloadProfile = {
-  memoryMiB: 3072, requestDurationP50Ms: 80, requestDurationP99Ms: 250, averageRequestsPerSecond: 60, peakRequestsPerSecond: 150, concurrencyPerReplica: 2,
+  memoryMiB: 3072,
+  requestDurationP50Ms: 80,
+  requestDurationP99Ms: 250,
+  averageRequestsPerSecond: 60,
+  peakRequestsPerSecond: 150,
+  concurrencyPerReplica: 2,
 };
 
 /** A workload in a stack whose synth fails on CloudFormation schema errors. */
