@@ -139,7 +139,7 @@ describe('parseArgs', () => {
   test('throws a usage error for an unknown policy', () => {
     const { io, out } = fakeIo({ 'x.json': '{}' });
     expect(runCli(['explain', 'x.json', '--policy', 'cheapest'], io)).toBe(EXIT.usage);
-    expect(out.stderr).toContain("'--policy' must be default or fixed:<lambda|kubernetes|hybrid>, got \"cheapest\"");
+    expect(out.stderr).toContain("'--policy' must be default or fixed:<lambda|kubernetes|hybrid|lambda-managed-instances>, got \"cheapest\"");
   });
 
   test('reads the profile from a {"profile": ...} wrapper', () => {
