@@ -83,7 +83,7 @@ export function runPolicyBenchmark(options: PolicyBenchmarkOptions = {}): Policy
   for (const p of generateProfiles(Math.min(2_000, n), 7)) {
     policy.decide(p);
   }
-  const targets: Record<PlacementTarget, number> = { [PlacementTarget.LAMBDA]: 0, [PlacementTarget.KUBERNETES]: 0, [PlacementTarget.HYBRID]: 0 };
+  const targets = Object.fromEntries(Object.values(PlacementTarget).map(t => [t, 0])) as Record<PlacementTarget, number>;
   const start = process.hrtime.bigint();
   for (const p of profiles) {
     targets[policy.decide(p).target]++;

@@ -46,7 +46,7 @@ export function buildExampleApp(app: App = new App()): App {
   });
 
   // The workloads below each show one placement rule firing (see README, "Placement policy").
-  // None has `cpuFallbackCapable`, so none is placed as hybrid.
+  // Only SemanticSearch has `cpuFallbackCapable`, so only it is placed as hybrid.
   const ecr = (repo: string) => ModelImage.fromImageUri(`123456789012.dkr.ecr.us-east-1.amazonaws.com/${repo}`);
 
   // constraint.memory: a 16 GiB CPU ranking model does not fit Lambda's 10,240 MiB
@@ -174,6 +174,21 @@ export function buildExampleApp(app: App = new App()): App {
       cpuFallbackCapable: true,
     },
     hybrid: { vpc: clusterVpc },
+  });
+
+  // band.managed-instances: a CPU tagging model serving 2 requests per environment at 40% utilization, no Kubernetes team:
+  // Lambda Managed Instances (EC2 price + 15% fee + requests) beat Lambda with provisioned concurrency, hybrid and Kubernetes
+  new InferenceWorkload(stack, 'ImageTagger', {
+    image: ecr('image-tagger:1.2.0'),
+    profile: {
+      memoryMiB: 3072,
+      requestDurationP50Ms: 80,
+      requestDurationP99Ms: 250,
+      averageRequestsPerSecond: 60,
+      peakRequestsPerSecond: 150,
+      concurrencyPerReplica: 2,
+    },
+    managedInstances: { vpc: clusterVpc },
   });
 
   return app;

@@ -15,7 +15,10 @@ import { applyPlacementLock } from './private/placement-lock';
 import { checkResourceLimitNow, guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
 import { checkDnsLabel, describeValue } from './private/validate';
 import { IPlacedWorkload, PlacementReport } from './report';
-import { HybridRendering, HybridTargetOptions, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions } from './targets';
+import {
+  HybridRendering, HybridTargetOptions, KubernetesTargetOptions, LambdaAlarms, LambdaRendering, LambdaTargetOptions, ManagedInstancesRendering,
+  ManagedInstancesTargetOptions,
+} from './targets';
 import { grantInvokeLambda } from './targets/lambda/lambda-target';
 import { LIVE_ALIAS_METRICS } from './targets/lambda/metrics';
 import { checkTargetOptions, renderPlacement } from './targets/registry';
@@ -66,6 +69,14 @@ export interface InferenceWorkloadProps {
    * @default - defaults of `HybridTargetOptions` (no VPC: a hybrid placement fails at synth, naming 'hybrid.vpc')
    */
   readonly hybrid?: HybridTargetOptions;
+
+  /**
+   * Options that apply when the workload is placed on Lambda Managed Instances (a capacity provider
+   * of EC2 instances in the account). `managedInstances.vpc` is required for that placement; the
+   * function also takes the workload's `lambda` options.
+   * @default - defaults of `ManagedInstancesTargetOptions` (no VPC: such a placement fails at construction, naming 'managedInstances.vpc')
+   */
+  readonly managedInstances?: ManagedInstancesTargetOptions;
 }
 
 const NAMES_KEY = Symbol.for('inference-workload.names');
@@ -92,6 +103,13 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
   public readonly functionUrl?: lambda.FunctionUrl;
   /** The HTTP API in front of the `live` alias, when placed on Lambda with an HTTP API entry point. */
   public readonly httpApi?: apigwv2.HttpApi;
+  /** The capacity provider, when placed on Lambda Managed Instances. */
+  public readonly capacityProvider?: lambda.CapacityProvider;
+  /**
+   * The function on its capacity provider, its operator role and security groups, when placed on
+   * Lambda Managed Instances (`function`, `alias`, `alarms`... are the same function).
+   */
+  public readonly managedInstances?: ManagedInstancesRendering;
   /** The function's log group, when placed on Lambda. */
   public readonly logGroup?: logs.LogGroup;
   /** The CloudWatch alarms of the `live` alias, when placed on Lambda. */
@@ -155,6 +173,7 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
         lambda: props.lambda,
         kubernetes: props.kubernetes,
         hybrid: props.hybrid,
+        managedInstances: props.managedInstances,
       });
 
       warnOfSecretLookingValues(this, checked.lambda.environment);
@@ -170,14 +189,18 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
       this.decision = applyPlacementLock(this, this.workloadName, policy, decided, kept => checkDecision(kept, kept.decide(props.profile)));
 
       const out = renderPlacement(this, { workloadName: this.workloadName, image: props.image }, this.decision, checked);
-      this.function = out.lambda?.function;
-      this.alias = out.lambda?.alias;
-      this.scalableTarget = out.lambda?.scalableTarget;
-      this.functionUrl = out.lambda?.functionUrl;
-      this.httpApi = out.lambda?.httpApi;
-      this.logGroup = out.lambda?.logGroup;
-      this.alarms = out.lambda?.alarms;
-      this.lambdaRendering = out.lambda;
+      // a function on Lambda Managed Instances is reached, granted and alarmed like a Lambda placement's
+      const fn: LambdaRendering | undefined = out.lambda ?? out.managedInstances;
+      this.function = fn?.function;
+      this.alias = fn?.alias;
+      this.scalableTarget = fn?.scalableTarget;
+      this.functionUrl = fn?.functionUrl;
+      this.httpApi = fn?.httpApi;
+      this.logGroup = fn?.logGroup;
+      this.alarms = fn?.alarms;
+      this.lambdaRendering = fn;
+      this.capacityProvider = out.managedInstances?.capacityProvider;
+      this.managedInstances = out.managedInstances;
       this.chart = out.kubernetes?.chart;
       this.deployment = out.kubernetes?.deployment;
       this.service = out.kubernetes?.service;

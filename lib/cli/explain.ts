@@ -36,7 +36,8 @@ inference-workload:policy and inference-workload:priceTable of ./cdk.json and
 Options:
   --format table|json|md   output format (default: table)
   --json                   same as --format json
-  --policy <policy>        default | cost-optimized | fixed:lambda | fixed:kubernetes | fixed:hybrid
+  --policy <policy>        default | cost-optimized | fixed:<target> (lambda, kubernetes, hybrid,
+                           lambda-managed-instances)
                            (default: cdk.json's inference-workload:policy, else default)
   --cdk-json <file>        read the context from this cdk.json instead of ./cdk.json
   --no-cdk-json            ignore cdk.json: built-in policy and price table
@@ -289,7 +290,7 @@ export function formatDecision(
       if (Object.keys(assumed).length > 0) {
         lines.push('', `Assumed (not in the profile): ${Object.entries(assumed).map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v, 3) : String(v)}`).join(', ')}`);
       }
-      const sizing: Array<[string, object | undefined]> = [['lambda', decision.lambda], ['kubernetes', decision.kubernetes], ['hybrid', decision.hybrid]];
+      const sizing: Array<[string, object | undefined]> = [['lambda', decision.lambda], ['kubernetes', decision.kubernetes], ['hybrid', decision.hybrid], ['managed instances', decision.managedInstances]];
       for (const [platform, s] of sizing) {
         if (s) {
           lines.push('', `Sizing (${platform}):`);

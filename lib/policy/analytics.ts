@@ -1,5 +1,7 @@
-import { kubernetesCost, lambdaDeployedUsd, loadAt, NodeChoice, priceAll, PricedOption, round3, withoutDetail } from './cost';
-import { CostCurvePoint } from './decision';
+import {
+  kubernetesCost, lambdaDeployedUsd, loadAt, ManagedInstancesInput, managedInstancesUsd, NodeChoice, priceAll, PricedOption, round3, withoutDetail,
+} from './cost';
+import { CostCurvePoint, ManagedInstancesBreakEven } from './decision';
 import { OPTION } from './limits';
 import { PriceTable } from './pricing';
 import { ResolvedProfile } from './profile';
@@ -36,22 +38,67 @@ export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, node: No
   });
 }
 
+/** The utilization (0-1) where `f` changes sign, by bisection; undefined when it does not. */
+function crossing(f: (u: number) => number): number | undefined {
+  const at0 = f(0);
+  const at1 = f(1);
+  if ((at0 > 0) === (at1 > 0)) {
+    return undefined;
+  }
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 16; i++) {
+    const mid = (lo + hi) / 2;
+    if ((f(mid) > 0) === (at0 > 0)) {
+      lo = mid;
+    } else {
+      hi = mid;
+    }
+  }
+  return round3((lo + hi) / 2);
+}
+
+/**
+ * Where Lambda Managed Instances cost the same as Lambda with provisioned concurrency (the shape
+ * the Lambda target deploys) and as Kubernetes, with the same peak. Undefined parts: that target is
+ * infeasible, or one side is cheaper at every utilization.
+ */
+export function managedInstancesBreakEven(
+  p: ResolvedProfile, t: PriceTable, managed: ManagedInstancesInput, pinned: number | undefined, lambdaFeasible: boolean,
+  node: NodeChoice | undefined,
+): ManagedInstancesBreakEven {
+  return withoutDetail(() => {
+    const m = (u: number) => managedInstancesUsd(t, loadAt(p, u), managed);
+    const versusLambda = lambdaFeasible ? crossing(u => m(u) - lambdaDeployedUsd(p, t, loadAt(p, u), pinned)) : undefined;
+    let versusKubernetes: number | undefined;
+    if (node !== undefined) {
+      const k8s = kubernetesCost(p, t, loadAt(p, 1), node).monthlyUsd;
+      versusKubernetes = crossing(u => m(u) - k8s);
+    }
+    return {
+      ...(versusLambda !== undefined ? { versusLambda } : {}),
+      ...(versusKubernetes !== undefined ? { versusKubernetes } : {}),
+    };
+  });
+}
+
 /** Each priced option at 0%, 5%, ... 100% sustained utilization, same peak. */
 export function costCurve(
   p: ResolvedProfile, t: PriceTable, node: NodeChoice | undefined, pinned: number | undefined,
-  overflow: boolean, utilizationTarget: number, options: string[],
+  overflow: boolean, utilizationTarget: number, options: string[], managed?: ManagedInstancesInput,
 ): CostCurvePoint[] {
   return withoutDetail(() => {
     const points: CostCurvePoint[] = [];
     for (let i = 0; i <= 20; i++) {
       const u = i / 20;
       const load = loadAt(p, u);
-      const priced = priceAll(p, t, load, node, pinned, overflow, averageReplicas(p, load, utilizationTarget));
+      const priced = priceAll(p, t, load, node, pinned, overflow, averageReplicas(p, load, utilizationTarget), managed);
       const byOption: Record<string, PricedOption | undefined> = {
         [OPTION.LAMBDA_ON_DEMAND]: priced.onDemand,
         [OPTION.LAMBDA_PROVISIONED]: priced.provisioned,
         [OPTION.KUBERNETES]: priced.kubernetes,
         [OPTION.HYBRID]: priced.hybrid,
+        [OPTION.LAMBDA_MANAGED_INSTANCES]: priced.managedInstances,
       };
       for (const option of options) {
         points.push({ option, utilization: u, monthlyUsd: byOption[option]!.monthlyUsd });

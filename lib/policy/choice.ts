@@ -1,5 +1,5 @@
 import { Priced } from './cost';
-import { OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
+import { ManagedInstancesBreakEven, OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
 import { OPTION } from './limits';
 import { ResolvedProfile } from './profile';
 import { EngineOptions, ChoiceContext, ChoiceRule, ConstraintResult, ConstraintRule, PolicyRule } from './rule-types';
@@ -9,6 +9,7 @@ export const RENDERED_OPTION: Record<PlacementTarget, string> = {
   [PlacementTarget.LAMBDA]: OPTION.LAMBDA_PROVISIONED,
   [PlacementTarget.KUBERNETES]: OPTION.KUBERNETES,
   [PlacementTarget.HYBRID]: OPTION.HYBRID,
+  [PlacementTarget.LAMBDA_MANAGED_INSTANCES]: OPTION.LAMBDA_MANAGED_INSTANCES,
 };
 
 const L = PlacementTarget.LAMBDA;
@@ -43,6 +44,7 @@ export interface ChoiceInput {
   readonly costs: OptionCost[];
   readonly priced: Priced;
   readonly breakEven?: number;
+  readonly managedBreakEven?: ManagedInstancesBreakEven;
 }
 
 /**
@@ -55,6 +57,8 @@ export function chooseTarget(rules: readonly PolicyRule[], input: ChoiceInput, o
     [PlacementTarget.LAMBDA]: input.priced.provisioned.coldExposure,
     [PlacementTarget.KUBERNETES]: 0,
     [PlacementTarget.HYBRID]: input.priced.hybrid?.coldExposure ?? 0,
+    // no request waits for an environment to start: a burst past the floor is throttled (rule table), not cold
+    [PlacementTarget.LAMBDA_MANAGED_INSTANCES]: 0,
   };
   let current: PlacementTarget | undefined;
   for (const rule of rules.filter((r): r is ChoiceRule => r.kind !== RuleKind.CONSTRAINT)) {
@@ -70,6 +74,7 @@ export function chooseTarget(rules: readonly PolicyRule[], input: ChoiceInput, o
       costs: input.costs,
       coldExposure,
       breakEven: input.breakEven,
+      managedBreakEven: input.managedBreakEven,
       current,
       outcomes,
       cost,

@@ -1,5 +1,5 @@
 import { CostLineItem, formatUsd } from './decision';
-import { MAX_PROVISIONED_CONCURRENCY } from './limits';
+import { MANAGED_INSTANCES_LIMITS, MAX_PROVISIONED_CONCURRENCY } from './limits';
 import { CpuInstancePrice, GpuInstancePrice, HOURS_PER_MONTH, LambdaPrices, PriceTable, SECONDS_PER_MONTH } from './pricing';
 import { CpuArchitecture, ResolvedProfile } from './profile';
 import { FloorShare, floorShares } from './schedule';
@@ -19,8 +19,6 @@ import { FloorShare, floorShares } from './schedule';
 
 /** Memory of the hybrid control-plane entry function, MiB. */
 export const CONTROL_PLANE_MEMORY_MIB = 512;
-/** Share of a node's vCPU a CPU pod requests per GiB of memory: 1 vCPU per 4 GiB (general-purpose ratio). */
-export const CPU_MILLIS_PER_GIB = 250;
 /** Smallest CPU request of a CPU pod, millicores. */
 export const MIN_CPU_MILLIS = 250;
 /** Smallest CPU request per GPU of a GPU pod, millicores. */
@@ -291,9 +289,12 @@ function archFits(profileArch: CpuArchitecture, nodeArch: CpuArchitecture | unde
   return profileArch === CpuArchitecture.ANY || profileArch === a;
 }
 
-/** CPU request of a CPU pod: 1 vCPU per 4 GiB of memory, at least 250m, rounded up to 50m. */
-export function cpuPodMillis(memoryMiB: number): number {
-  return Math.max(MIN_CPU_MILLIS, Math.ceil(memoryMiB / 1024 * CPU_MILLIS_PER_GIB / 50) * 50);
+/**
+ * CPU request of a CPU pod: the vCPUs the profile's durations assume (`vcpus`, by default what Lambda
+ * gives its memory), at least 250m, rounded up to 50m.
+ */
+export function cpuPodMillis(p: ResolvedProfile): number {
+  return Math.max(MIN_CPU_MILLIS, Math.ceil(round6(assumedVcpus(p) * 1000 / 50)) * 50);
 }
 
 /**
@@ -333,7 +334,7 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
     }
     return best?.c;
   }
-  const cpuMillis = cpuPodMillis(p.memoryMiB);
+  const cpuMillis = cpuPodMillis(p);
   let best: { c: NodeChoice; cost: number } | undefined;
   for (const n of t.props.cpuInstances) {
     if (!archFits(p.architecture, n.architecture)) {
@@ -517,16 +518,178 @@ export interface Priced {
   readonly kubernetes?: PricedOption;
   /** Undefined when no node fits one pod. */
   readonly hybrid?: HybridPlan;
+  /** Undefined when no instance type fits one execution environment. */
+  readonly managedInstances?: ManagedInstancesPlan;
+}
+
+/** How Lambda Managed Instances are priced for one workload: the instance and the warm floor. */
+export interface ManagedInstancesInput {
+  readonly instance: ManagedInstanceChoice;
+  /** Execution environments always running (the rule table's burst floor, at least 3). */
+  readonly floorEnvironments: number;
+  /** Target CPU utilization the capacity provider scales at (the policy's utilization target). */
+  readonly cpuTarget: number;
 }
 
 /** Computes every option's cost at one load. */
 export function priceAll(
   p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice | undefined, pinned: number | undefined, overflow: boolean, k8sMin: number,
+  managed?: ManagedInstancesInput,
 ): Priced {
   return {
     onDemand: lambdaOnDemandCost(p, t, load),
     provisioned: lambdaDeployedCost(p, t, load, pinned),
     kubernetes: node ? kubernetesCost(p, t, load, node) : undefined,
     hybrid: node ? hybridCost(p, t, load, node, overflow, k8sMin) : undefined,
+    managedInstances: managed ? managedInstancesCost(t, load, managed) : undefined,
   };
+}
+
+/*
+ * Lambda Managed Instances. The function runs in execution environments on EC2 instances of a
+ * capacity provider; each environment serves `concurrencyPerReplica` requests at once. Billed:
+ * the EC2 on-demand price of the instances, a management fee on it, and requests; no duration.
+ * An environment gets the vCPUs the workload's latency assumes (see `assumedVcpus`), in whole
+ * vCPUs, with 2, 4 or 8 GiB per vCPU and at least 2 GiB. The warm floor (at least 3 environments
+ * on 3 instances, for AZ resilience) runs all month; above it, instances follow the load curve at
+ * the CPU target, as the capacity provider's target tracking scales them.
+ */
+
+/**
+ * vCPUs one model server needs for the profile's durations: the profile's `vcpus` (by default what
+ * Lambda gives its memory, 1 vCPU per 1,769 MB, at most 6).
+ */
+export function assumedVcpus(p: ResolvedProfile): number {
+  return p.vcpus;
+}
+
+/** The shape of one execution environment and the instance type that hosts it. */
+export interface ManagedInstanceChoice {
+  readonly instanceType: string;
+  readonly hourlyUsd: number;
+  readonly architecture: CpuArchitecture;
+  /** vCPUs of the instance type. */
+  readonly instanceVcpu: number;
+  /** vCPUs of one environment (whole vCPUs). */
+  readonly vcpu: number;
+  /** Memory of one environment, MiB (vcpu x memoryGiBPerVcpu x 1024). */
+  readonly memoryMiB: number;
+  /** 2, 4 or 8. */
+  readonly memoryGiBPerVcpu: number;
+  /** Environments one instance holds. */
+  readonly perInstance: number;
+  /** Requests one environment serves at once. */
+  readonly concurrency: number;
+}
+
+/** The environment shape for a profile: whole vCPUs for its latency, then the smallest memory ratio that holds its memory. */
+export function managedEnvironmentShape(p: ResolvedProfile): { vcpu: number; memoryMiB: number; memoryGiBPerVcpu: number } {
+  const memoryMiB = Math.max(MANAGED_INSTANCES_LIMITS.minMemoryMiB, p.memoryMiB);
+  let vcpu = Math.max(1, Math.ceil(round6(assumedVcpus(p))));
+  const ratios = MANAGED_INSTANCES_LIMITS.memoryGiBPerVcpu;
+  let ratio = ratios.find(r => vcpu * r * 1024 >= memoryMiB);
+  if (ratio === undefined) {
+    ratio = ratios[ratios.length - 1];
+    vcpu = Math.ceil(memoryMiB / (ratio * 1024));
+  }
+  return { vcpu, memoryMiB: vcpu * ratio * 1024, memoryGiBPerVcpu: ratio };
+}
+
+/** Execution environments the warm floor keeps so that a peak arriving within 5 minutes at most doubles the load it meets. */
+export function managedInstancesBurstFloor(p: ResolvedProfile): number {
+  const c = Math.min(MANAGED_INSTANCES_LIMITS.maxConcurrencyPerEnvironment, p.concurrencyPerReplica);
+  const peakConcurrency = p.peakRequestsPerSecond * p.requestDurationP50Ms / 1000;
+  const burst = Math.ceil(round6(peakConcurrency / MANAGED_INSTANCES_LIMITS.burstGrowthFactor / c));
+  return Math.max(MANAGED_INSTANCES_LIMITS.minEnvironments, burst);
+}
+
+/**
+ * The instance type for the environments: among the table's CPU instances of a fitting
+ * architecture, the one with the lowest monthly cost at the workload's load (ties: the cheaper
+ * instance). Undefined when no instance holds one environment.
+ */
+export function chooseManagedInstance(
+  p: ResolvedProfile, t: PriceTable, load: Load, floorEnvironments: number, cpuTarget: number,
+): ManagedInstanceChoice | undefined {
+  const shape = managedEnvironmentShape(p);
+  const concurrency = Math.min(MANAGED_INSTANCES_LIMITS.maxConcurrencyPerEnvironment, p.concurrencyPerReplica);
+  let best: { c: ManagedInstanceChoice; usd: number } | undefined;
+  for (const n of t.props.cpuInstances) {
+    if (!archFits(p.architecture, n.architecture)) {
+      continue;
+    }
+    const perInstance = Math.floor(Math.min(n.vcpu / shape.vcpu, n.memoryGiB * 1024 / shape.memoryMiB));
+    if (perInstance < 1) {
+      continue;
+    }
+    const c: ManagedInstanceChoice = {
+      instanceType: n.instanceType,
+      hourlyUsd: n.hourlyUsd,
+      architecture: n.architecture,
+      instanceVcpu: n.vcpu,
+      ...shape,
+      perInstance,
+      concurrency,
+    };
+    const usd = managedInstancesParts(t, load, { instance: c, floorEnvironments, cpuTarget }).monthlyUsd;
+    if (best === undefined || usd < best.usd - 1e-9 || (Math.abs(usd - best.usd) <= 1e-9 && n.hourlyUsd < best.c.hourlyUsd)) {
+      best = { c, usd };
+    }
+  }
+  return best?.c;
+}
+
+/** The result of pricing Lambda Managed Instances. */
+export interface ManagedInstancesPlan extends PricedOption {
+  readonly floorEnvironments: number;
+  readonly peakEnvironments: number;
+  readonly floorInstances: number;
+  readonly peakInstances: number;
+}
+
+function managedInstancesParts(t: PriceTable, load: Load, m: ManagedInstancesInput) {
+  const prices = t.managedInstancesPrices;
+  const i = m.instance;
+  const peakEnvironmentsExact = load.peakConcurrency / i.concurrency / m.cpuTarget;
+  const peakEnvironments = Math.max(m.floorEnvironments, Math.ceil(round6(peakEnvironmentsExact)));
+  const floorInstances = Math.max(MANAGED_INSTANCES_LIMITS.minInstances, Math.ceil(m.floorEnvironments / i.perInstance));
+  const peakInstancesExact = peakEnvironmentsExact / i.perInstance;
+  const peakInstances = Math.max(floorInstances, Math.ceil(round6(peakInstancesExact)));
+  // instances above the floor follow the load: on average peak x (share of the peak volume above the floor)
+  const f = peakInstancesExact > 0 ? Math.min(1, floorInstances / peakInstancesExact) : 1;
+  const aboveInstances = peakInstancesExact * volumeAbove(load.u, f);
+  const floorUsd = floorInstances * i.hourlyUsd * HOURS_PER_MONTH;
+  const aboveUsd = aboveInstances * i.hourlyUsd * HOURS_PER_MONTH;
+  const feeUsd = (round2(floorUsd) + round2(aboveUsd)) * prices.managementFeeRate;
+  const requests = load.avgRps * SECONDS_PER_MONTH;
+  const requestsUsd = requests * prices.requestUsd;
+  const monthlyUsd = round2(round2(floorUsd) + round2(aboveUsd) + round2(feeUsd) + round2(requestsUsd));
+  return { prices, peakEnvironments, floorInstances, peakInstances, aboveInstances, floorUsd, aboveUsd, feeUsd, requests, requestsUsd, monthlyUsd };
+}
+
+/** Lambda Managed Instances at one load: the warm floor, instances above it, the management fee, requests. */
+export function managedInstancesCost(t: PriceTable, load: Load, m: ManagedInstancesInput): ManagedInstancesPlan {
+  const x = managedInstancesParts(t, load, m);
+  const i = m.instance;
+  const env = `environment(s) of ${i.memoryMiB / 1024} GiB / ${i.vcpu} vCPU, ${i.perInstance} per instance`;
+  const items = [
+    item('instances for the warm floor', x.floorUsd, () => `${x.floorInstances} x ${i.instanceType} (${m.floorEnvironments} ${env}) x ${HOURS_PER_MONTH} h x $${i.hourlyUsd}/h`),
+    item('instances above the floor', x.aboveUsd, () => `${num(x.aboveInstances, 3)} ${i.instanceType} on average (up to ${x.peakInstances} at the peak, CPU target ${Math.round(m.cpuTarget * 100)}%) x ${HOURS_PER_MONTH} h x $${i.hourlyUsd}/h`),
+    item('management fee', x.feeUsd, () => `${Math.round(x.prices.managementFeeRate * 1000) / 10}% of the instances' on-demand price`),
+    item('requests', x.requestsUsd, () => `${num(x.requests / 1e6, 3)} M requests x $${x.prices.requestUsd}/request (no duration charge)`),
+  ];
+  return {
+    monthlyUsd: x.monthlyUsd,
+    lineItems: items,
+    coldExposure: 0,
+    floorEnvironments: m.floorEnvironments,
+    peakEnvironments: x.peakEnvironments,
+    floorInstances: x.floorInstances,
+    peakInstances: x.peakInstances,
+  };
+}
+
+/** The monthly cost alone of `managedInstancesCost()` (for searches). */
+export function managedInstancesUsd(t: PriceTable, load: Load, m: ManagedInstancesInput): number {
+  return managedInstancesParts(t, load, m).monthlyUsd;
 }

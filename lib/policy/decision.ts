@@ -11,6 +11,12 @@ export enum PlacementTarget {
   KUBERNETES = 'kubernetes',
   /** A serverless control plane in front of a Kubernetes GPU data plane. */
   HYBRID = 'hybrid',
+  /**
+   * AWS Lambda Managed Instances: the function runs on EC2 instances of a capacity provider in the
+   * account, several requests per execution environment, billed per instance-hour plus a
+   * management fee and per request (the article's predicted "Reserved Lambda").
+   */
+  LAMBDA_MANAGED_INSTANCES = 'lambda-managed-instances',
 }
 
 /** What a rule did for one workload. */
@@ -70,7 +76,7 @@ export interface CostLineItem {
 
 /** The monthly cost of one way of running the workload. */
 export interface OptionCost {
-  /** Stable option id: `lambda-on-demand`, `lambda-provisioned`, `kubernetes`, `hybrid`. */
+  /** Stable option id: `lambda-on-demand`, `lambda-provisioned`, `kubernetes`, `hybrid`, `lambda-managed-instances`. */
   readonly option: string;
   /** The target this option renders to. */
   readonly target: PlacementTarget;
@@ -169,6 +175,58 @@ export interface KubernetesSizing {
   readonly nodeLocalStateGiB?: number;
 }
 
+/** What the Lambda Managed Instances renderer needs: the capacity provider and the function on it. */
+export interface ManagedInstancesSizing {
+  /** The EC2 instance type the capacity provider may launch (the one priced), e.g. `m7g.large`. */
+  readonly instanceType: string;
+  /** vCPUs of that instance type. */
+  readonly instanceVcpu: number;
+  /** Architecture of the capacity provider and the function (`x86_64` or `arm64`). */
+  readonly architecture: CpuArchitecture;
+  /** Function memory: the memory of one execution environment, MiB (at least 2,048). */
+  readonly memoryMiB: number;
+  /** vCPUs of one execution environment (memory / `memoryGiBPerVcpu`). */
+  readonly vcpuPerEnvironment: number;
+  /** Memory per vCPU of an execution environment, GiB: 2, 4 or 8. */
+  readonly memoryGiBPerVcpu: number;
+  /** Requests one execution environment serves at once (`PerExecutionEnvironmentMaxConcurrency`). */
+  readonly perEnvironmentMaxConcurrency: number;
+  /** Execution environments always running (the warm floor, at least 3 for AZ resilience). */
+  readonly minExecutionEnvironments: number;
+  /** Execution environments at the peak, with the CPU target's headroom. */
+  readonly maxExecutionEnvironments: number;
+  /** Ceiling of the capacity provider's vCPUs (`MaxVCpuCount`, 12-15,000). */
+  readonly maxVCpuCount: number;
+  /** Target CPU utilization of the capacity provider's scaling policy, 0.1-0.9. */
+  readonly cpuUtilizationTarget: number;
+  /** Function timeout, seconds (at most 900). */
+  readonly timeoutSeconds: number;
+  /** Concurrent requests at the peak (peak rps x p50). */
+  readonly peakConcurrency: number;
+  /**
+   * End-to-end p99 latency budget, ms: the threshold of the p99 duration alarm.
+   * @default - no latency budget
+   */
+  readonly latencyBudgetMs?: number;
+}
+
+/**
+ * Where Lambda Managed Instances break even with the other targets, as sustained utilization
+ * (0-1) at the workload's peak.
+ */
+export interface ManagedInstancesBreakEven {
+  /**
+   * Above this utilization Managed Instances cost less than Lambda with provisioned concurrency.
+   * @default - no break-even (one of the two is cheaper at every utilization, or Lambda is infeasible)
+   */
+  readonly versusLambda?: number;
+  /**
+   * Below this utilization Managed Instances cost less than Kubernetes.
+   * @default - no break-even (one of the two is cheaper at every utilization, or Kubernetes is infeasible)
+   */
+  readonly versusKubernetes?: number;
+}
+
 /** What the hybrid renderer needs, in addition to the Kubernetes and Lambda sizing. */
 export interface HybridSizing {
   /** Warm data-plane replicas that carry the sustained load (never 0). */
@@ -232,6 +290,13 @@ export interface PlacementDecisionProps {
   readonly kubernetes?: KubernetesSizing;
   /** Hybrid sizing, when the target is hybrid. @default - not hybrid */
   readonly hybrid?: HybridSizing;
+  /** Lambda Managed Instances sizing, when the target is Lambda Managed Instances. @default - not placed there */
+  readonly managedInstances?: ManagedInstancesSizing;
+  /**
+   * Break-even utilizations of Lambda Managed Instances against Lambda and Kubernetes.
+   * @default - not computed (Managed Instances are infeasible or not priced)
+   */
+  readonly managedInstancesBreakEven?: ManagedInstancesBreakEven;
   /**
    * Monthly cost of each option across sustained utilization 0–100% (same peak, varying average),
    * for charts. @default - not computed
@@ -266,6 +331,10 @@ export class PlacementDecision {
   public readonly kubernetes?: KubernetesSizing;
   /** Hybrid sizing (hybrid target). */
   public readonly hybrid?: HybridSizing;
+  /** Lambda Managed Instances sizing (that target). */
+  public readonly managedInstances?: ManagedInstancesSizing;
+  /** Break-even utilizations of Lambda Managed Instances against Lambda and Kubernetes, when they are feasible. */
+  public readonly managedInstancesBreakEven?: ManagedInstancesBreakEven;
   private _costCurve?: CostCurvePoint[];
   private _costCurveFn?: () => CostCurvePoint[];
 
@@ -281,6 +350,8 @@ export class PlacementDecision {
     this.lambda = props.lambda;
     this.kubernetes = props.kubernetes;
     this.hybrid = props.hybrid;
+    this.managedInstances = props.managedInstances;
+    this.managedInstancesBreakEven = props.managedInstancesBreakEven;
     this._costCurve = props.costCurve;
   }
 
@@ -338,6 +409,11 @@ export class PlacementDecision {
     const chosen = this.chosenCost;
     lines.push(`Target: ${this.target} (policy: ${this.policyName})${chosen ? `, rendered as ${chosen.option} at ${formatUsd(chosen.monthlyUsd)}/mo` : ''}`);
     lines.push(`Sustained utilization: ${formatPercent(this.sustainedUtilization)}; break-even: ${this.breakEvenUtilization === undefined ? 'n/a' : formatPercent(this.breakEvenUtilization)}`);
+    if (this.managedInstancesBreakEven !== undefined) {
+      const b = this.managedInstancesBreakEven;
+      const f = (x?: number) => (x === undefined ? 'n/a' : formatPercent(x));
+      lines.push(`Lambda Managed Instances break even: with Lambda at ${f(b.versusLambda)}, with Kubernetes at ${f(b.versusKubernetes)}`);
+    }
     lines.push(`Prices: ${this.priceTable.name} (${this.priceTable.region}, ${this.priceTable.effectiveDate}, ${this.priceTable.currency})`);
     for (const s of this.sizingLines()) {
       lines.push(s);
@@ -370,6 +446,12 @@ export class PlacementDecision {
       out.push(`Kubernetes${this.hybrid ? ' (data plane)' : ''}: ${k.replicasMin}-${k.replicasMax} replica(s) on ${k.instanceType}`
         + `${k.gpuProduct ? ` (${k.gpuCount} x ${k.gpuProduct})` : ''}, ${k.cpuMillis}m CPU, ${k.memoryMiB} MiB`);
     }
+    if (this.managedInstances) {
+      const m = this.managedInstances;
+      out.push(`Lambda Managed Instances: ${m.minExecutionEnvironments}-${m.maxExecutionEnvironments} environment(s) of ${m.memoryMiB} MiB / `
+        + `${m.vcpuPerEnvironment} vCPU x ${m.perEnvironmentMaxConcurrency} request(s) on ${m.instanceType} (${m.architecture}), `
+        + `CPU target ${Math.round(m.cpuUtilizationTarget * 100)}%`);
+    }
     if (this.hybrid) {
       const h = this.hybrid;
       out.push(`Hybrid: warm floor ${h.dataPlaneFloorReplicas} replica(s), tail above ${h.overflowThresholdRequestsPerSecond} req/s `
@@ -392,6 +474,8 @@ export class PlacementDecision {
       lambda: this.lambda,
       kubernetes: this.kubernetes,
       hybrid: this.hybrid,
+      managedInstances: this.managedInstances,
+      managedInstancesBreakEven: this.managedInstancesBreakEven,
       costCurve: this.costCurve,
     }));
   }

@@ -1,17 +1,19 @@
-import { breakEvenUtilization, costCurve } from './analytics';
+import { breakEvenUtilization, costCurve, managedInstancesBreakEven } from './analytics';
 import { chooseTarget, constraintOutcome, RENDERED_OPTION } from './choice';
-import { chooseNode, CONTROL_PLANE_MEMORY_MIB, loadAt, peakReplicas, priceAll, PricedOption } from './cost';
+import { chooseManagedInstance, chooseNode, CONTROL_PLANE_MEMORY_MIB, loadAt, ManagedInstancesInput, peakReplicas, priceAll, PricedOption } from './cost';
 import { OptionCost, PlacementDecision, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
 import { InferenceWorkloadValidationError } from '../errors';
-import { LAMBDA_LIMITS, OPTION } from './limits';
+import { LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { ResolvedProfile } from './profile';
 import { EngineOptions, ConstraintContext, ConstraintRule } from './rule-types';
 import { RULES } from './rules';
-import { averageReplicas, hybridSizing, kubernetesSizing, lambdaSizing } from './sizing';
+import { averageReplicas, hybridSizing, kubernetesSizing, lambdaSizing, managedInstancesSizing } from './sizing';
 
 const L = PlacementTarget.LAMBDA;
 const K = PlacementTarget.KUBERNETES;
 const H = PlacementTarget.HYBRID;
+const M = PlacementTarget.LAMBDA_MANAGED_INSTANCES;
+const TARGETS = [L, K, H, M];
 
 /**
  * The decision pipeline: hard constraints, costs, break-even, the choice rules (economics, bands,
@@ -29,9 +31,14 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
   // 1. hard constraints
   const rules: RuleOutcome[] = [];
   const excludedBy: Record<string, string[]> = {
-    [OPTION.LAMBDA_ON_DEMAND]: [], [OPTION.LAMBDA_PROVISIONED]: [], [OPTION.KUBERNETES]: [], [OPTION.HYBRID]: [],
+    [OPTION.LAMBDA_ON_DEMAND]: [],
+    [OPTION.LAMBDA_PROVISIONED]: [],
+    [OPTION.KUBERNETES]: [],
+    [OPTION.HYBRID]: [],
+    [OPTION.LAMBDA_MANAGED_INSTANCES]: [],
   };
   let pinned: number | undefined;
+  let managedFloor: number = MANAGED_INSTANCES_LIMITS.minEnvironments;
   let lambdaBlockedForOverflow = false;
   for (const rule of table.filter((r): r is ConstraintRule => r.kind === RuleKind.CONSTRAINT)) {
     const r = rule.evaluate(ctx);
@@ -47,6 +54,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
     }
     if (r.fired) {
       pinned = r.pinProvisionedConcurrency ?? pinned;
+      managedFloor = Math.max(managedFloor, r.floorExecutionEnvironments ?? managedFloor);
       lambdaBlockedForOverflow = lambdaBlockedForOverflow || rule.blocksLambdaOverflow;
     }
     rules.push(outcome);
@@ -57,7 +65,10 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
   const k8sMin = averageReplicas(p, load, o.utilizationTarget);
 
   // 2. costs
-  const priced = priceAll(p, t, load, node, pinned, overflow, k8sMin);
+  const managedInstance = chooseManagedInstance(p, t, load, managedFloor, o.utilizationTarget);
+  const managed: ManagedInstancesInput | undefined = managedInstance
+    ? { instance: managedInstance, floorEnvironments: managedFloor, cpuTarget: o.utilizationTarget } : undefined;
+  const priced = priceAll(p, t, load, node, pinned, overflow, k8sMin, managed);
   const costs: OptionCost[] = [];
   const push = (option: string, target: PlacementTarget, c: PricedOption | undefined) => {
     if (c === undefined) {
@@ -77,18 +88,22 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
   push(OPTION.LAMBDA_PROVISIONED, L, priced.provisioned);
   push(OPTION.KUBERNETES, K, priced.kubernetes);
   push(OPTION.HYBRID, H, priced.hybrid);
+  push(OPTION.LAMBDA_MANAGED_INSTANCES, M, priced.managedInstances);
   const feasible = (target: PlacementTarget) => costs.find(c => c.option === RENDERED_OPTION[target])?.feasible === true;
-  if (![L, K, H].some(feasible)) {
-    const why = [L, K, H].map(target => `${target} by ${excludedBy[RENDERED_OPTION[target]].join(', ')}`).join('; ');
+  if (!TARGETS.some(feasible)) {
+    const why = TARGETS.map(target => `${target} by ${excludedBy[RENDERED_OPTION[target]].join(', ')}`).join('; ');
     const fired = rules.filter(r => r.verdict === RuleVerdict.FIRED).map(r => `${r.ruleId}: ${r.reason}`).join('; ');
     throw new InferenceWorkloadValidationError(`'profile' must fit at least one target, got none (${why}) — ${fired}`);
   }
 
   // 3. the break-even between the Lambda shape we deploy and Kubernetes
   const breakEven = feasible(L) && feasible(K) ? breakEvenUtilization(p, t, node!, pinned) : undefined;
+  const managedBreakEven = feasible(M)
+    ? managedInstancesBreakEven(p, t, managed!, feasible(L) ? pinned : undefined, feasible(L), feasible(K) ? node : undefined)
+    : undefined;
 
   // 4. choose: economics, bands, override
-  const target = chooseTarget(table, { p, o, costs, priced, breakEven }, rules);
+  const target = chooseTarget(table, { p, o, costs, priced, breakEven, managedBreakEven }, rules);
 
   // 5. sizing: exactly what was priced
   const hybridPlan = priced.hybrid;
@@ -109,6 +124,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
   const kubernetes = target === K || target === H
     ? kubernetesSizing(p, node!, target === H ? hybridPlan!.floorReplicas : k8sMin, peakReplicas(p, load))
     : undefined;
+  const managedInstances = target === M ? managedInstancesSizing(p, managed!, priced.managedInstances!, o.utilizationTarget) : undefined;
 
   return new PlacementDecision({
     target,
@@ -122,5 +138,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
     lambda,
     kubernetes,
     hybrid,
-  })._lazyCostCurve(() => costCurve(p, t, node, pinned, overflow, o.utilizationTarget, costs.map(c => c.option)));
+    managedInstances,
+    managedInstancesBreakEven: managedBreakEven,
+  })._lazyCostCurve(() => costCurve(p, t, node, pinned, overflow, o.utilizationTarget, costs.map(c => c.option), managed));
 }

@@ -2,11 +2,13 @@ export { PlacementTarget, RuleVerdict, RuleKind, PlacementDecision } from './dec
 export type { HybridTimeBudget } from './time-budget';
 export type {
   RuleOutcome, CostLineItem, OptionCost, PriceTableReference, LambdaSizing, KubernetesSizing, HybridSizing, CostCurvePoint,
-  PlacementDecisionProps,
+  PlacementDecisionProps, ManagedInstancesSizing, ManagedInstancesBreakEven,
 } from './decision';
 export { PlacementPolicy } from './policy';
 export type { IPlacementPolicy, PlacementPolicyOptions, CostOptimizedPolicyOptions } from './policy';
 export { PriceTable } from './pricing';
-export type { LambdaPrices, GpuInstancePrice, CpuInstancePrice, ClusterOverhead, PriceTableProps } from './pricing';
+export type {
+  LambdaPrices, GpuInstancePrice, CpuInstancePrice, ClusterOverhead, PriceTableProps, ManagedInstancesPrices, NetworkLoadBalancerPrices,
+} from './pricing';
 export { CpuArchitecture } from './profile';
 export type { WarmSchedule, WorkloadProfile } from './profile';

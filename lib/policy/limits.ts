@@ -38,5 +38,40 @@ export const OPTION = {
   LAMBDA_PROVISIONED: 'lambda-provisioned',
   KUBERNETES: 'kubernetes',
   HYBRID: 'hybrid',
+  LAMBDA_MANAGED_INSTANCES: 'lambda-managed-instances',
+} as const;
+
+/**
+ * Lambda Managed Instances' documented limits and behaviour, each with its source (read 2026-09-20).
+ */
+export const MANAGED_INSTANCES_LIMITS = {
+  /**
+   * "The minimum supported function size is 2GB and 1 vCPU"
+   * (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-best-practices.html).
+   */
+  minMemoryMiB: 2_048,
+  /**
+   * Largest function this library places there: Lambda's 10,240 MB function memory. A 32 GB maximum
+   * for Managed Instances (March 2026) is reported only by third parties, so it is not relied on.
+   */
+  maxMemoryMiB: 10_240,
+  /** Memory per vCPU of an execution environment, GiB: the documented 2:1, 4:1 and 8:1 (CloudFormation range 2.0-8.0). */
+  memoryGiBPerVcpu: [2, 4, 8] as readonly number[],
+  /** "launches three [instances] by default for AZ resiliency and starts three execution environments" (lambda-managed-instances-scaling.html). */
+  minEnvironments: 3,
+  minInstances: 3,
+  /** Execution environments per version (aws-cdk-lib 2.262 validates 0-15,000). */
+  maxEnvironments: 15_000,
+  /** `PerExecutionEnvironmentMaxConcurrency`: 1-1,600 (AWS::Lambda::Function LambdaManagedInstancesCapacityProviderConfig). */
+  maxConcurrencyPerEnvironment: 1_600,
+  /** `MaxVCpuCount`: aws-cdk-lib 2.262 validates 12-15,000. */
+  minVCpuCount: 12,
+  maxVCpuCount: 15_000,
+  /**
+   * "If your traffic more than doubles within 5 minutes, you may see throttles"
+   * (lambda-managed-instances-scaling.html): the warm floor holds at least half the peak.
+   */
+  burstGrowthFactor: 2,
+  burstWindowMinutes: 5,
 } as const;
 

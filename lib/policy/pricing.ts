@@ -18,6 +18,35 @@ export interface LambdaPrices {
   readonly provisionedGbSecondUsd: number;
   /** Duration of invocations served by provisioned concurrency, per GB-second. */
   readonly provisionedExecutionGbSecondUsd: number;
+  /**
+   * Ephemeral storage (`/tmp`) configured above the free 512 MB, per GB-second of duration.
+   * @default 0.0000000309 (the us-east-1 list price)
+   */
+  readonly ephemeralStorageGbSecondUsd?: number;
+}
+
+/** What Lambda Managed Instances cost besides the EC2 instances (priced from `cpuInstances`). */
+export interface ManagedInstancesPrices {
+  /** Management fee as a share of the EC2 on-demand price of the instances, e.g. 0.15. */
+  readonly managementFeeRate: number;
+  /** Price of one request, e.g. 0.0000002 ($0.20 per million). */
+  readonly requestUsd: number;
+  /** Date these figures were read, ISO 8601. */
+  readonly effectiveDate: string;
+  /** Where these figures come from. */
+  readonly source: string;
+}
+
+/** Network Load Balancer prices (the internal load balancer of a hybrid placement). */
+export interface NetworkLoadBalancerPrices {
+  /** Per load balancer and hour, USD. */
+  readonly hourlyUsd: number;
+  /** Per Network Load Balancer Capacity Unit (NLCU) and hour, USD. */
+  readonly capacityUnitHourlyUsd: number;
+  /** Date these figures were read, ISO 8601. */
+  readonly effectiveDate: string;
+  /** Where these figures come from. */
+  readonly source: string;
 }
 
 /** One GPU instance type and its on-demand price. */
@@ -45,6 +74,11 @@ export interface GpuInstancePrice {
    * @default CpuArchitecture.X86_64
    */
   readonly architecture?: CpuArchitecture;
+  /**
+   * Where this row's price and specs come from, and when they were read.
+   * @default - the table's `source` and `effectiveDate`
+   */
+  readonly source?: string;
 }
 
 /** One CPU node type for CPU-only Kubernetes work, and its on-demand price. */
@@ -59,6 +93,11 @@ export interface CpuInstancePrice {
   readonly memoryGiB: number;
   /** On-demand price, USD per hour. */
   readonly hourlyUsd: number;
+  /**
+   * Where this row's price comes from, and when it was read.
+   * @default - the table's `source` and `effectiveDate`
+   */
+  readonly source?: string;
 }
 
 /** What running a Kubernetes cluster costs beyond its nodes, and how it is shared. */
@@ -104,6 +143,16 @@ export interface PriceTableProps {
   readonly cpuInstances: CpuInstancePrice[];
   /** Per-cluster overhead and how many workloads share it. */
   readonly clusterOverhead: ClusterOverhead;
+  /**
+   * Lambda Managed Instances' management fee and request price.
+   * @default - the AWS list figures of `PriceTable.awsUsEast1()` (15% of the EC2 on-demand price, $0.20 per million requests)
+   */
+  readonly managedInstances?: ManagedInstancesPrices;
+  /**
+   * Network Load Balancer prices, for a hybrid's internal load balancer.
+   * @default - the us-east-1 list figures of `PriceTable.awsUsEast1()` ($0.0225 per hour, $0.006 per NLCU-hour)
+   */
+  readonly networkLoadBalancer?: NetworkLoadBalancerPrices;
 }
 
 const GPU_PRODUCT = {
@@ -113,17 +162,63 @@ const GPU_PRODUCT = {
   L40S: { gpuModel: 'L40S', gpuProduct: 'NVIDIA-L40S', gpuName: 'l40s', gpuMemoryGiB: 48 },
   A100: { gpuModel: 'A100', gpuProduct: 'NVIDIA-A100-SXM4-40GB', gpuName: 'a100', gpuMemoryGiB: 40 },
   H100: { gpuModel: 'H100', gpuProduct: 'NVIDIA-H100-80GB-HBM3', gpuName: 'h100', gpuMemoryGiB: 80 },
+  A100_80: { gpuModel: 'A100', gpuProduct: 'NVIDIA-A100-SXM4-80GB', gpuName: 'a100', gpuMemoryGiB: 80 },
+  H200: { gpuModel: 'H200', gpuProduct: 'NVIDIA-H200', gpuName: 'h200', gpuMemoryGiB: 141 },
+  T4G: { gpuModel: 'T4G', gpuProduct: 'NVIDIA-T4G', gpuName: 't4g', gpuMemoryGiB: 16 },
+  RTX_PRO_6000: { gpuModel: 'RTX-PRO-6000', gpuProduct: 'NVIDIA-RTX-PRO-6000-Blackwell-Server-Edition', gpuName: 'rtx-pro-6000', gpuMemoryGiB: 96 },
+} as const;
+
+/** aws/karpenter-provider-aws' generated on-demand price list: the public, dated source of the GPU prices. */
+const KARPENTER = 'aws/karpenter-provider-aws pkg/providers/pricing/zz_generated.pricing_aws.go @265ee0ba, generated 2026-02-09 for us-east-1';
+/** Where the GPU specs (GPU model, count and memory) come from. */
+const SPECS = {
+  BATCH: 'specs: docs.aws.amazon.com/batch/latest/userguide/gpu-jobs.html',
+  VANTAGE: 'GPU specs: vantage-sh/ec2instances.info scraper/aws/ec2/gpu_data.go @4fd40665; vCPU and memory as AWS publishes them, not re-read for this table',
+  G7E: 'specs: AWS What\'s New 2026-02 (up to 8 GPUs, 96 GB each, 192 vCPUs) and instances.vantage.sh (2026-01-21); '
+    + 'GFD product and Karpenter GPU name spellings not verified',
 } as const;
 
 type Gpu = keyof typeof GPU_PRODUCT;
-function gpu(instanceType: string, model: Gpu, gpuCount: number, vcpu: number, memoryGiB: number, hourlyUsd: number): GpuInstancePrice {
-  return { instanceType, ...GPU_PRODUCT[model], gpuCount, vcpu, memoryGiB, hourlyUsd };
+function gpu(
+  instanceType: string, model: Gpu, gpuCount: number, vcpu: number, memoryGiB: number, hourlyUsd: number, extra: Partial<GpuInstancePrice> = {},
+): GpuInstancePrice {
+  return { instanceType, ...GPU_PRODUCT[model], gpuCount, vcpu, memoryGiB, hourlyUsd, ...extra };
+}
+/** A row priced from Karpenter's list, with the source of its specs. */
+function gpuK(
+  instanceType: string, model: Gpu, gpuCount: number, vcpu: number, memoryGiB: number, hourlyUsd: number, specs: string,
+  extra: Partial<GpuInstancePrice> = {},
+): GpuInstancePrice {
+  return gpu(instanceType, model, gpuCount, vcpu, memoryGiB, hourlyUsd, { ...extra, source: `price: ${KARPENTER}; ${specs}` });
 }
 function cpu(instanceType: string, architecture: CpuArchitecture, vcpu: number, memoryGiB: number, hourlyUsd: number): CpuInstancePrice {
   return { instanceType, architecture, vcpu, memoryGiB, hourlyUsd };
 }
 const X86 = CpuArchitecture.X86_64;
 const ARM = CpuArchitecture.ARM64;
+
+/** Lambda Managed Instances' list figures (the default for tables that do not state their own). */
+const MANAGED_INSTANCES_LIST_PRICES: ManagedInstancesPrices = {
+  managementFeeRate: 0.15,
+  requestUsd: 0.0000002,
+  effectiveDate: '2026-09-20',
+  source: 'aws.amazon.com/lambda/pricing, Lambda Managed Instances: "Request charges: $0.20 per million requests", '
+    + '"Compute management fee: 15% premium on the EC2 on-demand instance price", no duration charge (the page lists only these two lines; '
+    + 'read from its transcription in api-evangelist/aws-lambda plans/aws-lambda-plans-pricing.yml, 2026-09-20; the same figures in the re:Invent 2025 CNS382 talk); '
+    + 'the EC2 part is the on-demand price of the table\'s CPU instances',
+};
+
+/** Network Load Balancer list figures, us-east-1 (the default for tables that do not state their own). */
+const NLB_LIST_PRICES: NetworkLoadBalancerPrices = {
+  hourlyUsd: 0.0225,
+  capacityUnitHourlyUsd: 0.006,
+  effectiveDate: '2026-09-20',
+  source: 'aws.amazon.com/elasticloadbalancing/pricing, us-east-1: $0.0225 per NLB-hour, $0.006 per NLCU-hour; a TCP NLCU is 800 new connections/s, '
+    + '100,000 active connections or 1 GB/h processed (the page renders its rates client-side: read from secondary copies on 2026-09-20, not from the price list API)',
+};
+
+/** Lambda's ephemeral storage price above 512 MB, per GB-second (both architectures). */
+const EPHEMERAL_STORAGE_GB_SECOND_USD = 0.0000000309;
 
 /**
  * The built-in table: AWS list prices, us-east-1, on-demand, Linux, no Savings Plans.
@@ -134,19 +229,23 @@ const AWS_US_EAST_1: PriceTableProps = {
   region: 'us-east-1',
   effectiveDate: '2026-06-17',
   source: 'AWS list prices, us-east-1, on-demand Linux: aws.amazon.com/lambda/pricing, aws.amazon.com/ec2/pricing/on-demand, '
-    + 'aws.amazon.com/eks/pricing (P4d/P5 after the June 2025 GPU price reduction); ops overhead is an estimate of this library',
+    + 'aws.amazon.com/eks/pricing (P4d/P5 after the June 2025 GPU price reduction; the GPU prices match aws/karpenter-provider-aws\' list generated 2026-02-09, '
+    + 'p4d.24xlarge 21.957642 rounded to 21.96); Lambda ephemeral storage $0.0000000309/GB-s from the AWS pricing calculator\'s metered-unit map; '
+    + 'rows with their own source are dated there; ops overhead is an estimate of this library',
   currency: 'USD',
   lambdaX86: {
     requestUsd: 0.0000002,
     gbSecondUsd: 0.0000166667,
     provisionedGbSecondUsd: 0.0000041667,
     provisionedExecutionGbSecondUsd: 0.0000097222,
+    ephemeralStorageGbSecondUsd: EPHEMERAL_STORAGE_GB_SECOND_USD,
   },
   lambdaArm64: {
     requestUsd: 0.0000002,
     gbSecondUsd: 0.0000133334,
     provisionedGbSecondUsd: 0.0000033334,
     provisionedExecutionGbSecondUsd: 0.0000077778,
+    ephemeralStorageGbSecondUsd: EPHEMERAL_STORAGE_GB_SECOND_USD,
   },
   gpuInstances: [
     gpu('g4dn.xlarge', 'T4', 1, 4, 16, 0.526),
@@ -181,6 +280,23 @@ const AWS_US_EAST_1: PriceTableProps = {
     gpu('g6e.48xlarge', 'L40S', 8, 192, 1536, 30.13118),
     gpu('p4d.24xlarge', 'A100', 8, 96, 1152, 21.96),
     gpu('p5.48xlarge', 'H100', 8, 192, 2048, 55.04),
+    // rows below: price from Karpenter's generated list (2026-02-09), each with the source of its specs
+    gpuK('p5.4xlarge', 'H100', 1, 16, 256, 6.88, SPECS.VANTAGE),
+    gpuK('p4de.24xlarge', 'A100_80', 8, 96, 1152, 27.44705, SPECS.VANTAGE),
+    gpuK('p5en.48xlarge', 'H200', 8, 192, 2048, 63.296, SPECS.VANTAGE + '; GFD product spelling not verified'),
+    gpuK('gr6.4xlarge', 'L4', 1, 16, 128, 1.5392, SPECS.VANTAGE),
+    gpuK('gr6.8xlarge', 'L4', 1, 32, 256, 2.4464, SPECS.VANTAGE),
+    gpuK('g5g.xlarge', 'T4G', 1, 4, 8, 0.42, SPECS.BATCH + '; GFD product spelling not verified', { architecture: CpuArchitecture.ARM64 }),
+    gpuK('g5g.2xlarge', 'T4G', 1, 8, 16, 0.556, SPECS.BATCH + '; GFD product spelling not verified', { architecture: CpuArchitecture.ARM64 }),
+    gpuK('g5g.4xlarge', 'T4G', 1, 16, 32, 0.828, SPECS.BATCH + '; GFD product spelling not verified', { architecture: CpuArchitecture.ARM64 }),
+    gpuK('g5g.8xlarge', 'T4G', 1, 32, 64, 1.372, SPECS.BATCH + '; GFD product spelling not verified', { architecture: CpuArchitecture.ARM64 }),
+    gpuK('g5g.16xlarge', 'T4G', 2, 64, 128, 2.744, SPECS.BATCH + '; GFD product spelling not verified', { architecture: CpuArchitecture.ARM64 }),
+    gpuK('g7e.2xlarge', 'RTX_PRO_6000', 1, 8, 64, 3.36312, SPECS.G7E),
+    gpuK('g7e.4xlarge', 'RTX_PRO_6000', 1, 16, 128, 3.99816, SPECS.G7E),
+    gpuK('g7e.8xlarge', 'RTX_PRO_6000', 1, 32, 256, 5.26824, SPECS.G7E),
+    gpuK('g7e.12xlarge', 'RTX_PRO_6000', 2, 48, 512, 8.28608, SPECS.G7E),
+    gpuK('g7e.24xlarge', 'RTX_PRO_6000', 4, 96, 1024, 16.57216, SPECS.G7E),
+    gpuK('g7e.48xlarge', 'RTX_PRO_6000', 8, 192, 2048, 33.14432, SPECS.G7E),
   ],
   cpuInstances: [
     cpu('m7i.large', X86, 2, 8, 0.1008),
@@ -211,6 +327,8 @@ const AWS_US_EAST_1: PriceTableProps = {
     workloadsPerCluster: 10,
     allocatableFraction: 0.9,
   },
+  managedInstances: MANAGED_INSTANCES_LIST_PRICES,
+  networkLoadBalancer: NLB_LIST_PRICES,
 };
 
 /**
@@ -281,6 +399,16 @@ export class PriceTable {
     return architecture === CpuArchitecture.X86_64 ? this.props.lambdaX86 : this.props.lambdaArm64;
   }
 
+  /** Lambda Managed Instances' management fee and request price. */
+  public get managedInstancesPrices(): ManagedInstancesPrices {
+    return this.props.managedInstances ?? MANAGED_INSTANCES_LIST_PRICES;
+  }
+
+  /** Network Load Balancer prices. */
+  public get networkLoadBalancerPrices(): NetworkLoadBalancerPrices {
+    return this.props.networkLoadBalancer ?? NLB_LIST_PRICES;
+  }
+
   /** A JSON-ready copy of the table, accepted by `PriceTable.fromJson()`. */
   public toJson(): any {
     return JSON.parse(JSON.stringify(this.props));
@@ -314,7 +442,43 @@ function validateLambda(prop: string, x: unknown): LambdaPrices {
     gbSecondUsd: price('gbSecondUsd'),
     provisionedGbSecondUsd: price('provisionedGbSecondUsd'),
     provisionedExecutionGbSecondUsd: price('provisionedExecutionGbSecondUsd'),
+    ephemeralStorageGbSecondUsd: o.ephemeralStorageGbSecondUsd === undefined ? EPHEMERAL_STORAGE_GB_SECOND_USD : price('ephemeralStorageGbSecondUsd'),
   };
+}
+
+function validateDatedSource(prop: string, o: Record<string, any>): { effectiveDate: string; source: string } {
+  return {
+    effectiveDate: checkString(`${prop}.effectiveDate`, o.effectiveDate, { pattern: ISO_DATE, patternDescription: 'an ISO 8601 date (YYYY-MM-DD)' }),
+    source: checkString(`${prop}.source`, o.source, { maxLength: 1000 }),
+  };
+}
+
+function validateManagedInstances(prop: string, x: unknown): ManagedInstancesPrices {
+  if (x === undefined) {
+    return MANAGED_INSTANCES_LIST_PRICES;
+  }
+  const o = requireObject(prop, x);
+  return {
+    managementFeeRate: checkNumber(`${prop}.managementFeeRate`, o.managementFeeRate, { min: 0, max: 10 }),
+    requestUsd: checkNumber(`${prop}.requestUsd`, o.requestUsd, { min: 0, max: MAX.perUnitUsd }),
+    ...validateDatedSource(prop, o),
+  };
+}
+
+function validateNlb(prop: string, x: unknown): NetworkLoadBalancerPrices {
+  if (x === undefined) {
+    return NLB_LIST_PRICES;
+  }
+  const o = requireObject(prop, x);
+  return {
+    hourlyUsd: checkNumber(`${prop}.hourlyUsd`, o.hourlyUsd, { min: 0, max: MAX.hourlyUsd }),
+    capacityUnitHourlyUsd: checkNumber(`${prop}.capacityUnitHourlyUsd`, o.capacityUnitHourlyUsd, { min: 0, max: MAX.hourlyUsd }),
+    ...validateDatedSource(prop, o),
+  };
+}
+
+function optionalSource(prop: string, x: unknown): { source?: string } {
+  return x === undefined ? {} : { source: checkString(prop, x as string, { maxLength: 1000 }) };
 }
 
 function validateArchitecture(prop: string, x: unknown, fallback?: CpuArchitecture): CpuArchitecture {
@@ -359,6 +523,7 @@ function validateGpu(prop: string, x: unknown): GpuInstancePrice {
     memoryGiB: checkNumber(`${prop}.memoryGiB`, o.memoryGiB, { min: 0.5, max: MAX.memoryGiB }),
     hourlyUsd: checkNumber(`${prop}.hourlyUsd`, o.hourlyUsd, { min: 0, exclusiveMin: true, max: MAX.hourlyUsd }),
     ...(architecture === CpuArchitecture.X86_64 ? {} : { architecture }),
+    ...optionalSource(`${prop}.source`, o.source),
   };
 }
 
@@ -370,6 +535,7 @@ function validateCpu(prop: string, x: unknown): CpuInstancePrice {
     vcpu: checkNumber(`${prop}.vcpu`, o.vcpu, { min: 1, max: MAX.vcpu, integer: true }),
     memoryGiB: checkNumber(`${prop}.memoryGiB`, o.memoryGiB, { min: 0.5, max: MAX.memoryGiB }),
     hourlyUsd: checkNumber(`${prop}.hourlyUsd`, o.hourlyUsd, { min: 0, exclusiveMin: true, max: MAX.hourlyUsd }),
+    ...optionalSource(`${prop}.source`, o.source),
   };
 }
 
@@ -384,7 +550,8 @@ function validateOverhead(prop: string, x: unknown): ClusterOverhead {
   };
 }
 
-const KNOWN_KEYS = new Set(['name', 'region', 'effectiveDate', 'source', 'currency', 'lambdaX86', 'lambdaArm64', 'gpuInstances', 'cpuInstances', 'clusterOverhead']);
+const KNOWN_KEYS = new Set(['name', 'region', 'effectiveDate', 'source', 'currency', 'lambdaX86', 'lambdaArm64', 'gpuInstances', 'cpuInstances', 'clusterOverhead',
+  'managedInstances', 'networkLoadBalancer']);
 
 /**
  * Validates a price table and applies its defaults. Errors name the field (with its index),
@@ -411,6 +578,8 @@ export function validatePriceTable(x: unknown, prop: string): PriceTableProps {
     gpuInstances: validateList(`${prop}.gpuInstances`, o.gpuInstances, validateGpu),
     cpuInstances: validateList(`${prop}.cpuInstances`, o.cpuInstances, validateCpu),
     clusterOverhead: validateOverhead(`${prop}.clusterOverhead`, o.clusterOverhead),
+    managedInstances: validateManagedInstances(`${prop}.managedInstances`, o.managedInstances),
+    networkLoadBalancer: validateNlb(`${prop}.networkLoadBalancer`, o.networkLoadBalancer),
   };
 }
 

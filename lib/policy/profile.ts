@@ -173,6 +173,15 @@ export interface WorkloadProfile {
   readonly concurrencyPerReplica?: number;
 
   /**
+   * vCPUs one model server (a CPU pod, or a Lambda Managed Instances execution environment) needs
+   * to serve at the stated request durations. Kubernetes pods and Managed Instances environments are
+   * priced and rendered with it.
+   * @default - what Lambda gives `memoryMiB` (1 vCPU per 1,769 MB, at most 6): the durations are
+   * taken to be measured at that memory
+   */
+  readonly vcpus?: number;
+
+  /**
    * Windows in which provisioned concurrency is kept warm at a floor (Lambda placements).
    * @default - no scheduled windows
    */
@@ -238,6 +247,7 @@ export const PROFILE_FIELDS = {
   cpuFallbackCapable: { kind: 'boolean' },
   cpuFallbackSlowdown: { kind: 'number', bounds: { min: 1, max: 1000 } },
   concurrencyPerReplica: { kind: 'number', bounds: { min: 1, max: 10_000, integer: true } },
+  vcpus: { kind: 'number', bounds: { min: 0.05, max: 192 } },
   warmSchedules: { kind: 'list' },
   allowScaleToZero: { kind: 'boolean' },
 } as const satisfies Record<keyof WorkloadProfile, FieldSpec>;
@@ -344,6 +354,8 @@ export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): Resolve
     cpuFallbackCapable: checkBoolean(n('cpuFallbackCapable'), p.cpuFallbackCapable, false),
     cpuFallbackSlowdown: num('cpuFallbackSlowdown') ?? (gpuCount > 0 ? 5 : 1),
     concurrencyPerReplica,
+    // Lambda: "At 1,769 MB, a function has the equivalent of one vCPU"; 10,240 MB has 6
+    vcpus: num('vcpus') ?? round3(Math.min(6, memoryMiB / 1769)),
     warmSchedules,
     allowScaleToZero,
   };

@@ -3,7 +3,7 @@
  * the rule table (rules.ts) implements.
  */
 import { NodeChoice } from './cost';
-import { OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
+import { ManagedInstancesBreakEven, OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
 import { PriceTable } from './pricing';
 import { ResolvedProfile } from './profile';
 
@@ -55,6 +55,8 @@ export interface ConstraintResult {
   readonly excludesOptions?: string[];
   /** Provisioned concurrency every Lambda price must keep warm (no spillover allowed). */
   readonly pinProvisionedConcurrency?: number;
+  /** Execution environments every Lambda Managed Instances price must keep warm. */
+  readonly floorExecutionEnvironments?: number;
 }
 
 /** What an economics rule, a band or the override sees: the costs, and the target chosen so far. */
@@ -66,6 +68,8 @@ export interface ChoiceContext {
   readonly coldExposure: Record<PlacementTarget, number>;
   /** Break-even sustained utilization between the deployed Lambda shape and Kubernetes, if any. */
   readonly breakEven?: number;
+  /** Break-evens of Lambda Managed Instances against Lambda and Kubernetes, when it is feasible. */
+  readonly managedBreakEven?: ManagedInstancesBreakEven;
   /** The target chosen by the rules evaluated so far. */
   readonly current?: PlacementTarget;
   /** The outcomes of the rules evaluated so far, in order. */

@@ -1,5 +1,6 @@
+import { managedInstancesBurstFloor } from './cost';
 import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
-import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, OPTION } from './limits';
+import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { EngineMode, PolicyRule } from './rule-types';
 import { InferenceWorkloadValidationError } from '../errors';
 
@@ -13,6 +14,8 @@ import { InferenceWorkloadValidationError } from '../errors';
 const L = PlacementTarget.LAMBDA;
 const K = PlacementTarget.KUBERNETES;
 const H = PlacementTarget.HYBRID;
+const M = PlacementTarget.LAMBDA_MANAGED_INSTANCES;
+const MI = MANAGED_INSTANCES_LIMITS;
 
 
 /** Formats a number with thousands separators and at most three decimals (locale-independent, fast). */
@@ -56,11 +59,11 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'constraint.duration',
     kind: RuleKind.CONSTRAINT,
-    excludes: [L, H],
+    excludes: [L, H, M],
     blocksLambdaOverflow: true,
     condition: 'requestDurationP99Ms > 900,000',
     threshold: '900 s',
-    source: 'AWS Lambda quota (timeout 900 s); the hybrid entry function waits for the answer, so it is bound too',
+    source: 'AWS Lambda quota (timeout 900 s, Managed Instances included); the hybrid entry function waits for the answer, so it is bound too',
     evaluate: ({ p }) => p.requestDurationP99Ms > LAMBDA_LIMITS.maxTimeoutSeconds * 1000
       ? { fired: true, reason: `p99 request takes ${n(p.requestDurationP99Ms / 1000)} s; Lambda (and a hybrid's Lambda entry point) stops at ${LAMBDA_LIMITS.maxTimeoutSeconds} s` }
       : { fired: false, reason: `p99 ${n(p.requestDurationP99Ms)} ms is within Lambda's ${LAMBDA_LIMITS.maxTimeoutSeconds} s` },
@@ -68,11 +71,11 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'constraint.image-size',
     kind: RuleKind.CONSTRAINT,
-    excludes: [L],
+    excludes: [L, M],
     blocksLambdaOverflow: true,
     condition: 'imageSizeGiB > 10',
     threshold: '10 GiB',
-    source: 'AWS Lambda quota (container image 10 GB uncompressed)',
+    source: 'AWS Lambda quota (container image 10 GB uncompressed, Managed Instances included)',
     evaluate: ({ p }) => p.imageSizeGiB > LAMBDA_LIMITS.maxImageSizeGiB
       ? { fired: true, reason: `image is ${n(p.imageSizeGiB)} GiB; Lambda container images are limited to ${LAMBDA_LIMITS.maxImageSizeGiB} GiB` }
       : { fired: false, reason: `image ${n(p.imageSizeGiB)} GiB fits Lambda's ${LAMBDA_LIMITS.maxImageSizeGiB} GiB` },
@@ -80,11 +83,11 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'constraint.payload',
     kind: RuleKind.CONSTRAINT,
-    excludes: [L, H],
+    excludes: [L, H, M],
     blocksLambdaOverflow: true,
     condition: 'requestPayloadKiB > 6,144',
     threshold: '6 MiB (6,144 KiB)',
-    source: 'AWS Lambda quota (synchronous invocation payload 6 MB); the hybrid entry point is a synchronous Lambda',
+    source: 'AWS Lambda quota (synchronous invocation payload 6 MB, Managed Instances included: same Invoke API); the hybrid entry point is a synchronous Lambda',
     evaluate: ({ p }) => p.requestPayloadKiB > LAMBDA_LIMITS.maxSyncPayloadKiB
       ? { fired: true, reason: `request payload is ${n(p.requestPayloadKiB)} KiB; synchronous Lambda invocations accept at most ${n(LAMBDA_LIMITS.maxSyncPayloadKiB)} KiB` }
       : { fired: false, reason: `payload ${n(p.requestPayloadKiB)} KiB is within Lambda's ${n(LAMBDA_LIMITS.maxSyncPayloadKiB)} KiB` },
@@ -92,7 +95,7 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'constraint.jitter',
     kind: RuleKind.CONSTRAINT,
-    excludes: [L, H],
+    excludes: [L, H, M],
     blocksLambdaOverflow: true,
     condition: 'jitterBudgetMicros < 50',
     threshold: '50 µs',
@@ -104,11 +107,11 @@ export const RULES: readonly PolicyRule[] = [
   {
     id: 'constraint.node-local-state',
     kind: RuleKind.CONSTRAINT,
-    excludes: [L],
+    excludes: [L, M],
     blocksLambdaOverflow: true,
     condition: 'nodeLocalStateGiB > 0',
     threshold: '0 GiB',
-    source: 'article: "Stateful applications with local caching requirements"; local cache 5 µs vs cross-AZ 500 µs',
+    source: 'article: "Stateful applications with local caching requirements"; local cache 5 µs vs cross-AZ 500 µs; Lambda Managed Instances choose the instance of each environment too',
     evaluate: ({ p }) => p.nodeLocalStateGiB > 0
       ? { fired: true, reason: `keeps ${n(p.nodeLocalStateGiB)} GiB of node-local state next to the model; Lambda environments are placed on random hosts and share nothing` }
       : { fired: false, reason: 'stateless (0 GiB node-local state)' },
@@ -154,6 +157,76 @@ export const RULES: readonly PolicyRule[] = [
       : { fired: false, reason: `one pod fits a ${node.instanceType}` },
   },
   {
+    id: 'constraint.managed-instances-gpu',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [M],
+    blocksLambdaOverflow: false,
+    condition: 'gpuCount > 0',
+    threshold: '0 GPUs',
+    source: 'aws-cdk-lib 2.262 aws-lambda CapacityProvider (InstanceTypeFilter, ScalingOptions.manual(TargetTrackingScalingPolicy.cpuUtilization) only, read 2026-09-20); '
+      + 'accelerated instances for Managed Instances: github.com/aws/aws-lambda-roadmap/issues/81 (open since 2025-12-10)',
+    evaluate: ({ p }) => p.gpuCount > 0
+      ? { fired: true, reason: `needs ${p.gpuCount} GPU(s); the aws-cdk-lib in use (2.262) exposes only CPU instance requirements and CPU scaling for Lambda Managed Instances' capacity providers, so no GPU placement is rendered there until it exposes accelerators` }
+      : { fired: false, reason: 'CPU only (0 GPUs)' },
+  },
+  {
+    id: 'constraint.managed-instances-memory',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [M],
+    blocksLambdaOverflow: false,
+    condition: 'memoryMiB > 10,240 (under 2,048 the function is sized up to 2,048)',
+    threshold: '2,048 MiB floor; 10,240 MiB',
+    source: 'Lambda Managed Instances best practices: "The minimum supported function size is 2GB and 1 vCPU" (read 2026-09-20); AWS Lambda quota (function memory 10,240 MB; '
+      + 'a 32 GB Managed Instances maximum is reported only by third parties, not relied on)',
+    evaluate: ({ p }) => {
+      if (p.memoryMiB > MI.maxMemoryMiB) {
+        return { fired: true, reason: `needs ${n(p.memoryMiB)} MiB; this library places Lambda Managed Instances functions of at most ${n(MI.maxMemoryMiB)} MiB` };
+      }
+      return {
+        fired: false,
+        reason: p.memoryMiB < MI.minMemoryMiB
+          ? `${n(p.memoryMiB)} MiB is sized up to Lambda Managed Instances' ${n(MI.minMemoryMiB)} MiB minimum (priced so)`
+          : `${n(p.memoryMiB)} MiB fits Lambda Managed Instances' ${n(MI.minMemoryMiB)}-${n(MI.maxMemoryMiB)} MiB`,
+      };
+    },
+  },
+  {
+    id: 'constraint.managed-instances-burst',
+    kind: RuleKind.CONSTRAINT,
+    excludes: [M],
+    blocksLambdaOverflow: false,
+    condition: 'the peak may arrive within 5 minutes: the warm floor keeps half the peak\'s environments (excluded when that is over 15,000)',
+    threshold: 'traffic at most doubles in 5 minutes; 3 to 15,000 environments',
+    source: 'Lambda Managed Instances scaling: "If your traffic more than doubles within 5 minutes, you may see throttles"; '
+      + '"three [instances] by default for AZ resiliency and ... three execution environments" (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-scaling.html, read 2026-09-20); '
+      + 'aws-cdk-lib 2.262 validates 0-15,000 execution environments',
+    evaluate: ({ p }) => {
+      const floor = managedInstancesBurstFloor(p);
+      const peak = p.peakRequestsPerSecond * p.requestDurationP50Ms / 1000;
+      if (floor > MI.maxEnvironments) {
+        return {
+          fired: true,
+          floorExecutionEnvironments: floor, // priced so too, though infeasible
+          reason: `holding half of a peak of ${n(peak)} concurrent requests warm needs ${n(floor)} execution environments, over the ${n(MI.maxEnvironments)} a version may have`,
+        };
+      }
+      if (floor > MI.minEnvironments) {
+        return {
+          fired: true,
+          excludes: [],
+          floorExecutionEnvironments: floor,
+          reason: `a peak of ${n(peak)} concurrent requests may arrive within ${MI.burstWindowMinutes} minutes and Lambda Managed Instances throttle when traffic more than doubles in ${MI.burstWindowMinutes} minutes: `
+            + `the warm floor keeps ${n(floor)} execution environments (half the peak) all month, and is priced so`,
+        };
+      }
+      return {
+        fired: false,
+        floorExecutionEnvironments: MI.minEnvironments,
+        reason: `the default floor of ${MI.minEnvironments} execution environments holds at least half of a peak of ${n(peak)} concurrent requests`,
+      };
+    },
+  },
+  {
     id: 'economics.break-even',
     kind: RuleKind.ECONOMICS,
     modes: [EngineMode.RULES],
@@ -195,7 +268,7 @@ export const RULES: readonly PolicyRule[] = [
     threshold: 'latency weight',
     source: 'the cost model and the price table',
     evaluate: ({ p, o, coldExposure, cost }) => {
-      const candidates = [L, K, H]
+      const candidates = [L, K, H, M]
         .filter(target => target !== H || o.includeHybrid)
         .map(target => ({ target, c: cost(target) }))
         .filter(x => x.c?.feasible === true)
@@ -287,6 +360,51 @@ export const RULES: readonly PolicyRule[] = [
       return {
         verdict: RuleVerdict.PASSED,
         reason: `sustained utilization ${formatPercent(u)} is in the band without a Kubernetes team, but hybrid ${formatUsd(usd(H))}/mo is not cheaper than ${current} ${formatUsd(usd(current))}/mo`,
+      };
+    },
+  },
+  {
+    id: 'band.managed-instances',
+    kind: RuleKind.BAND,
+    modes: [EngineMode.RULES],
+    skippedReason: NO_BANDS,
+    condition: 'sustained utilization at least 20% and Lambda Managed Instances cheaper than the current choice (without a Kubernetes team: against hybrid and Lambda; with one: against Kubernetes)',
+    threshold: `>= ${formatPercent(BAND_LO)}`,
+    source: 'article: "20-60% utilization, don\'t have dedicated DevOps team" (Wait) and its prediction of a "Reserved Lambda" at EC2 pricing; serverless economics break "above 20-30% utilization"; the cost model and the price table',
+    evaluate: ({ p, current, cost, feasible, usd, managedBreakEven }) => {
+      const u = p.sustainedUtilization;
+      if (!feasible(M)) {
+        return {
+          verdict: RuleVerdict.SKIPPED,
+          reason: cost(M) === undefined
+            ? 'no instance type in the price table holds one Lambda Managed Instances execution environment'
+            : `Lambda Managed Instances are excluded by ${cost(M)!.excludedBy!.join(', ')}`,
+        };
+      }
+      if (current === undefined) {
+        return { verdict: RuleVerdict.FIRED, favours: M, choose: M, reason: `Lambda Managed Instances are the only feasible target (${formatUsd(usd(M))}/mo)` };
+      }
+      if (u < BAND_LO) {
+        return { verdict: RuleVerdict.PASSED, reason: `sustained utilization ${formatPercent(u)} is under ${formatPercent(BAND_LO)}: serverless economics hold` };
+      }
+      const where = p.teamRunsKubernetes
+        ? 'the team runs Kubernetes, so Managed Instances compete with it on cost'
+        : u <= BAND_HI
+          ? `it is in the ${formatPercent(BAND_LO)}-${formatPercent(BAND_HI)} band without a Kubernetes team, where Managed Instances compete with hybrid and Lambda on cost`
+          : 'it is above the band without a Kubernetes team';
+      const be = managedBreakEven === undefined ? '' : `; break-even with Lambda ${managedBreakEven.versusLambda === undefined ? 'n/a' : formatPercent(managedBreakEven.versusLambda)}, `
+        + `with Kubernetes ${managedBreakEven.versusKubernetes === undefined ? 'n/a' : formatPercent(managedBreakEven.versusKubernetes)}`;
+      if (usd(M) < usd(current)) {
+        return {
+          verdict: RuleVerdict.FIRED,
+          favours: M,
+          choose: M,
+          reason: `sustained utilization ${formatPercent(u)}: ${where}; Lambda Managed Instances ${formatUsd(usd(M))}/mo are cheaper than ${current} ${formatUsd(usd(current))}/mo${be}`,
+        };
+      }
+      return {
+        verdict: RuleVerdict.PASSED,
+        reason: `sustained utilization ${formatPercent(u)}: ${where}; Lambda Managed Instances ${formatUsd(usd(M))}/mo are not cheaper than ${current} ${formatUsd(usd(current))}/mo${be}`,
       };
     },
   },

@@ -1,6 +1,6 @@
-import { HybridPlan, lambdaArchitecture, Load, NodeChoice, peakReplicas } from './cost';
-import { HybridSizing, KubernetesSizing, LambdaSizing } from './decision';
-import { LAMBDA_LIMITS } from './limits';
+import { HybridPlan, lambdaArchitecture, Load, ManagedInstancesInput, ManagedInstancesPlan, NodeChoice, peakReplicas } from './cost';
+import { HybridSizing, KubernetesSizing, LambdaSizing, ManagedInstancesSizing } from './decision';
+import { LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS } from './limits';
 import { ResolvedProfile } from './profile';
 import { hybridTimeBudget, LAMBDA_MAX_TIMEOUT_MS, ROUTER_MARGIN_MS } from './time-budget';
 
@@ -96,5 +96,31 @@ export function hybridSizing(p: ResolvedProfile, plan: HybridPlan): HybridSizing
       overflowTimeoutSeconds,
     } : {}),
     timeBudget,
+  };
+}
+
+/** The Lambda Managed Instances capacity provider and function, as priced. */
+export function managedInstancesSizing(
+  p: ResolvedProfile, m: ManagedInstancesInput, plan: ManagedInstancesPlan, cpuTarget: number,
+): ManagedInstancesSizing {
+  const i = m.instance;
+  const MI = MANAGED_INSTANCES_LIMITS;
+  // room for the peak's instances (one instance type), never under the service's minimum
+  const maxVCpuCount = Math.min(MI.maxVCpuCount, Math.max(MI.minVCpuCount, plan.peakInstances * i.instanceVcpu));
+  return {
+    instanceType: i.instanceType,
+    instanceVcpu: i.instanceVcpu,
+    architecture: i.architecture,
+    memoryMiB: i.memoryMiB,
+    vcpuPerEnvironment: i.vcpu,
+    memoryGiBPerVcpu: i.memoryGiBPerVcpu,
+    perEnvironmentMaxConcurrency: i.concurrency,
+    minExecutionEnvironments: plan.floorEnvironments,
+    maxExecutionEnvironments: Math.min(MI.maxEnvironments, Math.max(plan.floorEnvironments, plan.peakEnvironments)),
+    maxVCpuCount,
+    cpuUtilizationTarget: cpuTarget,
+    timeoutSeconds: Math.min(LAMBDA_LIMITS.maxTimeoutSeconds, Math.max(3, Math.ceil(p.requestDurationP99Ms * 3 / 1000))),
+    peakConcurrency: Math.round(p.peakRequestsPerSecond * p.requestDurationP50Ms) / 1000,
+    ...(p.latencyBudgetP99Ms !== undefined ? { latencyBudgetMs: p.latencyBudgetP99Ms } : {}),
   };
 }

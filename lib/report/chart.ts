@@ -8,10 +8,11 @@ const OPTION_COLOURS: Record<string, string> = {
   'lambda-provisioned': '#7570b3',
   'kubernetes': '#1b9e77',
   'hybrid': '#e7298a',
+  'lambda-managed-instances': '#66a61e',
 };
 const FALLBACK_COLOURS = ['#1f78b4', '#a6761d', '#66a61e', '#666666', '#e6ab02'];
 /** Options in this order first (the order the cost model lists them), the rest alphabetically. */
-const OPTION_ORDER = ['lambda-on-demand', 'lambda-provisioned', 'kubernetes', 'hybrid'];
+const OPTION_ORDER = ['lambda-on-demand', 'lambda-provisioned', 'kubernetes', 'hybrid', 'lambda-managed-instances'];
 
 const WIDTH = 960;
 const HEIGHT = 560;
@@ -478,6 +479,9 @@ function targetOf(d: PlacementDecision, option: string): PlacementTarget | undef
   const cost = d.costs.find(c => c.option === option);
   if (cost) {
     return cost.target;
+  }
+  if (option === 'lambda-managed-instances') {
+    return PlacementTarget.LAMBDA_MANAGED_INSTANCES;
   }
   return option.startsWith('lambda') ? PlacementTarget.LAMBDA : undefined;
 }

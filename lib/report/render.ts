@@ -134,7 +134,7 @@ export function reportEntry(w: ReportedWorkload): any {
       excludedBy: c.excludedBy,
       lineItems: c.lineItems.map(li => ({ label: li.label, monthlyUsd: li.monthlyUsd, basis: li.basis })),
     })),
-    sizing: { lambda: d.lambda, kubernetes: d.kubernetes, hybrid: d.hybrid },
+    sizing: { lambda: d.lambda, kubernetes: d.kubernetes, hybrid: d.hybrid, managedInstances: d.managedInstances },
     priceTable: d.priceTable,
     costCurve: d.costCurve ?? [],
     files: { chart: chartPath(w), manifest: w.manifestPath },
@@ -240,7 +240,7 @@ export function renderWorkloadMarkdown(
         chosen.lineItems.map(li => [li.label, formatUsd(li.monthlyUsd), normalizeNumbers(li.basis)]), ['l', 'r', 'l']));
     }
   }
-  const sizing: Array<[string, object | undefined]> = [['lambda', d.lambda], ['kubernetes', d.kubernetes], ['hybrid', d.hybrid]];
+  const sizing: Array<[string, object | undefined]> = [['lambda', d.lambda], ['kubernetes', d.kubernetes], ['hybrid', d.hybrid], ['managed instances', d.managedInstances]];
   for (const [platform, s] of sizing) {
     if (s) {
       out.push('');

@@ -1,3 +1,4 @@
 export * from './lambda';
 export * from './kubernetes';
 export * from './hybrid';
+export * from './lambda-managed-instances';

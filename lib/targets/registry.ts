@@ -8,6 +8,9 @@ import { CheckedOptionsOfAllTargets, HYBRID_TARGET, HybridRendering, HybridTarge
 import { deliverKubernetes } from './kubernetes/delivery';
 import { KUBERNETES_TARGET, KubernetesRendering, KubernetesTargetOptions } from './kubernetes/kubernetes-target';
 import { LAMBDA_TARGET, LambdaRendering, LambdaTargetOptions } from './lambda/lambda-target';
+import {
+  CheckedManagedInstancesOptions, MANAGED_INSTANCES_TARGET, ManagedInstancesRendering, ManagedInstancesTargetOptions,
+} from './lambda-managed-instances/managed-instances-target';
 import { WorkloadIdentity } from './render-context';
 import { PlacementDecision, PlacementTarget } from '../policy';
 
@@ -16,10 +19,11 @@ export interface TargetOptions {
   readonly lambda?: LambdaTargetOptions;
   readonly kubernetes?: KubernetesTargetOptions;
   readonly hybrid?: HybridTargetOptions;
+  readonly managedInstances?: ManagedInstancesTargetOptions;
 }
 
 /** Every target's options after its renderer's `check`. @internal */
-export type CheckedTargetOptions = CheckedOptionsOfAllTargets;
+export type CheckedTargetOptions = CheckedOptionsOfAllTargets & { readonly managedInstances: CheckedManagedInstancesOptions };
 
 /** What any renderer returns; each half is present when that platform was rendered. @internal */
 export interface RenderOutput {
@@ -27,6 +31,8 @@ export interface RenderOutput {
   readonly kubernetes?: KubernetesRendering;
   /** Both halves and their wiring, when placed as hybrid. */
   readonly hybrid?: HybridRendering;
+  /** The function on its capacity provider, when placed on Lambda Managed Instances. */
+  readonly managedInstances?: ManagedInstancesRendering;
 }
 
 /** A rendered placement, its Kubernetes half with where it was delivered. @internal */
@@ -52,6 +58,7 @@ export const RENDERERS: Record<PlacementTarget, TargetRenderer> = {
   [PlacementTarget.LAMBDA]: LAMBDA_TARGET,
   [PlacementTarget.KUBERNETES]: KUBERNETES_TARGET,
   [PlacementTarget.HYBRID]: HYBRID_TARGET,
+  [PlacementTarget.LAMBDA_MANAGED_INSTANCES]: MANAGED_INSTANCES_TARGET,
 };
 
 /**
@@ -64,6 +71,7 @@ export function checkTargetOptions(options: TargetOptions): CheckedTargetOptions
     lambda: LAMBDA_TARGET.check(options.lambda),
     kubernetes: KUBERNETES_TARGET.check(options.kubernetes),
     hybrid: HYBRID_TARGET.check(options.hybrid),
+    managedInstances: MANAGED_INSTANCES_TARGET.check(options.managedInstances),
   };
 }
 

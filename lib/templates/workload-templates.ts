@@ -1,7 +1,7 @@
 import { InferenceWorkloadValidationError } from '../errors';
 import { ModelImage } from '../image';
 import { CpuArchitecture, IPlacementPolicy, WarmSchedule, WorkloadProfile } from '../policy';
-import { CacheSidecar, HybridTargetOptions, KubernetesTargetOptions, LambdaTargetOptions } from '../targets';
+import { CacheSidecar, HybridTargetOptions, KubernetesTargetOptions, LambdaTargetOptions, ManagedInstancesTargetOptions } from '../targets';
 import type { InferenceWorkloadProps } from '../workload';
 
 /**
@@ -52,6 +52,8 @@ export interface WorkloadProfileOverrides {
   /** @default - the template's value */
   readonly concurrencyPerReplica?: number;
   /** @default - the template's value */
+  readonly vcpus?: number;
+  /** @default - the template's value */
   readonly warmSchedules?: WarmSchedule[];
   /** @default - the template's value */
   readonly allowScaleToZero?: boolean;
@@ -97,6 +99,12 @@ export interface WorkloadTemplateOptions {
    * @default - none
    */
   readonly hybrid?: HybridTargetOptions;
+
+  /**
+   * Options that apply when the workload is placed on Lambda Managed Instances (`managedInstances.vpc` is required then).
+   * @default - none
+   */
+  readonly managedInstances?: ManagedInstancesTargetOptions;
 }
 
 /**
@@ -223,6 +231,28 @@ export class WorkloadTemplates {
     }, { cacheSidecars: [CacheSidecar.redis({ maxMemoryMiB: Math.max(16, Math.ceil(stateGiB * 1024)) })] });
   }
 
+  /**
+   * A steady CPU model server that handles several requests at once, run by a team without
+   * Kubernetes: 3 GiB, 80 ms median and 250 ms p99, 60 requests/s on average and 150 at peak
+   * (40% sustained utilization), 2 concurrent requests per execution environment.
+   *
+   * Lands on Lambda Managed Instances with the default policy (`band.managed-instances`): in the
+   * article's 20-60% band without a Kubernetes team, instances at the EC2 price plus the
+   * management fee cost less than Lambda with provisioned concurrency, hybrid and Kubernetes.
+   * Pass `managedInstances: { vpc }` for the capacity provider's instances.
+   */
+  public static steadyConcurrentService(options: WorkloadTemplateOptions): InferenceWorkloadProps {
+    return build('steadyConcurrentService', options, {
+      memoryMiB: 3_072,
+      modelSizeGiB: 1,
+      requestDurationP50Ms: 80,
+      requestDurationP99Ms: 250,
+      averageRequestsPerSecond: 60,
+      peakRequestsPerSecond: 150,
+      concurrencyPerReplica: 2,
+    });
+  }
+
   private constructor() {}
 }
 
@@ -255,5 +285,6 @@ function build(
     ...(options.kubernetes !== undefined || Object.keys(kubernetesDefaults).length > 0
       ? { kubernetes: { ...kubernetesDefaults, ...options.kubernetes } } : {}),
     ...(options.hybrid !== undefined ? { hybrid: options.hybrid } : {}),
+    ...(options.managedInstances !== undefined ? { managedInstances: options.managedInstances } : {}),
   };
 }

@@ -183,7 +183,7 @@ describe('parseArgs', () => {
   test('throws a usage error for an unknown policy', () => {
     const { io, out } = fakeIo({ 'x.json': '{}' });
     expect(runCli(['explain', 'x.json', '--policy', 'cheapest'], io)).toBe(EXIT.usage);
-    expect(out.stderr).toContain("'--policy' must be one of default, cost-optimized, fixed:lambda, fixed:kubernetes, fixed:hybrid, got \"cheapest\"");
+    expect(out.stderr).toContain("'--policy' must be one of default, cost-optimized, fixed:lambda, fixed:kubernetes, fixed:hybrid, fixed:lambda-managed-instances, got \"cheapest\"");
   });
 
   test('reads the profile from a {"profile": ...} wrapper', () => {

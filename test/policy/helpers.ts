@@ -1,4 +1,4 @@
-import { PlacementDecision, RuleOutcome, WorkloadProfile } from '../../lib/policy';
+import { PlacementDecision, PlacementPolicy, PlacementPolicyOptions, PriceTable, RuleOutcome, WorkloadProfile } from '../../lib/policy';
 
 /** A spiky, stateless CPU workload that the default policy places on Lambda. */
 export const SPIKY_CPU: WorkloadProfile = {
@@ -36,4 +36,20 @@ export function usd(d: PlacementDecision, option: string): number {
     throw new Error(`option ${option} not priced: ${d.costs.map(x => x.option).join(', ')}`);
   }
   return c.monthlyUsd;
+}
+
+/**
+ * The default table with a management fee that makes Lambda Managed Instances dearer than any
+ * other option: for tests about the other targets' own economics (the default table would place
+ * some of their profiles on Managed Instances).
+ */
+export const DEAR_MANAGED_INSTANCES = PriceTable.custom({
+  ...PriceTable.awsUsEast1().props,
+  name: 'dear-managed-instances',
+  managedInstances: { ...PriceTable.awsUsEast1().managedInstancesPrices, managementFeeRate: 10 },
+});
+
+/** The default policy over `DEAR_MANAGED_INSTANCES`. */
+export function withoutManagedInstances(options: PlacementPolicyOptions = {}): PlacementPolicy {
+  return PlacementPolicy.default({ ...options, priceTable: DEAR_MANAGED_INSTANCES });
 }

@@ -1,4 +1,4 @@
-import { GPU, rule, SPIKY_CPU, usd } from './helpers';
+import { DEAR_MANAGED_INSTANCES, GPU, rule, SPIKY_CPU, usd, withoutManagedInstances } from './helpers';
 import {
   IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, PriceTable, RuleKind, RuleVerdict, WorkloadProfile,
 } from '../../lib/policy';
@@ -6,8 +6,9 @@ import {
 const L = PlacementTarget.LAMBDA;
 const K = PlacementTarget.KUBERNETES;
 const H = PlacementTarget.HYBRID;
+/** A CPU model that needs 1 vCPU (stated: Lambda would give its 4 GiB 2.3 vCPUs). */
 const MIDDLE: WorkloadProfile = {
-  memoryMiB: 4096, requestDurationP50Ms: 200, averageRequestsPerSecond: 30, peakRequestsPerSecond: 100, cpuFallbackCapable: true,
+  memoryMiB: 4096, vcpus: 1, requestDurationP50Ms: 200, averageRequestsPerSecond: 30, peakRequestsPerSecond: 100, cpuFallbackCapable: true,
 };
 
 describe('PlacementPolicy.default()', () => {
@@ -63,7 +64,9 @@ describe('PlacementPolicy.default()', () => {
   });
 
   test('places a CPU-capable workload in the middle band without a Kubernetes team as hybrid, with all three sizings', () => {
-    const d = PlacementPolicy.default().decide(MIDDLE);
+    // with the default table Lambda Managed Instances are cheaper still (band.managed-instances)
+    expect(PlacementPolicy.default().decide(MIDDLE).target).toBe(PlacementTarget.LAMBDA_MANAGED_INSTANCES);
+    const d = withoutManagedInstances().decide(MIDDLE);
     expect(d.target).toBe(H);
     expect(d.chosenOption).toBe('hybrid');
     expect(d.hybrid).toEqual({
@@ -107,20 +110,21 @@ describe('PlacementPolicy.default()', () => {
 
 describe('PlacementPolicy.costOptimized()', () => {
   test('picks the cheapest feasible option, bands not applied', () => {
-    const d = PlacementPolicy.costOptimized().decide({ ...MIDDLE, teamRunsKubernetes: true });
+    const d = PlacementPolicy.costOptimized({ priceTable: DEAR_MANAGED_INSTANCES }).decide({ ...MIDDLE, teamRunsKubernetes: true });
     const feasible = d.costs.filter(c => c.feasible && c.option !== 'lambda-on-demand');
     expect(d.chosenCost!.monthlyUsd).toBe(Math.min(...feasible.map(c => c.monthlyUsd)));
     expect(d.target).toBe(H); // cheapest even for a team that runs Kubernetes; the default policy would not consider it
-    expect(PlacementPolicy.default().decide({ ...MIDDLE, teamRunsKubernetes: true }).target).toBe(K);
+    expect(withoutManagedInstances().decide({ ...MIDDLE, teamRunsKubernetes: true }).target).toBe(K);
+    expect(PlacementPolicy.costOptimized().decide({ ...MIDDLE, teamRunsKubernetes: true }).target).toBe(PlacementTarget.LAMBDA_MANAGED_INSTANCES);
     expect(rule(d, 'economics.cheapest').verdict).toBe(RuleVerdict.FIRED);
     expect(rule(d, 'band.hybrid').verdict).toBe(RuleVerdict.SKIPPED);
   });
 
   test('a latency weight moves away from options exposed to cold starts', () => {
     const profile: WorkloadProfile = { ...MIDDLE, sustainedUtilization: 0.2, teamRunsKubernetes: true, cpuFallbackCapable: false };
-    const cheap = PlacementPolicy.costOptimized().decide(profile);
+    const cheap = PlacementPolicy.costOptimized({ priceTable: DEAR_MANAGED_INSTANCES }).decide(profile);
     expect(cheap.target).toBe(L);
-    const careful = PlacementPolicy.costOptimized({ latencyWeight: 1 }).decide(profile);
+    const careful = PlacementPolicy.costOptimized({ latencyWeight: 1, priceTable: DEAR_MANAGED_INSTANCES }).decide(profile);
     expect(careful.target).toBe(K);
     expect(careful.policyName).toBe('cost-optimized(latencyWeight=1)');
     expect(rule(careful, 'economics.cheapest').reason).toMatch(/cold exposure/);
@@ -164,7 +168,7 @@ describe('PlacementPolicy.fixed()', () => {
   });
 
   test('throws on an unknown target', () => {
-    expect(() => PlacementPolicy.fixed('edge' as any)).toThrow("'target' must be one of lambda, kubernetes, hybrid, got \"edge\"");
+    expect(() => PlacementPolicy.fixed('edge' as any)).toThrow("'target' must be one of lambda, kubernetes, hybrid, lambda-managed-instances, got \"edge\"");
   });
 });
 
@@ -227,8 +231,8 @@ describe('PlacementPolicy.fromConfig()', () => {
     [42, undefined, "'inference-workload:policy' must be a string or an object, got 42"],
     ['fastest', undefined, "'inference-workload:policy.kind' must be one of default, cost-optimized, fixed, got \"fastest\""],
     ['fixed:lambda:now', undefined, "'inference-workload:policy' must be \"default\", \"cost-optimized\" or \"fixed:<target>\", got \"fixed:lambda:now\""],
-    ['fixed', undefined, "'inference-workload:policy.target' must be one of lambda, kubernetes, hybrid for the fixed policy, got undefined"],
-    [{ kind: 'fixed', target: 'edge' }, undefined, "'inference-workload:policy.target' must be one of lambda, kubernetes, hybrid for the fixed policy, got \"edge\""],
+    ['fixed', undefined, "'inference-workload:policy.target' must be one of lambda, kubernetes, hybrid, lambda-managed-instances for the fixed policy, got undefined"],
+    [{ kind: 'fixed', target: 'edge' }, undefined, "'inference-workload:policy.target' must be one of lambda, kubernetes, hybrid, lambda-managed-instances for the fixed policy, got \"edge\""],
     [{ kind: 'default', latencyWeight: 1 }, undefined, "'inference-workload:policy.latencyWeight' is not an option of the default policy (expected kind, bandCostTolerance, utilizationTarget), got 1"],
     [{ kind: 'cost-optimized', latencyWeight: 2 }, undefined, "'inference-workload:policy.latencyWeight' must be between 0 and 1, got 2"],
     [{ kind: 'cost-optimized', includeHybrid: 'no' }, undefined, "'inference-workload:policy.includeHybrid' must be true or false, got \"no\""],
@@ -246,7 +250,7 @@ describe('explanation', () => {
   test('summary() is one line with the target, each option\'s monthly cost and the break-even', () => {
     const s = d.summary();
     expect(s).not.toContain('\n');
-    expect(s).toMatch(/^placed on lambda by default \[rules: economics.break-even, band.spiky\] \[costs: lambda-on-demand \$[\d,.]+\/mo, lambda-provisioned \$[\d,.]+\/mo, kubernetes \$[\d,.]+\/mo, hybrid \$[\d,.]+\/mo\] \[utilization 5.0%, break-even \d+\.\d%\]$/);
+    expect(s).toMatch(/^placed on lambda by default \[rules: economics.break-even, band.spiky\] \[costs: lambda-on-demand \$[\d,.]+\/mo, lambda-provisioned \$[\d,.]+\/mo, kubernetes \$[\d,.]+\/mo, hybrid \$[\d,.]+\/mo, lambda-managed-instances \$[\d,.]+\/mo\] \[utilization 5.0%, break-even (\d+\.\d%|n\/a)\]$/);
   });
 
   test('explain() renders the rules, the costs, the chosen line items and the sizing', () => {
@@ -267,7 +271,7 @@ describe('explanation', () => {
     const json = d.toJson();
     expect(json.target).toBe('lambda');
     expect(json.chosenOption).toBe('lambda-provisioned');
-    expect(json.costCurve).toHaveLength(84);
+    expect(json.costCurve).toHaveLength(105); // 5 options x 21 utilizations
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 });

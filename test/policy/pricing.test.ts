@@ -21,6 +21,7 @@ describe('the default price table', () => {
       gbSecondUsd: 0.0000166667,
       provisionedGbSecondUsd: 0.0000041667,
       provisionedExecutionGbSecondUsd: 0.0000097222,
+      ephemeralStorageGbSecondUsd: 0.0000000309,
     });
     expect(DEFAULT.props.lambdaArm64.gbSecondUsd).toBeLessThan(DEFAULT.props.lambdaX86.gbSecondUsd);
     expect(DEFAULT.lambdaPrices(CpuArchitecture.ANY)).toBe(DEFAULT.props.lambdaArm64);
@@ -84,7 +85,7 @@ describe('a custom price table', () => {
     ['missing Lambda prices', p => delete p.lambdaArm64, "'priceTable.lambdaArm64' must be an object, got undefined"],
     ['no GPU instances', p => p.gpuInstances = [], "'priceTable.gpuInstances' must have at least one entry, got 0"],
     ['GPU instances that are not a list', p => p.gpuInstances = {}, "'priceTable.gpuInstances' must be an array, got {}"],
-    ['a repeated instance type', p => p.gpuInstances.push(p.gpuInstances[0]), "'priceTable.gpuInstances[32].instanceType' must be unique in the table, got \"g4dn.xlarge\" twice"],
+    ['a repeated instance type', p => p.gpuInstances.push(p.gpuInstances[0]), "'priceTable.gpuInstances[48].instanceType' must be unique in the table, got \"g4dn.xlarge\" twice"],
     ['a malformed instance type', p => p.cpuInstances[0].instanceType = 'M7I LARGE', "'priceTable.cpuInstances[0].instanceType' must be an EC2 instance type such as \"m7i.large\", got \"M7I LARGE\""],
     ['a GPU count of 0', p => p.gpuInstances[3].gpuCount = 0, "'priceTable.gpuInstances[3].gpuCount' must be between 1 and 16, got 0"],
     ['a GFD label with a space', p => p.gpuInstances[0].gpuProduct = 'Tesla T4', "'priceTable.gpuInstances[0].gpuProduct' must be a Kubernetes label value such as \"NVIDIA-A10G\", got \"Tesla T4\""],
@@ -94,7 +95,7 @@ describe('a custom price table', () => {
     ['no workloads per cluster', p => p.clusterOverhead.workloadsPerCluster = 0, "'priceTable.clusterOverhead.workloadsPerCluster' must be between 1 and 10000, got 0"],
     ['an allocatable fraction under half', p => p.clusterOverhead.allocatableFraction = 0.3, "'priceTable.clusterOverhead.allocatableFraction' must be between 0.5 and 1, got 0.3"],
     ['a negative ops overhead', p => p.clusterOverhead.opsMonthlyUsd = -1, "'priceTable.clusterOverhead.opsMonthlyUsd' must be between 0 and 10000000, got -1"],
-    ['an unknown field', p => p.spotDiscount = 0.6, "'priceTable.spotDiscount' is not a price table field (expected one of name, region, effectiveDate, source, currency, lambdaX86, lambdaArm64, gpuInstances, cpuInstances, clusterOverhead), got 0.6"],
+    ['an unknown field', p => p.spotDiscount = 0.6, "'priceTable.spotDiscount' is not a price table field (expected one of name, region, effectiveDate, source, currency, lambdaX86, lambdaArm64, gpuInstances, cpuInstances, clusterOverhead, managedInstances, networkLoadBalancer), got 0.6"],
   ];
 
   test.each(FAILURES)('fails on %s', (_name, mutate, message) => {

@@ -11,16 +11,19 @@ const decide = (overrides: Partial<WorkloadProfile>) => policy.decide({ ...SPIKY
 const L = PlacementTarget.LAMBDA;
 const K = PlacementTarget.KUBERNETES;
 const H = PlacementTarget.HYBRID;
+const M = PlacementTarget.LAMBDA_MANAGED_INSTANCES;
 
 /** [rule id, profile at the boundary (passes), profile just past it (fires), targets excluded when fired] */
 const CONSTRAINTS: Array<[string, Partial<WorkloadProfile>, Partial<WorkloadProfile>, PlacementTarget[]]> = [
   ['constraint.gpu', { gpuCount: 0 }, { gpuCount: 1 }, [L]],
   ['constraint.memory', { memoryMiB: 10_240 }, { memoryMiB: 10_241 }, [L]],
-  ['constraint.duration', { requestDurationP99Ms: 900_000 }, { requestDurationP99Ms: 900_001 }, [L, H]],
-  ['constraint.image-size', { imageSizeGiB: 10 }, { imageSizeGiB: 10.001 }, [L]],
-  ['constraint.payload', { requestPayloadKiB: 6144 }, { requestPayloadKiB: 6145 }, [L, H]],
-  ['constraint.jitter', { jitterBudgetMicros: 50 }, { jitterBudgetMicros: 49.999 }, [L, H]],
-  ['constraint.node-local-state', { nodeLocalStateGiB: 0 }, { nodeLocalStateGiB: 0.001 }, [L]],
+  ['constraint.duration', { requestDurationP99Ms: 900_000 }, { requestDurationP99Ms: 900_001 }, [L, H, M]],
+  ['constraint.image-size', { imageSizeGiB: 10 }, { imageSizeGiB: 10.001 }, [L, M]],
+  ['constraint.payload', { requestPayloadKiB: 6144 }, { requestPayloadKiB: 6145 }, [L, H, M]],
+  ['constraint.jitter', { jitterBudgetMicros: 50 }, { jitterBudgetMicros: 49.999 }, [L, H, M]],
+  ['constraint.node-local-state', { nodeLocalStateGiB: 0 }, { nodeLocalStateGiB: 0.001 }, [L, M]],
+  ['constraint.managed-instances-gpu', { gpuCount: 0 }, { gpuCount: 1 }, [M]],
+  ['constraint.managed-instances-memory', { memoryMiB: 10_240 }, { memoryMiB: 10_241 }, [M]],
 ];
 
 describe('hard constraints', () => {
@@ -50,6 +53,7 @@ describe('hard constraints', () => {
     expect(ids).toEqual([
       'constraint.gpu', 'constraint.memory', 'constraint.duration', 'constraint.image-size', 'constraint.payload',
       'constraint.jitter', 'constraint.node-local-state', 'constraint.cold-start', 'constraint.instance-fit',
+      'constraint.managed-instances-gpu', 'constraint.managed-instances-memory', 'constraint.managed-instances-burst',
     ]);
     const kinds = decide({}).rules.map(r => r.kind);
     expect(kinds.lastIndexOf(RuleKind.CONSTRAINT)).toBeLessThan(kinds.indexOf(RuleKind.ECONOMICS));
@@ -134,23 +138,24 @@ describe('constraint.instance-fit', () => {
   const small = PlacementPolicy.default({ priceTable: oneNode });
 
   test.each([
-    // 8 GiB x 0.9 allocatable = 7,372.8 MiB; the pod also asks 1 vCPU per 4 GiB
+    // 8 GiB x 0.9 allocatable = 7,372.8 MiB; the pod states 1.8 vCPU (of 1.8 allocatable)
     [7372, RuleVerdict.PASSED],
     [7373, RuleVerdict.FIRED],
   ])('with only an m7i.large, a %i MiB pod %s', (memoryMiB, verdict) => {
-    const d = small.decide({ ...SPIKY_CPU, memoryMiB });
+    const d = small.decide({ ...SPIKY_CPU, memoryMiB, vcpus: 1.8 });
     const r = rule(d, 'constraint.instance-fit');
     expect(r.verdict).toBe(verdict);
     if (verdict === RuleVerdict.FIRED) {
       expect(r.excludes).toEqual([K, H]);
       expect(d.target).toBe(L);
-      expect(d.costs.map(c => c.option)).toEqual(['lambda-on-demand', 'lambda-provisioned']); // nothing to price a node with
+      // nothing to price a node with; one Managed Instances environment (2 vCPU, 8 GiB) fills the m7i.large
+      expect(d.costs.map(c => c.option)).toEqual(['lambda-on-demand', 'lambda-provisioned', 'lambda-managed-instances']);
     }
   });
 
   test('a GPU family the catalog does not have fires it, and with Lambda excluded too the workload fits no target', () => {
     expect(() => policy.decide({ ...SPIKY_CPU, gpuCount: 1, gpuFamily: 'MI300X' }))
-      .toThrow(/^'profile' must fit at least one target, got none \(lambda by constraint.gpu; kubernetes by constraint.instance-fit; hybrid by constraint.instance-fit\)/);
+      .toThrow(/^'profile' must fit at least one target, got none \(lambda by constraint.gpu; kubernetes by constraint.instance-fit; hybrid by constraint.instance-fit; lambda-managed-instances by constraint.managed-instances-gpu\)/);
   });
 
   test('GPU family and GPU memory pick the instance; the sizing carries its GFD and Karpenter labels', () => {
@@ -160,7 +165,13 @@ describe('constraint.instance-fit', () => {
       [{ gpuCount: 1, gpuMemoryGiB: 24, memoryMiB: 8192 }, 'g6.xlarge', 'NVIDIA-L4', 'l4'],
       [{ gpuCount: 1, gpuMemoryGiB: 48, memoryMiB: 16_384 }, 'g6e.xlarge', 'NVIDIA-L40S', 'l40s'],
       [{ gpuCount: 8, gpuMemoryGiB: 40, gpuFamily: 'a100', memoryMiB: 262_144 }, 'p4d.24xlarge', 'NVIDIA-A100-SXM4-40GB', 'a100'],
-      [{ gpuCount: 8, gpuMemoryGiB: 80, memoryMiB: 262_144 }, 'p5.48xlarge', 'NVIDIA-H100-80GB-HBM3', 'h100'],
+      // 8 x 80 GiB: the A100 80GB of a p4de.24xlarge ($27.45/h) beats the H100 of a p5.48xlarge ($55.04/h)
+      [{ gpuCount: 8, gpuMemoryGiB: 80, memoryMiB: 262_144 }, 'p4de.24xlarge', 'NVIDIA-A100-SXM4-80GB', 'a100'],
+      [{ gpuCount: 8, gpuMemoryGiB: 80, gpuFamily: 'H100', memoryMiB: 262_144 }, 'p5.48xlarge', 'NVIDIA-H100-80GB-HBM3', 'h100'],
+      // one H100: a p5.4xlarge, not a share of the 8-GPU p5.48xlarge
+      [{ gpuCount: 1, gpuMemoryGiB: 80, gpuFamily: 'H100', memoryMiB: 65_536 }, 'p5.4xlarge', 'NVIDIA-H100-80GB-HBM3', 'h100'],
+      [{ gpuCount: 1, gpuMemoryGiB: 96, memoryMiB: 32_768 }, 'g7e.2xlarge', 'NVIDIA-RTX-PRO-6000-Blackwell-Server-Edition', 'rtx-pro-6000'],
+      [{ gpuCount: 8, gpuMemoryGiB: 141, memoryMiB: 262_144 }, 'p5en.48xlarge', 'NVIDIA-H200', 'h200'],
     ];
     for (const [gpu, instanceType, gpuProduct, gpuName] of cases) {
       const d = decide(gpu);
@@ -186,7 +197,8 @@ describe('the rule table', () => {
     expect(RULES.map(r => r.id)).toEqual([
       'constraint.gpu', 'constraint.memory', 'constraint.duration', 'constraint.image-size', 'constraint.payload',
       'constraint.jitter', 'constraint.node-local-state', 'constraint.cold-start', 'constraint.instance-fit',
-      'economics.break-even', 'economics.cheapest', 'band.spiky', 'band.hybrid', 'override.fixed',
+      'constraint.managed-instances-gpu', 'constraint.managed-instances-memory', 'constraint.managed-instances-burst',
+      'economics.break-even', 'economics.cheapest', 'band.spiky', 'band.hybrid', 'band.managed-instances', 'override.fixed',
     ]);
     for (const r of RULES) {
       expect([r.threshold, r.source, r.condition].every(s => s.length > 0)).toBe(true);

@@ -771,8 +771,8 @@ describe('bad input after construction', () => {
 describe('bad command-line options (inference-workload explain)', () => {
   test.each([
     ['--format xml', () => parseArgs(['explain', 'p.json', '--format', 'xml']), "'--format' must be one of table, json, md, got \"xml\""],
-    ['--policy fixed:gpu', () => policyFromName('fixed:gpu'), "'--policy' must be one of default, cost-optimized, fixed:lambda, fixed:kubernetes, fixed:hybrid, got \"fixed:gpu\""],
-    ['--policy cheapest', () => policyFromName('cheapest'), "'--policy' must be one of default, cost-optimized, fixed:lambda, fixed:kubernetes, fixed:hybrid, got \"cheapest\""],
+    ['--policy fixed:gpu', () => policyFromName('fixed:gpu'), "'--policy' must be one of default, cost-optimized, fixed:lambda, fixed:kubernetes, fixed:hybrid, fixed:lambda-managed-instances, got \"fixed:gpu\""],
+    ['--policy cheapest', () => policyFromName('cheapest'), "'--policy' must be one of default, cost-optimized, fixed:lambda, fixed:kubernetes, fixed:hybrid, fixed:lambda-managed-instances, got \"cheapest\""],
   ])('throws for %s', (_name, run, message) => {
     const e = thrownBy(run);
     expect(e).toBeInstanceOf(CliError);

@@ -59,8 +59,8 @@ describe('contract stability of the example app', () => {
   }
   const pinned: Contract = JSON.parse(fs.readFileSync(PIN, 'utf-8'));
 
-  test('covers Lambda, Kubernetes and hybrid placements', () => {
-    expect(new Set(Object.values(pinned.workloads).map(w => w.target))).toEqual(new Set(['lambda', 'kubernetes', 'hybrid']));
+  test('covers Lambda, Kubernetes, hybrid and Lambda Managed Instances placements', () => {
+    expect(new Set(Object.values(pinned.workloads).map(w => w.target))).toEqual(new Set(['lambda', 'kubernetes', 'hybrid', 'lambda-managed-instances']));
   });
 
   test.each(['workloads', 'cloudformation', 'kubernetes'] as const)('%s are unchanged', (section) => {

@@ -7,7 +7,8 @@ import {
   InferenceWorkload, InferenceWorkloadValidationError, ModelImage, PlacementPolicy, PlacementTarget, WorkloadProfile,
 } from '../../lib';
 import { LockIo, runLock } from '../../lib/cli/lock';
-import { formatLock, pendingMoves } from '../../lib/private/placement-lock';
+import { RENDERED_OPTION } from '../../lib/policy/choice';
+import { formatLock, HYSTERESIS, pendingMoves } from '../../lib/private/placement-lock';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 
@@ -21,6 +22,41 @@ function cpuModel(averageRequestsPerSecond: number): WorkloadProfile {
     peakRequestsPerSecond: averageRequestsPerSecond * 3,
     teamRunsKubernetes: true,
   };
+}
+
+/**
+ * A profile, where the default policy places it, and another target it could run on whose cost is
+ * `near` (within the hysteresis band) or `far` (beyond it) from the chosen one; found by scanning
+ * the traffic, so the test follows the price table instead of hard-coding its figures.
+ */
+function scenario(distance: 'near' | 'far'): { profile: WorkloadProfile; chosen: PlacementTarget; other: PlacementTarget } {
+  // targets that render without a VPC: Lambda and Kubernetes ('far' renders the chosen target, 'near' only the locked one)
+  const renderable = [PlacementTarget.LAMBDA, PlacementTarget.KUBERNETES];
+  for (let rps = 0.5; rps <= 200; rps *= 1.1) {
+    for (const memoryMiB of [1024, 2048, 4096]) {
+      for (const peakFactor of [1, 1.5, 3]) {
+        const averageRequestsPerSecond = Math.round(rps * 100) / 100;
+        const profile = { ...cpuModel(averageRequestsPerSecond), memoryMiB, peakRequestsPerSecond: averageRequestsPerSecond * peakFactor };
+        const d = PlacementPolicy.default().decide(profile);
+        if (distance === 'far' && !renderable.includes(d.target)) {
+          continue;
+        }
+        const chosen = d.chosenCost!.monthlyUsd;
+        for (const target of renderable.filter(t => t !== d.target)) {
+          const c = d.costs.find(x => x.option === RENDERED_OPTION[target]);
+          if (!c?.feasible) {
+            continue;
+          }
+          const near = c.monthlyUsd > chosen && c.monthlyUsd <= chosen * (1 + HYSTERESIS) * 0.99;
+          const far = c.monthlyUsd > chosen * (1 + HYSTERESIS) * 1.05;
+          if ((distance === 'near' && near) || (distance === 'far' && far)) {
+            return { profile, chosen: d.target, other: target };
+          }
+        }
+      }
+    }
+  }
+  throw new Error(`no ${distance} scenario in the scanned traffic`);
 }
 
 let dir: string;
@@ -43,58 +79,57 @@ function place(profile: WorkloadProfile, context: Record<string, unknown> = {}):
 }
 
 describe('the placement lock', () => {
+  const far = scenario('far');
+
   test('without a lock file, decisions are unchanged', () => {
-    expect(place(cpuModel(20)).workload.decision.target).toBe(PlacementTarget.KUBERNETES);
+    expect(place(far.profile).workload.decision.target).toBe(far.chosen);
   });
 
   test('a workload locked where the policy places it renders as decided', () => {
-    writeLock({ 'Serving/ranker': { target: PlacementTarget.KUBERNETES } });
-    expect(place(cpuModel(20)).workload.decision.target).toBe(PlacementTarget.KUBERNETES);
+    writeLock({ 'Serving/ranker': { target: far.chosen } });
+    expect(place(far.profile).workload.decision.target).toBe(far.chosen);
   });
 
   test('a move beyond the hysteresis band fails at construction with both targets, the rule, the cost delta and how to accept it', () => {
-    // at 20 req/s: kubernetes $130/mo, lambda-provisioned $177/mo; locked on Lambda
-    writeLock({ 'Serving/ranker': { target: PlacementTarget.LAMBDA } });
+    writeLock({ 'Serving/ranker': { target: far.other } });
     let error: unknown;
     let stack: Stack | undefined;
     try {
       const app = new App({ outdir: path.join(dir, 'cdk.out'), context: { 'inference-workload:placementLock': path.join(dir, 'inference-workload.lock.json') } });
       stack = new Stack(app, 'Serving');
-      new InferenceWorkload(stack, 'Ranker', { image: IMAGE, profile: cpuModel(20) });
+      new InferenceWorkload(stack, 'Ranker', { image: IMAGE, profile: far.profile });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(InferenceWorkloadValidationError);
     const message = (error as Error).message;
-    expect(message).toMatch(/^'ranker' would move from lambda to kubernetes \(deciding rule economics\.[a-z-]+; saves \$\d+\.\d\d\/mo\)/);
+    expect(message).toMatch(new RegExp(`^'ranker' would move from ${far.other} to ${far.chosen} \\(deciding rule [a-z]+\\.[a-z.-]+; saves \\$[\\d,]+\\.\\d\\d/mo\\)`));
     expect(message).toContain("'cdk synth -c inference-workload:acceptMoves=Serving/ranker'");
     expect(message).toContain("'npx inference-workload lock'");
     expect(stack!.node.tryFindChild('Ranker')).toBeUndefined();
   });
 
   test('an accepted move renders the new target, warns, and is reported as pending', () => {
-    writeLock({ 'Serving/ranker': { target: PlacementTarget.LAMBDA } });
-    const { stack, workload } = place(cpuModel(20), { 'inference-workload:acceptMoves': 'Serving/ranker' });
-    expect(workload.decision.target).toBe(PlacementTarget.KUBERNETES);
-    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('Serving/ranker moves from lambda to kubernetes'));
-    expect(pendingMoves(workload)).toEqual([expect.objectContaining({ key: 'Serving/ranker', from: 'lambda', to: 'kubernetes' })]);
+    writeLock({ 'Serving/ranker': { target: far.other } });
+    const { stack, workload } = place(far.profile, { 'inference-workload:acceptMoves': 'Serving/ranker' });
+    expect(workload.decision.target).toBe(far.chosen);
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp(`Serving/ranker moves from ${far.other} to ${far.chosen}`));
+    expect(pendingMoves(workload)).toEqual([expect.objectContaining({ key: 'Serving/ranker', from: far.other, to: far.chosen })]);
   });
 
   test('near the break-even a locked workload stays on its target (hysteresis), and the decision says why', () => {
-    // at 5 req/s: kubernetes $48/mo, lambda-provisioned $51/mo: within 10%
-    const unlocked = PlacementPolicy.default().decide(cpuModel(5));
-    expect(unlocked.target).toBe(PlacementTarget.KUBERNETES);
-    writeLock({ 'Serving/ranker': { target: PlacementTarget.LAMBDA } });
-    const { workload } = place(cpuModel(5));
-    expect(workload.decision.target).toBe(PlacementTarget.LAMBDA);
-    expect(workload.function).toBeDefined();
+    const near = scenario('near');
+    writeLock({ 'Serving/ranker': { target: near.other } });
+    const { workload } = place(near.profile);
+    expect(workload.decision.target).toBe(near.other);
     const override = workload.decision.firedRules.find(r => r.ruleId === 'override.fixed');
-    expect(override?.reason).toMatch(/^kept on lambda by the placement lock \(Serving\/ranker is locked on lambda; kubernetes would save \$\d+\.\d\d\/mo, within the 10% hysteresis band\)/);
+    expect(override?.reason).toMatch(new RegExp(`^kept on ${near.other} by the placement lock \\(Serving/ranker is locked on ${near.other}; `
+      + `${near.chosen} would save \\$[\\d,]+\\.\\d\\d/mo, within the 10% hysteresis band\\)`));
   });
 
   test('a malformed lock file is an error naming the file', () => {
     fs.writeFileSync(path.join(dir, 'inference-workload.lock.json'), '{"version": 1, "workloads": {"Serving/ranker": {"target": "gpu"}}}');
-    expect(() => place(cpuModel(20))).toThrow(/inference-workload\.lock\.json: workloads\["Serving\/ranker"\]\.target must be one of lambda, kubernetes, hybrid, got "gpu"/);
+    expect(() => place(far.profile)).toThrow(/inference-workload\.lock\.json: workloads\["Serving\/ranker"\]\.target must be one of lambda, kubernetes, hybrid, lambda-managed-instances, got "gpu"/);
   });
 });
 

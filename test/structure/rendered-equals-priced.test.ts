@@ -13,7 +13,30 @@ const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.
 
 function place(profile: WorkloadProfile): InferenceWorkload {
   const stack = new Stack(new App(), 'Priced');
-  return new InferenceWorkload(stack, 'Workload', { image: IMAGE, profile, hybrid: { vpc: importedVpc(stack) } });
+  const vpc = importedVpc(stack);
+  return new InferenceWorkload(stack, 'Workload', { image: IMAGE, profile, hybrid: { vpc }, managedInstances: { vpc } });
+}
+
+/** Rendered capacity provider and function: instance type, vCPU ceiling, CPU target, environment shape and count, as priced. */
+function expectManagedInstancesAsPriced(w: InferenceWorkload, d: PlacementDecision): void {
+  const m = d.managedInstances!;
+  const t = Template.fromStack(Stack.of(w)).toJSON().Resources as Record<string, any>;
+  const of = (type: string) => Object.values(t).filter(r => r.Type === type);
+  const [cp] = of('AWS::Lambda::CapacityProvider');
+  expect(cp.Properties.InstanceRequirements).toEqual({ AllowedInstanceTypes: [m.instanceType], Architectures: [m.architecture] });
+  expect(cp.Properties.CapacityProviderScalingConfig.MaxVCpuCount).toBe(m.maxVCpuCount);
+  expect(cp.Properties.CapacityProviderScalingConfig.ScalingPolicies[0].TargetValue).toBe(Math.round(m.cpuUtilizationTarget * 100));
+  const fn = t[Stack.of(w).resolve((w.function!.node.defaultChild as any).logicalId)].Properties;
+  expect(fn.MemorySize).toBe(m.memoryMiB);
+  expect(fn.MemorySize).toBe(m.vcpuPerEnvironment * m.memoryGiBPerVcpu * 1024);
+  expect(fn.CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig).toMatchObject({
+    PerExecutionEnvironmentMaxConcurrency: m.perEnvironmentMaxConcurrency, ExecutionEnvironmentMemoryGiBPerVCpu: m.memoryGiBPerVcpu,
+  });
+  const [version] = of('AWS::Lambda::Version');
+  expect(version.Properties.FunctionScalingConfig)
+    .toEqual({ MinExecutionEnvironments: m.minExecutionEnvironments, MaxExecutionEnvironments: m.maxExecutionEnvironments });
+  // the priced floor is the rendered floor
+  expect(d.costs.find(c => c.option === 'lambda-managed-instances')!.lineItems[0].basis).toContain(`(${m.minExecutionEnvironments} `);
 }
 
 /** Rendered Lambda: memory, provisioned floor on the alias, and the scaler's bounds, per function. */
@@ -60,6 +83,9 @@ function expectAsPriced(profile: WorkloadProfile): PlacementTarget {
     case PlacementTarget.KUBERNETES:
       expectPodAsPriced(w, d);
       break;
+    case PlacementTarget.LAMBDA_MANAGED_INSTANCES:
+      expectManagedInstancesAsPriced(w, d);
+      break;
     case PlacementTarget.HYBRID:
       expectPodAsPriced(w, d);
       expectLambdaAsPriced(w, d);
@@ -74,6 +100,14 @@ describe('rendered resources are the priced resources', () => {
     ['a spiky CPU model (Lambda)', CPU_PROFILE, PlacementTarget.LAMBDA],
     ['a GPU model (Kubernetes)', GPU_PROFILE, PlacementTarget.KUBERNETES],
     ['a CPU-capable GPU model in the middle band (hybrid)', HYBRID_PROFILE, PlacementTarget.HYBRID],
+    ['a concurrent CPU model in the middle band (Lambda Managed Instances)', {
+      memoryMiB: 3072,
+      requestDurationP50Ms: 80,
+      requestDurationP99Ms: 250,
+      averageRequestsPerSecond: 60,
+      peakRequestsPerSecond: 150,
+      concurrencyPerReplica: 2,
+    }, PlacementTarget.LAMBDA_MANAGED_INSTANCES],
   ])('%s', (_name, profile, target) => {
     expect(expectAsPriced(profile)).toBe(target);
   });
@@ -87,6 +121,7 @@ describe('rendered resources are the priced resources', () => {
       averageRequestsPerSecond: fc.double({ min: 0.05, max: 200, noNaN: true }),
       peakFactor: fc.double({ min: 1, max: 20, noNaN: true }),
       cpuFallbackCapable: fc.boolean(),
+      concurrencyPerReplica: fc.integer({ min: 1, max: 4 }),
     }).map(r => ({
       memoryMiB: r.memoryMiB,
       gpuCount: r.gpuCount,
@@ -95,10 +130,12 @@ describe('rendered resources are the priced resources', () => {
       averageRequestsPerSecond: r.averageRequestsPerSecond,
       peakRequestsPerSecond: r.averageRequestsPerSecond * r.peakFactor,
       cpuFallbackCapable: r.gpuCount > 0 && r.cpuFallbackCapable,
+      concurrencyPerReplica: r.concurrencyPerReplica,
     }));
     fc.assert(fc.property(profiles, p => {
       seen.add(expectAsPriced(p));
     }), { seed: 20261130, numRuns: 40 });
-    expect([...seen].sort()).toEqual([PlacementTarget.HYBRID, PlacementTarget.KUBERNETES, PlacementTarget.LAMBDA]);
+    expect([...seen].sort())
+      .toEqual([PlacementTarget.HYBRID, PlacementTarget.KUBERNETES, PlacementTarget.LAMBDA, PlacementTarget.LAMBDA_MANAGED_INSTANCES]);
   });
 });

@@ -3,6 +3,7 @@ import {
   InferenceTesting, InferenceWorkload, InferenceWorkloadProps, ModelImage, PlacementTarget, RuleVerdict,
   WorkloadProfile, WorkloadProfileOverrides, WorkloadTemplateOptions, WorkloadTemplates,
 } from '../../lib';
+import { importedVpc } from '../helpers/fixtures';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 
@@ -19,11 +20,14 @@ const CASES: Array<[string, Template, PlacementTarget, string | undefined, Parti
   ['spikyClassifier', WorkloadTemplates.spikyClassifier, PlacementTarget.LAMBDA, 'band.spiky', { memoryMiB: 2048, averageRequestsPerSecond: 2, peakRequestsPerSecond: 40 }],
   ['batchScoring', WorkloadTemplates.batchScoring, PlacementTarget.KUBERNETES, 'constraint.duration', { requestDurationP99Ms: 1_200_000 }],
   ['statefulRecommender', WorkloadTemplates.statefulRecommender, PlacementTarget.KUBERNETES, 'constraint.node-local-state', { nodeLocalStateGiB: 6 }],
+  ['steadyConcurrentService', WorkloadTemplates.steadyConcurrentService, PlacementTarget.LAMBDA_MANAGED_INSTANCES, 'band.managed-instances',
+    { memoryMiB: 3072, averageRequestsPerSecond: 60, peakRequestsPerSecond: 150, concurrencyPerReplica: 2 }],
 ];
 
 function place(template: Template, options: Partial<WorkloadTemplateOptions> = {}): InferenceWorkload {
   const stack = new Stack(new App(), 'Platform');
-  return new InferenceWorkload(stack, 'Workload', template({ image: IMAGE, ...options }));
+  // the VPC a Lambda Managed Instances placement needs (imported: no resources of its own)
+  return new InferenceWorkload(stack, 'Workload', template({ image: IMAGE, managedInstances: { vpc: importedVpc(stack) }, ...options }));
 }
 
 describe.each(CASES)('WorkloadTemplates.%s', (name, template, target, firedRule, fields) => {
@@ -45,7 +49,10 @@ describe.each(CASES)('WorkloadTemplates.%s', (name, template, target, firedRule,
 
   test('renders what its target needs', () => {
     const out = InferenceTesting.synth(place(template));
-    if (target === PlacementTarget.LAMBDA) {
+    if (target === PlacementTarget.LAMBDA_MANAGED_INSTANCES) {
+      expect(Object.values(out.template.Resources).map((r: any) => r.Type)).toEqual(expect.arrayContaining(['AWS::Lambda::CapacityProvider', 'AWS::Lambda::Function']));
+      expect(out.manifests).toEqual([]);
+    } else if (target === PlacementTarget.LAMBDA) {
       expect(Object.values(out.template.Resources).map((r: any) => r.Type)).toContain('AWS::Lambda::Function');
       expect(out.manifests).toEqual([]);
     } else {

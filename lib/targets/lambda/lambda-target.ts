@@ -366,15 +366,17 @@ function checkOptionTypes(o: LambdaTargetOptions): void {
 /**
  * CloudWatch Logs encrypts with the key as its regional service principal; a key of this app gets
  * the grant in its key policy (an imported key's policy is its owner's: documented on the prop).
+ * @internal
  */
-function grantLogsService(key: kms.IKey | undefined, scope: Construct): void {
+export function grantLogsService(key: kms.IKey | undefined, scope: Construct): void {
   if (key === undefined) {
     return;
   }
   key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${Stack.of(scope).region}.amazonaws.com`));
 }
 
-interface RoleInput {
+/** What the execution role grants. @internal */
+export interface RoleInput {
   readonly logGroup: logs.LogGroup;
   readonly repository?: { readonly repositoryArn: string };
   readonly vpc: boolean;
@@ -385,9 +387,10 @@ interface RoleInput {
 /**
  * An explicit execution role in place of the default one (which attaches the
  * AWSLambdaBasicExecutionRole managed policy): every statement names its actions and, where
- * the service allows it, its resource.
+ * the service allows it, its resource. Shared with the Lambda Managed Instances target.
+ * @internal
  */
-function executionRole(scope: Construct, r: RoleInput): { role: iam.Role; wildcardPolicy?: iam.Policy } {
+export function executionRole(scope: Construct, r: RoleInput): { role: iam.Role; wildcardPolicy?: iam.Policy } {
   const role = new iam.Role(scope, 'ExecutionRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: 'Execution role of an inference workload (least privilege, no managed policies)',

@@ -1,0 +1,1 @@
+export type { ManagedInstancesTargetOptions, ManagedInstancesRendering } from './managed-instances-target';

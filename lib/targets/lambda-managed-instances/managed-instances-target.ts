@@ -1,0 +1,343 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { InferenceWorkloadValidationError } from '../../errors';
+import { CpuArchitecture, ManagedInstancesSizing, PlacementDecision, PlacementTarget } from '../../policy';
+import { checkOptionsObject, describeValue } from '../../private/validate';
+import { LambdaCode } from '../lambda/code';
+import { LambdaEntryPoint } from '../lambda/entry-point';
+import { CheckedLambdaOptions, executionRole, grantLogsService, LambdaAlarms, LambdaRendering } from '../lambda/lambda-target';
+import { LIVE_ALIAS_METRICS } from '../lambda/metrics';
+import { checkEnvironment } from '../lambda/validate';
+import { WorkloadIdentity } from '../render-context';
+
+/**
+ * Options for the Lambda Managed Instances target: the network of the capacity provider's
+ * instances. They only apply when the workload is placed there; the function itself takes the
+ * workload's `lambda` options (code, environment, entry point, log retention, tracing). Sizing
+ * (instance type, environment memory and vCPUs, concurrency, floor and peak environments) comes
+ * from the placement decision, never from here.
+ */
+export interface ManagedInstancesTargetOptions {
+  /**
+   * The VPC the capacity provider launches its EC2 instances in. Required when the workload is
+   * placed on Lambda Managed Instances.
+   * @default - none: a placement on Lambda Managed Instances fails at construction, naming this option
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of `vpc` for the instances (1 to 16; spread over Availability Zones for resilience).
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the instances (1 to 5).
+   * @default - a security group created for the capacity provider, outbound traffic only
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/** What the Lambda Managed Instances renderer produced: the function on its capacity provider. */
+export interface ManagedInstancesRendering extends LambdaRendering {
+  /** The capacity provider (EC2 instances in the account that run the function's environments). */
+  readonly capacityProvider: lambda.CapacityProvider;
+  /** The role Lambda assumes to launch and manage the instances (inline, least-privilege policy). */
+  readonly operatorRole: iam.Role;
+  /** The security groups of the instances. */
+  readonly securityGroups: ec2.ISecurityGroup[];
+}
+
+/** The options after `check`. @internal */
+export interface CheckedManagedInstancesOptions extends ManagedInstancesTargetOptions {}
+
+/** Reads a decision's Managed Instances sizing, or says the policy forgot it. @internal */
+export function managedInstancesSizingOf(decision: PlacementDecision): ManagedInstancesSizing {
+  if (!decision.managedInstances) {
+    throw new InferenceWorkloadValidationError(
+      `'decision' has no Lambda Managed Instances sizing for target ${decision.target}; the policy ${decision.policyName} must size such placements`);
+  }
+  return decision.managedInstances;
+}
+
+/**
+ * Checks every Managed Instances option, once, whatever the placement.
+ * @internal
+ */
+export function checkManagedInstancesOptions(options: ManagedInstancesTargetOptions | undefined): CheckedManagedInstancesOptions {
+  const o = checkOptionsObject('managedInstances', options, 'ManagedInstancesTargetOptions');
+  if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown } | null)?.selectSubnets !== 'function') {
+    throw new InferenceWorkloadValidationError(`'managedInstances.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${describeValue(o.vpc)}`);
+  }
+  if (o.vpc === undefined && (o.vpcSubnets !== undefined || o.securityGroups !== undefined)) {
+    throw new InferenceWorkloadValidationError(
+      `Cannot configure '${o.vpcSubnets !== undefined ? 'managedInstances.vpcSubnets' : 'managedInstances.securityGroups'}' without 'managedInstances.vpc'`);
+  }
+  if (o.securityGroups !== undefined) {
+    if (!Array.isArray(o.securityGroups) || o.securityGroups.length < 1 || o.securityGroups.length > 5) {
+      throw new InferenceWorkloadValidationError(`'managedInstances.securityGroups' must be an array of 1 to 5 security groups, got ${describeValue(o.securityGroups)}`);
+    }
+    o.securityGroups.forEach((g, i) => {
+      if (typeof (g as { securityGroupId?: unknown } | null)?.securityGroupId !== 'string') {
+        throw new InferenceWorkloadValidationError(`'managedInstances.securityGroups[${i}]' must be an ec2.ISecurityGroup, got ${describeValue(g)}`);
+      }
+    });
+  }
+  return { ...o };
+}
+
+/**
+ * Runtimes Lambda Managed Instances run (multi-concurrency capable): Java 21+, Python 3.13+,
+ * Node.js 22+, .NET 8+ and the OS-only provided.al2023 (docs.aws.amazon.com/lambda/latest/dg/
+ * lambda-managed-instances-runtimes.html, read 2026-09-20). Container images (the default code) are
+ * not refused here.
+ */
+function checkRuntime(runtime: lambda.Runtime): void {
+  if (runtime === lambda.Runtime.FROM_IMAGE) {
+    return;
+  }
+  const name = runtime.name;
+  const at = (re: RegExp, min: number) => {
+    const m = re.exec(name);
+    return m !== null && Number(m[1]) >= min;
+  };
+  if (at(/^nodejs(\d+)/, 22) || at(/^python3\.(\d+)$/, 13) || at(/^java(\d+)/, 21) || at(/^dotnet(\d+)/, 8) || name === 'provided.al2023') {
+    return;
+  }
+  throw new InferenceWorkloadValidationError(
+    '\'lambda.code\' must use a runtime Lambda Managed Instances run (Java 21+, Python 3.13+, Node.js 22+, .NET 8+, provided.al2023) '
+    + `when the workload is placed on Lambda Managed Instances, got ${JSON.stringify(name)}`);
+}
+
+/**
+ * Renders a Lambda Managed Instances decision: a capacity provider (the decision's instance type
+ * and architecture, a vCPU ceiling, CPU target tracking at the decision's target) in the given VPC,
+ * the function attached to it with the decision's per-environment concurrency and memory ratio,
+ * a `live` alias on the version that holds the decision's floor and peak environments, the entry
+ * point and alarms. Construct ids are a contract: `LogGroup`, `ExecutionRole`, `OperatorRole`,
+ * `CapacityProviderSecurityGroup`, `CapacityProvider`, `Function`, `LiveAlias`, `FunctionUrl` or
+ * `HttpApi`, `*Alarm`.
+ * @internal
+ */
+export function renderManagedInstances(
+  scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision,
+  lambdaOptions: CheckedLambdaOptions, o: CheckedManagedInstancesOptions,
+): ManagedInstancesRendering {
+  const sizing = managedInstancesSizingOf(decision);
+  const { workloadName } = workload;
+  if (!o.vpc) {
+    throw new InferenceWorkloadValidationError(
+      `'managedInstances.vpc' is required when the workload is placed on Lambda Managed Instances (by ${decision.policyName}: `
+      + `${decision.firedRules.map(r => r.ruleId).join(', ') || 'costs'}), got undefined; pass the VPC the capacity provider's instances run in, `
+      + 'or place the workload with PlacementPolicy.fixed(...)');
+  }
+  if (lambdaOptions.vpc || lambdaOptions.vpcSubnets || lambdaOptions.securityGroups) {
+    throw new InferenceWorkloadValidationError(
+      'Cannot configure \'lambda.vpc\', \'lambda.vpcSubnets\' or \'lambda.securityGroups\' for a placement on Lambda Managed Instances: '
+      + 'the function runs on the capacity provider\'s instances, in \'managedInstances.vpc\'');
+  }
+  if ((lambdaOptions.additionalVersions ?? []).length > 0) {
+    throw new InferenceWorkloadValidationError(
+      'Cannot configure \'lambda.additionalVersions\' for a placement on Lambda Managed Instances: the decision sizes the environments of one version');
+  }
+  const environment = checkEnvironment({ INFERENCE_WORKLOAD_NAME: workloadName, ...lambdaOptions.environment });
+  const retention = lambdaOptions.logRetention ?? logs.RetentionDays.ONE_MONTH;
+  const tracing = lambdaOptions.tracing ?? lambda.Tracing.ACTIVE;
+  const architecture = sizing.architecture === CpuArchitecture.ARM64 ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
+  const code = (lambdaOptions.code ?? LambdaCode.fromImage(workload.image))._bind(scope, architecture);
+  checkRuntime(code.runtime);
+
+  const subnets = o.vpc.selectSubnets(o.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
+  if (subnets.length < 1 || subnets.length > 16) {
+    throw new InferenceWorkloadValidationError(`'managedInstances.vpcSubnets' must select 1 to 16 subnets of 'managedInstances.vpc', got ${subnets.length}`);
+  }
+  const securityGroups = o.securityGroups ?? [new ec2.SecurityGroup(scope, 'CapacityProviderSecurityGroup', {
+    vpc: o.vpc,
+    allowAllOutbound: true,
+    description: `Lambda Managed Instances of inference workload ${workloadName}: no inbound traffic (requests arrive through Lambda)`,
+  })];
+  const operatorRole = operatorRoleFor(scope, subnets, securityGroups);
+
+  const capacityProvider = new lambda.CapacityProvider(scope, 'CapacityProvider', {
+    subnets,
+    securityGroups,
+    operatorRole,
+    architectures: [architecture],
+    // the instance type the decision priced, and room for the peak's instances
+    instanceTypeFilter: lambda.InstanceTypeFilter.allow([new ec2.InstanceType(sizing.instanceType)]),
+    maxVCpuCount: sizing.maxVCpuCount,
+    // the CPU target the cost model priced the instances above the floor at
+    scalingOptions: lambda.ScalingOptions.manual([
+      lambda.TargetTrackingScalingPolicy.cpuUtilization(Math.round(sizing.cpuUtilizationTarget * 100)),
+    ]),
+  });
+
+  const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention, encryptionKey: lambdaOptions.logEncryptionKey });
+  grantLogsService(lambdaOptions.logEncryptionKey, scope);
+  const { role } = executionRole(scope, { logGroup, repository: code.repository, vpc: false, key: lambdaOptions.environmentEncryption, tracing });
+  const fn = new lambda.Function(scope, 'Function', {
+    code: code.code,
+    handler: code.handler,
+    runtime: code.runtime,
+    role,
+    logGroup,
+    memorySize: sizing.memoryMiB,
+    timeout: Duration.seconds(sizing.timeoutSeconds),
+    architecture,
+    description: `Inference workload ${workloadName} (placed on Lambda Managed Instances by ${decision.policyName})`,
+    environment,
+    environmentEncryption: lambdaOptions.environmentEncryption,
+    reservedConcurrentExecutions: lambdaOptions.reservedConcurrentExecutions,
+    // the version behind `live` keeps the decision's floor warm and may grow to its peak
+    currentVersionOptions: {
+      minExecutionEnvironments: sizing.minExecutionEnvironments,
+      maxExecutionEnvironments: sizing.maxExecutionEnvironments,
+    },
+  });
+  if (tracing === lambda.Tracing.ACTIVE || tracing === lambda.Tracing.PASS_THROUGH) {
+    // set here rather than through `tracing`, so that the X-Ray statement stays in the role's wildcard policy
+    (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
+  }
+  capacityProvider.addFunction(fn, {
+    perExecutionEnvironmentMaxConcurrency: sizing.perEnvironmentMaxConcurrency,
+    executionEnvironmentMemoryGiBPerVCpu: sizing.memoryGiBPerVcpu,
+    // only the version behind `live` runs environments: the decision priced one set
+    publishToLatestPublished: false,
+  });
+  const alias = new lambda.Alias(scope, 'LiveAlias', { aliasName: 'live', version: fn.currentVersion });
+  const entry = (lambdaOptions.entryPoint ?? LambdaEntryPoint.functionUrl())._render(scope, {
+    workloadName, alias, logRetention: retention, logEncryptionKey: lambdaOptions.logEncryptionKey,
+  });
+  const alarms = renderAlarms(scope, alias, sizing, workloadName, lambdaOptions.latencyBudgetMs ?? sizing.latencyBudgetMs);
+  return {
+    function: fn,
+    alias,
+    role,
+    logGroup,
+    functionUrl: entry.functionUrl,
+    httpApi: entry.httpApi,
+    alarms,
+    capacityProvider,
+    operatorRole,
+    securityGroups,
+  };
+}
+
+/**
+ * The operator role, in place of the AWS managed policy AWSLambdaManagedEC2ResourceOperator: the
+ * same statements (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-operator-role.html,
+ * read 2026-09-20), confined to this Region and to the capacity provider's own subnets and
+ * security groups.
+ */
+function operatorRoleFor(scope: Construct, subnets: ec2.ISubnet[], securityGroups: ec2.ISecurityGroup[]): iam.Role {
+  const stack = Stack.of(scope);
+  const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
+  // the statements of AWSLambdaManagedEC2ResourceOperator, each narrowed by resource or condition
+  const role = new iam.Role(scope, 'OperatorRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'Lets Lambda launch and manage the instances of an inference workload\'s capacity provider (least privilege, no managed policies)',
+  });
+  // instances, their network interfaces and volumes do not exist yet: any id, but only in this Region and only
+  // those whose ec2:ManagedResourceOperator is Lambda's scaler
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'LaunchManagedInstances',
+    actions: ['ec2:RunInstances', 'ec2:CreateTags', 'ec2:AttachNetworkInterface'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: { 'ec2:ManagedResourceOperator': 'scaler.lambda.amazonaws.com', 'aws:RequestedRegion': stack.region },
+    },
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'UseOwnSubnetsAndSecurityGroups',
+    actions: ['ec2:RunInstances', 'ec2:CreateNetworkInterface'],
+    resources: [...subnets.map(s => ec2Arn('subnet', s.subnetId)), ...securityGroups.map(g => ec2Arn('security-group', g.securityGroupId))],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'LaunchFromAmazonImages',
+    actions: ['ec2:RunInstances'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'ec2:Owner': 'amazon', 'aws:RequestedRegion': stack.region } },
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'DescribeCapacity',
+    actions: [
+      'ec2:DescribeAvailabilityZones', 'ec2:DescribeCapacityReservations', 'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus',
+      'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets',
+    ],
+    resources: ['*'],
+  }));
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'The statements of AWSLambdaManagedEC2ResourceOperator, narrowed: EC2 Describe* actions support no resource-level permissions; '
+      + 'Lambda launches the instances, network interfaces and volumes itself, so their ids do not exist yet (confined to this Region and to '
+      + 'resources whose ec2:ManagedResourceOperator is Lambda\'s scaler); the instance image is chosen by Lambda (only images whose ec2:Owner is amazon). '
+      + 'Subnets and security groups are the capacity provider\'s own. Every action is named; no wildcard actions.',
+  });
+  return role;
+}
+
+function renderAlarms(scope: Construct, alias: lambda.Alias, s: ManagedInstancesSizing, name: string, latencyBudgetMs?: number): LambdaAlarms {
+  const m = LIVE_ALIAS_METRICS;
+  const throttles = new cloudwatch.Alarm(scope, 'ThrottlesAlarm', {
+    alarmDescription: `${name}: invocations of the live alias were throttled (traffic grew faster than the capacity provider scales, or past its ${s.maxExecutionEnvironments} environments)`,
+    metric: m.throttles(alias),
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  const errors = new cloudwatch.Alarm(scope, 'ErrorsAlarm', {
+    alarmDescription: `${name}: more than 1% of invocations of the live alias failed in 2 of the last 3 periods of 5 minutes`,
+    metric: new cloudwatch.MathExpression({
+      label: 'Error rate (%)',
+      expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+      usingMetrics: { errors: m.errors(alias), invocations: m.invocations(alias) },
+      period: Duration.minutes(5),
+    }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  const budgetMs = latencyBudgetMs ?? Math.round(s.timeoutSeconds * 1000 * 0.8);
+  const durationP99 = new cloudwatch.Alarm(scope, 'DurationP99Alarm', {
+    alarmDescription: latencyBudgetMs !== undefined
+      ? `${name}: p99 duration of the live alias is above the latency budget of ${budgetMs} ms`
+      : `${name}: p99 duration of the live alias is above ${budgetMs} ms (80% of the ${s.timeoutSeconds} s timeout; no latency budget declared)`,
+    metric: m.duration(alias),
+    threshold: budgetMs,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  return { throttles, errors, durationP99 };
+}
+
+/**
+ * The Lambda Managed Instances target: `check` validates its options once; `render` builds the
+ * capacity provider and the function on it from the decision, with the workload's `lambda` options
+ * for the function.
+ * @internal
+ */
+export const MANAGED_INSTANCES_TARGET = {
+  check: checkManagedInstancesOptions,
+  render(
+    scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision,
+    checked: { readonly lambda: CheckedLambdaOptions; readonly managedInstances: CheckedManagedInstancesOptions },
+  ): { managedInstances: ManagedInstancesRendering } {
+    // not a second decision: a guard against a policy that places here despite a constraint that excludes it
+    const violated = decision.firedRules.filter(r => (r.excludes ?? []).includes(PlacementTarget.LAMBDA_MANAGED_INSTANCES));
+    if (violated.length > 0) {
+      throw new InferenceWorkloadValidationError(
+        `'policy' ${decision.policyName} placed the workload on Lambda Managed Instances despite hard constraint ${violated.map(r => `${r.ruleId} (${r.reason})`).join('; ')}`);
+    }
+    return { managedInstances: renderManagedInstances(scope, workload, decision, checked.lambda, checked.managedInstances) };
+  },
+};
