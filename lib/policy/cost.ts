@@ -1,5 +1,5 @@
-import { CostLineItem, formatUsd } from './decision';
-import { MAX_PROVISIONED_CONCURRENCY } from './limits';
+import { CostLineItem, formatUsd, KubernetesNodeCandidate } from './decision';
+import { ARTICLE_THRESHOLDS, MAX_PROVISIONED_CONCURRENCY } from './limits';
 import { CpuInstancePrice, GpuInstancePrice, HOURS_PER_MONTH, LambdaPrices, PriceTable, SECONDS_PER_MONTH } from './pricing';
 import { CpuArchitecture, ResolvedProfile } from './profile';
 import { FloorShare, floorShares } from './schedule';
@@ -284,6 +284,28 @@ export interface NodeChoice {
   readonly cpuMillis: number;
   /** Whether whole nodes are paid for (GPU node pools are tainted, nothing else fills them). */
   readonly wholeNodes: boolean;
+  /** Whether `cpuMillis` is whole, exclusive cores (a jitter budget under the threshold). */
+  readonly exclusiveCpu: boolean;
+  /** Instance types one pod of this size fits on, this one first, then cheapest first (at most 10). */
+  readonly candidates: KubernetesNodeCandidate[];
+}
+
+/** Most instance types a pod's node selection lists. */
+const MAX_NODE_CANDIDATES = 10;
+
+/**
+ * Whether the pod needs whole, exclusive cores: a jitter budget under the `constraint.jitter`
+ * threshold cannot absorb CFS quota throttling. The kubelet's static CPU manager gives exclusive
+ * cores only to Guaranteed pods with integer CPU requests
+ * (https://kubernetes.io/docs/tasks/administer-cluster/cpu-management-policies/#static-policy).
+ */
+export function needsExclusiveCpu(p: ResolvedProfile): boolean {
+  return p.jitterBudgetMicros !== undefined && p.jitterBudgetMicros < ARTICLE_THRESHOLDS.jitterMicros;
+}
+
+/** Rounds millicores up to whole cores. */
+function wholeCores(millis: number): number {
+  return Math.ceil(millis / 1000) * 1000;
 }
 
 function archFits(profileArch: CpuArchitecture, nodeArch: CpuArchitecture | undefined): boolean {
@@ -305,6 +327,7 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
   const alloc = t.props.clusterOverhead.allocatableFraction ?? 0.9;
   // node-local state (e.g. a Redis cache sidecar) sits in the same pod, on the same node, next to the model
   const podMemoryMiB = p.memoryMiB + Math.ceil(p.nodeLocalStateGiB * 1024);
+  const exclusive = needsExclusiveCpu(p);
   if (p.gpuCount > 0) {
     let best: { c: NodeChoice; cost: number } | undefined;
     const family = p.gpuFamily?.toLowerCase();
@@ -324,22 +347,34 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
       }
       const cost = Math.ceil(replicas / podsPerNode) * g.hourlyUsd;
       if (best === undefined || cost < best.cost || (cost === best.cost && g.hourlyUsd < best.c.hourlyUsd)) {
-        const cpuMillis = Math.max(minCpu, Math.floor(allocCpu / podsPerNode / 100) * 100);
+        // exclusive cores: whole cores only, so the static CPU manager can pin them
+        const cpuMillis = Math.max(minCpu, Math.floor(allocCpu / podsPerNode / (exclusive ? 1000 : 100)) * (exclusive ? 1000 : 100));
         best = {
           cost,
-          c: { instanceType: g.instanceType, hourlyUsd: g.hourlyUsd, gpu: g, podsPerNode, share: 1 / podsPerNode, cpuMillis, wholeNodes: true },
+          c: {
+            instanceType: g.instanceType, hourlyUsd: g.hourlyUsd, gpu: g, podsPerNode, share: 1 / podsPerNode, cpuMillis, wholeNodes: true,
+            exclusiveCpu: exclusive, candidates: [],
+          },
         };
       }
     }
-    return best?.c;
+    if (best === undefined) {
+      return undefined;
+    }
+    const chosen = best.c;
+    const fits = t.props.gpuInstances.filter(g => archFits(p.architecture, g.architecture) && g.gpuCount >= p.gpuCount
+      && g.gpuMemoryGiB >= p.gpuMemoryGiB
+      && (family === undefined || g.gpuModel.toLowerCase() === family || g.gpuName.toLowerCase() === family)
+      && g.memoryGiB * 1024 * alloc >= podMemoryMiB && g.vcpu * 1000 * alloc >= chosen.cpuMillis);
+    return { ...chosen, candidates: candidatesOf(chosen.instanceType, fits) };
   }
-  const cpuMillis = cpuPodMillis(p.memoryMiB);
+  const cpuMillis = exclusive ? wholeCores(cpuPodMillis(p.memoryMiB)) : cpuPodMillis(p.memoryMiB);
   let best: { c: NodeChoice; cost: number } | undefined;
   for (const n of t.props.cpuInstances) {
     if (!archFits(p.architecture, n.architecture)) {
       continue;
     }
-    const c = cpuChoice(n, podMemoryMiB, cpuMillis, alloc);
+    const c = cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive);
     if (c === undefined) {
       continue;
     }
@@ -348,10 +383,24 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
       best = { cost, c };
     }
   }
-  return best?.c;
+  if (best === undefined) {
+    return undefined;
+  }
+  const fits = t.props.cpuInstances.filter(n => archFits(p.architecture, n.architecture)
+    && cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive) !== undefined);
+  return { ...best.c, candidates: candidatesOf(best.c.instanceType, fits) };
 }
 
-function cpuChoice(n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, alloc: number): NodeChoice | undefined {
+/** The chosen instance type first, then the others cheapest first (ties by name), at most `MAX_NODE_CANDIDATES`. */
+function candidatesOf(chosen: string, fits: Array<GpuInstancePrice | CpuInstancePrice>): KubernetesNodeCandidate[] {
+  const sorted = [...fits].sort((a, b) => (a.instanceType === chosen ? -1 : b.instanceType === chosen ? 1 : 0)
+    || a.hourlyUsd - b.hourlyUsd || a.instanceType.localeCompare(b.instanceType));
+  return sorted.slice(0, MAX_NODE_CANDIDATES).map(n => ('gpuName' in n
+    ? { instanceType: n.instanceType, hourlyUsd: n.hourlyUsd, gpuCount: n.gpuCount, gpuName: n.gpuName, gpuProduct: n.gpuProduct, gpuMemoryGiB: n.gpuMemoryGiB }
+    : { instanceType: n.instanceType, hourlyUsd: n.hourlyUsd }));
+}
+
+function cpuChoice(n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, alloc: number, exclusiveCpu: boolean): NodeChoice | undefined {
   const allocMiB = n.memoryGiB * 1024 * alloc;
   const allocCpu = n.vcpu * 1000 * alloc;
   if (memoryMiB > allocMiB || cpuMillis > allocCpu) {
@@ -365,6 +414,8 @@ function cpuChoice(n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, al
     share,
     cpuMillis,
     wholeNodes: false,
+    exclusiveCpu,
+    candidates: [],
   };
 }
 

@@ -1,6 +1,6 @@
 export { PlacementTarget, RuleVerdict, RuleKind, PlacementDecision } from './decision';
 export type {
-  RuleOutcome, CostLineItem, OptionCost, PriceTableReference, LambdaSizing, KubernetesSizing, HybridSizing, CostCurvePoint,
+  RuleOutcome, CostLineItem, OptionCost, PriceTableReference, LambdaSizing, KubernetesSizing, KubernetesNodeCandidate, HybridSizing, CostCurvePoint,
   PlacementDecisionProps,
 } from './decision';
 export { PlacementPolicy } from './policy';
