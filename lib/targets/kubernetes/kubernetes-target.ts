@@ -712,7 +712,9 @@ export function patchPodSpec(deployment: kplus.Deployment, patch: PodSpecPatch):
   api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/enableServiceLinks', false));
   // the model server is container 0 (the first one added)
   api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: patch.preStop }));
-  api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/containers/0/resources/requests/ephemeral-storage', `${patch.ephemeralStorageMiB}Mi`));
+  // a Quantity, not a string: a plain string renders as null here (cdk8s #2163)
+  api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/containers/0/resources/requests/ephemeral-storage',
+    kplus.k8s.Quantity.fromString(`${patch.ephemeralStorageMiB}Mi`)));
 }
 
 /**
