@@ -23,6 +23,8 @@ export const CONTROL_PLANE_MEMORY_MIB = 512;
 export const CPU_MILLIS_PER_GIB = 250;
 /** Smallest CPU request of a CPU pod, millicores. */
 export const MIN_CPU_MILLIS = 250;
+/** CPU request of the in-pod store of a workload's node-local state, millicores. */
+export const STATE_STORE_CPU_MILLIS = 250;
 /** Smallest CPU request per GPU of a GPU pod, millicores. */
 export const MIN_CPU_MILLIS_PER_GPU = 1000;
 
@@ -280,8 +282,10 @@ export interface NodeChoice {
   readonly podsPerNode: number;
   /** For CPU pods: the share of one node a pod occupies (the cluster bin-packs the rest); 1/podsPerNode for GPU nodes. */
   readonly share: number;
-  /** CPU request per pod, millicores. */
+  /** CPU request per pod, millicores (the in-pod store of the node-local state included). */
   readonly cpuMillis: number;
+  /** Of `cpuMillis`, the in-pod store of the node-local state, millicores (0 when stateless). */
+  readonly stateCpuMillis: number;
   /** Whether whole nodes are paid for (GPU node pools are tainted, nothing else fills them). */
   readonly wholeNodes: boolean;
   /** Whether `cpuMillis` is whole, exclusive cores (a jitter budget under the threshold). */
@@ -328,6 +332,10 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
   // node-local state (e.g. a Redis cache sidecar) sits in the same pod, on the same node, next to the model
   const podMemoryMiB = p.memoryMiB + Math.ceil(p.nodeLocalStateGiB * 1024);
   const exclusive = needsExclusiveCpu(p);
+  // the store that keeps the node-local state in the pod (a single-threaded key-value store) gets the
+  // smallest CPU request; in a GPU pod with exclusive cores it gets a whole core out of the node's
+  // share, so the model server's share stays whole
+  const stateCpu = p.nodeLocalStateGiB === 0 ? 0 : exclusive && p.gpuCount > 0 ? 1000 : STATE_STORE_CPU_MILLIS;
   if (p.gpuCount > 0) {
     let best: { c: NodeChoice; cost: number } | undefined;
     const family = p.gpuFamily?.toLowerCase();
@@ -353,7 +361,7 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
           cost,
           c: {
             instanceType: g.instanceType, hourlyUsd: g.hourlyUsd, gpu: g, podsPerNode, share: 1 / podsPerNode, cpuMillis, wholeNodes: true,
-            exclusiveCpu: exclusive, candidates: [],
+            stateCpuMillis: stateCpu, exclusiveCpu: exclusive, candidates: [],
           },
         };
       }
@@ -368,13 +376,13 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
       && g.memoryGiB * 1024 * alloc >= podMemoryMiB && g.vcpu * 1000 * alloc >= chosen.cpuMillis);
     return { ...chosen, candidates: candidatesOf(chosen.instanceType, fits) };
   }
-  const cpuMillis = exclusive ? wholeCores(cpuPodMillis(p.memoryMiB)) : cpuPodMillis(p.memoryMiB);
+  const cpuMillis = (exclusive ? wholeCores(cpuPodMillis(p.memoryMiB)) : cpuPodMillis(p.memoryMiB)) + stateCpu;
   let best: { c: NodeChoice; cost: number } | undefined;
   for (const n of t.props.cpuInstances) {
     if (!archFits(p.architecture, n.architecture)) {
       continue;
     }
-    const c = cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive);
+    const c = cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive, stateCpu);
     if (c === undefined) {
       continue;
     }
@@ -387,7 +395,7 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
     return undefined;
   }
   const fits = t.props.cpuInstances.filter(n => archFits(p.architecture, n.architecture)
-    && cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive) !== undefined);
+    && cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive, stateCpu) !== undefined);
   return { ...best.c, candidates: candidatesOf(best.c.instanceType, fits) };
 }
 
@@ -400,7 +408,9 @@ function candidatesOf(chosen: string, fits: Array<GpuInstancePrice | CpuInstance
     : { instanceType: n.instanceType, hourlyUsd: n.hourlyUsd }));
 }
 
-function cpuChoice(n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, alloc: number, exclusiveCpu: boolean): NodeChoice | undefined {
+function cpuChoice(
+  n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, alloc: number, exclusiveCpu: boolean, stateCpuMillis: number,
+): NodeChoice | undefined {
   const allocMiB = n.memoryGiB * 1024 * alloc;
   const allocCpu = n.vcpu * 1000 * alloc;
   if (memoryMiB > allocMiB || cpuMillis > allocCpu) {
@@ -413,6 +423,7 @@ function cpuChoice(n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, al
     podsPerNode: Math.floor(Math.min(allocMiB / memoryMiB, allocCpu / cpuMillis)),
     share,
     cpuMillis,
+    stateCpuMillis,
     wholeNodes: false,
     exclusiveCpu,
     candidates: [],

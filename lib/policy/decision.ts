@@ -167,6 +167,11 @@ export interface KubernetesSizing {
    */
   readonly nodeLocalStateGiB?: number;
   /**
+   * Of `cpuMillis`, the CPU priced for the in-pod store that keeps the node-local state, millicores.
+   * @default - none priced (the store's CPU comes out of the model server's share)
+   */
+  readonly nodeLocalStateCpuMillis?: number;
+  /**
    * Whether the pod gets whole, exclusive cores: the CPU request is an integer number of cores and
    * equals the limit (a Guaranteed pod), which the kubelet's static CPU manager pins to dedicated
    * cores. Set for jitter budgets under the `constraint.jitter` threshold; priced as whole cores.

@@ -107,6 +107,7 @@ export function kubernetesSizing(p: ResolvedProfile, node: NodeChoice, replicasM
     concurrencyPerReplica: p.concurrencyPerReplica,
     modelSizeGiB: p.modelSizeGiB,
     nodeLocalStateGiB: p.nodeLocalStateGiB,
+    ...(node.stateCpuMillis > 0 ? { nodeLocalStateCpuMillis: node.stateCpuMillis } : {}),
     exclusiveCpu: node.exclusiveCpu,
     estimatedScaleOutSeconds: estimatedScaleOutSeconds(p),
     terminationGracePeriodSeconds: terminationGracePeriodSeconds(p),
