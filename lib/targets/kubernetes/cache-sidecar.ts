@@ -204,6 +204,8 @@ export interface CacheRenderContext {
   readonly nodeLocalLimitMiB?: number;
   /** Node-local state the decision priced in the pod, MiB (0 when stateless). */
   readonly stateMiB: number;
+  /** CPU the decision priced for the state's store, millicores. */
+  readonly stateCpuMillis?: number;
   /** Adds node-local disk (MiB) the pod writes to its ephemeral-storage request. */
   readonly addEphemeralStorage: (mib: number) => void;
 }
@@ -287,8 +289,12 @@ export abstract class CacheSidecar {
   /** The kind of cache. */
   public abstract readonly type: CacheSidecarType;
 
-  /** CPU the cache's long-running container requests next to the server, millicores (0 for an init step). @internal */
-  public abstract _cpuMillis(): number;
+  /**
+   * CPU the cache's long-running container requests next to the server, millicores (0 for an init
+   * step), given the CPU the decision priced for the node-local state's store.
+   * @internal
+   */
+  public abstract _cpuMillis(stateCpuMillis?: number): number;
 
   /** Memory the cache's long-running container requests, MiB (0 for an init step). @internal */
   public abstract _memoryMiB(stateMiB: number): number;
@@ -433,8 +439,8 @@ class RedisSidecar extends CacheSidecar {
     super();
   }
 
-  public _cpuMillis(): number {
-    return this.options.cpuMillis ?? 500;
+  public _cpuMillis(stateCpuMillis?: number): number {
+    return this.options.cpuMillis ?? stateCpuMillis ?? 500;
   }
 
   /**
@@ -475,7 +481,7 @@ class RedisSidecar extends CacheSidecar {
     const socket = `${KV_SOCKET_DIR}/redis.sock`;
     const maxMemory = this.maxMemoryMiB(ctx.stateMiB);
     const limit = this._memoryMiB(ctx.stateMiB);
-    const cpu = this._cpuMillis();
+    const cpu = this._cpuMillis(ctx.stateCpuMillis);
     ctx.deployment.addContainer({
       name: 'kv-cache',
       image: this.options.image ?? DEFAULT_IMAGES.redis,

@@ -351,15 +351,16 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   const modelDir = modelCache?._modelDir(o.modelUri);
 
   // the priced pod: the model server plus the sidecars' CPU come out of the priced request, state memory is priced on top
-  const sidecarCpu = sidecars.reduce((sum, s) => sum + s._cpuMillis(), 0);
+  const sidecarCpu = sidecars.reduce((sum, s) => sum + s._cpuMillis(sizing.nodeLocalStateCpuMillis), 0);
   const serverCpu = sizing.cpuMillis - sidecarCpu;
   if (serverCpu < MIN_SERVER_CPU_MILLIS) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.cacheSidecars' must leave the model server at least ${MIN_SERVER_CPU_MILLIS}m of the ${sizing.cpuMillis}m CPU the pod was priced with, got ${sidecarCpu}m for the sidecars`);
   }
-  if (sizing.exclusiveCpu && (serverCpu % 1000 !== 0 || sidecarCpu % 1000 !== 0)) {
+  if (sizing.exclusiveCpu && serverCpu % 1000 !== 0) {
     throw new InferenceWorkloadValidationError(
-      `'kubernetes.cacheSidecars' cpuMillis must be whole cores (multiples of 1000) for a pod with exclusive cores (jitter budget), got ${sidecarCpu}m`);
+      `'kubernetes.cacheSidecars' must leave the model server whole cores of the ${sizing.cpuMillis}m priced for a pod with exclusive cores (jitter budget), `
+      + `got ${sidecarCpu}m for the sidecars`);
   }
   const sidecarMemory = sidecars.reduce((sum, s) => sum + s._memoryMiB(stateMiB), 0);
   if (sidecarMemory > stateMiB) {
@@ -483,6 +484,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     modelSizeGiB,
     nodeLocalLimitMiB: o.nodeLocalLimitMiB,
     stateMiB,
+    stateCpuMillis: sizing.nodeLocalStateCpuMillis,
     addEphemeralStorage: (mib: number) => { ephemeralMiB += mib; },
   };
   // the model cache first: its volume must be the server's first mount
