@@ -360,8 +360,16 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
         best = {
           cost,
           c: {
-            instanceType: g.instanceType, hourlyUsd: g.hourlyUsd, gpu: g, podsPerNode, share: 1 / podsPerNode, cpuMillis, wholeNodes: true,
-            stateCpuMillis: stateCpu, exclusiveCpu: exclusive, candidates: [],
+            instanceType: g.instanceType,
+            hourlyUsd: g.hourlyUsd,
+            gpu: g,
+            podsPerNode,
+            share: 1 / podsPerNode,
+            cpuMillis,
+            wholeNodes: true,
+            stateCpuMillis: stateCpu,
+            exclusiveCpu: exclusive,
+            candidates: [],
           },
         };
       }
@@ -404,7 +412,14 @@ function candidatesOf(chosen: string, fits: Array<GpuInstancePrice | CpuInstance
   const sorted = [...fits].sort((a, b) => (a.instanceType === chosen ? -1 : b.instanceType === chosen ? 1 : 0)
     || a.hourlyUsd - b.hourlyUsd || a.instanceType.localeCompare(b.instanceType));
   return sorted.slice(0, MAX_NODE_CANDIDATES).map(n => ('gpuName' in n
-    ? { instanceType: n.instanceType, hourlyUsd: n.hourlyUsd, gpuCount: n.gpuCount, gpuName: n.gpuName, gpuProduct: n.gpuProduct, gpuMemoryGiB: n.gpuMemoryGiB }
+    ? {
+      instanceType: n.instanceType,
+      hourlyUsd: n.hourlyUsd,
+      gpuCount: n.gpuCount,
+      gpuName: n.gpuName,
+      gpuProduct: n.gpuProduct,
+      gpuMemoryGiB: n.gpuMemoryGiB,
+    }
     : { instanceType: n.instanceType, hourlyUsd: n.hourlyUsd }));
 }
 

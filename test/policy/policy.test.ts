@@ -87,7 +87,9 @@ describe('PlacementPolicy.default()', () => {
   });
 
   test('gives a pod the p99 request plus the preStop delay and a drain margin to stop', () => {
-    const d = PlacementPolicy.fixed(K).decide({ memoryMiB: 4096, requestDurationP50Ms: 300_000, requestDurationP99Ms: 1_200_000, averageRequestsPerSecond: 0.01, peakRequestsPerSecond: 0.05 });
+    const d = PlacementPolicy.fixed(K).decide({
+      memoryMiB: 4096, requestDurationP50Ms: 300_000, requestDurationP99Ms: 1_200_000, averageRequestsPerSecond: 0.01, peakRequestsPerSecond: 0.05,
+    });
     expect(d.kubernetes!.terminationGracePeriodSeconds).toBe(10 + 1200 + 5);
   });
 
@@ -112,7 +114,8 @@ describe('PlacementPolicy.default()', () => {
   test('hybrid overflows to Lambda only for CPU-capable models that Lambda can run', () => {
     const fixedHybrid = PlacementPolicy.fixed(H);
     // without overflow the data plane holds the peak, and so does its floor: a GPU scale-out takes minutes, past the cold-start tolerance
-    expect(fixedHybrid.decide({ ...MIDDLE, cpuFallbackCapable: false }).hybrid).toMatchObject({ overflowToLambda: false, dataPlaneFloorReplicas: 20 });
+    expect(fixedHybrid.decide({ ...MIDDLE, cpuFallbackCapable: false }).hybrid)
+      .toMatchObject({ overflowToLambda: false, dataPlaneFloorReplicas: 20 });
     expect(fixedHybrid.decide({ ...MIDDLE, nodeLocalStateGiB: 2 }).hybrid!.overflowToLambda).toBe(false);
     expect(fixedHybrid.decide({ ...MIDDLE, coldStartToleranceMs: 200 }).hybrid!.overflowToLambda).toBe(false);
     expect(fixedHybrid.decide({ ...GPU, cpuFallbackCapable: true, memoryMiB: 8192 }).hybrid!.overflowToLambda).toBe(true);
