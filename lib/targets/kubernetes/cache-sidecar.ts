@@ -415,7 +415,7 @@ class ModelCacheSidecar extends CacheSidecar {
     ctx.deployment.addInitContainer({
       name: 'model-cache',
       image: this.options.image ?? fetch.image,
-      command: ['sh', '-c', `set -eu; if [ -f "$MODEL_DIR/.complete" ]; then echo "model cache is warm"; exit 0; fi; `
+      command: ['sh', '-c', 'set -eu; if [ -f "$MODEL_DIR/.complete" ]; then echo "model cache is warm"; exit 0; fi; '
         + `mkdir -p "$MODEL_DIR"; ${fetch.script};${verify} touch "$MODEL_DIR/.complete"`],
       envVariables: env,
       resources: {

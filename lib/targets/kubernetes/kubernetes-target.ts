@@ -622,7 +622,9 @@ function nonEmpty(args: string[]): string[] | undefined {
  * or a model hub); the Pod Identity Agent when it supplies credentials; and the declared destinations.
  * (cdk8s-plus' NetworkPolicy rules always name a peer: the generated object expresses these exactly.)
  */
-function networkPolicySpec(matchLabels: Record<string, string>, port: number, o: CheckedKubernetesOptions, fetches: boolean): kplus.k8s.NetworkPolicySpec {
+function networkPolicySpec(
+  matchLabels: Record<string, string>, port: number, o: CheckedKubernetesOptions, fetches: boolean,
+): kplus.k8s.NetworkPolicySpec {
   const tcp = (p: number) => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(p) });
   const peers = o.allowedIngressPeers?.map(p => p.cidr !== undefined ? { ipBlock: { cidr: p.cidr } }
     : p.namespaceLabels !== undefined ? { namespaceSelector: { matchLabels: { ...p.namespaceLabels } } }
@@ -969,10 +971,10 @@ function checkModelCredentials(
   }
   const credentials = given ?? (role ? ModelCredentials.SERVICE_ACCOUNT_ROLE : undefined);
   const uris = [o.modelUri, ...cacheSidecars.map(c => c._uri(o.modelUri))].filter((u): u is string => u !== undefined);
-  const s3 = uris.find(u => u.startsWith('s3://'));
-  if (s3 !== undefined && credentials === undefined) {
+  const s3Uri = uris.find(u => u.startsWith('s3://'));
+  if (s3Uri !== undefined && credentials === undefined) {
     throw new InferenceWorkloadValidationError(
-      `'kubernetes.modelCredentials' is required for the s3:// model ${JSON.stringify(s3)}: give 'kubernetes.serviceAccountRoleArn' (IRSA), `
+      `'kubernetes.modelCredentials' is required for the s3:// model ${JSON.stringify(s3Uri)}: give 'kubernetes.serviceAccountRoleArn' (IRSA), `
       + '\'kubernetes.modelBucket\' with \'kubernetes.cluster\' (a role is created), ModelCredentials.POD_IDENTITY, or ModelCredentials.NODE_ROLE '
       + 'to acknowledge that the node role reads the bucket; got none');
   }

@@ -150,7 +150,12 @@ export class ModelServer {
   public readonly metricsQuery: string;
 
   private constructor(private readonly spec: {
-    name: string; port: number; readinessPath: string; livenessPath: string; metricName: string; metricsQuery: string;
+    name: string;
+    port: number;
+    readinessPath: string;
+    livenessPath: string;
+    metricName: string;
+    metricsQuery: string;
     env: (ctx: ModelServerContext) => Record<string, string>;
     args: (ctx: ModelServerContext) => string[];
   }) {
