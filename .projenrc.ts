@@ -65,7 +65,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // type-checking is done once by `tsc --noEmit` (see the test task) instead of per test file:
   // test/tsconfig.json sets `isolatedModules`, which makes ts-jest transpile only
 
-  gitignore: ['cdk.out', '/tmp-*', '.bench/'],
+  gitignore: ['cdk.out', '/tmp-*', '.bench/', '/node_modules'],
   npmignoreEnabled: true,
 
   // `inference-workload explain <profile.json>`: a JS shim that runs lib/cli (ts-node) or build/cli

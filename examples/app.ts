@@ -4,7 +4,7 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CachedCloudFormationValidatePlugin, CacheSidecar, InferenceWorkload, ModelImage } from '../lib';
+import { CachedCloudFormationValidatePlugin, CacheSidecar, InferenceWorkload, ModelImage, ModelServer } from '../lib';
 
 /** Builds the example app; exported so tests synthesize exactly what `cdk synth` does. */
 export function buildExampleApp(app: App = new App()): App {
@@ -40,9 +40,18 @@ export function buildExampleApp(app: App = new App()): App {
       averageRequestsPerSecond: 3,
       peakRequestsPerSecond: 12,
       coldStartToleranceMs: 200,
+      // a prefix cache shared by the requests of one pod, in Redis next to the server
+      nodeLocalStateGiB: 1,
     },
-    // weights fetched from S3 to node-local disk before the server starts; Redis next to it for shared state
-    kubernetes: { modelUri: 's3://example-models/llm-chat/2.0.1/', cacheSidecars: [CacheSidecar.redis()] },
+    kubernetes: {
+      // a vLLM server: port 8000, tensor parallelism = the pod's GPUs, caches under a writable HOME,
+      // and scaled on requests in flight (prometheus-adapter, see README)
+      modelServer: ModelServer.vllm(),
+      // weights fetched from S3 to node-local disk before the server starts, read with this IRSA role
+      modelUri: 's3://example-models/llm-chat/2.0.1/',
+      serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/llm-chat-model-reader',
+      cacheSidecars: [CacheSidecar.redis()],
+    },
   });
 
   // The workloads below each show one placement rule firing (see README, "Placement policy").
@@ -79,8 +88,8 @@ export function buildExampleApp(app: App = new App()): App {
       averageRequestsPerSecond: 30,
       peakRequestsPerSecond: 90,
     },
-    // the 6 GiB of session state live in a Redis sidecar on localhost, next to the model
-    kubernetes: { cacheSidecars: [CacheSidecar.redis({ maxMemoryMiB: 6144 })] },
+    // the 6 GiB of session state live in a Redis sidecar on localhost, next to the model, sized to the state
+    kubernetes: { cacheSidecars: [CacheSidecar.redis()] },
   });
 
   // constraint.payload: scanned documents of 12 MiB, past Lambda's 6 MiB synchronous payload

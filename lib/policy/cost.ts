@@ -1,5 +1,5 @@
-import { CostLineItem, formatUsd } from './decision';
-import { MANAGED_INSTANCES_LIMITS, MAX_PROVISIONED_CONCURRENCY } from './limits';
+import { CostLineItem, formatUsd, KubernetesNodeCandidate } from './decision';
+import { ARTICLE_THRESHOLDS, MANAGED_INSTANCES_LIMITS, MAX_PROVISIONED_CONCURRENCY } from './limits';
 import { CpuInstancePrice, GpuInstancePrice, HOURS_PER_MONTH, LambdaPrices, PriceTable, SECONDS_PER_MONTH } from './pricing';
 import { CpuArchitecture, ResolvedProfile } from './profile';
 import { FloorShare, floorShares } from './schedule';
@@ -21,6 +21,8 @@ import { FloorShare, floorShares } from './schedule';
 export const CONTROL_PLANE_MEMORY_MIB = 512;
 /** Smallest CPU request of a CPU pod, millicores. */
 export const MIN_CPU_MILLIS = 250;
+/** CPU request of the in-pod store of a workload's node-local state, millicores. */
+export const STATE_STORE_CPU_MILLIS = 250;
 /** Smallest CPU request per GPU of a GPU pod, millicores. */
 export const MIN_CPU_MILLIS_PER_GPU = 1000;
 
@@ -278,10 +280,34 @@ export interface NodeChoice {
   readonly podsPerNode: number;
   /** For CPU pods: the share of one node a pod occupies (the cluster bin-packs the rest); 1/podsPerNode for GPU nodes. */
   readonly share: number;
-  /** CPU request per pod, millicores. */
+  /** CPU request per pod, millicores (the in-pod store of the node-local state included). */
   readonly cpuMillis: number;
+  /** Of `cpuMillis`, the in-pod store of the node-local state, millicores (0 when stateless). */
+  readonly stateCpuMillis: number;
   /** Whether whole nodes are paid for (GPU node pools are tainted, nothing else fills them). */
   readonly wholeNodes: boolean;
+  /** Whether `cpuMillis` is whole, exclusive cores (a jitter budget under the threshold). */
+  readonly exclusiveCpu: boolean;
+  /** Instance types one pod of this size fits on, this one first, then cheapest first (at most 10). */
+  readonly candidates: KubernetesNodeCandidate[];
+}
+
+/** Most instance types a pod's node selection lists. */
+const MAX_NODE_CANDIDATES = 10;
+
+/**
+ * Whether the pod needs whole, exclusive cores: a jitter budget under the `constraint.jitter`
+ * threshold cannot absorb CFS quota throttling. The kubelet's static CPU manager gives exclusive
+ * cores only to Guaranteed pods with integer CPU requests
+ * (https://kubernetes.io/docs/tasks/administer-cluster/cpu-management-policies/#static-policy).
+ */
+export function needsExclusiveCpu(p: ResolvedProfile): boolean {
+  return p.jitterBudgetMicros !== undefined && p.jitterBudgetMicros < ARTICLE_THRESHOLDS.jitterMicros;
+}
+
+/** Rounds millicores up to whole cores. */
+function wholeCores(millis: number): number {
+  return Math.ceil(millis / 1000) * 1000;
 }
 
 function archFits(profileArch: CpuArchitecture, nodeArch: CpuArchitecture | undefined): boolean {
@@ -306,6 +332,11 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
   const alloc = t.props.clusterOverhead.allocatableFraction ?? 0.9;
   // node-local state (e.g. a Redis cache sidecar) sits in the same pod, on the same node, next to the model
   const podMemoryMiB = p.memoryMiB + Math.ceil(p.nodeLocalStateGiB * 1024);
+  const exclusive = needsExclusiveCpu(p);
+  // the store that keeps the node-local state in the pod (a single-threaded key-value store) gets the
+  // smallest CPU request; in a GPU pod with exclusive cores it gets a whole core out of the node's
+  // share, so the model server's share stays whole
+  const stateCpu = p.nodeLocalStateGiB === 0 ? 0 : exclusive && p.gpuCount > 0 ? 1000 : STATE_STORE_CPU_MILLIS;
   if (p.gpuCount > 0) {
     let best: { c: NodeChoice; cost: number } | undefined;
     const family = p.gpuFamily?.toLowerCase();
@@ -325,22 +356,42 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
       }
       const cost = Math.ceil(replicas / podsPerNode) * g.hourlyUsd;
       if (best === undefined || cost < best.cost || (cost === best.cost && g.hourlyUsd < best.c.hourlyUsd)) {
-        const cpuMillis = Math.max(minCpu, Math.floor(allocCpu / podsPerNode / 100) * 100);
+        // exclusive cores: whole cores only, so the static CPU manager can pin them
+        const cpuMillis = Math.max(minCpu, Math.floor(allocCpu / podsPerNode / (exclusive ? 1000 : 100)) * (exclusive ? 1000 : 100));
         best = {
           cost,
-          c: { instanceType: g.instanceType, hourlyUsd: g.hourlyUsd, gpu: g, podsPerNode, share: 1 / podsPerNode, cpuMillis, wholeNodes: true },
+          c: {
+            instanceType: g.instanceType,
+            hourlyUsd: g.hourlyUsd,
+            gpu: g,
+            podsPerNode,
+            share: 1 / podsPerNode,
+            cpuMillis,
+            wholeNodes: true,
+            stateCpuMillis: stateCpu,
+            exclusiveCpu: exclusive,
+            candidates: [],
+          },
         };
       }
     }
-    return best?.c;
+    if (best === undefined) {
+      return undefined;
+    }
+    const chosen = best.c;
+    const fits = t.props.gpuInstances.filter(g => archFits(p.architecture, g.architecture) && g.gpuCount >= p.gpuCount
+      && g.gpuMemoryGiB >= p.gpuMemoryGiB
+      && (family === undefined || g.gpuModel.toLowerCase() === family || g.gpuName.toLowerCase() === family)
+      && g.memoryGiB * 1024 * alloc >= podMemoryMiB && g.vcpu * 1000 * alloc >= chosen.cpuMillis);
+    return { ...chosen, candidates: candidatesOf(chosen.instanceType, fits) };
   }
-  const cpuMillis = cpuPodMillis(p);
+  const cpuMillis = (exclusive ? wholeCores(cpuPodMillis(p)) : cpuPodMillis(p)) + stateCpu;
   let best: { c: NodeChoice; cost: number } | undefined;
   for (const n of t.props.cpuInstances) {
     if (!archFits(p.architecture, n.architecture)) {
       continue;
     }
-    const c = cpuChoice(n, podMemoryMiB, cpuMillis, alloc);
+    const c = cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive, stateCpu);
     if (c === undefined) {
       continue;
     }
@@ -349,10 +400,33 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
       best = { cost, c };
     }
   }
-  return best?.c;
+  if (best === undefined) {
+    return undefined;
+  }
+  const fits = t.props.cpuInstances.filter(n => archFits(p.architecture, n.architecture)
+    && cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive, stateCpu) !== undefined);
+  return { ...best.c, candidates: candidatesOf(best.c.instanceType, fits) };
 }
 
-function cpuChoice(n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, alloc: number): NodeChoice | undefined {
+/** The chosen instance type first, then the others cheapest first (ties by name), at most `MAX_NODE_CANDIDATES`. */
+function candidatesOf(chosen: string, fits: Array<GpuInstancePrice | CpuInstancePrice>): KubernetesNodeCandidate[] {
+  const sorted = [...fits].sort((a, b) => (a.instanceType === chosen ? -1 : b.instanceType === chosen ? 1 : 0)
+    || a.hourlyUsd - b.hourlyUsd || a.instanceType.localeCompare(b.instanceType));
+  return sorted.slice(0, MAX_NODE_CANDIDATES).map(n => ('gpuName' in n
+    ? {
+      instanceType: n.instanceType,
+      hourlyUsd: n.hourlyUsd,
+      gpuCount: n.gpuCount,
+      gpuName: n.gpuName,
+      gpuProduct: n.gpuProduct,
+      gpuMemoryGiB: n.gpuMemoryGiB,
+    }
+    : { instanceType: n.instanceType, hourlyUsd: n.hourlyUsd }));
+}
+
+function cpuChoice(
+  n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, alloc: number, exclusiveCpu: boolean, stateCpuMillis: number,
+): NodeChoice | undefined {
   const allocMiB = n.memoryGiB * 1024 * alloc;
   const allocCpu = n.vcpu * 1000 * alloc;
   if (memoryMiB > allocMiB || cpuMillis > allocCpu) {
@@ -365,7 +439,10 @@ function cpuChoice(n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, al
     podsPerNode: Math.floor(Math.min(allocMiB / memoryMiB, allocCpu / cpuMillis)),
     share,
     cpuMillis,
+    stateCpuMillis,
     wholeNodes: false,
+    exclusiveCpu,
+    candidates: [],
   };
 }
 

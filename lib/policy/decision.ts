@@ -173,6 +173,53 @@ export interface KubernetesSizing {
    * @default 0
    */
   readonly nodeLocalStateGiB?: number;
+  /**
+   * Of `cpuMillis`, the CPU priced for the in-pod store that keeps the node-local state, millicores.
+   * @default - none priced (the store's CPU comes out of the model server's share)
+   */
+  readonly nodeLocalStateCpuMillis?: number;
+  /**
+   * Whether the pod gets whole, exclusive cores: the CPU request is an integer number of cores and
+   * equals the limit (a Guaranteed pod), which the kubelet's static CPU manager pins to dedicated
+   * cores. Set for jitter budgets under the `constraint.jitter` threshold; priced as whole cores.
+   * @default false
+   */
+  readonly exclusiveCpu?: boolean;
+  /**
+   * Seconds a new replica takes to serve: node provisioning (GPU pods), image pull and weight load.
+   * An estimate; when it exceeds the cold-start tolerance the floor (`replicasMin`) holds the peak.
+   * @default - not estimated
+   */
+  readonly estimatedScaleOutSeconds?: number;
+  /**
+   * Seconds a pod has to finish in-flight requests when it is stopped (`terminationGracePeriodSeconds`):
+   * the preStop delay, the p99 request duration and a drain margin.
+   * @default 30
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * Instance types of the price table one pod fits on (GPU count, GPU memory, host memory and the
+   * pod's CPU request), the chosen `instanceType` first, then cheapest first: what a node autoscaler
+   * may launch for the pod.
+   * @default - the chosen `instanceType` only
+   */
+  readonly nodeCandidates?: KubernetesNodeCandidate[];
+}
+
+/** An instance type a pod fits on, with the GPU facts a node autoscaler knows before launch. */
+export interface KubernetesNodeCandidate {
+  /** EC2 instance type (`node.kubernetes.io/instance-type`), e.g. `g5.xlarge`. */
+  readonly instanceType: string;
+  /** On-demand price, USD per hour. */
+  readonly hourlyUsd: number;
+  /** GPUs on the instance. @default 0 */
+  readonly gpuCount?: number;
+  /** GPU name as Karpenter and EKS Auto Mode label it (lowercase), e.g. `a10g`. @default - none (CPU node) */
+  readonly gpuName?: string;
+  /** GPU product as GPU Feature Discovery labels it, e.g. `NVIDIA-A10G`. @default - none (CPU node) */
+  readonly gpuProduct?: string;
+  /** Memory of each GPU, GiB, as the price table lists it. @default 0 */
+  readonly gpuMemoryGiB?: number;
 }
 
 /** What the Lambda Managed Instances renderer needs: the capacity provider and the function on it. */

@@ -10,11 +10,54 @@ import { hybridTimeBudget, LAMBDA_MAX_TIMEOUT_MS, ROUTER_MARGIN_MS } from './tim
  * rendered workload costs what the decision says.
  */
 
-/** Warm replicas for the average load (the HPA floor), never below 1 nor above the peak replicas. */
+/*
+ * Scale-out estimate. A new replica serves only after its node is up (GPU pods: a tainted GPU node is
+ * launched for them), its image is pulled and its weights are loaded. These are planning estimates of
+ * this library, not measurements: an EC2 GPU instance with the NVIDIA AMI joins and reports its GPUs
+ * in about 2-3 minutes; ECR pulls run at about 100 MiB/s per node; weights load from local disk at
+ * about 1 GiB per 15 s (the same rate the startup probe allows).
+ */
+/** Seconds to launch a GPU node and register its GPUs (node autoscaler, boot, device plugin). */
+export const GPU_NODE_PROVISIONING_SECONDS = 150;
+/** Seconds to add CPU capacity (a shared node, when no spare capacity is left). */
+export const CPU_NODE_PROVISIONING_SECONDS = 60;
+/** Seconds to pull one GiB of image. */
+export const IMAGE_PULL_SECONDS_PER_GIB = 10;
+/** Seconds to load one GiB of weights into the server. */
+export const WEIGHT_LOAD_SECONDS_PER_GIB = 15;
+/** Seconds a stopping pod keeps serving after it is removed from the endpoints (preStop sleep). */
+export const PRE_STOP_DELAY_SECONDS = 10;
+/** Seconds added to the p99 request for the server to close connections after the last request. */
+export const DRAIN_MARGIN_SECONDS = 5;
+/** Kubernetes' default grace period, the shortest the sizing gives. */
+const MIN_TERMINATION_GRACE_SECONDS = 30;
+
+/** Seconds a new replica takes to serve (node, image, weights): see the estimates above. */
+export function estimatedScaleOutSeconds(p: ResolvedProfile): number {
+  const node = p.gpuCount > 0 ? GPU_NODE_PROVISIONING_SECONDS : CPU_NODE_PROVISIONING_SECONDS;
+  return Math.ceil(node + p.imageSizeGiB * IMAGE_PULL_SECONDS_PER_GIB + p.modelSizeGiB * WEIGHT_LOAD_SECONDS_PER_GIB);
+}
+
+/** Grace period of a stopping pod: preStop delay + p99 request + drain margin, at least 30 s. */
+export function terminationGracePeriodSeconds(p: ResolvedProfile): number {
+  return Math.max(MIN_TERMINATION_GRACE_SECONDS,
+    PRE_STOP_DELAY_SECONDS + Math.ceil(p.requestDurationP99Ms / 1000) + DRAIN_MARGIN_SECONDS);
+}
+
+/**
+ * The HPA floor: warm replicas for the average load, never below 1 nor above the peak replicas;
+ * raised to the peak replicas when a scale-out takes longer than the cold-start tolerance (load
+ * above the floor would wait minutes for a GPU node). The cost model prices the peak replicas all
+ * month either way (`kubernetesCost`), so the floor never costs more than priced.
+ */
 export function averageReplicas(p: ResolvedProfile, load: Load, utilizationTarget: number): number {
   const avgConcurrency = load.avgRps * p.requestDurationP50Ms / 1000;
   const replicas = Math.ceil(Math.round(avgConcurrency / (p.concurrencyPerReplica * utilizationTarget) * 1e6) / 1e6);
-  return Math.min(peakReplicas(p, load), Math.max(1, replicas));
+  const peak = peakReplicas(p, load);
+  if (estimatedScaleOutSeconds(p) * 1000 > p.coldStartToleranceMs) {
+    return peak;
+  }
+  return Math.min(peak, Math.max(1, replicas));
 }
 
 /** What the Lambda sizing is built from. */
@@ -67,6 +110,11 @@ export function kubernetesSizing(p: ResolvedProfile, node: NodeChoice, replicasM
     concurrencyPerReplica: p.concurrencyPerReplica,
     modelSizeGiB: p.modelSizeGiB,
     nodeLocalStateGiB: p.nodeLocalStateGiB,
+    ...(node.stateCpuMillis > 0 ? { nodeLocalStateCpuMillis: node.stateCpuMillis } : {}),
+    exclusiveCpu: node.exclusiveCpu,
+    estimatedScaleOutSeconds: estimatedScaleOutSeconds(p),
+    terminationGracePeriodSeconds: terminationGracePeriodSeconds(p),
+    nodeCandidates: node.candidates,
   };
 }
 

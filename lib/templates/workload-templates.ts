@@ -218,7 +218,6 @@ export class WorkloadTemplates {
    * `kubernetes.cacheSidecars` says otherwise.
    */
   public static statefulRecommender(options: WorkloadTemplateOptions): InferenceWorkloadProps {
-    const stateGiB = options?.profile?.nodeLocalStateGiB ?? 6;
     return build('statefulRecommender', options, {
       memoryMiB: 8_192,
       nodeLocalStateGiB: 6,
@@ -228,7 +227,7 @@ export class WorkloadTemplates {
       peakRequestsPerSecond: 90,
       latencyBudgetP99Ms: 150,
       coldStartToleranceMs: 100,
-    }, { cacheSidecars: [CacheSidecar.redis({ maxMemoryMiB: Math.max(16, Math.ceil(stateGiB * 1024)) })] });
+    }, { cacheSidecars: [CacheSidecar.redis()] }); // the renderer sizes the store to the decision's node-local state
   }
 
   /**

@@ -12,6 +12,7 @@
  */
 import * as path from 'path';
 import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import * as models from 'kubernetes-models';
 import { filesUnder } from './fixtures';
 
@@ -90,9 +91,88 @@ export function schemaErrors(manifest: Manifest): string[] {
   }
 }
 
-/** Validates every object against the Kubernetes schema; throws listing every error. */
+// ---------------------------------------------------------------------------------------------
+// Unknown fields (the kubernetes-models validators accept them)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Fields newer than the Kubernetes 1.28 types that the renderer emits on purpose; each is checked
+ * by the newer kubernetes-models schema (`schemaErrors`), and listed with the version that added it.
+ */
+const NEWER_THAN_128 = [
+  /\/lifecycle\/preStop\/sleep\/seconds$/, // PodLifecycleSleepAction: beta, on by default, 1.30
+];
+
+/** The generated 1.28 serializer of each kind (cdk8s-plus-28's `k8s` module, from the 1.28 OpenAPI schema). */
+const SERIALIZERS: Record<string, string> = {
+  'v1/ServiceAccount': 'toJson_KubeServiceAccountProps',
+  'v1/Service': 'toJson_KubeServiceProps',
+  'v1/Namespace': 'toJson_KubeNamespaceProps',
+  'v1/ConfigMap': 'toJson_KubeConfigMapProps',
+  'apps/v1/Deployment': 'toJson_KubeDeploymentProps',
+  'autoscaling/v2/HorizontalPodAutoscaler': 'toJson_KubeHorizontalPodAutoscalerV2Props',
+  'policy/v1/PodDisruptionBudget': 'toJson_KubePodDisruptionBudgetProps',
+  'networking.k8s.io/v1/NetworkPolicy': 'toJson_KubeNetworkPolicyProps',
+};
+/** Keys whose values are IntOrString or Quantity objects in the generated types. */
+const WRAPPED_KEYS = new Set(['port', 'targetPort', 'maxSurge', 'maxUnavailable', 'minAvailable', 'sizeLimit', 'averageValue']);
+const WRAPPED_MAPS = new Set(['limits', 'requests']);
+/** Keys of free-form maps (labels, selectors, ...): their entries are data, not fields. */
+const FREE_MAPS = new Set(['labels', 'annotations', 'matchLabels', 'nodeSelector', 'selector', 'data']);
+
+/** JSON name -> generated TypeScript name: acronym runs lowercased after the first letter (`setHostnameAsFQDN` -> `setHostnameAsFqdn`). */
+function tsName(key: string): string {
+  return key.replace(/([A-Z])([A-Z]+)(?=[A-Z][a-z]|$)/g, (_m, a: string, b: string) => a + b.toLowerCase());
+}
+
+function toTyped(value: any, key?: string, parent?: string, service = false): any {
+  // a Service port is an integer; every other `port` here is an IntOrString
+  const wrapped = key !== undefined && WRAPPED_KEYS.has(key) && !(service && key === 'port');
+  if (wrapped || (key !== undefined && parent !== undefined && WRAPPED_MAPS.has(parent))) {
+    return { value };
+  }
+  if (Array.isArray(value)) {
+    return value.map(v => toTyped(v, undefined, key, service));
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  if (key !== undefined && FREE_MAPS.has(key) && !('matchLabels' in value) && !('matchExpressions' in value)) {
+    return value;
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [WRAPPED_MAPS.has(key ?? '') ? k : tsName(k), toTyped(v, k, key, service)]));
+}
+
+function leafPaths(o: any, prefix = ''): string[] {
+  if (o === null || typeof o !== 'object' || Object.keys(o).length === 0) {
+    return [prefix];
+  }
+  return Object.entries(o).flatMap(([k, v]) => leafPaths(v, `${prefix}/${k}`));
+}
+
+/**
+ * Fields of a manifest that the Kubernetes 1.28 schema does not define (a typo, or a field of a
+ * later version), except the ones in NEWER_THAN_128: the object is serialized through the
+ * generated 1.28 types, which keep only the fields the schema defines, and the leaf paths compared.
+ */
+export function unknownFields(manifest: Manifest): string[] {
+  if (manifest.apiVersion === 'elbv2.k8s.aws/v1beta1' && manifest.kind === 'TargetGroupBinding') {
+    return []; // not a Kubernetes type: its fields are checked against the controller's spec in schemaErrors
+  }
+  const serializer = SERIALIZERS[`${manifest.apiVersion}/${manifest.kind}`];
+  if (serializer === undefined) {
+    return [`${manifest.kind}: no strict schema for ${manifest.apiVersion}/${manifest.kind}`];
+  }
+  const { apiVersion: _a, kind: _k, ...body } = manifest;
+  const typed = (kplus.k8s as any)[serializer](toTyped(body, undefined, undefined, manifest.kind === 'Service'));
+  const known = new Set(leafPaths(JSON.parse(JSON.stringify(typed))));
+  return leafPaths(body).filter(p => !known.has(p) && !NEWER_THAN_128.some(r => r.test(p)))
+    .map(p => `${manifest.kind} ${manifest.metadata?.name ?? '?'}: unknown field ${p}`);
+}
+
+/** Validates every object against the Kubernetes schema, unknown fields included; throws listing every error. */
 export function validateManifests(manifests: Manifest[]): void {
-  const errors = manifests.flatMap(schemaErrors);
+  const errors = [...manifests.flatMap(schemaErrors), ...manifests.flatMap(unknownFields)];
   if (errors.length > 0) {
     throw new Error(`Kubernetes schema validation failed:\n${errors.join('\n')}`);
   }

@@ -47,8 +47,14 @@ describe('PlacementPolicy.default()', () => {
     const d = PlacementPolicy.default().decide(GPU);
     expect(d.target).toBe(K);
     expect(d.kubernetes).toEqual({
-      replicasMin: 2, // 3 rps x 1.5 s / 4 per replica / 0.7
+      // 3 rps x 1.5 s / 4 per replica / 0.7 = 2 for the average, but a new GPU replica takes 385 s
+      // (150 s node + 1 GiB image x 10 s + 15 GiB x 15 s), past the 1,000 ms cold-start tolerance: the floor holds the peak
+      replicasMin: 5,
       replicasMax: 5, // 12 rps x 1.5 s / 4 per replica
+      estimatedScaleOutSeconds: 385,
+      terminationGracePeriodSeconds: 30, // 10 s preStop + 2 s p99 + 5 s drain, at least 30 s
+      exclusiveCpu: false,
+      nodeCandidates: expect.any(Array),
       gpuCount: 1,
       gpuMemoryGiB: 24,
       gpuProduct: 'NVIDIA-L4',
@@ -61,6 +67,32 @@ describe('PlacementPolicy.default()', () => {
       nodeLocalStateGiB: 0,
     });
     expect(d.lambda).toBeUndefined();
+    // every instance type one pod fits on, the chosen one first, then cheapest first
+    expect(d.kubernetes!.nodeCandidates!.map(c => c.instanceType)).toEqual(
+      ['g6.4xlarge', 'gr6.4xlarge', 'g5.4xlarge', 'g6.8xlarge', 'gr6.8xlarge', 'g5.8xlarge', 'g6e.4xlarge', 'g6.16xlarge', 'g7e.4xlarge', 'g5.16xlarge']);
+  });
+
+  test('keeps the average floor when a scale-out fits the cold-start tolerance', () => {
+    const d = PlacementPolicy.default().decide({ ...GPU, coldStartToleranceMs: 400_000 });
+    expect(d.kubernetes).toMatchObject({ replicasMin: 2, replicasMax: 5, estimatedScaleOutSeconds: 385 });
+  });
+
+  test('sizes whole, exclusive cores for a jitter budget under 50 µs, and prices them', () => {
+    const base = { memoryMiB: 2048, requestDurationP50Ms: 2, averageRequestsPerSecond: 200, peakRequestsPerSecond: 400, teamRunsKubernetes: true };
+    const d = PlacementPolicy.fixed(K).decide({ ...base, jitterBudgetMicros: 20 });
+    const shared = PlacementPolicy.fixed(K).decide(base);
+    // shared: the compute Lambda would give 2,048 MB (1 vCPU per 1,769 MB), in 50m steps; exclusive: rounded up to whole cores
+    expect(shared.kubernetes).toMatchObject({ exclusiveCpu: false, cpuMillis: 1200 });
+    expect(d.kubernetes).toMatchObject({ exclusiveCpu: true, cpuMillis: 2000 });
+    const cost = (x: typeof d) => x.costs.find(c => c.option === 'kubernetes')!.monthlyUsd;
+    expect(cost(d)).toBeGreaterThan(cost(shared));
+  });
+
+  test('gives a pod the p99 request plus the preStop delay and a drain margin to stop', () => {
+    const d = PlacementPolicy.fixed(K).decide({
+      memoryMiB: 4096, requestDurationP50Ms: 300_000, requestDurationP99Ms: 1_200_000, averageRequestsPerSecond: 0.01, peakRequestsPerSecond: 0.05,
+    });
+    expect(d.kubernetes!.terminationGracePeriodSeconds).toBe(10 + 1200 + 5);
   });
 
   test('places a CPU-capable workload in the middle band without a Kubernetes team as hybrid, with all three sizings', () => {
@@ -95,8 +127,9 @@ describe('PlacementPolicy.default()', () => {
 
   test('hybrid overflows to Lambda only for CPU-capable models that Lambda can run', () => {
     const fixedHybrid = PlacementPolicy.fixed(H);
-    // without overflow the floor is the HPA floor for the average load (30 rps x 0.2 s / 0.7) and the data plane holds the peak
-    expect(fixedHybrid.decide({ ...MIDDLE, cpuFallbackCapable: false }).hybrid).toMatchObject({ overflowToLambda: false, dataPlaneFloorReplicas: 9 });
+    // without overflow the data plane holds the peak, and so does its floor: a GPU scale-out takes minutes, past the cold-start tolerance
+    expect(fixedHybrid.decide({ ...MIDDLE, cpuFallbackCapable: false }).hybrid)
+      .toMatchObject({ overflowToLambda: false, dataPlaneFloorReplicas: 20 });
     expect(fixedHybrid.decide({ ...MIDDLE, nodeLocalStateGiB: 2 }).hybrid!.overflowToLambda).toBe(false);
     expect(fixedHybrid.decide({ ...MIDDLE, coldStartToleranceMs: 200 }).hybrid!.overflowToLambda).toBe(false);
     expect(fixedHybrid.decide({ ...GPU, cpuFallbackCapable: true, memoryMiB: 8192 }).hybrid!.overflowToLambda).toBe(true);
@@ -264,7 +297,7 @@ describe('explanation', () => {
     expect(e).toMatch(/^option\s+target\s+monthly\s+feasible$/m);
     expect(e).toMatch(/^lambda-provisioned, line by line:$/m);
     expect(e).toMatch(/^provisioned concurrency standby\s+\$[\d,.]+\s+1 x 2 GB x 730 h/m);
-    expect(PlacementPolicy.default().decide(GPU).explain()).toContain('Kubernetes: 2-5 replica(s) on g6.4xlarge (1 x NVIDIA-L4), 14400m CPU, 30720 MiB');
+    expect(PlacementPolicy.default().decide(GPU).explain()).toContain('Kubernetes: 5-5 replica(s) on g6.4xlarge (1 x NVIDIA-L4), 14400m CPU, 30720 MiB');
   });
 
   test('toJson() is plain data including the cost curve', () => {

@@ -58,14 +58,28 @@ function expectLambdaAsPriced(w: InferenceWorkload, d: PlacementDecision): void 
   }
 }
 
-/** Rendered pod: the model server's requests and limits, GPUs and the autoscaler's bounds as priced. */
+const millis = (q: string) => Number(q.replace(/m$/, ''));
+const mib = (q: string) => Number(q.replace(/Mi$/, ''));
+
+/**
+ * Rendered pod: the pod's total requests (every long-running container) are the priced pod (the
+ * model server's CPU and memory plus the node-local state), the model server's memory and GPUs as
+ * priced, whole cores when exclusive, and the autoscaler's bounds.
+ */
 function expectPodAsPriced(w: InferenceWorkload, d: PlacementDecision): void {
   const sizing = d.kubernetes!;
   const manifests = w.chart!.toJson();
   const deployment = manifests.find((m: any) => m.kind === 'Deployment');
-  const server = deployment.spec.template.spec.containers.find((c: any) => c.name === 'model-server');
-  expect(server.resources.requests.cpu).toBe(`${Math.ceil(sizing.cpuMillis)}m`);
+  const containers: any[] = deployment.spec.template.spec.containers;
+  const server = containers.find((c: any) => c.name === 'model-server');
+  const stateMiB = Math.ceil((sizing.nodeLocalStateGiB ?? 0) * 1024);
+  expect(containers.reduce((sum, c) => sum + millis(c.resources.requests.cpu), 0)).toBe(Math.ceil(sizing.cpuMillis));
+  expect(containers.reduce((sum, c) => sum + mib(c.resources.requests.memory), 0)).toBe(Math.ceil(sizing.memoryMiB) + stateMiB);
   expect(server.resources.requests.memory).toBe(`${Math.ceil(sizing.memoryMiB)}Mi`);
+  if (sizing.exclusiveCpu) {
+    expect(millis(server.resources.requests.cpu) % 1000).toBe(0);
+    expect(server.resources.limits.cpu).toBe(server.resources.requests.cpu);
+  }
   expect(server.resources.limits.memory).toBe(`${Math.ceil(sizing.memoryMiB)}Mi`);
   expect(server.resources.limits['nvidia.com/gpu'] ?? 0).toBe(sizing.gpuCount);
   const scaler = manifests.find((m: any) => m.kind === 'HorizontalPodAutoscaler');
@@ -108,6 +122,9 @@ describe('rendered resources are the priced resources', () => {
       peakRequestsPerSecond: 150,
       concurrencyPerReplica: 2,
     }, PlacementTarget.LAMBDA_MANAGED_INSTANCES],
+    ['a model with 6 GiB of node-local state (in-pod store)', { ...CPU_PROFILE, memoryMiB: 8192, nodeLocalStateGiB: 6 }, PlacementTarget.KUBERNETES],
+    ['a GPU model with 1 GiB of node-local state', { ...GPU_PROFILE, nodeLocalStateGiB: 1 }, PlacementTarget.KUBERNETES],
+    ['a 20 µs jitter budget (whole, exclusive cores)', { ...CPU_PROFILE, jitterBudgetMicros: 20, teamRunsKubernetes: true }, PlacementTarget.KUBERNETES],
   ])('%s', (_name, profile, target) => {
     expect(expectAsPriced(profile)).toBe(target);
   });
@@ -137,5 +154,29 @@ describe('rendered resources are the priced resources', () => {
     }), { seed: 20261130, numRuns: 40 });
     expect([...seen].sort())
       .toEqual([PlacementTarget.HYBRID, PlacementTarget.KUBERNETES, PlacementTarget.LAMBDA, PlacementTarget.LAMBDA_MANAGED_INSTANCES]);
+  });
+
+  test('over generated profiles with node-local state and jitter budgets', () => {
+    const profiles = fc.record({
+      memoryMiB: fc.integer({ min: 512, max: 16_384 }),
+      gpuCount: fc.constantFrom(0, 0, 1),
+      nodeLocalStateGiB: fc.constantFrom(0, 0.5, 2, 6),
+      jitterBudgetMicros: fc.constantFrom(undefined, 20, 100),
+      requestDurationP50Ms: fc.integer({ min: 2, max: 500 }),
+      averageRequestsPerSecond: fc.double({ min: 0.5, max: 100, noNaN: true }),
+    }).map(r => ({
+      memoryMiB: r.memoryMiB,
+      gpuCount: r.gpuCount,
+      gpuMemoryGiB: r.gpuCount > 0 ? 24 : undefined,
+      nodeLocalStateGiB: r.nodeLocalStateGiB,
+      jitterBudgetMicros: r.jitterBudgetMicros,
+      requestDurationP50Ms: r.requestDurationP50Ms,
+      averageRequestsPerSecond: r.averageRequestsPerSecond,
+      peakRequestsPerSecond: r.averageRequestsPerSecond * 2,
+      teamRunsKubernetes: true,
+    }));
+    fc.assert(fc.property(profiles, p => {
+      expectAsPriced(p);
+    }), { seed: 20261201, numRuns: 25 });
   });
 });

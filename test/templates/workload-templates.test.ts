@@ -84,7 +84,9 @@ describe('WorkloadTemplates', () => {
     const w = place(WorkloadTemplates.statefulRecommender, { profile: { nodeLocalStateGiB: 2 } });
     const deployment = InferenceTesting.synth(w).manifests.find((m: any) => m.kind === 'Deployment');
     const cache = deployment.spec.template.spec.containers.find((c: any) => c.name === 'kv-cache');
-    expect(cache.args.join(' ')).toContain('--maxmemory 2048mb');
+    // the container holds exactly the 2 GiB the pod was priced with; Redis keeps 1.25 x + 64 MiB of headroom inside it
+    expect(cache.resources.limits.memory).toBe('2048Mi');
+    expect(cache.args.join(' ')).toContain('--maxmemory 1587mb');
     const own = WorkloadTemplates.statefulRecommender({ image: IMAGE, kubernetes: { cacheSidecars: [] } });
     expect(own.kubernetes!.cacheSidecars).toEqual([]);
     expect(WorkloadTemplates.statefulRecommender({ image: IMAGE, hybrid: { allowedCidr: '10.0.0.0/16' } }).hybrid).toEqual({ allowedCidr: '10.0.0.0/16' });

@@ -215,7 +215,8 @@ export function renderHybrid(
     targetType: elbv2.TargetType.IP,
     // a manifest written for a GitOps tool cannot carry the ARN (known at deploy): it names the group
     targetGroupName,
-    healthCheck: { protocol: elbv2.Protocol.HTTP, path: input.kubernetes.readinessPath, port: 'traffic-port' },
+    // the data plane's own readiness endpoint (the option, else the model server preset's)
+    healthCheck: { protocol: elbv2.Protocol.HTTP, path: input.kubernetes.readinessPath ?? input.kubernetes.modelServer.readinessPath, port: 'traffic-port' },
     deregistrationDelay: Duration.seconds(30),
   });
   loadBalancer.addListener('Listener', { port, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [targetGroup] });

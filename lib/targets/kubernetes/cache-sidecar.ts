@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Size } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -116,10 +117,28 @@ export interface ModelCacheOptions {
   readonly mountPath?: string;
 
   /**
-   * Image of the fetch step.
+   * Image of the fetch step. Pin it by digest (`...@sha256:<64 hex>`) to fetch with exactly the
+   * image you reviewed.
    * @default - an AWS CLI image for `s3://`, curl for `https://`, ORAS for `oci://`
    */
   readonly image?: string;
+
+  /**
+   * SHA-256 (64 hex digits) of the single file a `https://` URI or an `s3://` key (no trailing
+   * `/`) names: the fetch step verifies it and fails on a mismatch. It also keys the cache, so a
+   * changed checksum fetches again. For `oci://`, pin the artifact by digest in the URI instead.
+   * @default - not verified
+   */
+  readonly sha256?: string;
+
+  /**
+   * A Secret in the namespace that authenticates the fetch: for `https://` (e.g. a gated Hugging
+   * Face model) its key `token` is sent as `Authorization: Bearer <token>`; for `oci://` it is a
+   * `kubernetes.io/dockerconfigjson` Secret (key `.dockerconfigjson`) passed to ORAS. `s3://` uses
+   * the pod's IAM role instead.
+   * @default - anonymous fetch
+   */
+  readonly authSecretName?: string;
 
   /**
    * CPU of the fetch step, millicores (request and limit).
@@ -183,6 +202,12 @@ export interface CacheRenderContext {
   readonly modelSizeGiB: number;
   /** The declared node-local disk limit, MiB. */
   readonly nodeLocalLimitMiB?: number;
+  /** Node-local state the decision priced in the pod, MiB (0 when stateless). */
+  readonly stateMiB: number;
+  /** CPU the decision priced for the state's store, millicores. */
+  readonly stateCpuMillis?: number;
+  /** Adds node-local disk (MiB) the pod writes to its ephemeral-storage request. */
+  readonly addEphemeralStorage: (mib: number) => void;
 }
 
 const DEFAULT_IMAGES = {
@@ -195,7 +220,7 @@ const DEFAULT_IMAGES = {
 /** Where the key-value cache's unix socket lives, in both containers. */
 const KV_SOCKET_DIR = '/var/run/kv-cache';
 
-const URI = /^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s'"`$\\]*)?|https?:\/\/[^\s'"`$\\/]+(\/[^\s'"`$\\]*)?|oci:\/\/[^\s'"`$\\]+)$/;
+const URI = /^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s'"`$\\]*)?|https:\/\/[^\s'"`$\\/]+(\/[^\s'"`$\\]*)?|oci:\/\/[^\s'"`$\\]+)$/;
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\.[a-z0-9-]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 
 /**
@@ -223,6 +248,19 @@ export abstract class CacheSidecar {
     }
     if (options.image !== undefined) {
       checkImage('cacheSidecars.modelCache.image', options.image);
+    }
+    if (options.sha256 !== undefined) {
+      checkString('cacheSidecars.modelCache.sha256', options.sha256, { pattern: /^[a-f0-9]{64}$/, patternDescription: '64 lowercase hex digits' });
+      if (options.uri !== undefined) {
+        checkSingleFile('cacheSidecars.modelCache.sha256', options.uri);
+      }
+    }
+    if (options.authSecretName !== undefined) {
+      checkDnsSubdomain('cacheSidecars.modelCache.authSecretName', options.authSecretName);
+      if (options.uri?.startsWith('s3://')) {
+        throw new InferenceWorkloadValidationError(
+          `Cannot configure 'cacheSidecars.modelCache.authSecretName' for an s3:// URI (the pod's IAM role reads S3), got ${JSON.stringify(options.authSecretName)}`);
+      }
     }
     if (options.volume !== undefined && !(options.volume instanceof CacheVolume)) {
       throw new InferenceWorkloadValidationError(
@@ -252,6 +290,21 @@ export abstract class CacheSidecar {
   public abstract readonly type: CacheSidecarType;
 
   /**
+   * CPU the cache's long-running container requests next to the server, millicores (0 for an init
+   * step), given the CPU the decision priced for the node-local state's store.
+   * @internal
+   */
+  public abstract _cpuMillis(stateCpuMillis?: number): number;
+
+  /** Memory the cache's long-running container requests, MiB (0 for an init step). @internal */
+  public abstract _memoryMiB(stateMiB: number): number;
+
+  /** The source URI, when the cache fetches one. @internal */
+  public _uri(_targetUri: string | undefined): string | undefined {
+    return undefined;
+  }
+
+  /**
    * Adds the cache's containers and volumes to the pod.
    * @internal
    */
@@ -265,12 +318,48 @@ class ModelCacheSidecar extends CacheSidecar {
     super();
   }
 
-  public _render(ctx: CacheRenderContext): void {
-    const uri = this.options.uri ?? ctx.modelUri;
+  public _cpuMillis(): number {
+    return 0;
+  }
+
+  public _memoryMiB(): number {
+    return 0;
+  }
+
+  public _uri(targetUri: string | undefined): string | undefined {
+    return this.options.uri ?? targetUri;
+  }
+
+  /**
+   * The directory the weights of this URI (and checksum) live in: a subdirectory of the mount keyed
+   * by both, so that a shared or persistent volume never serves another version's weights.
+   * @internal
+   */
+  public _modelDir(targetUri: string | undefined): string {
+    const uri = this.requireUri(targetUri);
+    if (this.options.sha256 !== undefined) {
+      checkSingleFile('cacheSidecars.modelCache.sha256', uri);
+    }
+    if (this.options.authSecretName !== undefined && uri.startsWith('s3://')) {
+      throw new InferenceWorkloadValidationError(
+        `Cannot configure 'cacheSidecars.modelCache.authSecretName' for an s3:// URI (the pod's IAM role reads S3), got ${JSON.stringify(this.options.authSecretName)}`);
+    }
+    const key = createHash('sha256').update(`${uri}\n${this.options.sha256 ?? ''}`).digest('hex').slice(0, 16);
+    return `${this.options.mountPath.replace(/\/+$/, '')}/${key}`;
+  }
+
+  private requireUri(targetUri: string | undefined): string {
+    const uri = this.options.uri ?? targetUri;
     if (uri === undefined) {
       throw new InferenceWorkloadValidationError(
         '\'cacheSidecars.modelCache.uri\' is required when the target has no \'modelUri\', got undefined');
     }
+    return uri;
+  }
+
+  public _render(ctx: CacheRenderContext): void {
+    const uri = this.requireUri(ctx.modelUri);
+    const modelDir = this._modelDir(ctx.modelUri);
     const modelMiB = Math.ceil(ctx.modelSizeGiB * 1024);
     const cacheVolume = this.options.volume ?? CacheVolume.emptyDir();
     const sizeMiBValue = cacheVolume.type === CacheVolumeType.EMPTY_DIR && cacheVolume.sizeMiB === undefined
@@ -288,33 +377,53 @@ class ModelCacheSidecar extends CacheSidecar {
       }
     }
 
+    if (cacheVolume.type === CacheVolumeType.EMPTY_DIR && sizeMiBValue !== undefined) {
+      ctx.addEphemeralStorage(sizeMiBValue);
+    }
+
     const volume = renderVolume(ctx, cacheVolume, sizeMiBValue);
     const mountPath = this.options.mountPath;
     // the server's FIRST mount: the ephemeral-volume patch below relies on the volume being index 0
     ctx.server.mount(mountPath, volume, { readOnly: true });
-    ctx.server.env.addVariable('MODEL_DIR', kplus.EnvValue.fromValue(mountPath));
+    ctx.server.env.addVariable('MODEL_DIR', kplus.EnvValue.fromValue(modelDir));
 
-    const fetch = fetchCommand(uri);
+    const fetch = fetchCommand(uri, this.options.authSecretName !== undefined);
     const cpu = this.options.cpuMillis ?? 1000;
     const memory = this.options.memoryMiB ?? 1024;
+    const verify = this.options.sha256 === undefined ? ''
+      : ` echo "$MODEL_SHA256  $MODEL_DIR/${fetch.fileName}" | sha256sum -c -;`;
+    const env: Record<string, kplus.EnvValue> = {
+      MODEL_URI: kplus.EnvValue.fromValue(fetch.source),
+      MODEL_DIR: kplus.EnvValue.fromValue(modelDir),
+      HOME: kplus.EnvValue.fromValue('/tmp'),
+    };
+    if (this.options.sha256 !== undefined) {
+      env.MODEL_SHA256 = kplus.EnvValue.fromValue(this.options.sha256);
+    }
+    const mounts: kplus.VolumeMount[] = [
+      { path: mountPath, volume },
+      { path: '/tmp', volume: ctx.tmpVolume },
+    ];
+    if (this.options.authSecretName !== undefined) {
+      const secret = kplus.Secret.fromSecretName(ctx.chart, 'ModelAuthSecret', this.options.authSecretName);
+      if (uri.startsWith('oci://')) {
+        mounts.push({ path: REGISTRY_AUTH_DIR, volume: kplus.Volume.fromSecret(ctx.chart, 'ModelAuthVolume', secret, { name: 'model-auth' }), readOnly: true });
+      } else {
+        env.MODEL_TOKEN = kplus.EnvValue.fromSecretValue({ secret, key: 'token' });
+      }
+    }
     ctx.deployment.addInitContainer({
       name: 'model-cache',
       image: this.options.image ?? fetch.image,
-      command: ['sh', '-c', `set -eu; if [ -f "$MODEL_DIR/.complete" ]; then echo "model cache is warm"; exit 0; fi; ${fetch.script}; touch "$MODEL_DIR/.complete"`],
-      envVariables: {
-        MODEL_URI: kplus.EnvValue.fromValue(fetch.source),
-        MODEL_DIR: kplus.EnvValue.fromValue(mountPath),
-        HOME: kplus.EnvValue.fromValue('/tmp'),
-      },
+      command: ['sh', '-c', 'set -eu; if [ -f "$MODEL_DIR/.complete" ]; then echo "model cache is warm"; exit 0; fi; '
+        + `mkdir -p "$MODEL_DIR"; ${fetch.script};${verify} touch "$MODEL_DIR/.complete"`],
+      envVariables: env,
       resources: {
         cpu: { request: kplus.Cpu.millis(cpu), limit: kplus.Cpu.millis(cpu) },
         memory: { request: cdk8s.Size.mebibytes(memory), limit: cdk8s.Size.mebibytes(memory) },
       },
       securityContext: restrictedContainerSecurity(ctx.user),
-      volumeMounts: [
-        { path: mountPath, volume },
-        { path: '/tmp', volume: ctx.tmpVolume },
-      ],
+      volumeMounts: mounts,
     });
 
     if (cacheVolume.type === CacheVolumeType.EPHEMERAL) {
@@ -330,8 +439,36 @@ class RedisSidecar extends CacheSidecar {
     super();
   }
 
+  public _cpuMillis(stateCpuMillis?: number): number {
+    return this.options.cpuMillis ?? stateCpuMillis ?? 500;
+  }
+
+  /**
+   * The container's memory: sized to the node-local state the decision priced when `maxMemoryMiB`
+   * is not given (the store then holds exactly what was priced), else 1.25 x `maxMemoryMiB` + 64 MiB.
+   */
+  public _memoryMiB(stateMiB: number): number {
+    if (this.options.maxMemoryMiB === undefined && stateMiB > 0) {
+      return stateMiB;
+    }
+    return Math.ceil((this.options.maxMemoryMiB ?? 1024) * 1.25) + 64;
+  }
+
+  private maxMemoryMiB(stateMiB: number): number {
+    if (this.options.maxMemoryMiB === undefined && stateMiB > 0) {
+      return Math.max(16, Math.floor((stateMiB - 64) / 1.25));
+    }
+    return this.options.maxMemoryMiB ?? 1024;
+  }
+
   public _render(ctx: CacheRenderContext): void {
     const port = this.options.port ?? 6379;
+    if (ctx.stateMiB > 0 && this._memoryMiB(ctx.stateMiB) > ctx.stateMiB) {
+      throw new InferenceWorkloadValidationError(
+        `'cacheSidecars.redis.maxMemoryMiB' must keep the store within the node-local state the pod was priced with (${formatMiB(ctx.stateMiB)}: `
+        + `at most ${Math.floor((ctx.stateMiB - 64) / 1.25)} MiB, the container taking 1.25 x + 64 MiB), got ${this.options.maxMemoryMiB}; `
+        + 'omit it to size the store from the profile\'s nodeLocalStateGiB');
+    }
     if (port === ctx.serverPort) {
       throw new InferenceWorkloadValidationError(
         `'cacheSidecars.redis.port' must differ from 'kubernetes.containerPort' (${ctx.serverPort}), got ${port}`);
@@ -342,9 +479,9 @@ class RedisSidecar extends CacheSidecar {
       sizeLimit: cdk8s.Size.mebibytes(16),
     });
     const socket = `${KV_SOCKET_DIR}/redis.sock`;
-    const maxMemory = this.options.maxMemoryMiB ?? 1024;
-    const limit = Math.ceil(maxMemory * 1.25) + 64;
-    const cpu = this.options.cpuMillis ?? 500;
+    const maxMemory = this.maxMemoryMiB(ctx.stateMiB);
+    const limit = this._memoryMiB(ctx.stateMiB);
+    const cpu = this._cpuMillis(ctx.stateCpuMillis);
     ctx.deployment.addContainer({
       name: 'kv-cache',
       image: this.options.image ?? DEFAULT_IMAGES.redis,
@@ -410,13 +547,29 @@ function patchEphemeralVolume(deployment: kplus.Deployment, name: string, storag
   );
 }
 
-/** Checks a model URI (`s3://`, `http(s)://`, `oci://`). @internal */
+/** Where an OCI registry's docker config Secret is mounted in the fetch step. */
+const REGISTRY_AUTH_DIR = '/var/run/registry-auth';
+
+/** Checks a model URI (`s3://`, `https://`, `oci://`; plain `http://` is refused). @internal */
 export function checkModelUri(prop: string, uri: string): string {
+  if (typeof uri === 'string' && uri.startsWith('http://')) {
+    throw new InferenceWorkloadValidationError(
+      `'${prop}' must use https:// (weights fetched over plain HTTP can be altered in transit), got ${JSON.stringify(uri)}`);
+  }
   return checkString(prop, uri, {
     maxLength: 1024,
     pattern: URI,
     patternDescription: 'an s3://, https:// or oci:// URI without spaces, quotes or \'$\'',
   });
+}
+
+/** A checksum names one file: an https:// URI or an s3:// key without a trailing `/`. */
+function checkSingleFile(prop: string, uri: string): void {
+  if (uri.startsWith('oci://') || uri.endsWith('/')) {
+    throw new InferenceWorkloadValidationError(
+      `Cannot configure '${prop}' for ${JSON.stringify(uri)}: a checksum verifies one file (an https:// URI or an s3:// key without a trailing '/'); `
+      + 'pin an oci:// artifact by digest (oci://registry/repository@sha256:...) instead');
+  }
 }
 
 function checkImage(prop: string, image: string): string {
@@ -427,19 +580,34 @@ function checkImage(prop: string, image: string): string {
   });
 }
 
-/** The fetch step for a URI; the URI reaches the shell through an environment variable, never inlined. */
-function fetchCommand(uri: string): { image: string; script: string; source: string } {
+/** The last path segment of a URI, without its query: the file a single-file fetch writes. */
+function fileNameOf(uri: string): string {
+  const path = uri.replace(/[?#].*$/, '');
+  return path.slice(path.lastIndexOf('/') + 1) || 'model';
+}
+
+/**
+ * The fetch step for a URI; the URI reaches the shell through an environment variable, never inlined.
+ * curl refuses anything but HTTPS, on the first request and on every redirect (`--proto`,
+ * `--proto-redir`); the NetworkPolicy blocks the instance metadata address.
+ */
+function fetchCommand(uri: string, authenticated: boolean): { image: string; script: string; source: string; fileName: string } {
+  const fileName = fileNameOf(uri);
   if (uri.startsWith('s3://')) {
     return uri.endsWith('/')
-      ? { image: DEFAULT_IMAGES.s3, source: uri, script: 'aws s3 sync --no-progress "$MODEL_URI" "$MODEL_DIR"' }
-      : { image: DEFAULT_IMAGES.s3, source: uri, script: 'aws s3 cp --no-progress "$MODEL_URI" "$MODEL_DIR/"' };
+      ? { image: DEFAULT_IMAGES.s3, source: uri, fileName, script: 'aws s3 sync --no-progress "$MODEL_URI" "$MODEL_DIR"' }
+      : { image: DEFAULT_IMAGES.s3, source: uri, fileName, script: 'aws s3 cp --no-progress "$MODEL_URI" "$MODEL_DIR/"' };
   }
   if (uri.startsWith('oci://')) {
-    return { image: DEFAULT_IMAGES.oci, source: uri.slice('oci://'.length), script: 'oras pull "$MODEL_URI" --output "$MODEL_DIR"' };
+    const auth = authenticated ? ` --registry-config ${REGISTRY_AUTH_DIR}/.dockerconfigjson` : '';
+    return { image: DEFAULT_IMAGES.oci, source: uri.slice('oci://'.length), fileName, script: `oras pull${auth} "$MODEL_URI" --output "$MODEL_DIR"` };
   }
+  const auth = authenticated ? ' --header "Authorization: Bearer $MODEL_TOKEN"' : '';
   return {
     image: DEFAULT_IMAGES.https,
     source: uri,
-    script: 'curl --fail --silent --show-error --location --retry 5 --output "$MODEL_DIR/$(basename "${MODEL_URI%%\\?*}")" "$MODEL_URI"',
+    fileName,
+    script: `curl --fail --silent --show-error --location --proto =https --proto-redir =https --max-redirs 5 --retry 5${auth} `
+      + `--output "$MODEL_DIR/${fileName}" "$MODEL_URI"`,
   };
 }

@@ -6,6 +6,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
 import { CheckedKubernetesOptions, KubernetesRendering } from './kubernetes-target';
+import { ModelCredentials } from './pod-options';
 import { InferenceWorkloadValidationError } from '../../errors';
 
 /** The kubectl handler is invoked with at most this many bytes (Lambda's asynchronous payload limit). */
@@ -47,11 +48,15 @@ export function deliverKubernetes(
 ): KubernetesDelivery {
   const namespace = options.namespace;
   let serviceAccountRole: iam.Role | undefined;
-  if (options.modelBucket && options.cluster) {
+  if (options.modelBucket && options.cluster && options.modelCredentials === ModelCredentials.POD_IDENTITY) {
+    serviceAccountRole = createPodIdentityRole(scope, options.cluster, namespace, rendering.serviceAccount.name);
+    options.modelBucket.grantRead(serviceAccountRole);
+  } else if (options.modelBucket && options.cluster) {
     serviceAccountRole = createModelReaderRole(scope, options.cluster, namespace, rendering.serviceAccount.name);
     options.modelBucket.grantRead(serviceAccountRole);
     rendering.serviceAccount.metadata.addAnnotation('eks.amazonaws.com/role-arn', serviceAccountRole.roleArn);
   }
+  warnPrerequisites(scope, workloadName, rendering.prerequisites);
   if (options.cluster) {
     const manifest = addChartToCluster(scope, options.cluster, rendering.chart, `${namespace}-${workloadName}`, workloadName);
     return { manifest, serviceAccountRole };
@@ -124,6 +129,59 @@ function createModelReaderRole(scope: Construct, cluster: eks.ICluster, namespac
     assumedBy: new iam.OpenIdConnectPrincipal(provider, { StringEquals: conditions }),
     description: `Reads model weights for the ServiceAccount ${namespace}/${serviceAccountName} (IRSA)`,
   });
+}
+
+/**
+ * An IAM role for EKS Pod Identity, trusted by `pods.eks.amazonaws.com` (`sts:AssumeRole` and
+ * `sts:TagSession`), and its association with the workload's ServiceAccount
+ * (`AWS::EKS::PodIdentityAssociation`). The cluster needs the EKS Pod Identity Agent add-on.
+ */
+function createPodIdentityRole(scope: Construct, cluster: eks.ICluster, namespace: string, serviceAccountName: string): iam.Role {
+  const role = new iam.Role(scope, 'ModelReaderPodIdentityRole', {
+    assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com'),
+    description: `Reads model weights for the ServiceAccount ${namespace}/${serviceAccountName} (EKS Pod Identity)`,
+  });
+  role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+    actions: ['sts:TagSession'],
+    principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')],
+  }));
+  new eks.CfnPodIdentityAssociation(scope, 'ModelReaderPodIdentity', {
+    clusterName: cluster.clusterName,
+    namespace,
+    serviceAccount: serviceAccountName,
+    roleArn: role.roleArn,
+  });
+  return role;
+}
+
+const PREREQUISITES = Symbol.for('inference-workload.kubernetes-prerequisites');
+
+/**
+ * What the cluster must provide and synth cannot check: one warning per stack, listing every
+ * workload's prerequisites, added once every workload of the stack has rendered.
+ */
+function warnPrerequisites(scope: IConstruct, workloadName: string, prerequisites: string[]): void {
+  const stack = Stack.of(scope) as Stack & { [PREREQUISITES]?: Map<string, string[]> };
+  if (stack[PREREQUISITES] === undefined) {
+    const all = new Map<string, string[]>();
+    stack[PREREQUISITES] = all;
+    let warned = false;
+    Aspects.of(stack).add({
+      visit: (node: IConstruct) => {
+        if (node !== stack || warned) {
+          return;
+        }
+        warned = true;
+        const lines = [...all.values()].flat();
+        if (lines.length > 0) {
+          Annotations.of(stack).addWarningV2('inference-workload:kubernetes-prerequisites',
+            `The Kubernetes manifests of stack ${stack.stackName} need what synth cannot check (see README, "Kubernetes: cluster prerequisites"):\n- `
+            + lines.join('\n- '));
+        }
+      },
+    });
+  }
+  stack[PREREQUISITES].set(workloadName, [...prerequisites]);
 }
 
 /**

@@ -1,6 +1,10 @@
 export { CacheVolumeType, CacheVolume, CacheSidecarType, CacheSidecar } from './cache-sidecar';
 export type { EmptyDirCacheOptions, EphemeralCacheOptions, ModelCacheOptions, RedisCacheOptions } from './cache-sidecar';
-export { GpuNodeLabels } from './gpu';
+export { GpuLabelFormat, GpuNodeLabels } from './gpu';
 export type { GpuFeatureDiscoveryOptions, KarpenterGpuOptions, NodeToleration } from './gpu';
 export type { KubernetesTargetOptions, KubernetesRendering } from './kubernetes-target';
+export { ModelServer } from './model-server';
+export type { GenericModelServerOptions } from './model-server';
+export { ModelCredentials, PreStopAction } from './pod-options';
+export type { EgressDestination, EnvironmentSource, EnvironmentVariable, ExtraVolume, NetworkPeer } from './pod-options';
 export { ScalingMetric, ZoneSpread } from './scaling';

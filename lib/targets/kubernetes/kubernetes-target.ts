@@ -7,12 +7,18 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CacheSidecar, CacheSidecarType, checkModelUri } from './cache-sidecar';
 import { addGpuLimit, checkMigProfile, GPU_RESOURCE, GpuNodeLabels, migResource, NodeToleration } from './gpu';
+import { checkHttpPath, checkModelServer, HOME_DIR, ModelServer } from './model-server';
+import {
+  checkArgs, checkEgress, checkEnv, checkEnvFrom, checkImagePullSecrets, checkIngressPeers, checkVolumes, CheckedVolume,
+  EgressDestination, EnvironmentSource, EnvironmentVariable, ExtraVolume, ModelCredentials, NetworkPeer, PreStopAction,
+} from './pod-options';
 import { ScalingMetric, ZoneSpread } from './scaling';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { checkDnsSubdomain, checkLabelKey, checkLabelValue, durationSeconds, formatMiB, sizeMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
 import { KubernetesSizing, PlacementDecision } from '../../policy';
+import { PRE_STOP_DELAY_SECONDS } from '../../policy/sizing';
 import { checkDnsLabel, checkNumber, checkOptionalNumber, checkOptionsObject, checkString } from '../../private/validate';
 import { WorkloadIdentity } from '../render-context';
 
@@ -28,10 +34,93 @@ export interface KubernetesTargetOptions {
   readonly namespace?: string;
 
   /**
+   * The model server in the image: its port, health endpoints, cache variables (pointed at a
+   * writable home on an `emptyDir`), GPU parallelism and the metric of requests in flight.
+   * @default ModelServer.generic()
+   */
+  readonly modelServer?: ModelServer;
+
+  /**
    * Port the model server listens on (the Service port too).
-   * @default 8080
+   * @default - the model server's port (8080 for `ModelServer.generic()`)
    */
   readonly containerPort?: number;
+
+  /**
+   * Environment variables of the model server, after (and overriding) the model server preset's.
+   * @default - none
+   */
+  readonly env?: EnvironmentVariable[];
+
+  /**
+   * Secrets and ConfigMaps whose every key becomes an environment variable of the model server (`envFrom`).
+   * @default - none
+   */
+  readonly envFrom?: EnvironmentSource[];
+
+  /**
+   * Arguments of the model server (appended to the image's entrypoint), replacing the preset's.
+   * @default - the model server preset's (e.g. `--tensor-parallel-size <GPUs>` for vLLM)
+   */
+  readonly args?: string[];
+
+  /**
+   * Secrets (`kubernetes.io/dockerconfigjson`) the kubelet pulls the images with (`imagePullSecrets`).
+   * Not needed for ECR in the cluster's account (the node role pulls).
+   * @default - none
+   */
+  readonly imagePullSecrets?: string[];
+
+  /**
+   * Volumes mounted into the model server: Secrets and ConfigMaps (read-only) or writable `emptyDir`s.
+   * @default - none
+   */
+  readonly volumes?: ExtraVolume[];
+
+  /**
+   * Whether the image tags never move (e.g. an ECR repository with immutable tags): the pods then
+   * pull only images the node does not have (`imagePullPolicy: IfNotPresent`). Images pinned by
+   * digest always do.
+   * @default false
+   */
+  readonly immutableImageTags?: boolean;
+
+  /**
+   * Where an `s3://` model's fetch gets AWS credentials. An `s3://` model without credentials the
+   * library wires fails at construction, naming this option.
+   * @default - ModelCredentials.SERVICE_ACCOUNT_ROLE when `serviceAccountRoleArn` or `modelBucket` is given, else none
+   */
+  readonly modelCredentials?: ModelCredentials;
+
+  /**
+   * How a stopping pod waits before the server gets SIGTERM, so that endpoints and load balancers
+   * stop sending it requests first.
+   * @default PreStopAction.SLEEP (Kubernetes 1.30 or later)
+   */
+  readonly preStopAction?: PreStopAction;
+
+  /**
+   * Sources the pods accept connections from on the service port (NetworkPolicy ingress).
+   * @default - any source, service port only
+   */
+  readonly allowedIngressPeers?: NetworkPeer[];
+
+  /**
+   * Destinations the pods may connect to, in addition to the cluster DNS and, when a model cache
+   * fetches weights, HTTPS anywhere except the instance metadata service (NetworkPolicy egress).
+   * `[{ cidr: '0.0.0.0/0' }]` allows every destination.
+   * @default - none
+   */
+  readonly allowedEgress?: EgressDestination[];
+
+  /**
+   * Whether to emit the Namespace, with Pod Security "restricted" enforced
+   * (`pod-security.kubernetes.io/enforce: restricted`) and the AWS Load Balancer Controller's pod
+   * readiness gate injection (`elbv2.k8s.aws/pod-readiness-gate-inject: enabled`). Not for
+   * `default` or a namespace another tool manages.
+   * @default false
+   */
+  readonly createNamespace?: boolean;
 
   /**
    * Where the model weights are fetched from into the local model cache (`s3://`, `https://`,
@@ -48,8 +137,10 @@ export interface KubernetesTargetOptions {
   readonly cacheSidecars?: CacheSidecar[];
 
   /**
-   * The node labels the GPU node affinity is written with.
-   * @default GpuNodeLabels.gpuFeatureDiscovery()
+   * The node labels the GPU node affinity is written with. The default selects the instance types
+   * one pod fits on by `node.kubernetes.io/instance-type`, which Karpenter, EKS Auto Mode and the
+   * Cluster Autoscaler know before a node exists.
+   * @default GpuNodeLabels.instanceTypes()
    */
   readonly gpuNodeLabels?: GpuNodeLabels;
 
@@ -104,13 +195,14 @@ export interface KubernetesTargetOptions {
 
   /**
    * HTTP path of the readiness probe (and of the startup probe).
-   * @default '/health'
+   * @default - the model server's (`/health`, `/v2/health/ready` for Triton)
    */
   readonly readinessProbePath?: string;
 
   /**
-   * HTTP path of the liveness probe.
-   * @default '/health'
+   * HTTP path of the liveness probe (more lenient than readiness: a busy server is taken out of
+   * the endpoints long before it is restarted).
+   * @default - the model server's (`/health`, `/v2/health/live` for Triton)
    */
   readonly livenessProbePath?: string;
 
@@ -122,7 +214,7 @@ export interface KubernetesTargetOptions {
 
   /**
    * What the HorizontalPodAutoscaler scales on (the workload's only scaler).
-   * @default ScalingMetric.cpuUtilization(70)
+   * @default - ScalingMetric.requestsInFlight() for GPU pods (through prometheus-adapter), ScalingMetric.cpuUtilization(70) for CPU pods
    */
   readonly scalingMetric?: ScalingMetric;
 
@@ -186,6 +278,13 @@ export interface KubernetesRendering {
   readonly manifest?: eks.KubernetesManifest;
   /** The IRSA role created for `modelBucket`. @default - none */
   readonly serviceAccountRole?: iam.IRole;
+  /** The Namespace, when `createNamespace` is set. @default - none */
+  readonly namespace?: kplus.Namespace;
+  /**
+   * What the cluster must provide for these manifests to work and that synth cannot check
+   * (components, labels, kubelet settings), one sentence each.
+   */
+  readonly prerequisites: string[];
 }
 
 /** Inputs of the Kubernetes renderer. @internal */
@@ -202,6 +301,16 @@ export const SERVICE_PORT_NAME = 'http';
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const PROBE_PERIOD_SECONDS = 10;
 const MAX_STABILIZATION_SECONDS = 3600;
+/** Size of the writable home (`HOME`, XDG and server caches) on the node's disk, MiB. */
+const HOME_MIB = 4096;
+/** Size of `/tmp` on the node's disk, MiB. */
+const TMP_MIB = 1024;
+/** The instance metadata service: blocked for the pods (credentials come from IRSA or Pod Identity). */
+const INSTANCE_METADATA_CIDR = '169.254.169.254/32';
+/** The EKS Pod Identity Agent's link-local address and port (EKS user guide, "EKS Pod Identity"). */
+const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
+/** Smallest CPU the model server keeps after the sidecars' share of the priced pod, millicores. */
+const MIN_SERVER_CPU_MILLIS = 100;
 
 /**
  * Renders a decision into a cdk8s chart in its own cdk8s app (so that many workloads
@@ -217,7 +326,9 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   }
   const name = input.workloadName;
   const modelSizeGiB = checkNumber('decision.kubernetes.modelSizeGiB', sizing.modelSizeGiB ?? sizing.memoryMiB / 2048, { min: 0 });
+  const stateMiB = Math.ceil(checkNumber('decision.kubernetes.nodeLocalStateGiB', sizing.nodeLocalStateGiB ?? 0, { min: 0 }) * 1024);
   const gpu = sizing.gpuCount > 0;
+  const prerequisites: string[] = [];
 
   const sidecars = [...o.cacheSidecars];
   const modelCaches = sidecars.filter(s => s.type === CacheSidecarType.MODEL_CACHE);
@@ -231,7 +342,31 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   if (o.modelUri !== undefined && modelCaches.length === 0) {
     sidecars.unshift(CacheSidecar.modelCache());
   }
-  const hasModelCache = sidecars.some(s => s.type === CacheSidecarType.MODEL_CACHE);
+  // the node-local state the pod was priced with lives in the pod: an in-pod store sized to it, unless the user declared one
+  if (stateMiB > 0 && keyValueCaches.length === 0) {
+    sidecars.push(CacheSidecar.redis());
+  }
+  const modelCache = sidecars.find(s => s.type === CacheSidecarType.MODEL_CACHE) as (CacheSidecar & { _modelDir(uri?: string): string }) | undefined;
+  const hasModelCache = modelCache !== undefined;
+  const modelDir = modelCache?._modelDir(o.modelUri);
+
+  // the priced pod: the model server plus the sidecars' CPU come out of the priced request, state memory is priced on top
+  const sidecarCpu = sidecars.reduce((sum, s) => sum + s._cpuMillis(sizing.nodeLocalStateCpuMillis), 0);
+  const serverCpu = sizing.cpuMillis - sidecarCpu;
+  if (serverCpu < MIN_SERVER_CPU_MILLIS) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.cacheSidecars' must leave the model server at least ${MIN_SERVER_CPU_MILLIS}m of the ${sizing.cpuMillis}m CPU the pod was priced with, got ${sidecarCpu}m for the sidecars`);
+  }
+  if (sizing.exclusiveCpu && serverCpu % 1000 !== 0) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.cacheSidecars' must leave the model server whole cores of the ${sizing.cpuMillis}m priced for a pod with exclusive cores (jitter budget), `
+      + `got ${sidecarCpu}m for the sidecars`);
+  }
+  const sidecarMemory = sidecars.reduce((sum, s) => sum + s._memoryMiB(stateMiB), 0);
+  if (sidecarMemory > stateMiB) {
+    prerequisites.push(`${name}: the cache sidecars take ${formatMiB(sidecarMemory)} of memory the profile does not declare `
+      + `(nodeLocalStateGiB ${stateMiB / 1024}): the pod is larger than priced; declare the state in the profile.`);
+  }
 
   const startupSeconds = o.startupTimeoutSeconds ?? 120 + Math.ceil(modelSizeGiB * (hasModelCache ? 15 : 60));
   const stabilizationSeconds = o.scaleDownStabilizationSeconds
@@ -244,12 +379,29 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     throw new InferenceWorkloadValidationError(
       `'kubernetes.sharedMemorySize' must be less than the model server's memory (${formatMiB(sizing.memoryMiB)}) it counts against, got ${formatMiB(shmMiB)}`);
   }
+  const graceSeconds = checkNumber('decision.kubernetes.terminationGracePeriodSeconds', sizing.terminationGracePeriodSeconds ?? 30, { min: 1, integer: true });
+  const preStopSeconds = Math.min(PRE_STOP_DELAY_SECONDS, Math.max(1, graceSeconds - 1));
+  const port = o.port ?? o.modelServer.port;
 
   const app = new cdk8s.App();
   const chart = new cdk8s.Chart(app, name, {
     namespace: o.namespace,
     labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'inference-workload' },
   });
+
+  const namespace = o.createNamespace ? new kplus.Namespace(chart, 'Namespace', {
+    metadata: {
+      name: o.namespace,
+      labels: {
+        // https://kubernetes.io/docs/concepts/security/pod-security-admission/
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        // AWS Load Balancer Controller: injects the target-health readiness gate into new pods
+        // (docs/deploy/pod_readiness_gate.md)
+        'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
+      },
+    },
+  }) : undefined;
 
   const serviceAccount = new kplus.ServiceAccount(chart, 'ServiceAccount', {
     metadata: {
@@ -267,49 +419,99 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     automountServiceAccountToken: false,
     securityContext: restrictedPodSecurity(o.runAsUser),
     podMetadata: { labels: { 'app.kubernetes.io/name': name } },
+    terminationGracePeriod: cdk8s.Duration.seconds(graceSeconds),
   });
 
-  const probe = (path: string, failureThreshold: number) => kplus.Probe.fromHttpGet(path, {
-    port: o.port,
-    periodSeconds: cdk8s.Duration.seconds(PROBE_PERIOD_SECONDS),
-    timeoutSeconds: cdk8s.Duration.seconds(5),
+  const readinessPath = o.readinessPath ?? o.modelServer.readinessPath;
+  const livenessPath = o.livenessPath ?? o.modelServer.livenessPath;
+  const probe = (path: string, periodSeconds: number, timeoutSeconds: number, failureThreshold: number) => kplus.Probe.fromHttpGet(path, {
+    port,
+    periodSeconds: cdk8s.Duration.seconds(periodSeconds),
+    timeoutSeconds: cdk8s.Duration.seconds(timeoutSeconds),
     failureThreshold,
   });
+  const serverCtx = { port, gpuCount: sizing.gpuCount, modelDir };
+  const image = input.image.kubernetesImageReference();
   const server = deployment.addContainer({
     name: 'model-server',
-    image: input.image.kubernetesImageReference(),
-    ports: [{ number: o.port, name: SERVICE_PORT_NAME }],
-    // Guaranteed QoS (requests = limits in every container): the last pods evicted under node pressure
+    image,
+    imagePullPolicy: pullPolicy(image, o.immutableImageTags),
+    ports: [{ number: port, name: SERVICE_PORT_NAME }],
+    args: o.args ?? nonEmpty(o.modelServer._args(serverCtx)),
+    // Guaranteed QoS (requests = limits in every container): the last pods evicted under node pressure,
+    // and, with whole cores, exclusive cores under the static CPU manager
     resources: {
-      cpu: { request: kplus.Cpu.millis(sizing.cpuMillis), limit: kplus.Cpu.millis(sizing.cpuMillis) },
+      cpu: { request: kplus.Cpu.millis(serverCpu), limit: kplus.Cpu.millis(serverCpu) },
       memory: { request: cdk8s.Size.mebibytes(sizing.memoryMiB), limit: cdk8s.Size.mebibytes(sizing.memoryMiB) },
     },
-    startup: probe(o.readinessPath, Math.ceil(startupSeconds / PROBE_PERIOD_SECONDS)),
-    readiness: probe(o.readinessPath, 3),
-    liveness: probe(o.livenessPath, 3),
+    startup: probe(readinessPath, PROBE_PERIOD_SECONDS, 5, Math.ceil(startupSeconds / PROBE_PERIOD_SECONDS)),
+    // out of the endpoints after 30 s of failures...
+    readiness: probe(readinessPath, PROBE_PERIOD_SECONDS, 5, 3),
+    // ...but restarted only after 2 minutes: a server busy with long requests is not killed for being slow
+    liveness: probe(livenessPath, 20, 10, 6),
     securityContext: restrictedContainerSecurity(o.runAsUser),
   });
+  const env: Record<string, kplus.EnvValue> = {};
+  for (const [k, v] of Object.entries(o.modelServer._env(serverCtx))) {
+    env[k] = kplus.EnvValue.fromValue(v);
+  }
+  for (const e of o.env) {
+    env[e.name] = e.value !== undefined ? kplus.EnvValue.fromValue(e.value)
+      : e.secretName !== undefined
+        ? kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(chart, `EnvSecret${e.name}`, e.secretName), key: e.key! })
+        : kplus.EnvValue.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, `EnvConfigMap${e.name}`, e.configMapName!), e.key!);
+  }
+  if ('MODEL_DIR' in env) {
+    throw new InferenceWorkloadValidationError(`'kubernetes.env' must not set MODEL_DIR (the model cache sets it), got ${JSON.stringify(o.env.find(e => e.name === 'MODEL_DIR'))}`);
+  }
+  for (const [k, v] of Object.entries(env)) {
+    server.env.addVariable(k, v);
+  }
+  o.envFrom.forEach((e, i) => server.env.copyFrom(e.secretName !== undefined
+    ? kplus.Env.fromSecret(kplus.Secret.fromSecretName(chart, `EnvFromSecret${i}`, e.secretName))
+    : kplus.Env.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, `EnvFromConfigMap${i}`, e.configMapName!))));
 
-  const tmpVolume = kplus.Volume.fromEmptyDir(chart, 'TmpVolume', 'tmp', { sizeLimit: cdk8s.Size.gibibytes(1) });
+  let ephemeralMiB = TMP_MIB + HOME_MIB;
+  const tmpVolume = kplus.Volume.fromEmptyDir(chart, 'TmpVolume', 'tmp', { sizeLimit: cdk8s.Size.mebibytes(TMP_MIB) });
   const ctx = {
     chart,
     deployment,
     server,
     tmpVolume,
     user: o.runAsUser,
-    serverPort: o.port,
+    serverPort: port,
     modelUri: o.modelUri,
     modelSizeGiB,
     nodeLocalLimitMiB: o.nodeLocalLimitMiB,
+    stateMiB,
+    stateCpuMillis: sizing.nodeLocalStateCpuMillis,
+    addEphemeralStorage: (mib: number) => { ephemeralMiB += mib; },
   };
   // the model cache first: its volume must be the server's first mount
   sidecars.filter(s => s.type === CacheSidecarType.MODEL_CACHE).forEach(s => s._render(ctx));
   server.mount('/tmp', tmpVolume);
+  // the root filesystem is read-only: HOME and every cache the server writes live here
+  server.mount(HOME_DIR, kplus.Volume.fromEmptyDir(chart, 'HomeVolume', 'home', { sizeLimit: cdk8s.Size.mebibytes(HOME_MIB) }));
   server.mount('/dev/shm', kplus.Volume.fromEmptyDir(chart, 'SharedMemoryVolume', 'dshm', {
     medium: kplus.EmptyDirMedium.MEMORY,
     sizeLimit: cdk8s.Size.mebibytes(shmMiB),
   }));
+  for (const v of o.volumes) {
+    const id = `UserVolume${v.name}`;
+    if (v.emptyDirMiB !== undefined) {
+      ephemeralMiB += v.emptyDirMiB;
+      server.mount(v.mountPath, kplus.Volume.fromEmptyDir(chart, id, v.name, { sizeLimit: cdk8s.Size.mebibytes(v.emptyDirMiB) }));
+    } else if (v.secretName !== undefined) {
+      server.mount(v.mountPath, kplus.Volume.fromSecret(chart, id, kplus.Secret.fromSecretName(chart, `${id}Secret`, v.secretName), { name: v.name }), { readOnly: true });
+    } else {
+      server.mount(v.mountPath, kplus.Volume.fromConfigMap(chart, id, kplus.ConfigMap.fromConfigMapName(chart, `${id}ConfigMap`, v.configMapName!), { name: v.name }), { readOnly: true });
+    }
+  }
   sidecars.filter(s => s.type !== CacheSidecarType.MODEL_CACHE).forEach(s => s._render(ctx));
+  if (o.nodeLocalLimitMiB !== undefined && ephemeralMiB > o.nodeLocalLimitMiB) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.nodeLocalStorageLimit' must hold the pod's node-local disk (${formatMiB(ephemeralMiB)}: model cache, home, /tmp and emptyDir volumes), got ${formatMiB(o.nodeLocalLimitMiB)}`);
+  }
 
   if (gpu) {
     const resource = o.migProfile === undefined ? GPU_RESOURCE : migResource(o.migProfile);
@@ -318,6 +520,10 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
       const queries = o.gpuNodeLabels._queries(sizing);
       if (queries.length > 0) {
         deployment.scheduling.attract(kplus.Node.labeled(...queries));
+      }
+      if (!o.gpuNodeLabels.knownBeforeLaunch) {
+        prerequisites.push(`${name}: GPU nodes labelled by GPU Feature Discovery (${o.gpuNodeLabels.productLabel}) exist before the pods; `
+          + 'a node autoscaler cannot launch a node for these labels.');
       }
     }
     deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists(GPU_RESOURCE, { effect: kplus.TaintEffect.NO_SCHEDULE })));
@@ -338,54 +544,142 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
       whenUnsatisfiable: o.zoneSpread,
       labelSelector: { matchLabels: deployment.matchLabels },
     }],
+    imagePullSecrets: o.imagePullSecrets,
+    preStop: o.preStopAction === PreStopAction.EXEC_SLEEP
+      ? { exec: { command: ['sleep', String(preStopSeconds)] } }
+      : { sleep: { seconds: preStopSeconds } },
+    ephemeralStorageMiB: ephemeralMiB,
   });
 
   const service = new kplus.Service(chart, 'Service', {
     metadata: { name },
     type: kplus.ServiceType.CLUSTER_IP,
     selector: deployment,
-    ports: [{ name: SERVICE_PORT_NAME, port: o.port, targetPort: o.port }],
+    ports: [{ name: SERVICE_PORT_NAME, port, targetPort: port }],
   });
 
+  const scalingMetric = o.scalingMetric ?? (gpu ? ScalingMetric.requestsInFlight() : ScalingMetric.cpuUtilization());
   const autoscaler = new kplus.HorizontalPodAutoscaler(chart, 'Autoscaler', {
-    metadata: { name },
+    metadata: {
+      name,
+      annotations: {
+        // what the scaler was sized from, for the operator reading the manifest
+        'inference-workload/scaling-metric': scalingMetric.description,
+        ...(sizing.estimatedScaleOutSeconds !== undefined ? { 'inference-workload/estimated-scale-out-seconds': String(sizing.estimatedScaleOutSeconds) } : {}),
+      },
+    },
     target: deployment,
     minReplicas: sizing.replicasMin,
     maxReplicas: sizing.replicasMax,
-    metrics: [o.scalingMetric._toMetric()],
+    metrics: [scalingMetric._toMetric({ sizing, server: o.modelServer })],
     scaleDown: {
       // a GPU pod that is removed takes minutes to come back: wait at least that long before scaling in
       stabilizationWindow: cdk8s.Duration.seconds(stabilizationSeconds),
       policies: gpu ? [{ replicas: kplus.Replicas.absolute(1), duration: cdk8s.Duration.minutes(5) }] : undefined,
     },
   });
+  if (scalingMetric.description.startsWith('requests in flight')) {
+    prerequisites.push(`${name}: prometheus-adapter serves the pods metric ${o.modelServer.metricName} (custom.metrics.k8s.io) `
+      + `with metricsQuery ${o.modelServer.metricsQuery}, from a Prometheus that scrapes the pods' /metrics.`);
+  }
 
   // cdk8s-plus-28 has no PodDisruptionBudget
   const disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(chart, 'DisruptionBudget', {
     metadata: { name },
     spec: {
-      // never blocks a drain forever: with one replica, one pod may go; with n, n - 1 must stay
-      ...(sizing.replicasMin > 1
-        ? { minAvailable: kplus.k8s.IntOrString.fromNumber(sizing.replicasMin - 1) }
-        : { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1) }),
+      // one pod at a time, whatever the replica count: a drain never takes several GPU pods at once,
+      // and never blocks forever
+      maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
       // a crash-looping pod must not block node drains either
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
       selector: { matchLabels: deployment.matchLabels },
     },
   });
 
-  // cdk8s-plus' NetworkPolicy rules always name a peer, and an ipBlock peer does not reliably match
-  // pod traffic: the generated object expresses "any source, service port only" exactly
   const networkPolicy = new kplus.k8s.KubeNetworkPolicy(chart, 'NetworkPolicy', {
     metadata: { name },
-    spec: {
-      podSelector: { matchLabels: deployment.matchLabels },
-      policyTypes: ['Ingress'],
-      ingress: [{ ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(o.port) }] }],
-    },
+    spec: networkPolicySpec(deployment.matchLabels, port, o, hasModelCache),
   });
 
-  return { chart, deployment, service, serviceAccount, autoscaler, disruptionBudget, networkPolicy, container: server, port: o.port };
+  prerequisites.push(...clusterPrerequisites(name, sizing, o, ephemeralMiB, hasModelCache));
+  return {
+    chart, deployment, service, serviceAccount, autoscaler, disruptionBudget, networkPolicy, container: server, port, namespace, prerequisites,
+  };
+}
+
+/** Digests never move: pull only when missing. Tags do, unless the user says they are immutable. */
+function pullPolicy(image: string, immutableTags: boolean): kplus.ImagePullPolicy {
+  return image.includes('@sha256:') || immutableTags ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS;
+}
+
+function nonEmpty(args: string[]): string[] | undefined {
+  return args.length > 0 ? args : undefined;
+}
+
+/**
+ * Ingress: the service port, from the declared peers or any source. Egress: the cluster DNS; HTTPS
+ * anywhere but the instance metadata service when a model cache fetches weights (S3, STS, a registry
+ * or a model hub); the Pod Identity Agent when it supplies credentials; and the declared destinations.
+ * (cdk8s-plus' NetworkPolicy rules always name a peer: the generated object expresses these exactly.)
+ */
+function networkPolicySpec(
+  matchLabels: Record<string, string>, port: number, o: CheckedKubernetesOptions, fetches: boolean,
+): kplus.k8s.NetworkPolicySpec {
+  const tcp = (p: number) => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(p) });
+  const peers = o.allowedIngressPeers?.map(p => p.cidr !== undefined ? { ipBlock: { cidr: p.cidr } }
+    : p.namespaceLabels !== undefined ? { namespaceSelector: { matchLabels: { ...p.namespaceLabels } } }
+      : { podSelector: { matchLabels: { ...p.podLabels } } });
+  const egress: kplus.k8s.NetworkPolicyEgressRule[] = [{
+    to: [{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+    }],
+    ports: [{ protocol: 'UDP', port: kplus.k8s.IntOrString.fromNumber(53) }, tcp(53)],
+  }];
+  if (fetches) {
+    egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [INSTANCE_METADATA_CIDR] } }], ports: [tcp(443)] });
+  }
+  if (o.modelCredentials === ModelCredentials.POD_IDENTITY) {
+    egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(80)] });
+  }
+  if (o.modelCredentials === ModelCredentials.NODE_ROLE) {
+    egress.push({ to: [{ ipBlock: { cidr: INSTANCE_METADATA_CIDR } }], ports: [tcp(80)] });
+  }
+  for (const d of o.allowedEgress) {
+    egress.push({ to: [{ ipBlock: { cidr: d.cidr } }], ...(d.port !== undefined ? { ports: [tcp(d.port)] } : {}) });
+  }
+  return {
+    podSelector: { matchLabels },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [{ ...(peers ? { from: peers } : {}), ports: [tcp(port)] }],
+    egress,
+  };
+}
+
+/** What the cluster must provide that synth cannot check, for this workload. */
+function clusterPrerequisites(name: string, sizing: KubernetesSizing, o: CheckedKubernetesOptions, ephemeralMiB: number, fetches: boolean): string[] {
+  const out: string[] = [];
+  if (sizing.gpuCount > 0) {
+    out.push(`${name}: GPU nodes are tainted nvidia.com/gpu:NoSchedule and run the NVIDIA device plugin; `
+      + `a node autoscaler may launch ${(sizing.nodeCandidates ?? []).map(c => c.instanceType).join(', ') || sizing.instanceType} `
+      + `with a root volume larger than the pod's ${formatMiB(ephemeralMiB)} of node-local disk plus the image (Karpenter's default root volume is 20 GiB).`);
+  }
+  if (sizing.exclusiveCpu) {
+    out.push(`${name}: the nodes' kubelet runs the static CPU manager policy (cpuManagerPolicy: static) so the whole-core pod gets exclusive cores.`);
+  }
+  if (o.preStopAction !== PreStopAction.EXEC_SLEEP) {
+    out.push(`${name}: Kubernetes 1.30 or later (lifecycle.preStop.sleep).`);
+  }
+  if (fetches && o.modelCredentials === ModelCredentials.POD_IDENTITY && !(o.modelBucket && o.cluster)) {
+    out.push(`${name}: an EKS Pod Identity association for ServiceAccount ${o.namespace}/${name} with a role that reads the model, and the Pod Identity Agent add-on.`);
+  }
+  if (fetches && o.modelCredentials === ModelCredentials.NODE_ROLE) {
+    out.push(`${name}: the node role reads the model bucket (acknowledged with ModelCredentials.NODE_ROLE).`);
+  }
+  if (!o.createNamespace) {
+    out.push(`${name}: namespace ${o.namespace} exists; behind an AWS load balancer it carries elbv2.k8s.aws/pod-readiness-gate-inject=enabled.`);
+  }
+  return out;
 }
 
 /** Pod spec fields cdk8s-plus-28 lacks, patched in ONE place. */
@@ -394,9 +688,15 @@ interface PodSpecPatch {
   readonly runtimeClassName?: string;
   readonly priorityClassName?: string;
   readonly topologySpreadConstraints?: unknown[];
+  readonly imagePullSecrets: string[];
+  /** The model server's preStop handler (cdk8s-plus-28's handlers lack `sleep`). */
+  readonly preStop: unknown;
+  /** The model server's ephemeral-storage request, MiB. */
+  readonly ephemeralStorageMiB: number;
 }
 
-function patchPodSpec(deployment: kplus.Deployment, patch: PodSpecPatch): void {
+/** @internal */
+export function patchPodSpec(deployment: kplus.Deployment, patch: PodSpecPatch): void {
   const api = cdk8s.ApiObject.of(deployment);
   // the pod-level profile also covers containers a user adds later through the escape hatches
   api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', patch.seccompProfile));
@@ -409,6 +709,36 @@ function patchPodSpec(deployment: kplus.Deployment, patch: PodSpecPatch): void {
   if (patch.topologySpreadConstraints !== undefined) {
     api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/topologySpreadConstraints', patch.topologySpreadConstraints));
   }
+  if (patch.imagePullSecrets.length > 0) {
+    api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/imagePullSecrets', patch.imagePullSecrets.map(n => ({ name: n }))));
+  }
+  // no service links: a Service named like a server's variable prefix (e.g. `vllm`) would inject VLLM_PORT=tcp://...
+  api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/enableServiceLinks', false));
+  // the model server is container 0 (the first one added). `preStop.sleep` is newer than the
+  // Kubernetes 1.28 types cdk8s-plus-28 serializes through (they drop unknown fields, patches included)
+  addFieldsBeyondK8s128(api, [cdk8s.JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: patch.preStop })]);
+  // a Quantity, not a string: a plain string renders as null here (cdk8s #2163)
+  api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/containers/0/resources/requests/ephemeral-storage',
+    kplus.k8s.Quantity.fromString(`${patch.ephemeralStorageMiB}Mi`)));
+}
+
+const BEYOND_128 = Symbol.for('inference-workload.beyond-k8s-1.28');
+
+/**
+ * Applies JSON patches AFTER the object's generated Kubernetes 1.28 serialization, which drops
+ * fields added in later Kubernetes versions even when they come from `addJsonPatch` (e.g.
+ * `lifecycle.preStop.sleep`, 1.29+). Wraps the object's `toJson` once; later calls add patches.
+ * @internal
+ */
+export function addFieldsBeyondK8s128(api: cdk8s.ApiObject, patches: cdk8s.JsonPatch[]): void {
+  const holder = api as cdk8s.ApiObject & { [BEYOND_128]?: cdk8s.JsonPatch[] };
+  if (holder[BEYOND_128] === undefined) {
+    const all: cdk8s.JsonPatch[] = [];
+    holder[BEYOND_128] = all;
+    const serialize = api.toJson.bind(api);
+    api.toJson = () => cdk8s.JsonPatch.apply(serialize(), ...all);
+  }
+  holder[BEYOND_128].push(...patches);
 }
 
 /**
@@ -421,7 +751,21 @@ export interface CheckedKubernetesOptions {
   /** The bucket the IRSA role may read. @default - none */
   readonly modelBucket?: s3.IBucket;
   readonly namespace: string;
-  readonly port: number;
+  /** The container port given; the model server's otherwise. */
+  readonly port?: number;
+  readonly modelServer: ModelServer;
+  readonly env: EnvironmentVariable[];
+  readonly envFrom: EnvironmentSource[];
+  readonly args?: string[];
+  readonly imagePullSecrets: string[];
+  readonly volumes: CheckedVolume[];
+  readonly immutableImageTags: boolean;
+  readonly modelCredentials?: ModelCredentials;
+  readonly preStopAction: PreStopAction;
+  /** Sources allowed on the service port; any source when undefined. */
+  readonly allowedIngressPeers?: NetworkPeer[];
+  readonly allowedEgress: EgressDestination[];
+  readonly createNamespace: boolean;
   readonly modelUri?: string;
   readonly cacheSidecars: CacheSidecar[];
   readonly gpuNodeLabels: GpuNodeLabels;
@@ -432,10 +776,13 @@ export interface CheckedKubernetesOptions {
   readonly sharedMemoryMiB?: number;
   readonly nodeLocalLimitMiB?: number;
   readonly startupTimeoutSeconds?: number;
-  readonly readinessPath: string;
-  readonly livenessPath: string;
+  /** The readiness path given; the model server's otherwise. */
+  readonly readinessPath?: string;
+  /** The liveness path given; the model server's otherwise. */
+  readonly livenessPath?: string;
   readonly zoneSpread: ZoneSpread;
-  readonly scalingMetric: ScalingMetric;
+  /** The metric given; by GPU or CPU pod otherwise. */
+  readonly scalingMetric?: ScalingMetric;
   readonly scaleDownStabilizationSeconds?: number;
   readonly runAsUser: number;
   readonly serviceAccountRoleArn?: string;
@@ -463,7 +810,6 @@ export const KUBERNETES_TARGET = {
   },
 };
 
-const HTTP_PATH = /^\/[A-Za-z0-9._~!&'()*+,;=:@%\/-]*$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
 
 /**
@@ -474,7 +820,8 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
 export function checkKubernetesOptions(options: KubernetesTargetOptions | undefined): CheckedKubernetesOptions {
   const o = checkOptionsObject('kubernetes', options, 'KubernetesTargetOptions');
   const namespace = checkDnsLabel('kubernetes.namespace', o.namespace ?? 'default');
-  const port = checkOptionalNumber('kubernetes.containerPort', o.containerPort, { min: 1, max: 65535, integer: true }) ?? 8080;
+  const port = checkOptionalNumber('kubernetes.containerPort', o.containerPort, { min: 1, max: 65535, integer: true });
+  const modelServer = o.modelServer === undefined ? ModelServer.generic() : checkModelServer(o.modelServer);
   if (o.modelUri !== undefined) {
     checkModelUri('kubernetes.modelUri', o.modelUri);
   }
@@ -483,7 +830,7 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     throw new InferenceWorkloadValidationError(
       `'kubernetes.cacheSidecars' must be a list of CacheSidecar (CacheSidecar.modelCache(), CacheSidecar.redis()), got ${JSON.stringify(cacheSidecars)}`);
   }
-  const gpuNodeLabels = o.gpuNodeLabels ?? GpuNodeLabels.gpuFeatureDiscovery();
+  const gpuNodeLabels = o.gpuNodeLabels ?? GpuNodeLabels.instanceTypes();
   if (!(gpuNodeLabels instanceof GpuNodeLabels)) {
     throw new InferenceWorkloadValidationError(`'kubernetes.gpuNodeLabels' must be a GpuNodeLabels (GpuNodeLabels.karpenter()), got ${JSON.stringify(gpuNodeLabels)}`);
   }
@@ -516,15 +863,14 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     : checkSeconds('kubernetes.startupTimeout', o.startupTimeout, 10, 6 * 3600);
   const scaleDownStabilizationSeconds = o.scaleDownStabilization === undefined ? undefined
     : checkSeconds('kubernetes.scaleDownStabilization', o.scaleDownStabilization, 0, MAX_STABILIZATION_SECONDS);
-  const pathOpts = { maxLength: 1024, pattern: HTTP_PATH, patternDescription: 'an absolute HTTP path such as "/health"' };
-  const readinessPath = checkString('kubernetes.readinessProbePath', o.readinessProbePath ?? '/health', pathOpts);
-  const livenessPath = checkString('kubernetes.livenessProbePath', o.livenessProbePath ?? '/health', pathOpts);
+  const readinessPath = o.readinessProbePath === undefined ? undefined : checkHttpPath('kubernetes.readinessProbePath', o.readinessProbePath);
+  const livenessPath = o.livenessProbePath === undefined ? undefined : checkHttpPath('kubernetes.livenessProbePath', o.livenessProbePath);
   const zoneSpread = o.zoneSpread ?? ZoneSpread.BEST_EFFORT;
   if (!Object.values(ZoneSpread).includes(zoneSpread)) {
     throw new InferenceWorkloadValidationError(`'kubernetes.zoneSpread' must be one of ${Object.values(ZoneSpread).join(', ')}, got ${JSON.stringify(zoneSpread)}`);
   }
-  const scalingMetric = o.scalingMetric ?? ScalingMetric.cpuUtilization();
-  if (!(scalingMetric instanceof ScalingMetric)) {
+  const scalingMetric = o.scalingMetric;
+  if (scalingMetric !== undefined && !(scalingMetric instanceof ScalingMetric)) {
     throw new InferenceWorkloadValidationError(`'kubernetes.scalingMetric' must be a ScalingMetric (ScalingMetric.cpuUtilization()), got ${JSON.stringify(scalingMetric)}`);
   }
   const runAsUser = checkOptionalNumber('kubernetes.runAsUser', o.runAsUser, { min: 1, max: 2_147_483_647, integer: true }) ?? 1000;
@@ -545,11 +891,32 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     throw new InferenceWorkloadValidationError(
       `Cannot configure both 'kubernetes.modelBucket' (creates a role) and 'kubernetes.serviceAccountRoleArn', got ${JSON.stringify(serviceAccountRoleArn)}`);
   }
+  const modelCredentials = checkModelCredentials(o, cacheSidecars, serviceAccountRoleArn);
+  const preStopAction = o.preStopAction ?? PreStopAction.SLEEP;
+  if (!Object.values(PreStopAction).includes(preStopAction)) {
+    throw new InferenceWorkloadValidationError(`'kubernetes.preStopAction' must be one of ${Object.values(PreStopAction).join(', ')}, got ${JSON.stringify(preStopAction)}`);
+  }
+  const createNamespace = checkBoolean('kubernetes.createNamespace', o.createNamespace);
+  if (createNamespace && namespace === 'default') {
+    throw new InferenceWorkloadValidationError('Cannot configure \'kubernetes.createNamespace\' with the \'default\' namespace (it exists and is not this workload\'s), got namespace "default"');
+  }
   return {
     cluster: o.cluster,
     modelBucket: o.modelBucket,
     namespace,
     port,
+    modelServer,
+    env: checkEnv(o.env),
+    envFrom: checkEnvFrom(o.envFrom),
+    args: checkArgs(o.args),
+    imagePullSecrets: checkImagePullSecrets(o.imagePullSecrets),
+    volumes: checkVolumes(o.volumes),
+    immutableImageTags: checkBoolean('kubernetes.immutableImageTags', o.immutableImageTags),
+    modelCredentials,
+    preStopAction,
+    allowedIngressPeers: checkIngressPeers(o.allowedIngressPeers),
+    allowedEgress: checkEgress(o.allowedEgress),
+    createNamespace,
     modelUri: o.modelUri,
     cacheSidecars,
     gpuNodeLabels,
@@ -568,6 +935,50 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     runAsUser,
     serviceAccountRoleArn,
   };
+}
+
+function checkBoolean(prop: string, value: boolean | undefined): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be true or false, got ${JSON.stringify(value)}`);
+  }
+  return value ?? false;
+}
+
+/**
+ * An `s3://` model needs credentials the library wires (an IRSA role, or a Pod Identity role it
+ * creates) or an explicit acknowledgement (`POD_IDENTITY` made elsewhere, `NODE_ROLE`): without
+ * them the fetch step fails at runtime (Init:CrashLoopBackOff).
+ */
+function checkModelCredentials(
+  o: KubernetesTargetOptions, cacheSidecars: CacheSidecar[], serviceAccountRoleArn: string | undefined,
+): ModelCredentials | undefined {
+  const given = o.modelCredentials;
+  if (given !== undefined && !Object.values(ModelCredentials).includes(given)) {
+    throw new InferenceWorkloadValidationError(`'kubernetes.modelCredentials' must be one of ${Object.values(ModelCredentials).join(', ')}, got ${JSON.stringify(given)}`);
+  }
+  const role = serviceAccountRoleArn !== undefined || o.modelBucket !== undefined;
+  if (given === ModelCredentials.SERVICE_ACCOUNT_ROLE && !role) {
+    throw new InferenceWorkloadValidationError(
+      'Cannot configure \'kubernetes.modelCredentials\' SERVICE_ACCOUNT_ROLE without \'kubernetes.serviceAccountRoleArn\' or \'kubernetes.modelBucket\'');
+  }
+  if (given === ModelCredentials.NODE_ROLE && role) {
+    throw new InferenceWorkloadValidationError(
+      'Cannot configure \'kubernetes.modelCredentials\' NODE_ROLE with \'kubernetes.serviceAccountRoleArn\' or \'kubernetes.modelBucket\' (the pod\'s role would be used)');
+  }
+  if (given === ModelCredentials.POD_IDENTITY && serviceAccountRoleArn !== undefined) {
+    throw new InferenceWorkloadValidationError(
+      `Cannot configure 'kubernetes.modelCredentials' POD_IDENTITY with 'kubernetes.serviceAccountRoleArn' (an IRSA role), got ${JSON.stringify(serviceAccountRoleArn)}`);
+  }
+  const credentials = given ?? (role ? ModelCredentials.SERVICE_ACCOUNT_ROLE : undefined);
+  const uris = [o.modelUri, ...cacheSidecars.map(c => c._uri(o.modelUri))].filter((u): u is string => u !== undefined);
+  const s3Uri = uris.find(u => u.startsWith('s3://'));
+  if (s3Uri !== undefined && credentials === undefined) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.modelCredentials' is required for the s3:// model ${JSON.stringify(s3Uri)}: give 'kubernetes.serviceAccountRoleArn' (IRSA), `
+      + '\'kubernetes.modelBucket\' with \'kubernetes.cluster\' (a role is created), ModelCredentials.POD_IDENTITY, or ModelCredentials.NODE_ROLE '
+      + 'to acknowledge that the node role reads the bucket; got none');
+  }
+  return credentials;
 }
 
 /** A Duration in whole seconds within [min, max]; the message says the unit (the prop is a Duration, the bounds are seconds). */

@@ -1,6 +1,14 @@
 import * as kplus from 'cdk8s-plus-28';
+import { ModelServer } from './model-server';
 import { checkLabelKey, checkLabelValue } from './validate';
-import { checkNumber, checkString } from '../../private/validate';
+import { KubernetesSizing } from '../../policy';
+import { checkNumber, checkOptionalNumber, checkString } from '../../private/validate';
+
+/** What a scaling metric is built from. @internal */
+export interface ScalingContext {
+  readonly sizing: KubernetesSizing;
+  readonly server: ModelServer;
+}
 
 const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:.\/-]*$/;
 
@@ -15,6 +23,23 @@ export class ScalingMetric {
   public static cpuUtilization(percent: number = 70): ScalingMetric {
     checkNumber('scalingMetric.percent', percent, { min: 1, max: 100, integer: true });
     return new ScalingMetric(`cpu utilization ${percent}%`, () => kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(percent)));
+  }
+
+  /**
+   * Requests in flight per replica (being served or queued), averaged over the pods: a `Pods`
+   * metric of the custom metrics API, served by prometheus-adapter from the model server's own
+   * gauges (the rule per server is `ModelServer.metricsQuery`; see the README's Kubernetes section).
+   * The default for GPU pods: a GPU-bound server barely uses its CPU, so CPU utilization never
+   * reaches a target.
+   * @param targetPerReplica requests in flight per replica to hold @default - the concurrency per replica the policy sized for
+   */
+  public static requestsInFlight(targetPerReplica?: number): ScalingMetric {
+    checkOptionalNumber('scalingMetric.targetPerReplica', targetPerReplica, { min: 0, exclusiveMin: true, max: 100_000 });
+    return new ScalingMetric(`requests in flight per replica${targetPerReplica === undefined ? '' : ` ${targetPerReplica}`}`,
+      ctx => kplus.Metric.pods({
+        name: ctx.server.metricName,
+        target: kplus.MetricTarget.averageValue(targetPerReplica ?? ctx.sizing.concurrencyPerReplica),
+      }));
   }
 
   /**
@@ -50,12 +75,12 @@ export class ScalingMetric {
   private constructor(
     /** A short description, e.g. `cpu utilization 70%`. */
     public readonly description: string,
-    private readonly build: () => kplus.Metric,
+    private readonly build: (ctx: ScalingContext) => kplus.Metric,
   ) {}
 
   /** @internal */
-  public _toMetric(): kplus.Metric {
-    return this.build();
+  public _toMetric(ctx: ScalingContext): kplus.Metric {
+    return this.build(ctx);
   }
 }
 

@@ -58,7 +58,7 @@ describe('the example app\'s Kubernetes manifests', () => {
     const server = spec.containers.find((c: any) => c.name === 'model-server');
     expect(server.resources.limits['nvidia.com/gpu']).toBe(1);
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions
-      .map((e: any) => e.key)).toEqual(['nvidia.com/gpu.product', 'nvidia.com/gpu.memory']);
+      .map((e: any) => e.key)).toEqual(['node.kubernetes.io/instance-type']);
     expect(spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['model-cache']);
     const sidecar = spec.containers.find((c: any) => c.name === 'kv-cache');

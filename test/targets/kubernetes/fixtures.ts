@@ -69,18 +69,28 @@ export function newStack(id = 'Test'): Stack {
   return new Stack(new App(), id);
 }
 
-/** Places a workload on Kubernetes with `sizing` and the given target options. */
+/** The IRSA role `place()` gives an s3:// model when the test gives no credentials. */
+export const TEST_MODEL_ROLE_ARN = 'arn:aws:iam::123456789012:role/model-reader';
+
+/**
+ * Places a workload on Kubernetes with `sizing` and the given target options. An s3:// model
+ * without credentials gets `serviceAccountRoleArn: TEST_MODEL_ROLE_ARN` (credentials are required;
+ * the tests of that rule call `new InferenceWorkload` themselves).
+ */
 export function place(
   kubernetes: KubernetesTargetOptions = {},
   sizing: KubernetesSizing = GPU_SIZING,
   extra: Partial<InferenceWorkloadProps> = {},
   stack: Stack = newStack(),
 ): InferenceWorkload {
+  const uris = [kubernetes.modelUri, ...(kubernetes.cacheSidecars ?? []).map(c => (c as any).options?.uri)];
+  const needsCredentials = uris.some(u => typeof u === 'string' && u.startsWith('s3://'))
+    && kubernetes.serviceAccountRoleArn === undefined && kubernetes.modelBucket === undefined && kubernetes.modelCredentials === undefined;
   return new InferenceWorkload(stack, 'LlmChat', {
     image: IMAGE,
     profile: GPU_PROFILE,
     policy: new FixedKubernetesPolicy(sizing),
-    kubernetes,
+    kubernetes: needsCredentials ? { ...kubernetes, serviceAccountRoleArn: TEST_MODEL_ROLE_ARN } : kubernetes,
     ...extra,
   });
 }

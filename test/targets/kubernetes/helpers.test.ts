@@ -1,7 +1,7 @@
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  expectRestricted, Manifest, modelClassOf, podTemplatesOf, restrictedViolations, schemaErrors, validateManifests,
+  expectRestricted, Manifest, modelClassOf, podTemplatesOf, restrictedViolations, schemaErrors, unknownFields, validateManifests,
 } from '../../helpers/kubernetes';
 
 /** A pod that meets "restricted", to break one control at a time. */
@@ -97,5 +97,52 @@ describe('Pod Security Standard "restricted" helper', () => {
     new kplus.Deployment(chart, 'D', { containers: [{ image: 'x:1' }] });
     const manifests = cdk8s.Testing.synth(chart) as Manifest[];
     expect(() => expectRestricted(manifests)).toThrow(/Seccomp[\s\S]*drop must include ALL/);
+  });
+});
+
+describe('unknownFields (strict: the kubernetes-models validators accept unknown fields)', () => {
+  const deployment = (): Manifest => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'd', labels: { 'app.kubernetes.io/name': 'd' } },
+    spec: {
+      selector: { matchLabels: { app: 'd' } },
+      template: {
+        metadata: { labels: { app: 'd' } },
+        spec: {
+          setHostnameAsFQDN: false,
+          containers: [{
+            name: 'c',
+            image: 'x:1',
+            ports: [{ containerPort: 80 }],
+            resources: { limits: { 'cpu': '1', 'nvidia.com/gpu': 1 }, requests: { 'ephemeral-storage': '1Gi' } },
+            readinessProbe: { httpGet: { path: '/', port: 80 } },
+            lifecycle: { preStop: { sleep: { seconds: 5 } } },
+          }],
+        },
+      },
+    },
+  });
+
+  test('accepts every field of the 1.28 schema, and the newer fields the renderer emits on purpose', () => {
+    expect(unknownFields(deployment())).toEqual([]);
+    expect(schemaErrors(deployment())).toEqual([]);
+  });
+
+  test('rejects a misspelt or invented field, which the kubernetes-models validator accepts', () => {
+    const typo = deployment();
+    typo.spec.template.spec.containers[0].imagePullPolice = 'Always';
+    typo.spec.template.spec.terminationGracePeriod = 30;
+    expect(schemaErrors(typo)).toEqual([]);
+    expect(unknownFields(typo)).toEqual([
+      'Deployment d: unknown field /spec/template/spec/containers/0/imagePullPolice',
+      'Deployment d: unknown field /spec/template/spec/terminationGracePeriod',
+    ]);
+    expect(() => validateManifests([typo])).toThrow('unknown field /spec/template/spec/containers/0/imagePullPolice');
+  });
+
+  test('has no strict schema for kinds it does not know (an error, so nothing goes unchecked)', () => {
+    expect(unknownFields({ apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'x' } }))
+      .toEqual(['NodePool: no strict schema for karpenter.sh/v1/NodePool']);
   });
 });

@@ -3,7 +3,7 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { container, CPU_SIZING, GPU_SIZING, kindOf, place, podSpec, synth } from './fixtures';
 import {
-  CacheSidecar, CacheVolume, GpuNodeLabels, InferenceTesting, ScalingMetric, ZoneSpread,
+  CacheSidecar, CacheVolume, GpuLabelFormat, GpuNodeLabels, InferenceTesting, ModelServer, ScalingMetric, ZoneSpread,
 } from '../../../lib';
 import { addGpuLimit, gpuMemoryThresholdMiB } from '../../../lib/targets/kubernetes/gpu';
 import { schemaErrors } from '../../helpers/kubernetes';
@@ -50,9 +50,22 @@ describe('GPU scheduling', () => {
     expect(JSON.stringify(podSpec(m).initContainers ?? [])).not.toContain('nvidia.com/gpu');
   });
 
-  test('requires GPU Feature Discovery labels by default: product In and memory Gt (MiB)', () => {
-    const m = synth(place());
+  test('selects by instance type by default: the types one pod fits on, chosen first (known to autoscalers before launch)', () => {
+    const candidates = [
+      { instanceType: 'g5.xlarge', hourlyUsd: 1.006, gpuCount: 1, gpuName: 'a10g', gpuProduct: 'NVIDIA-A10G', gpuMemoryGiB: 24 },
+      { instanceType: 'g6.xlarge', hourlyUsd: 0.8048, gpuCount: 1, gpuName: 'l4', gpuProduct: 'NVIDIA-L4', gpuMemoryGiB: 24 },
+    ];
+    const m = synth(place({}, { ...GPU_SIZING, nodeCandidates: candidates }));
     const terms = podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    expect(terms).toEqual([{ matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g5.xlarge', 'g6.xlarge'] }] }]);
+    // without candidates in the decision: the chosen type
+    const single = podSpec(synth(place())).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    expect(single[0].matchExpressions).toEqual([{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g5.xlarge'] }]);
+  });
+
+  test('GPU Feature Discovery labels when asked: product In and memory Gt (MiB), listed as a prerequisite', () => {
+    const w = place({ gpuNodeLabels: GpuNodeLabels.gpuFeatureDiscovery() });
+    const terms = podSpec(synth(w)).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
     expect(terms).toEqual([{
       matchExpressions: [
         { key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-A10G'] },
@@ -62,6 +75,23 @@ describe('GPU scheduling', () => {
     // an A10G reports 23,028 MiB: the threshold must let it through
     expect(gpuMemoryThresholdMiB(24)).toBeLessThan(23_028);
     expect(gpuMemoryThresholdMiB(24)).toBeGreaterThan(16 * 1024);
+    expect(GpuNodeLabels.gpuFeatureDiscovery().knownBeforeLaunch).toBe(false);
+  });
+
+  test('EKS Auto Mode labels: lowercase GPU names and MiB, and custom Auto Mode keys are spelled the same way', () => {
+    const candidates = [{ instanceType: 'g6.xlarge', hourlyUsd: 0.8048, gpuCount: 1, gpuName: 'l4', gpuProduct: 'NVIDIA-L4', gpuMemoryGiB: 24 }];
+    const sizing = { ...GPU_SIZING, gpuName: 'l4', gpuProduct: 'NVIDIA-L4', instanceType: 'g6.xlarge', nodeCandidates: candidates };
+    const auto = podSpec(synth(place({ gpuNodeLabels: GpuNodeLabels.eksAutoMode() }, sizing)))
+      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions;
+    expect(auto).toEqual([
+      { key: 'eks.amazonaws.com/instance-gpu-name', operator: 'In', values: ['l4'] },
+      { key: 'eks.amazonaws.com/instance-gpu-memory', operator: 'Gt', values: [String(gpuMemoryThresholdMiB(24))] },
+    ]);
+    const custom = podSpec(synth(place({ gpuNodeLabels: GpuNodeLabels.custom('eks.amazonaws.com/instance-gpu-name') }, sizing)))
+      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions;
+    expect(custom).toEqual([{ key: 'eks.amazonaws.com/instance-gpu-name', operator: 'In', values: ['l4'] }]);
+    expect(() => GpuNodeLabels.custom('eks.amazonaws.com/instance-gpu-name', undefined, GpuLabelFormat.GFD_PRODUCT))
+      .toThrow("'kubernetes.gpuNodeLabels.format' must be GpuLabelFormat.GPU_NAME for \"eks.amazonaws.com/instance-gpu-name\"");
   });
 
   test('uses Karpenter labels when asked: instance-gpu-name and instance-gpu-memory', () => {
@@ -119,9 +149,9 @@ describe('GPU scheduling', () => {
 
   test('fails when the declared GPU nodes do not match the placement', () => {
     expect(() => place({ gpuNodeLabels: GpuNodeLabels.gpuFeatureDiscovery({ availableProducts: ['NVIDIA-L4', 'NVIDIA-T4'] }) }))
-      .toThrow("'kubernetes.gpuNodeLabels' declares no GPU nodes matching the placement (nvidia.com/gpu.product=NVIDIA-A10G for g5.xlarge), got available [\"NVIDIA-L4\",\"NVIDIA-T4\"]");
+      .toThrow("'kubernetes.gpuNodeLabels' declares no GPU nodes matching the placement (nvidia.com/gpu.product in [\"NVIDIA-A10G\"] for g5.xlarge), got available [\"NVIDIA-L4\",\"NVIDIA-T4\"]");
     expect(() => place({ gpuNodeLabels: GpuNodeLabels.karpenter({ availableGpuNames: ['l4'] }) }))
-      .toThrow("'kubernetes.gpuNodeLabels' declares no GPU nodes matching the placement (karpenter.k8s.aws/instance-gpu-name=a10g for g5.xlarge), got available [\"l4\"]");
+      .toThrow("'kubernetes.gpuNodeLabels' declares no GPU nodes matching the placement (karpenter.k8s.aws/instance-gpu-name in [\"a10g\"] for g5.xlarge), got available [\"l4\"]");
     expect(() => place({ gpuNodeLabels: GpuNodeLabels.gpuFeatureDiscovery({ availableProducts: ['NVIDIA-A10G'] }) })).not.toThrow();
   });
 
@@ -161,7 +191,12 @@ describe('local cache sidecars', () => {
     expect(init.volumeMounts).toContainEqual({ mountPath: '/models', name: 'model-cache' });
     const server = container(m, 'model-server');
     expect(server.volumeMounts).toContainEqual({ mountPath: '/models', name: 'model-cache', readOnly: true });
-    expect(server.env).toContainEqual({ name: 'MODEL_DIR', value: '/models' });
+    // the weights live in a directory keyed by the URI: a persistent or shared cache never serves another version
+    const dir = server.env.find((e: any) => e.name === 'MODEL_DIR').value;
+    expect(dir).toMatch(/^\/models\/[0-9a-f]{16}$/);
+    expect(init.env).toContainEqual({ name: 'MODEL_DIR', value: dir });
+    const other = container(synth(place({ modelUri: 's3://models/llm/2.0.2/' })), 'model-server').env.find((e: any) => e.name === 'MODEL_DIR').value;
+    expect(other).not.toBe(dir);
     // default volume: an emptyDir sized 1.25 x the 16 GiB model
     expect(podSpec(m).volumes).toContainEqual({ name: 'model-cache', emptyDir: { sizeLimit: `${20 * 1024}Mi` } });
   });
@@ -297,7 +332,8 @@ describe('pod essentials', () => {
   test('requests equal limits in every container (Guaranteed QoS), from the decision', () => {
     const m = synth(place({ modelUri: 's3://models/llm/', cacheSidecars: [CacheSidecar.redis()] }));
     const server = container(m, 'model-server');
-    expect(server.resources.requests).toEqual({ cpu: '3000m', memory: '14336Mi' });
+    // the Redis sidecar's 500m comes out of the 3000m the pod was priced with
+    expect(server.resources.requests).toEqual({ 'cpu': '2500m', 'memory': '14336Mi', 'ephemeral-storage': `${(20 + 1 + 4) * 1024}Mi` });
     for (const c of [...podSpec(m).containers, ...podSpec(m).initContainers]) {
       expect(c.resources.requests.cpu).toBe(c.resources.limits.cpu);
       expect(c.resources.requests.memory).toBe(c.resources.limits.memory);
@@ -351,8 +387,16 @@ describe('serving and scaling', () => {
     expect(m.filter(x => x.kind === 'HorizontalPodAutoscaler')).toHaveLength(1);
     const hpa = kindOf(m, 'HorizontalPodAutoscaler');
     expect(hpa.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6, scaleTargetRef: { kind: 'Deployment', name: 'llm-chat' } });
-    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+    // GPU pods: requests in flight per replica, the concurrency the policy sized for (prometheus-adapter)
+    expect(hpa.spec.metrics).toEqual([{ type: 'Pods', pods: { metric: { name: 'inference_requests_in_flight' }, target: { type: 'AverageValue', averageValue: 4 } } }]);
     expect(kindOf(m, 'Deployment').spec.replicas).toBeUndefined();
+    const vllm = kindOf(synth(place({ modelServer: ModelServer.vllm() })), 'HorizontalPodAutoscaler');
+    expect(vllm.spec.metrics[0].pods.metric.name).toBe('vllm_requests_in_flight');
+    // CPU pods: CPU utilization, and CPU stays available for GPU pods as an explicit choice
+    const cpu = kindOf(synth(place({}, CPU_SIZING)), 'HorizontalPodAutoscaler');
+    expect(cpu.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]);
+    const explicit = kindOf(synth(place({ scalingMetric: ScalingMetric.cpuUtilization(60) })), 'HorizontalPodAutoscaler');
+    expect(explicit.spec.metrics[0].resource.target.averageUtilization).toBe(60);
   });
 
   test('scales on a per-pod custom metric or an external queue depth instead of CPU', () => {
@@ -378,14 +422,12 @@ describe('serving and scaling', () => {
     expect(custom.stabilizationWindowSeconds).toBe(2700);
   });
 
-  test('a PodDisruptionBudget from the minimum replicas that never blocks drains forever', () => {
-    const two = kindOf(synth(place()), 'PodDisruptionBudget').spec;
-    expect(two).toMatchObject({ minAvailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
-    const one = kindOf(synth(place({}, CPU_SIZING)), 'PodDisruptionBudget').spec;
-    expect(one.maxUnavailable).toBe(1);
-    expect(one.minAvailable).toBeUndefined();
-    const five = kindOf(synth(place({}, { ...GPU_SIZING, replicasMin: 5, replicasMax: 8 })), 'PodDisruptionBudget').spec;
-    expect(five.minAvailable).toBe(4);
+  test('a PodDisruptionBudget that lets one pod go at a time, whatever the replicas, and never blocks drains forever', () => {
+    for (const sizing of [GPU_SIZING, CPU_SIZING, { ...GPU_SIZING, replicasMin: 5, replicasMax: 8 }]) {
+      const pdb = kindOf(synth(place({}, sizing)), 'PodDisruptionBudget').spec;
+      expect(pdb).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+      expect(pdb.minAvailable).toBeUndefined();
+    }
   });
 
   test('fails on bad scaling metrics', () => {
@@ -419,14 +461,38 @@ describe('security', () => {
     }
   });
 
-  test('a NetworkPolicy admits only the service port, from any source, to these pods', () => {
+  const DNS_EGRESS = {
+    to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+  };
+
+  test('a NetworkPolicy admits only the service port, from any source, and lets the pods reach only the cluster DNS', () => {
     const m = synth(place({ containerPort: 8000, cacheSidecars: [CacheSidecar.redis()] }));
     const np = kindOf(m, 'NetworkPolicy');
     expect(np.spec).toEqual({
       podSelector: { matchLabels: kindOf(m, 'Deployment').spec.selector.matchLabels },
-      policyTypes: ['Ingress'],
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [{ ports: [{ protocol: 'TCP', port: 8000 }] }],
+      egress: [DNS_EGRESS],
     });
+  });
+
+  test('a model cache may reach HTTPS anywhere but the instance metadata service; declared peers and destinations are added', () => {
+    const m = synth(place({
+      modelUri: 's3://models/llm/',
+      allowedIngressPeers: [{ cidr: '10.20.0.0/16' }, { namespaceLabels: { 'kubernetes.io/metadata.name': 'gateway' } }],
+      allowedEgress: [{ cidr: '10.30.0.0/16', port: 5432 }],
+    }));
+    const np = kindOf(m, 'NetworkPolicy').spec;
+    expect(np.ingress).toEqual([{
+      from: [{ ipBlock: { cidr: '10.20.0.0/16' } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+    expect(np.egress).toEqual([
+      DNS_EGRESS,
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+      { to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+    ]);
   });
 });
 

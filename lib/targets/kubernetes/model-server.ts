@@ -1,0 +1,204 @@
+import { InferenceWorkloadValidationError } from '../../errors';
+import { checkOptionalNumber, checkString } from '../../private/validate';
+
+/** Where the writable home of the model server is mounted (an `emptyDir`: the root filesystem is read-only). */
+export const HOME_DIR = '/home/model-server';
+
+/** Options of `ModelServer.generic()`. */
+export interface GenericModelServerOptions {
+  /**
+   * Port the server listens on.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * HTTP path that answers 200 when the server can take requests (readiness and startup probes).
+   * @default '/health'
+   */
+  readonly readinessPath?: string;
+  /**
+   * HTTP path that answers 200 while the process is healthy (liveness probe).
+   * @default - the readiness path
+   */
+  readonly livenessPath?: string;
+}
+
+/** What a model server needs from the pod it runs in. @internal */
+export interface ModelServerContext {
+  readonly port: number;
+  readonly gpuCount: number;
+  /** Where the model cache is mounted, when there is one. */
+  readonly modelDir?: string;
+}
+
+/**
+ * The model server in the image: its port, health endpoints, the cache variables that point its
+ * writes at the pod's writable home (the root filesystem is read-only), its GPU parallelism, and
+ * the metric of requests in flight the autoscaler scales on (through prometheus-adapter).
+ *
+ * Each preset cites the server's own sources for its variables, ports and metrics.
+ */
+export class ModelServer {
+  /**
+   * vLLM's OpenAI-compatible server (`vllm/vllm-openai`): port 8000, `GET /health`,
+   * `--tensor-parallel-size` = the GPUs of the pod, `--model` = the model cache when there is one.
+   * Caches: `HF_HOME` (Hugging Face hub), `VLLM_CACHE_ROOT`, `VLLM_CONFIG_ROOT`
+   * (vllm-project/vllm `vllm/envs.py`). Requests in flight: `vllm:num_requests_running` +
+   * `vllm:num_requests_waiting` (`vllm/v1/metrics/loggers.py`).
+   */
+  public static vllm(): ModelServer {
+    return new ModelServer({
+      name: 'vllm',
+      port: 8000,
+      readinessPath: '/health',
+      livenessPath: '/health',
+      metricName: 'vllm_requests_in_flight',
+      metricsQuery: 'sum(vllm:num_requests_running{<<.LabelMatchers>>} + vllm:num_requests_waiting{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
+      env: ctx => ({
+        HF_HOME: `${HOME_DIR}/.cache/huggingface`,
+        VLLM_CACHE_ROOT: `${HOME_DIR}/.cache/vllm`,
+        VLLM_CONFIG_ROOT: `${HOME_DIR}/.config/vllm`,
+        ...(ctx.modelDir ? { HF_HUB_OFFLINE: '1' } : {}),
+      }),
+      args: ctx => [
+        ...(ctx.modelDir ? ['--model', ctx.modelDir] : []),
+        '--port', String(ctx.port),
+        ...(ctx.gpuCount > 0 ? ['--tensor-parallel-size', String(ctx.gpuCount)] : []),
+      ],
+    });
+  }
+
+  /**
+   * Hugging Face Text Generation Inference: `PORT` and `NUM_SHARD` (= the GPUs of the pod),
+   * `MODEL_ID` = the model cache when there is one, `GET /health`; hub cache `HF_HOME` and
+   * `HUGGINGFACE_HUB_CACHE` (text-generation-inference `docs/source/reference/launcher.md`).
+   * Requests in flight: `tgi_queue_size` + `tgi_batch_current_size` (`docs/source/reference/metrics.md`).
+   */
+  public static textGenerationInference(): ModelServer {
+    return new ModelServer({
+      name: 'tgi',
+      port: 8080,
+      readinessPath: '/health',
+      livenessPath: '/health',
+      metricName: 'tgi_requests_in_flight',
+      metricsQuery: 'sum(tgi_queue_size{<<.LabelMatchers>>} + tgi_batch_current_size{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
+      env: ctx => ({
+        PORT: String(ctx.port),
+        HOSTNAME: '0.0.0.0',
+        HF_HOME: `${HOME_DIR}/.cache/huggingface`,
+        HUGGINGFACE_HUB_CACHE: `${HOME_DIR}/.cache/huggingface/hub`,
+        ...(ctx.gpuCount > 0 ? { NUM_SHARD: String(ctx.gpuCount) } : {}),
+        ...(ctx.modelDir ? { MODEL_ID: ctx.modelDir, HF_HUB_OFFLINE: '1' } : {}),
+      }),
+      args: () => [],
+    });
+  }
+
+  /**
+   * NVIDIA Triton Inference Server: HTTP on the container port, `GET /v2/health/ready` (readiness)
+   * and `/v2/health/live` (liveness), `--model-repository` = the model cache when there is one
+   * (triton-inference-server/server docs). Requests in flight: `nv_inference_pending_request_count`
+   * (`docs/user_guide/metrics.md`, served on the metrics port 8002).
+   */
+  public static triton(): ModelServer {
+    return new ModelServer({
+      name: 'triton',
+      port: 8000,
+      readinessPath: '/v2/health/ready',
+      livenessPath: '/v2/health/live',
+      metricName: 'triton_requests_in_flight',
+      metricsQuery: 'sum(nv_inference_pending_request_count{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
+      env: () => ({}),
+      args: ctx => ['tritonserver', `--http-port=${ctx.port}`, ...(ctx.modelDir ? [`--model-repository=${ctx.modelDir}`] : [])],
+    });
+  }
+
+  /**
+   * Any HTTP server. It should export a gauge `inference_requests_in_flight` (requests being
+   * served or queued) for the autoscaler; otherwise choose `ScalingMetric.cpuUtilization()`.
+   */
+  public static generic(options: GenericModelServerOptions = {}): ModelServer {
+    const port = checkOptionalNumber('kubernetes.modelServer.port', options.port, { min: 1, max: 65535, integer: true }) ?? 8080;
+    const readinessPath = checkHttpPath('kubernetes.modelServer.readinessPath', options.readinessPath ?? '/health');
+    const livenessPath = checkHttpPath('kubernetes.modelServer.livenessPath', options.livenessPath ?? readinessPath);
+    return new ModelServer({
+      name: 'generic',
+      port,
+      readinessPath,
+      livenessPath,
+      metricName: 'inference_requests_in_flight',
+      metricsQuery: 'sum(inference_requests_in_flight{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
+      env: () => ({}),
+      args: () => [],
+    });
+  }
+
+  /** The preset's name: `vllm`, `tgi`, `triton` or `generic`. */
+  public readonly name: string;
+  /** Port the server listens on by default. */
+  public readonly port: number;
+  /** HTTP path of the readiness (and startup) probe. */
+  public readonly readinessPath: string;
+  /** HTTP path of the liveness probe. */
+  public readonly livenessPath: string;
+  /**
+   * Name of the per-pod custom metric of requests in flight, as the documented prometheus-adapter
+   * rule exposes it (`custom.metrics.k8s.io`).
+   */
+  public readonly metricName: string;
+  /** The prometheus-adapter `metricsQuery` that computes `metricName` from the server's own metrics. */
+  public readonly metricsQuery: string;
+
+  private constructor(private readonly spec: {
+    name: string;
+    port: number;
+    readinessPath: string;
+    livenessPath: string;
+    metricName: string;
+    metricsQuery: string;
+    env: (ctx: ModelServerContext) => Record<string, string>;
+    args: (ctx: ModelServerContext) => string[];
+  }) {
+    this.name = spec.name;
+    this.port = spec.port;
+    this.readinessPath = spec.readinessPath;
+    this.livenessPath = spec.livenessPath;
+    this.metricName = spec.metricName;
+    this.metricsQuery = spec.metricsQuery;
+  }
+
+  /**
+   * The server's environment: a writable `HOME` and XDG cache and config directories under it
+   * (every server and library that writes under `$HOME` works on a read-only root), then its own.
+   * @internal
+   */
+  public _env(ctx: ModelServerContext): Record<string, string> {
+    return {
+      HOME: HOME_DIR,
+      XDG_CACHE_HOME: `${HOME_DIR}/.cache`,
+      XDG_CONFIG_HOME: `${HOME_DIR}/.config`,
+      ...this.spec.env(ctx),
+    };
+  }
+
+  /** The server's arguments (appended to the image's entrypoint). @internal */
+  public _args(ctx: ModelServerContext): string[] {
+    return this.spec.args(ctx);
+  }
+}
+
+const HTTP_PATH = /^\/[A-Za-z0-9._~!&'()*+,;=:@%\/-]*$/;
+
+/** Checks an absolute HTTP path. @internal */
+export function checkHttpPath(prop: string, path: string): string {
+  return checkString(prop, path, { maxLength: 1024, pattern: HTTP_PATH, patternDescription: 'an absolute HTTP path such as "/health"' });
+}
+
+/** Checks a ModelServer value. @internal */
+export function checkModelServer(value: unknown): ModelServer {
+  if (!(value instanceof ModelServer)) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.modelServer' must be a ModelServer (ModelServer.vllm(), textGenerationInference(), triton(), generic()), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
