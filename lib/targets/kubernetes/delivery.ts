@@ -172,7 +172,16 @@ function warnPrerequisites(scope: IConstruct, workloadName: string, prerequisite
           return;
         }
         warned = true;
-        const lines = [...all.values()].flat();
+        // one line per prerequisite, naming the workloads that need it (most are shared by all)
+        const byText = new Map<string, string[]>();
+        for (const [name, items] of all) {
+          for (const item of items) {
+            const text = item.startsWith(`${name}: `) ? item.slice(name.length + 2) : item;
+            byText.set(text, [...(byText.get(text) ?? []), name]);
+          }
+        }
+        const lines = [...byText].map(([text, names]) =>
+          `${text} (${names.length === all.size && all.size > 1 ? `every workload of the stack: ${names.length}` : names.join(', ')})`);
         if (lines.length > 0) {
           Annotations.of(stack).addWarningV2('inference-workload:kubernetes-prerequisites',
             `The Kubernetes manifests of stack ${stack.stackName} need what synth cannot check (see README, "Kubernetes: cluster prerequisites"):\n- `
