@@ -1,4 +1,4 @@
-import { formatLock, LockEntry, LockFile, parseLock, DEFAULT_LOCK_FILE } from '../private/placement-lock';
+import { DEFAULT_LOCK_FILE, formatLock, LOCK_FILE_CONTEXT_KEY, LockEntry, LockFile, parseLock } from '../private/placement-lock';
 
 /** What `lock` reads and writes (injected, so tests run without touching the disk). @internal */
 export interface LockIo {
@@ -17,16 +17,19 @@ workload to another target fails until the move is accepted and recorded here.
 Options:
   --report <file>   the placement report (default: placement-report.json in cdk.json's
                     inference-workload:outputDirectory, else in cdk.out)
-  --file <file>     the lock file (default: ${DEFAULT_LOCK_FILE})
-  --check           change nothing; exit 1 if the lock differs from the report
+  --file <file>     the lock file (default: cdk.json's inference-workload:placementLock,
+                    else ${DEFAULT_LOCK_FILE})
+  --check           change nothing; exit 1 if a workload of the report is not locked where it
+                    is placed (or the lock holds one the report does not); costs are not compared
   -h, --help        show this help
 
 Exit codes: 0 recorded (or up to date), 1 lock differs (--check) or unreadable input, 2 usage error.`;
 
 /** Runs `inference-workload lock <args>`; returns the exit code. @internal */
 export function runLock(argv: string[], io: LockIo): number {
-  let report = defaultReport(io);
-  let file = DEFAULT_LOCK_FILE;
+  const context = cdkJsonContext(io);
+  let report = `${typeof context[OUTPUT_DIRECTORY_KEY] === 'string' && context[OUTPUT_DIRECTORY_KEY] ? context[OUTPUT_DIRECTORY_KEY] : 'cdk.out'}/placement-report.json`;
+  let file = typeof context[LOCK_FILE_CONTEXT_KEY] === 'string' && context[LOCK_FILE_CONTEXT_KEY] ? context[LOCK_FILE_CONTEXT_KEY] as string : DEFAULT_LOCK_FILE;
   let check = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -61,13 +64,19 @@ export function runLock(argv: string[], io: LockIo): number {
     return 1;
   }
   const changes = describeChanges(before?.workloads ?? {}, workloads);
+  // a placement change is a workload added, moved or removed; a cost that moved is only refreshed
+  const placementChanges = changes.filter(c => !c.startsWith(' '));
+  if (check) {
+    if (placementChanges.length === 0) {
+      io.stdout(`inference-workload lock: ${file} matches ${report} (${Object.keys(workloads).length} workloads)\n`);
+      return 0;
+    }
+    io.stdout(`inference-workload lock: ${file} differs from ${report}:\n${placementChanges.map(c => `  ${c}`).join('\n')}\n`);
+    return 1;
+  }
   if (changes.length === 0) {
     io.stdout(`inference-workload lock: ${file} is up to date (${Object.keys(workloads).length} workloads)\n`);
     return 0;
-  }
-  if (check) {
-    io.stdout(`inference-workload lock: ${file} differs from ${report}:\n${changes.map(c => `  ${c}`).join('\n')}\n`);
-    return 1;
   }
   io.writeFile(file, formatLock(workloads));
   io.stdout(`inference-workload lock: wrote ${file}:\n${changes.map(c => `  ${c}`).join('\n')}\n`);
@@ -109,18 +118,17 @@ function describeChanges(before: Record<string, LockEntry>, after: Record<string
   return changes;
 }
 
-/** The report synth writes: in cdk.json's output directory when it names one, else in cdk.out. */
-function defaultReport(io: LockIo): string {
-  let dir = 'cdk.out';
+const OUTPUT_DIRECTORY_KEY = 'inference-workload:outputDirectory';
+
+/** The context of ./cdk.json, where synth reads the lock file's and the report's locations; {} without one. */
+function cdkJsonContext(io: LockIo): Record<string, unknown> {
   try {
     if (io.exists('cdk.json')) {
-      const configured = JSON.parse(io.readFile('cdk.json'))?.context?.['inference-workload:outputDirectory'];
-      if (typeof configured === 'string' && configured.length > 0) {
-        dir = configured;
-      }
+      const context = JSON.parse(io.readFile('cdk.json'))?.context;
+      return context !== null && typeof context === 'object' ? context : {};
     }
   } catch {
-    // an unreadable cdk.json leaves the default; the report's own read says what is missing
+    // an unreadable cdk.json leaves the defaults; reading the report says what is missing
   }
-  return `${dir}/placement-report.json`;
+  return {};
 }

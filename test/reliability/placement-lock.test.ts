@@ -175,6 +175,11 @@ describe('inference-workload lock', () => {
     expect(x.files['inference-workload.lock.json']).toBeUndefined();
     expect(runLock([], x)).toBe(0);
     expect(runLock(['--check'], x)).toBe(0);
+    // a cost that moved is refreshed by the next lock, but is not a placement change
+    x.files['cdk.out/placement-report.json'] = report.replace('130.456', '140');
+    expect(runLock(['--check'], x)).toBe(0);
+    expect(runLock([], x)).toBe(0);
+    expect(JSON.parse(x.files['inference-workload.lock.json']).workloads['Serving/ranker'].monthlyUsd).toBe(140);
   });
 
   test('fails with exit 1 without a report, and 2 on an unknown argument', () => {
