@@ -6,6 +6,7 @@ import { describeValue } from './validate';
 import { InferenceWorkloadValidationError } from '../errors';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget } from '../policy';
 import { RENDERED_OPTION } from '../policy/choice';
+import { decidingRule } from '../policy/deciding-rule';
 
 /**
  * The placement lock: a file the app repository commits (like `cdk.context.json`) that records
@@ -160,7 +161,7 @@ export function applyPlacementLock(scope: IConstruct, workloadName: string, poli
       + `within the ${Math.round(HYSTERESIS * 100)}% hysteresis band)`;
     return redecide(policy._keepOn(from, why));
   }
-  const rule = decidingRule(decision);
+  const rule = decidingRule(decision)?.ruleId ?? 'costs';
   if (state.accepted.has(key) || state.accepted.has('*')) {
     state.pending.push({ key, from, to, rule, monthlyUsdDelta: delta });
     Annotations.of(scope).addWarningV2('inference-workload:placement-move-accepted',
@@ -179,11 +180,12 @@ export function pendingMoves(scope: IConstruct): PendingMove[] {
   return stateOf(scope)?.pending ?? [];
 }
 
-/** The last rule that fired in favour of the chosen target (the one that decided), else the last that fired. */
-export function decidingRule(decision: PlacementDecision): string {
-  const fired = decision.firedRules;
-  return ([...fired].reverse().find(r => r.favours === decision.target) ?? fired[fired.length - 1])?.ruleId ?? 'costs';
+/** The accepted, not yet recorded move of one workload, if any. */
+export function pendingMoveOf(scope: IConstruct, workloadName: string): PendingMove | undefined {
+  const key = lockKey(scope, workloadName);
+  return pendingMoves(scope).find(m => m.key === key);
 }
+
 
 function formatUsd(usd: number): string {
   return `$${Math.abs(usd).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

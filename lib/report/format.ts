@@ -3,7 +3,7 @@
  * `$1,234.56`, counts with thousands separators, ratios as `12.3%`. The chart rounds through
  * the same functions, so a figure on the chart is the figure in the report.
  */
-import { formatPercent, formatUsd, PlacementDecision, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from '../policy/decision';
+import { formatPercent, formatUsd, PlacementDecision, PlacementTarget } from '../policy/decision';
 
 export { formatPercent, formatUsd };
 
@@ -48,19 +48,7 @@ export function normalizeNumbers(text: string): string {
       `${pre}${formatNumber(Number(int), 0)}${frac ?? ''}`);
 }
 
-/**
- * The rule that decided the target, by precedence: a user override, then the first hard
- * constraint that excluded another target, then the first rule that favoured the chosen target,
- * then the first rule that fired.
- * @internal
- */
-export function decidingRule(d: PlacementDecision): RuleOutcome | undefined {
-  const fired = d.rules.filter(r => r.verdict === RuleVerdict.FIRED);
-  return fired.find(r => r.kind === RuleKind.OVERRIDE)
-    ?? fired.find(r => r.kind === RuleKind.CONSTRAINT && (r.excludes ?? []).some(t => t !== d.target))
-    ?? fired.find(r => r.favours === d.target)
-    ?? fired[0];
-}
+export { decidingRule } from '../policy/deciding-rule';
 
 /** The break-even as a person reads it: `23.3%`, or why there is none. @internal */
 export function describeBreakEven(d: PlacementDecision): string {

@@ -8,6 +8,7 @@ import { chartPath, renderCharts, renderReportJson, renderReportMarkdown, Report
 import { InferenceWorkloadValidationError } from '../errors';
 import { PlacementDecision } from '../policy/decision';
 import { WorkloadProfile } from '../policy/profile';
+import { pendingMoveOf } from '../private/placement-lock';
 
 /** Id of the report construct under its `App` or `Stage`. */
 const REPORT_ID = 'InferenceWorkloadPlacementReport';
@@ -152,6 +153,7 @@ export class PlacementReport extends Construct {
       decision: workload.decision,
       manifestPath: workload.manifestPath,
       profile: (workload as { _profile?: WorkloadProfile })._profile,
+      pendingMove: pendingMoveOf(workload, workload.workloadName),
     });
   }
 

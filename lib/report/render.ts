@@ -2,6 +2,7 @@ import { renderCostChart } from './chart';
 import { decidingRule, describeBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
 import { PlacementDecision, RuleVerdict } from '../policy/decision';
 import { PROFILE_FIELDS, ProfileField, resolveProfile, WorkloadProfile } from '../policy/profile';
+import type { PendingMove } from '../private/placement-lock';
 
 /** File and folder names inside the output folder. @internal */
 export const REPORT_FILES = {
@@ -26,6 +27,8 @@ export interface ReportedWorkload {
   readonly manifestPath?: string;
   /** The profile as the user gave it, to tell given values from assumed defaults. */
   readonly profile?: WorkloadProfile;
+  /** A move away from the placement lock, accepted for this synth and not yet recorded. */
+  readonly pendingMove?: PendingMove;
 }
 
 function safeName(s: string): string {
@@ -118,6 +121,8 @@ export function reportEntry(w: ReportedWorkload): any {
     chosenOption: chosen?.option ?? null,
     chosenMonthlyUsd: chosen?.monthlyUsd ?? null,
     assumedDefaults: assumedDefaults(w.profile),
+    pendingMove: w.pendingMove === undefined ? undefined
+      : { from: w.pendingMove.from, to: w.pendingMove.to, rule: w.pendingMove.rule, monthlyUsdDelta: w.pendingMove.monthlyUsdDelta },
     rules: d.rules.map(r => ({
       ruleId: r.ruleId,
       kind: r.kind,
@@ -292,6 +297,17 @@ export function renderReportMarkdown(ws: Iterable<ReportedWorkload>): string {
     ...totals.map(t => [t.target, String(t.workloads), formatUsd(t.monthlyUsd)]),
     ['**total**', `**${sorted.length}**`, `**${formatUsd(all)}**`],
   ], ['l', 'r', 'r']));
+  const pending = sorted.filter(w => w.pendingMove !== undefined);
+  if (pending.length > 0) {
+    out.push('');
+    out.push('Pending moves (accepted for this synth, not yet in the placement lock: run `npx inference-workload lock`):');
+    out.push('');
+    out.push(...pending.map(w => {
+      const m = w.pendingMove!;
+      const delta = Number.isNaN(m.monthlyUsdDelta) ? 'cost delta unknown' : `${m.monthlyUsdDelta <= 0 ? 'saves' : 'costs'} ${formatUsd(Math.abs(m.monthlyUsdDelta))}/mo`;
+      return `- ${w.workloadName}: ${m.from} → ${m.to} (\`${m.rule}\`, ${delta})`;
+    }));
+  }
   // one price table for the whole app is stated once, above the sections
   const tables = new Set(sorted.map(w => JSON.stringify(w.decision.priceTable)));
   const shared = tables.size === 1;

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import {
-  InferenceWorkload, InferenceWorkloadValidationError, ModelImage, PlacementPolicy, PlacementTarget, WorkloadProfile,
+  InferenceWorkload, InferenceWorkloadValidationError, ModelImage, PlacementPolicy, PlacementReport, PlacementTarget, WorkloadProfile,
 } from '../../lib';
 import { LockIo, runLock } from '../../lib/cli/lock';
 import { RENDERED_OPTION } from '../../lib/policy/choice';
@@ -115,6 +115,10 @@ describe('the placement lock', () => {
     expect(workload.decision.target).toBe(far.chosen);
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp(`Serving/ranker moves from ${far.other} to ${far.chosen}`));
     expect(pendingMoves(workload)).toEqual([expect.objectContaining({ key: 'Serving/ranker', from: far.other, to: far.chosen })]);
+    // the report shows the pending move
+    const report = PlacementReport.of(workload);
+    expect(JSON.parse(report.renderJson()).workloads[0].pendingMove).toEqual(expect.objectContaining({ from: far.other, to: far.chosen }));
+    expect(report.renderMarkdown()).toContain(`- ranker: ${far.other} → ${far.chosen} (`);
   });
 
   test('near the break-even a locked workload stays on its target (hysteresis), and the decision says why', () => {
