@@ -1,5 +1,4 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,10 +7,10 @@ import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { CpuArchitecture, ManagedInstancesSizing, PlacementDecision, PlacementTarget } from '../../policy';
 import { checkOptionsObject, describeValue } from '../../private/validate';
+import { liveAliasAlarms } from '../lambda/alarms';
 import { LambdaCode } from '../lambda/code';
 import { LambdaEntryPoint } from '../lambda/entry-point';
 import { CheckedLambdaOptions, executionRole, grantLogsService, LambdaAlarms, LambdaRendering } from '../lambda/lambda-target';
-import { LIVE_ALIAS_METRICS } from '../lambda/metrics';
 import { checkEnvironment } from '../lambda/validate';
 import { WorkloadIdentity } from '../render-context';
 
@@ -282,42 +281,12 @@ function operatorRoleFor(scope: Construct, subnets: ec2.ISubnet[], securityGroup
 }
 
 function renderAlarms(scope: Construct, alias: lambda.Alias, s: ManagedInstancesSizing, name: string, latencyBudgetMs?: number): LambdaAlarms {
-  const m = LIVE_ALIAS_METRICS;
-  const throttles = new cloudwatch.Alarm(scope, 'ThrottlesAlarm', {
-    alarmDescription: `${name}: invocations of the live alias were throttled (traffic grew faster than the capacity provider scales, or past its ${s.maxExecutionEnvironments} environments)`,
-    metric: m.throttles(alias),
-    threshold: 0,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  return liveAliasAlarms(scope, alias, {
+    workloadName: name,
+    timeoutSeconds: s.timeoutSeconds,
+    latencyBudgetMs,
+    throttleNote: `traffic grew faster than the capacity provider scales, or past its ${s.maxExecutionEnvironments} environments`,
   });
-  const errors = new cloudwatch.Alarm(scope, 'ErrorsAlarm', {
-    alarmDescription: `${name}: more than 1% of invocations of the live alias failed in 2 of the last 3 periods of 5 minutes`,
-    metric: new cloudwatch.MathExpression({
-      label: 'Error rate (%)',
-      expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-      usingMetrics: { errors: m.errors(alias), invocations: m.invocations(alias) },
-      period: Duration.minutes(5),
-    }),
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  const budgetMs = latencyBudgetMs ?? Math.round(s.timeoutSeconds * 1000 * 0.8);
-  const durationP99 = new cloudwatch.Alarm(scope, 'DurationP99Alarm', {
-    alarmDescription: latencyBudgetMs !== undefined
-      ? `${name}: p99 duration of the live alias is above the latency budget of ${budgetMs} ms`
-      : `${name}: p99 duration of the live alias is above ${budgetMs} ms (80% of the ${s.timeoutSeconds} s timeout; no latency budget declared)`,
-    metric: m.duration(alias),
-    threshold: budgetMs,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  return { throttles, errors, durationP99 };
 }
 
 /**

@@ -8,6 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { liveAliasAlarms } from './alarms';
 import { LambdaCode } from './code';
 import { LambdaEntryPoint } from './entry-point';
 import { LIVE_ALIAS_METRICS } from './metrics';
@@ -483,40 +484,7 @@ function renderAlarms(scope: Construct, alias: lambda.Alias, s: CheckedLambdaSiz
     datapointsToAlarm: 2,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  const throttles = new cloudwatch.Alarm(scope, 'ThrottlesAlarm', {
-    alarmDescription: `${name}: invocations of the live alias were throttled`,
-    metric: m.throttles(alias),
-    threshold: 0,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  const errors = new cloudwatch.Alarm(scope, 'ErrorsAlarm', {
-    alarmDescription: `${name}: more than 1% of invocations of the live alias failed in 2 of the last 3 periods of 5 minutes`,
-    metric: new cloudwatch.MathExpression({
-      label: 'Error rate (%)',
-      expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-      usingMetrics: { errors: m.errors(alias), invocations: m.invocations(alias) },
-      period: Duration.minutes(5),
-    }),
-    threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  const budgetMs = latencyBudgetMs ?? Math.round(s.timeoutSeconds * 1000 * 0.8);
-  const durationP99 = new cloudwatch.Alarm(scope, 'DurationP99Alarm', {
-    alarmDescription: latencyBudgetMs !== undefined
-      ? `${name}: p99 duration of the live alias is above the latency budget of ${budgetMs} ms`
-      : `${name}: p99 duration of the live alias is above ${budgetMs} ms (80% of the ${s.timeoutSeconds} s timeout; no latency budget declared)`,
-    metric: m.duration(alias),
-    threshold: budgetMs,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
+  const { throttles, errors, durationP99 } = liveAliasAlarms(scope, alias, { workloadName: name, timeoutSeconds: s.timeoutSeconds, latencyBudgetMs });
   return { spilloverInvocations, throttles, errors, durationP99 };
 }
 
