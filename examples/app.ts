@@ -168,6 +168,8 @@ export function buildExampleApp(app: App = new App()): App {
     availabilityZones: ['us-east-1a', 'us-east-1b'],
     privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
     privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
+    // the subnets' CIDR blocks let the data plane admit the load balancer's subnets only
+    privateSubnetIpv4CidrBlocks: ['10.20.0.0/19', '10.20.32.0/19'],
   });
   new InferenceWorkload(stack, 'SemanticSearch', {
     image: ecr('semantic-search:3.1.0'),

@@ -53,7 +53,9 @@ export interface HybridTargetOptions {
    * The address range the data plane's NetworkPolicy admits on its port: where the internal NLB's
    * network interfaces live (the NLB forwards from its own addresses). Narrow it to the subnets of
    * `vpcSubnets` (where the NLB lives) to keep every other source in the VPC out.
-   * @default - the VPC's CIDR block (it must then be concrete, e.g. from `Vpc.fromVpcAttributes`)
+   * @default - the CIDR blocks of the load balancer's subnets when they are known (a VPC from
+   * `Vpc.fromLookup`, or `Vpc.fromVpcAttributes` with `privateSubnetIpv4CidrBlocks`), else the VPC's
+   * CIDR block, with a warning that every source in the VPC is admitted
    */
   readonly allowedCidr?: string;
 
@@ -148,7 +150,7 @@ export function renderHybrid(
   const vpc = o.vpc;
   const namespace = input.kubernetes.namespace;
   const onCluster = input.kubernetes.cluster !== undefined;
-  const admitted = admittedCidrsOf(o);
+  const admitted = admittedCidrsOf(o, o.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
 
   // the time budget: the data plane gets the decision's own allowance for one request (3 x p99),
   // the overflow its cold start plus its timeout; the control plane waits for both
@@ -179,7 +181,7 @@ export function renderHybrid(
   // only the NLB's addresses reach the pods' port (the NLB forwards from its own interfaces). The
   // patch goes through KubeNetworkPolicy's serializer, which reads a port as an IntOrString
   ApiObject.of(dataPlane.networkPolicy).addJsonPatch(JsonPatch.replace('/spec/ingress', [{
-    from: admitted.map(cidr => ({ ipBlock: { cidr } })),
+    from: admitted.cidrs.map(cidr => ({ ipBlock: { cidr } })),
     ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(port) }],
   }]));
 
@@ -321,7 +323,9 @@ export function renderHybrid(
     description: `${workloadName}: the target group the TargetGroupBinding ${namespace}/${workloadName}-internal fills with the data plane's pods`,
   });
   Annotations.of(scope).addWarningV2(PREREQUISITES_WARNING,
-    `${workloadName} (hybrid) needs in its cluster: ${prerequisites(workloadName, namespace, onCluster).join(' ')}`);
+    `${workloadName} (hybrid) needs in its cluster: ${prerequisites(workloadName, namespace, onCluster).join(' ')}`
+    + (admitted.wholeVpc ? ` The data plane admits the whole VPC (${admitted.cidrs[0]}): import the VPC with privateSubnetIpv4CidrBlocks `
+      + '(or set \'hybrid.allowedCidr\') so that only the load balancer\'s subnets reach the pods.' : ''));
 
   return {
     controlPlane,
@@ -479,15 +483,39 @@ function overflowSizing(control: LambdaSizing, hybrid: HybridSizing): LambdaSizi
  * The CIDR block the data plane's NetworkPolicy admits: `allowedCidr`, else the VPC's. It goes into
  * the manifest, so it must be concrete.
  */
-function admittedCidrsOf(o: HybridTargetOptions): string[] {
+function admittedCidrsOf(o: HybridTargetOptions, subnets: ec2.SubnetSelection): { cidrs: string[]; wholeVpc: boolean } {
   if (o.allowedCidr !== undefined) {
-    return [checkString('hybrid.allowedCidr', o.allowedCidr, { pattern: CIDR, patternDescription: 'an IPv4 CIDR block such as "10.0.0.0/16"' })];
+    return { cidrs: [checkString('hybrid.allowedCidr', o.allowedCidr, { pattern: CIDR, patternDescription: 'an IPv4 CIDR block such as "10.0.0.0/16"' })], wholeVpc: false };
+  }
+  // the NLB forwards from its own addresses in its subnets (no client IP preservation for IP
+  // targets over TCP): those subnets are the only sources the data plane needs to admit
+  let selected: ec2.ISubnet[];
+  try {
+    selected = o.vpc!.selectSubnets(subnets).subnets;
+  } catch (e) {
+    throw new InferenceWorkloadValidationError(
+      `'hybrid.vpcSubnets' must select private subnets of 'hybrid.vpc' for the data plane's load balancer, got none (${(e as Error).message.split('\n')[0]})`);
+  }
+  const subnetCidrs = selected.map(knownCidrOf);
+  if (subnetCidrs.length > 0 && subnetCidrs.every(c => c !== undefined && !Token.isUnresolved(c) && CIDR.test(c))) {
+    return { cidrs: [...new Set(subnetCidrs as string[])].sort(), wholeVpc: false };
   }
   const cidr = o.vpc!.vpcCidrBlock;
   if (Token.isUnresolved(cidr)) {
     throw new InferenceWorkloadValidationError(
-      '\'hybrid.allowedCidr\' is required when the VPC\'s CIDR block is not known at synth time (it goes into the Kubernetes manifest), '
+      '\'hybrid.allowedCidr\' is required when neither the subnets\' nor the VPC\'s CIDR blocks are known at synth time (they go into the Kubernetes manifest), '
       + 'got a VPC whose vpcCidrBlock is a token; pass allowedCidr or import the VPC with Vpc.fromVpcAttributes/fromLookup');
   }
-  return [checkString('hybrid.vpc.vpcCidrBlock', cidr, { pattern: CIDR, patternDescription: 'an IPv4 CIDR block' })];
+  return { cidrs: [checkString('hybrid.vpc.vpcCidrBlock', cidr, { pattern: CIDR, patternDescription: 'an IPv4 CIDR block' })], wholeVpc: true };
+}
+
+/**
+ * A subnet's CIDR block when it is known, without tripping aws-cdk-lib's error for an imported
+ * subnet whose CIDR was not supplied (that getter throws, and records the error in the assembly).
+ */
+function knownCidrOf(subnet: ec2.ISubnet): string | undefined {
+  if ('_ipv4CidrBlock' in subnet) {
+    return (subnet as { _ipv4CidrBlock?: string })._ipv4CidrBlock; // Subnet.fromSubnetAttributes / fromVpcAttributes
+  }
+  return subnet.ipv4CidrBlock;
 }

@@ -173,8 +173,26 @@ describe('hybrid rendering', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ LAMBDA_ENDPOINT_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }) }) },
     });
+    // the fixture's VPC is imported without subnet CIDRs: the whole VPC is admitted, and synth says so
     const policy = manifests.find(m => m.kind === 'NetworkPolicy');
     expect(policy.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port }] }]);
+    Annotations.fromStack(Stack.of(workload)).hasWarning('*', Match.stringLikeRegexp('The data plane admits the whole VPC \\(10.20.0.0/16\\)'));
+  });
+
+  test('with the subnets\' CIDR blocks known, only the load balancer\'s subnets reach the pods', () => {
+    const stack = strictStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'ClusterVpc', {
+      vpcId: 'vpc-0123456789abcdef0',
+      vpcCidrBlock: '10.20.0.0/16',
+      availabilityZones: ['us-east-1a', 'us-east-1b'],
+      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
+      privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
+      privateSubnetIpv4CidrBlocks: ['10.20.32.0/19', '10.20.0.0/19'],
+    });
+    const workload = new InferenceWorkload(stack, 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc } });
+    const policy = workload.chart!.toJson().find((m: any) => m.kind === 'NetworkPolicy');
+    expect(policy.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '10.20.0.0/19' } }, { ipBlock: { cidr: '10.20.32.0/19' } }]);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('admits the whole VPC'));
   });
 
   test('the overflow function serves the tail: invoked by the control plane only, no URL, no provisioned concurrency', () => {
@@ -301,11 +319,11 @@ describe('hybrid validation', () => {
       .toThrow("'hybrid.dataPlaneHostname' must be a DNS-1123 subdomain");
   });
 
-  test('fails when the VPC CIDR is a token and no allowedCidr is given', () => {
+  test('fails, naming hybrid.vpcSubnets, when the VPC has no private subnets with egress and no selection is given', () => {
     const stack = strictStack();
     const vpc = new ec2.Vpc(stack, 'NewVpc', { maxAzs: 2, natGateways: 0 });
     expect(() => new InferenceWorkload(stack, 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc } }))
-      .toThrow("'hybrid.allowedCidr' is required when the VPC's CIDR block is not known at synth time");
+      .toThrow(/^'hybrid.vpcSubnets' must select private subnets of 'hybrid.vpc' for the data plane's load balancer, got none/);
   });
 
   test('fails when lambda.vpc is given for a hybrid placement', () => {
