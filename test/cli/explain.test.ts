@@ -92,7 +92,7 @@ describe('runCli (pure)', () => {
   });
 
   test.each([
-    [{ ...CPU_PROFILE, memoryMiB: 99_999_999 }, "'profile.memoryMiB' must be between 128 and 2097152, got 99999999"],
+    [{ ...CPU_PROFILE, memoryMiB: 99_999_999 }, "'profile.memoryMiB' must be between 128 and 2,097,152, got 99,999,999"],
     [{ ...CPU_PROFILE, memoryMiB: '2048' }, "'profile.memoryMiB' must be a number, got \"2048\""],
     [{ memoryMiB: 2048, averageRequestsPerSecond: 1 }, "'profile.requestDurationP50Ms' is required, got no value"],
     [{ memoryMiB: 2048 }, "'profile.requestDurationP50Ms', 'profile.averageRequestsPerSecond' are required, got no value"],
