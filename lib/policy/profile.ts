@@ -452,7 +452,9 @@ const CRON = /^cron\((\S+ ){5}\S+\)$/;
 const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 
 /** The warm windows, or undefined when one of them is wrong (each problem is recorded). */
-function resolveWarmSchedules(prop: string, value: WarmSchedule[] | undefined, allowScaleToZero: boolean, problems: Problems): WarmSchedule[] | undefined {
+function resolveWarmSchedules(
+  prop: string, value: WarmSchedule[] | undefined, allowScaleToZero: boolean, problems: Problems,
+): WarmSchedule[] | undefined {
   if (value === undefined) {
     return [];
   }

@@ -222,7 +222,7 @@ describe('numbers in the messages', () => {
   test('do not depend on the locale', () => {
     const toLocaleString = jest.spyOn(Number.prototype, 'toLocaleString').mockImplementation(() => 'localized');
     try {
-      expect(decide({ memoryMiB: 3_000_000 })).toThrow("between 128 and 2,097,152, got 3,000,000");
+      expect(decide({ memoryMiB: 3_000_000 })).toThrow('between 128 and 2,097,152, got 3,000,000');
     } finally {
       toLocaleString.mockRestore();
     }
