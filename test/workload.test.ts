@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
-import { CacheSidecar, InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget } from '../lib';
+import { CacheSidecar, InferencePlatform, InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, WorkloadTemplates } from '../lib';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 
@@ -79,6 +79,49 @@ describe('validation', () => {
   test('fails on a workload name that is not a DNS-1123 label', () => {
     expect(() => new InferenceWorkload(newStack(), 'W', { image: IMAGE, profile: CPU_PROFILE, workloadName: 'Bad_Name' }))
       .toThrow("'workloadName' must be a DNS-1123 label");
+  });
+});
+
+describe('validation errors name the workload', () => {
+  /** The message of what `f` throws; fails when it throws nothing or something else. */
+  function messageOf(f: () => unknown): string {
+    try {
+      f();
+    } catch (e) {
+      expect((e as Error).name).toBe('InferenceWorkloadValidationError');
+      return (e as Error).message;
+    }
+    throw new Error('expected a validation error');
+  }
+
+  test('of workloads added to an InferencePlatform, in whichever stack they land', () => {
+    const platform = new InferencePlatform(new App(), 'Platform', { workloadsPerStack: 1 });
+    platform.addWorkload('Ok', { image: IMAGE, profile: CPU_PROFILE });
+    expect(messageOf(() => platform.addWorkload('LlmChat', { image: IMAGE, profile: { ...CPU_PROFILE, memoryMiB: 12 } })))
+      .toMatch(/^'profile\.memoryMiB' must be .*, got 12 \(in Platform\/Stack2\/LlmChat\)$/);
+    expect(messageOf(() => platform.addWorkload('Named', { image: IMAGE, profile: CPU_PROFILE, workloadName: 'Bad_Name' })))
+      .toMatch(/^'workloadName' must be a DNS-1123 label.* \(in Platform\/Stack2\/Named\)$/);
+    expect(messageOf(() => platform.addWorkload('Gpu', { image: IMAGE, profile: GPU_PROFILE, policy: PlacementPolicy.fixed(PlacementTarget.LAMBDA) })))
+      .toMatch(/constraint\.gpu.* \(in Platform\/Stack2\/Gpu\)$/);
+  });
+
+  test('of workloads built from WorkloadTemplates, directly or on a platform', () => {
+    const stack = newStack();
+    const chat = () => WorkloadTemplates.llmChat({ image: IMAGE, profile: { gpuMemoryGiB: 500 } });
+    expect(messageOf(() => new InferenceWorkload(stack, 'Chat', chat())))
+      .toMatch(/^'profile\.gpuMemoryGiB' must be between 1 and 192, got 500 \(in Test\/Chat\)$/);
+    const platform = new InferencePlatform(new App(), 'Platform');
+    expect(messageOf(() => platform.addWorkload('Chat', chat())))
+      .toMatch(/^'profile\.gpuMemoryGiB' must be between 1 and 192, got 500 \(in Platform\/Stack1\/Chat\)$/);
+  });
+
+  test('once, after every problem of a profile with several', () => {
+    const platform = new InferencePlatform(new App(), 'Platform');
+    const message = messageOf(() => platform.addWorkload('Spiky', WorkloadTemplates.spikyClassifier({
+      image: IMAGE, profile: { memoryMiB: 3_000_000, requestDurationP99Ms: 1, averageRequestsPerSecond: -1 },
+    })));
+    expect(message).toMatch(/^'profile\.memoryMiB' must be between 128 and 2,097,152, got 3,000,000; also: 'profile\.requestDurationP99Ms' \(1\) .*; 'profile\.averageRequestsPerSecond' .*, got -1 \(in Platform\/Stack1\/Spiky\)$/);
+    expect(message.match(/\(in /g)).toHaveLength(1);
   });
 });
 

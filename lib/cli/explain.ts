@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InferenceWorkloadValidationError } from '../errors';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from '../policy';
-import { PROFILE_FIELDS } from '../policy/profile';
+import { joinProblems, PROFILE_FIELDS, profileProblems } from '../policy/profile';
 import { renderCostChart } from '../report/chart';
 import { decidingRule, formatNumber } from '../report/format';
 import { assumedDefaults, renderWorkloadMarkdown } from '../report/render';
@@ -240,7 +240,10 @@ export function parseProfile(text: string, file: string): { profile: WorkloadPro
     .filter(([k, spec]) => (spec as { required?: boolean }).required && profile[k] === undefined)
     .map(([k]) => `'${prefix}${k}'`);
   if (missing.length > 0) {
-    throw new CliError(`invalid profile in ${file}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required, got no value`, EXIT.invalidInput);
+    // the missing fields together, then the profile's other problems, as the construct reports them
+    const others = profileProblems(profile as unknown as WorkloadProfile, prefix).filter(m => !missing.some(k => m.startsWith(`${k} `)));
+    const required = `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required, got no value`;
+    throw new CliError(`invalid profile in ${file}: ${joinProblems([required, ...others])}`, EXIT.invalidInput);
   }
   return { profile: profile as unknown as WorkloadProfile, warnings };
 }

@@ -1,7 +1,7 @@
 import { InferenceWorkloadValidationError } from '../errors';
 import { ARTICLE_THRESHOLDS } from './limits';
 import { cronMinutes } from './schedule';
-import { checkNumber, checkOptionalNumber, checkString, describeValue } from '../private/validate';
+import { checkNumber, checkOptionalNumber, checkString, describeValue, formatBound, formatValue } from '../private/validate';
 
 /**
  * CPU architectures a workload's image is built for.
@@ -271,91 +271,173 @@ type NumberField = { [K in ProfileField]: typeof PROFILE_FIELDS[K] extends { rea
 /**
  * Validates a profile and applies its defaults. Throws an error naming the field,
  * the allowed range and the value for NaN, ±Infinity, negatives, tokens and values out of range.
+ *
+ * Every problem is reported at once: the message is the first problem's (it starts with that
+ * field's prop path), followed by `; also: ` and the others, on one line.
  */
 export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): ResolvedProfile {
   if (p === null || typeof p !== 'object') {
     throw new InferenceWorkloadValidationError(`'${prefix.replace(/\.$/, '')}' must be an object, got ${String(p)}`);
   }
-  const n = (name: ProfileField) => `${prefix}${name}`;
-  const num = (name: NumberField) => checkOptionalNumber(n(name), p[name], PROFILE_FIELDS[name].bounds);
-  const required = (name: NumberField) => checkNumber(n(name), p[name] as number, PROFILE_FIELDS[name].bounds);
-  const memoryMiB = required('memoryMiB');
-  const gpuCount = num('gpuCount') ?? 0;
-  const gpuMemoryGiB = num('gpuMemoryGiB');
-  if (gpuMemoryGiB !== undefined && gpuCount === 0) {
-    throw new InferenceWorkloadValidationError(
-      `Cannot configure '${n('gpuMemoryGiB')}' (${gpuMemoryGiB}) without '${n('gpuCount')}' of at least 1, got ${gpuCount}`);
+  const problems = new Problems();
+  const resolved = checkProfile(p, prefix, problems);
+  if (resolved === undefined || problems.messages.length > 0) {
+    throw problems.error();
   }
-  if (p.gpuFamily !== undefined) {
-    checkString(n('gpuFamily'), p.gpuFamily, { maxLength: 32, pattern: /^[A-Za-z0-9][A-Za-z0-9-]*$/, patternDescription: 'a GPU family name such as "A10G", "L4" or "H100"' });
-    if (gpuCount === 0) {
-      throw new InferenceWorkloadValidationError(`Cannot configure '${n('gpuFamily')}' (${JSON.stringify(p.gpuFamily)}) without '${n('gpuCount')}' of at least 1, got ${gpuCount}`);
+  return resolved;
+}
+
+/**
+ * Every problem of a profile, in the order `resolveProfile()` reports them (the CLI reports
+ * missing fields its own way and the others after them).
+ * @internal
+ */
+export function profileProblems(p: WorkloadProfile, prefix = 'profile.'): string[] {
+  const problems = new Problems();
+  checkProfile(p, prefix, problems);
+  return problems.messages;
+}
+
+/** Joins problems into one message: the first one's, then `; also: ` and the others. @internal */
+export function joinProblems(messages: readonly string[]): string {
+  return messages.length <= 1 ? (messages[0] ?? '') : `${messages[0]}; also: ${messages.slice(1).join('; ')}`;
+}
+
+/** The problems found so far; a check that throws a validation error is recorded and yields undefined. */
+class Problems {
+  public readonly messages: string[] = [];
+
+  /** Runs one check; its validation error becomes a problem and the result undefined. */
+  public check<T>(f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof InferenceWorkloadValidationError) {
+        this.messages.push(e.message);
+        return undefined;
+      }
+      throw e;
     }
   }
-  const modelSizeGiB = num('modelSizeGiB') ?? round3(memoryMiB / 2048);
-  const imageSizeGiB = num('imageSizeGiB') ?? 1;
+
+  public add(message: string): void {
+    this.messages.push(message);
+  }
+
+  public error(): InferenceWorkloadValidationError {
+    return new InferenceWorkloadValidationError(joinProblems(this.messages));
+  }
+}
+
+/**
+ * Checks every field, records each problem and returns the resolved profile when there is none.
+ * A field that is wrong is left out of the checks that relate it to another field (a p99 that is
+ * not a number is not also reported as under the p50), and so is a default derived from it.
+ */
+function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): ResolvedProfile | undefined {
+  const n = (name: ProfileField) => `${prefix}${name}`;
+  const bad = new Set<ProfileField>();
+  const check = <T>(name: ProfileField, f: () => T): T | undefined => {
+    const before = problems.messages.length;
+    const value = problems.check(f);
+    if (problems.messages.length > before) {
+      bad.add(name);
+    }
+    return value;
+  };
+  const num = (name: NumberField) => check(name, () => checkOptionalNumber(n(name), p[name], PROFILE_FIELDS[name].bounds));
+  const required = (name: NumberField) => check(name, () => checkNumber(n(name), p[name] as number, PROFILE_FIELDS[name].bounds));
+  /** The field's value, its default when absent, or undefined when it is wrong (or its default cannot be known). */
+  const withDefault = <T>(name: ProfileField, value: T | undefined, fallback: T | undefined): T | undefined =>
+    bad.has(name) ? undefined : (value ?? fallback);
+  const bool = (name: 'teamRunsKubernetes' | 'cpuFallbackCapable' | 'allowScaleToZero') => check(name, () => checkBoolean(n(name), p[name], false));
+
+  const memoryMiB = required('memoryMiB');
+  const gpuCount = withDefault('gpuCount', num('gpuCount'), 0);
+  const gpuMemoryGiB = num('gpuMemoryGiB');
+  if (gpuMemoryGiB !== undefined && gpuCount === 0) {
+    problems.add(`Cannot configure '${n('gpuMemoryGiB')}' (${formatValue(gpuMemoryGiB)}) without '${n('gpuCount')}' of at least 1, got ${gpuCount}`);
+  }
+  if (p.gpuFamily !== undefined) {
+    const family = check('gpuFamily', () => checkString(n('gpuFamily'), p.gpuFamily as string,
+      { maxLength: 32, pattern: /^[A-Za-z0-9][A-Za-z0-9-]*$/, patternDescription: 'a GPU family name such as "A10G", "L4" or "H100"' }));
+    if (family !== undefined && gpuCount === 0) {
+      problems.add(`Cannot configure '${n('gpuFamily')}' (${JSON.stringify(p.gpuFamily)}) without '${n('gpuCount')}' of at least 1, got ${gpuCount}`);
+    }
+  }
+  const modelSizeGiB = num('modelSizeGiB');
+  const imageSizeGiB = num('imageSizeGiB');
   const p50 = required('requestDurationP50Ms');
-  const p99 = num('requestDurationP99Ms') ?? p50;
-  if (p99 < p50) {
-    throw new InferenceWorkloadValidationError(`'${n('requestDurationP99Ms')}' (${p99}) must be at least '${n('requestDurationP50Ms')}' (${p50})`);
+  const p99 = withDefault('requestDurationP99Ms', num('requestDurationP99Ms'), p50);
+  if (p99 !== undefined && p50 !== undefined && p99 < p50) {
+    problems.add(`'${n('requestDurationP99Ms')}' (${formatValue(p99)}) must be at least '${n('requestDurationP50Ms')}' (${formatValue(p50)})`);
   }
   const avg = required('averageRequestsPerSecond');
-  const peak = num('peakRequestsPerSecond') ?? avg;
-  if (peak < avg) {
-    throw new InferenceWorkloadValidationError(`'${n('peakRequestsPerSecond')}' (${peak}) must be at least '${n('averageRequestsPerSecond')}' (${avg})`);
+  const peak = withDefault('peakRequestsPerSecond', num('peakRequestsPerSecond'), avg);
+  if (peak !== undefined && avg !== undefined && peak < avg) {
+    problems.add(`'${n('peakRequestsPerSecond')}' (${formatValue(peak)}) must be at least '${n('averageRequestsPerSecond')}' (${formatValue(avg)})`);
+  } else if (peak === 0) {
+    problems.add(`'${n('peakRequestsPerSecond')}' must be greater than 0 (a workload that never receives a request needs no placement), got 0`);
   }
-  if (peak === 0) {
-    throw new InferenceWorkloadValidationError(`'${n('peakRequestsPerSecond')}' must be greater than 0 (a workload that never receives a request needs no placement), got 0`);
-  }
-  const sustainedUtilization = num('sustainedUtilization') ?? round3(avg / peak);
+  const sustainedUtilization = num('sustainedUtilization');
   const latencyBudgetP99Ms = num('latencyBudgetP99Ms');
-  if (latencyBudgetP99Ms !== undefined && latencyBudgetP99Ms < p99) {
-    throw new InferenceWorkloadValidationError(
-      `'${n('latencyBudgetP99Ms')}' (${latencyBudgetP99Ms}) must be at least '${n('requestDurationP99Ms')}' (${p99}): no placement can serve faster than the model runs`);
+  if (latencyBudgetP99Ms !== undefined && p99 !== undefined && latencyBudgetP99Ms < p99) {
+    problems.add(`'${n('latencyBudgetP99Ms')}' (${formatValue(latencyBudgetP99Ms)}) must be at least '${n('requestDurationP99Ms')}' (${formatValue(p99)}): `
+      + 'no placement can serve faster than the model runs');
   }
-  const coldStartToleranceMs = num('coldStartToleranceMs') ?? 1000;
+  const coldStartToleranceMs = withDefault('coldStartToleranceMs', num('coldStartToleranceMs'), 1000);
   const jitterBudgetMicros = num('jitterBudgetMicros');
-  const nodeLocalStateGiB = num('nodeLocalStateGiB') ?? 0;
-  const requestPayloadKiB = num('requestPayloadKiB') ?? 64;
+  const nodeLocalStateGiB = num('nodeLocalStateGiB');
+  const requestPayloadKiB = num('requestPayloadKiB');
   const architecture = p.architecture ?? CpuArchitecture.X86_64;
   if (!Object.values(CpuArchitecture).includes(architecture)) {
-    throw new InferenceWorkloadValidationError(`'${n('architecture')}' must be one of ${Object.values(CpuArchitecture).join(', ')}, got ${JSON.stringify(architecture)}`);
+    problems.add(`'${n('architecture')}' must be one of ${Object.values(CpuArchitecture).join(', ')}, got ${JSON.stringify(architecture)}`);
   }
-  const concurrencyPerReplica = num('concurrencyPerReplica') ?? (gpuCount > 0 ? 4 : 1);
-  const allowScaleToZero = checkBoolean(n('allowScaleToZero'), p.allowScaleToZero, false);
-  const warmSchedules = resolveWarmSchedules(n('warmSchedules'), p.warmSchedules, allowScaleToZero);
-  if (allowScaleToZero && warmSchedules.length === 0) {
-    throw new InferenceWorkloadValidationError(`Cannot configure '${n('allowScaleToZero')}' without '${n('warmSchedules')}' `
+  const concurrencyPerReplica = num('concurrencyPerReplica');
+  const allowScaleToZero = bool('allowScaleToZero');
+  const warmSchedules = resolveWarmSchedules(n('warmSchedules'), p.warmSchedules, allowScaleToZero === true, problems);
+  if (allowScaleToZero && warmSchedules !== undefined && warmSchedules.length === 0) {
+    problems.add(`Cannot configure '${n('allowScaleToZero')}' without '${n('warmSchedules')}' `
       + '(provisioned concurrency is 0 outside the warm windows, so without a window nothing is ever kept warm), got no warm windows');
   }
-  if (allowScaleToZero && coldStartToleranceMs < ARTICLE_THRESHOLDS.coldStartToleranceMs) {
-    throw new InferenceWorkloadValidationError(`Cannot configure '${n('allowScaleToZero')}' with '${n('coldStartToleranceMs')}' under `
-      + `${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms (outside the warm windows every request may land on a cold environment), got ${coldStartToleranceMs}`);
+  if (allowScaleToZero && coldStartToleranceMs !== undefined && coldStartToleranceMs < ARTICLE_THRESHOLDS.coldStartToleranceMs) {
+    problems.add(`Cannot configure '${n('allowScaleToZero')}' with '${n('coldStartToleranceMs')}' under `
+      + `${formatBound(ARTICLE_THRESHOLDS.coldStartToleranceMs)} ms (outside the warm windows every request may land on a cold environment), `
+      + `got ${formatValue(coldStartToleranceMs)}`);
+  }
+  const teamRunsKubernetes = bool('teamRunsKubernetes');
+  const cpuFallbackCapable = bool('cpuFallbackCapable');
+  const cpuFallbackSlowdown = num('cpuFallbackSlowdown');
+  const vcpus = num('vcpus');
+  if (problems.messages.length > 0 || memoryMiB === undefined || gpuCount === undefined || p50 === undefined || p99 === undefined
+    || avg === undefined || peak === undefined || coldStartToleranceMs === undefined || allowScaleToZero === undefined
+    || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined) {
+    return undefined;
   }
   return {
     memoryMiB,
     gpuCount,
     gpuMemoryGiB: gpuCount > 0 ? (gpuMemoryGiB ?? 16) : 0,
     gpuFamily: p.gpuFamily,
-    modelSizeGiB,
-    imageSizeGiB,
+    modelSizeGiB: modelSizeGiB ?? round3(memoryMiB / 2048),
+    imageSizeGiB: imageSizeGiB ?? 1,
     requestDurationP50Ms: p50,
     requestDurationP99Ms: p99,
     averageRequestsPerSecond: avg,
     peakRequestsPerSecond: peak,
-    sustainedUtilization,
+    sustainedUtilization: sustainedUtilization ?? round3(avg / peak),
     latencyBudgetP99Ms,
     coldStartToleranceMs,
     jitterBudgetMicros,
-    nodeLocalStateGiB,
-    requestPayloadKiB,
+    nodeLocalStateGiB: nodeLocalStateGiB ?? 0,
+    requestPayloadKiB: requestPayloadKiB ?? 64,
     architecture,
-    teamRunsKubernetes: checkBoolean(n('teamRunsKubernetes'), p.teamRunsKubernetes, false),
-    cpuFallbackCapable: checkBoolean(n('cpuFallbackCapable'), p.cpuFallbackCapable, false),
-    cpuFallbackSlowdown: num('cpuFallbackSlowdown') ?? (gpuCount > 0 ? 5 : 1),
-    concurrencyPerReplica,
+    teamRunsKubernetes,
+    cpuFallbackCapable,
+    cpuFallbackSlowdown: cpuFallbackSlowdown ?? (gpuCount > 0 ? 5 : 1),
+    concurrencyPerReplica: concurrencyPerReplica ?? (gpuCount > 0 ? 4 : 1),
     // Lambda: "At 1,769 MB, a function has the equivalent of one vCPU"; 10,240 MB has 6
-    vcpus: num('vcpus') ?? round3(Math.min(6, memoryMiB / 1769)),
+    vcpus: vcpus ?? round3(Math.min(6, memoryMiB / 1769)),
     warmSchedules,
     allowScaleToZero,
   };
@@ -369,50 +451,64 @@ const MAX_WINDOW_CAPACITY = 10_000;
 const CRON = /^cron\((\S+ ){5}\S+\)$/;
 const SCHEDULE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 
-function resolveWarmSchedules(prop: string, value: WarmSchedule[] | undefined, allowScaleToZero: boolean): WarmSchedule[] {
+/** The warm windows, or undefined when one of them is wrong (each problem is recorded). */
+function resolveWarmSchedules(
+  prop: string, value: WarmSchedule[] | undefined, allowScaleToZero: boolean, problems: Problems,
+): WarmSchedule[] | undefined {
   if (value === undefined) {
     return [];
   }
   if (!Array.isArray(value)) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be an array of warm schedules, got ${describeValue(value)}`);
+    problems.add(`'${prop}' must be an array of warm schedules, got ${describeValue(value)}`);
+    return undefined;
   }
   if (value.length > MAX_WARM_SCHEDULES) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must have at most ${MAX_WARM_SCHEDULES} entries, got ${value.length}`);
+    problems.add(`'${prop}' must have at most ${MAX_WARM_SCHEDULES} entries, got ${value.length}`);
+    return undefined;
   }
+  const before = problems.messages.length;
   const seen = new Set<string>();
-  return value.map((w, i) => {
+  const out: WarmSchedule[] = [];
+  value.forEach((w, i) => {
     const at = `${prop}[${i}]`;
     if (w === null || typeof w !== 'object') {
-      throw new InferenceWorkloadValidationError(`'${at}' must be an object, got ${describeValue(w)}`);
+      problems.add(`'${at}' must be an object, got ${describeValue(w)}`);
+      return;
     }
-    const name = checkString(`${at}.name`, w.name, { maxLength: 64, pattern: SCHEDULE_NAME, patternDescription: 'letters, digits and \'-\', starting with a letter or digit' });
-    if (seen.has(name)) {
-      throw new InferenceWorkloadValidationError(`'${at}.name' must be unique among the warm schedules, got ${JSON.stringify(name)} twice`);
+    const name = problems.check(() => checkString(`${at}.name`, w.name,
+      { maxLength: 64, pattern: SCHEDULE_NAME, patternDescription: 'letters, digits and \'-\', starting with a letter or digit' }));
+    if (name !== undefined) {
+      if (seen.has(name)) {
+        problems.add(`'${at}.name' must be unique among the warm schedules, got ${JSON.stringify(name)} twice`);
+      }
+      seen.add(name);
     }
-    seen.add(name);
     const cron = { maxLength: 256, pattern: CRON, patternDescription: 'an Application Auto Scaling cron expression with six fields, e.g. "cron(0 8 ? * MON-FRI *)"' };
-    const startCron = checkString(`${at}.startCron`, w.startCron, cron);
-    const endCron = checkString(`${at}.endCron`, w.endCron, cron);
+    const startCron = problems.check(() => checkString(`${at}.startCron`, w.startCron, cron));
+    const endCron = problems.check(() => checkString(`${at}.endCron`, w.endCron, cron));
     if (allowScaleToZero) {
       // the hours at 0 are priced from the expressions, so they must be ones the policy can replay
       for (const [key, expr] of [['startCron', startCron], ['endCron', endCron]] as const) {
-        if (cronMinutes(expr) === undefined) {
-          throw new InferenceWorkloadValidationError(`'${at}.${key}' must use only numbers, names, '*', '?', ranges, lists and steps when `
+        if (expr !== undefined && cronMinutes(expr) === undefined) {
+          problems.add(`'${at}.${key}' must use only numbers, names, '*', '?', ranges, lists and steps when `
             + `'${prop.replace(/warmSchedules$/, 'allowScaleToZero')}' is true (the policy prices the hours outside the windows at zero), got ${JSON.stringify(expr)}`);
         }
       }
     }
-    if (startCron === endCron) {
-      throw new InferenceWorkloadValidationError(`'${at}.endCron' must differ from '${at}.startCron' (an empty window), got ${JSON.stringify(endCron)}`);
+    if (startCron !== undefined && startCron === endCron) {
+      problems.add(`'${at}.endCron' must differ from '${at}.startCron' (an empty window), got ${JSON.stringify(endCron)}`);
     }
-    const minCapacity = checkNumber(`${at}.minCapacity`, w.minCapacity, { min: 0, max: MAX_WINDOW_CAPACITY, integer: true });
+    const minCapacity = problems.check(() => checkNumber(`${at}.minCapacity`, w.minCapacity, { min: 0, max: MAX_WINDOW_CAPACITY, integer: true }));
     if (minCapacity === 0 && !allowScaleToZero) {
-      throw new InferenceWorkloadValidationError(`'${at}.minCapacity' must be at least 1 unless '${prop.replace(/warmSchedules$/, 'allowScaleToZero')}' is true `
+      problems.add(`'${at}.minCapacity' must be at least 1 unless '${prop.replace(/warmSchedules$/, 'allowScaleToZero')}' is true `
         + '(provisioned concurrency at zero breaks later deploys, aws-cdk #29992), got 0');
     }
-    const timeZone = w.timeZone === undefined ? undefined : checkTimeZone(`${at}.timeZone`, w.timeZone);
-    return timeZone === undefined ? { name, startCron, endCron, minCapacity } : { name, startCron, endCron, minCapacity, timeZone };
+    const timeZone = w.timeZone === undefined ? undefined : problems.check(() => checkTimeZone(`${at}.timeZone`, w.timeZone as string));
+    if (name !== undefined && startCron !== undefined && endCron !== undefined && minCapacity !== undefined) {
+      out.push(timeZone === undefined ? { name, startCron, endCron, minCapacity } : { name, startCron, endCron, minCapacity, timeZone });
+    }
   });
+  return problems.messages.length > before ? undefined : out;
 }
 
 function checkTimeZone(prop: string, value: string): string {

@@ -73,16 +73,16 @@ export function checkNumber(prop: string, value: number, c: NumberConstraint = {
       `'${prop}' must be a concrete number at synth time (the placement is decided at synth), got an unresolved token`);
   }
   if (!Number.isFinite(value)) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be a finite number, got ${value}`);
+    throw new InferenceWorkloadValidationError(`'${prop}' must be a finite number, got ${formatValue(value)}`);
   }
-  const range = describeRange(c);
   const tooLow = c.min !== undefined && (c.exclusiveMin ? value <= c.min : value < c.min);
   const tooHigh = c.max !== undefined && value > c.max;
   if (tooLow || tooHigh) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be ${range}, got ${value}`);
+    throw new InferenceWorkloadValidationError(`'${prop}' must be ${describeRange(c)}, got ${formatValue(value)}`);
   }
   if (c.integer && !Number.isInteger(value)) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be an integer${range ? ` ${range}` : ''}, got ${value}`);
+    const range = describeRange(c);
+    throw new InferenceWorkloadValidationError(`'${prop}' must be an integer${range ? ` ${range}` : ''}, got ${formatValue(value)}`);
   }
   return value;
 }
@@ -93,20 +93,51 @@ export function checkOptionalNumber(prop: string, value: number | undefined, c: 
 }
 
 function describeRange(c: NumberConstraint): string {
-  const lower = c.min === undefined ? undefined : (c.exclusiveMin ? `greater than ${c.min}` : `at least ${c.min}`);
-  if (c.min !== undefined && c.max !== undefined && !c.exclusiveMin) {
-    return `between ${c.min} and ${c.max}`;
+  const min = c.min === undefined ? undefined : formatBound(c.min);
+  const max = c.max === undefined ? undefined : formatBound(c.max);
+  const lower = min === undefined ? undefined : (c.exclusiveMin ? `greater than ${min}` : `at least ${min}`);
+  if (min !== undefined && max !== undefined && !c.exclusiveMin) {
+    return `between ${min} and ${max}`;
   }
-  if (lower && c.max !== undefined) {
-    return `${lower} and at most ${c.max}`;
+  if (lower && max !== undefined) {
+    return `${lower} and at most ${max}`;
   }
   if (lower) {
     return lower;
   }
-  if (c.max !== undefined) {
-    return `at most ${c.max}`;
+  if (max !== undefined) {
+    return `at most ${max}`;
   }
   return '';
+}
+
+/**
+ * A bound of a range in an error message: integers with thousands separators, decimals to at most
+ * three places (`2,097,152`, `0.001`, `0.05`). Locale-independent.
+ */
+export function formatBound(n: number): string {
+  const rounded = Math.round(n * 1000) / 1000;
+  // a bound below a thousandth (or too large to round) is written in full rather than as 0
+  return groupThousands(String(Number.isInteger(n) || rounded === 0 || !Number.isFinite(rounded) ? n : rounded));
+}
+
+/**
+ * A value the user gave, in an error message: its integer part with thousands separators and its
+ * decimals as written (`3,000,000`, `0.95`, `127.9999`, `NaN`, `Infinity`, `1e+300`). The decimals
+ * are never rounded: a rounded value could read as the bound it misses (`got 128` for 127.9999).
+ * Locale-independent.
+ */
+export function formatValue(n: number): string {
+  return groupThousands(String(n));
+}
+
+/** Groups the integer digits of a number as written by `String()`; NaN, ±Infinity and exponent forms are left as they are. */
+function groupThousands(written: string): string {
+  const m = /^(-?)(\d+)(\.\d+)?$/.exec(written);
+  if (!m) {
+    return written;
+  }
+  return `${m[1]}${m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${m[3] ?? ''}`;
 }
 
 /** Constraints on a string input. */

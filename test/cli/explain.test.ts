@@ -92,10 +92,15 @@ describe('runCli (pure)', () => {
   });
 
   test.each([
-    [{ ...CPU_PROFILE, memoryMiB: 99_999_999 }, "'profile.memoryMiB' must be between 128 and 2097152, got 99999999"],
+    [{ ...CPU_PROFILE, memoryMiB: 99_999_999 }, "'profile.memoryMiB' must be between 128 and 2,097,152, got 99,999,999"],
     [{ ...CPU_PROFILE, memoryMiB: '2048' }, "'profile.memoryMiB' must be a number, got \"2048\""],
     [{ memoryMiB: 2048, averageRequestsPerSecond: 1 }, "'profile.requestDurationP50Ms' is required, got no value"],
     [{ memoryMiB: 2048 }, "'profile.requestDurationP50Ms', 'profile.averageRequestsPerSecond' are required, got no value"],
+    [{ memoryMiB: 12, averageRequestsPerSecond: 1, peakRequestsPerSecond: 0.5 },
+      "'profile.requestDurationP50Ms' is required, got no value; also: 'profile.memoryMiB' must be between 128 and 2,097,152, got 12; "
+      + "'profile.peakRequestsPerSecond' (0.5) must be at least 'profile.averageRequestsPerSecond' (1)"],
+    [{ ...CPU_PROFILE, memoryMiB: 12, requestDurationP99Ms: 1 },
+      "'profile.memoryMiB' must be between 128 and 2,097,152, got 12; also: 'profile.requestDurationP99Ms' (1) must be at least 'profile.requestDurationP50Ms' (120)"],
     [{ ...CPU_PROFILE, averageRequestsPerSecond: 50 }, "'profile.peakRequestsPerSecond' (40) must be at least 'profile.averageRequestsPerSecond' (50)"],
   ])('fails with exit 1 on an invalid profile %#', (profile, message) => {
     const { io, out } = fakeIo({ 'p.json': JSON.stringify(profile) });

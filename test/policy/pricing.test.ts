@@ -89,12 +89,12 @@ describe('a custom price table', () => {
     ['a malformed instance type', p => p.cpuInstances[0].instanceType = 'M7I LARGE', "'priceTable.cpuInstances[0].instanceType' must be an EC2 instance type such as \"m7i.large\", got \"M7I LARGE\""],
     ['a GPU count of 0', p => p.gpuInstances[3].gpuCount = 0, "'priceTable.gpuInstances[3].gpuCount' must be between 1 and 16, got 0"],
     ['a GFD label with a space', p => p.gpuInstances[0].gpuProduct = 'Tesla T4', "'priceTable.gpuInstances[0].gpuProduct' must be a Kubernetes label value such as \"NVIDIA-A10G\", got \"Tesla T4\""],
-    ['a zero hourly price', p => p.cpuInstances[1].hourlyUsd = 0, "'priceTable.cpuInstances[1].hourlyUsd' must be greater than 0 and at most 1000, got 0"],
+    ['a zero hourly price', p => p.cpuInstances[1].hourlyUsd = 0, "'priceTable.cpuInstances[1].hourlyUsd' must be greater than 0 and at most 1,000, got 0"],
     ['an infinite hourly price', p => p.gpuInstances[1].hourlyUsd = Infinity, "'priceTable.gpuInstances[1].hourlyUsd' must be a finite number, got Infinity"],
     ['a CPU node of architecture any', p => p.cpuInstances[0].architecture = 'any', "'priceTable.cpuInstances[0].architecture' must be one of x86_64, arm64, got \"any\""],
-    ['no workloads per cluster', p => p.clusterOverhead.workloadsPerCluster = 0, "'priceTable.clusterOverhead.workloadsPerCluster' must be between 1 and 10000, got 0"],
+    ['no workloads per cluster', p => p.clusterOverhead.workloadsPerCluster = 0, "'priceTable.clusterOverhead.workloadsPerCluster' must be between 1 and 10,000, got 0"],
     ['an allocatable fraction under half', p => p.clusterOverhead.allocatableFraction = 0.3, "'priceTable.clusterOverhead.allocatableFraction' must be between 0.5 and 1, got 0.3"],
-    ['a negative ops overhead', p => p.clusterOverhead.opsMonthlyUsd = -1, "'priceTable.clusterOverhead.opsMonthlyUsd' must be between 0 and 10000000, got -1"],
+    ['a negative ops overhead', p => p.clusterOverhead.opsMonthlyUsd = -1, "'priceTable.clusterOverhead.opsMonthlyUsd' must be between 0 and 10,000,000, got -1"],
     ['an unknown field', p => p.spotDiscount = 0.6, "'priceTable.spotDiscount' is not a price table field (expected one of name, region, effectiveDate, source, currency, lambdaX86, lambdaArm64, gpuInstances, cpuInstances, clusterOverhead, managedInstances, networkLoadBalancer), got 0.6"],
   ];
 

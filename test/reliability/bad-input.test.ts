@@ -56,9 +56,10 @@ function row(name: string, prop: string, value: string, build: (s: Stack) => unk
   return { name, prop, value, build, ...extra };
 }
 
-/** `got <value>` as the messages write a number or a string. */
+/** `got <value>` as the messages write a number (thousands grouped, decimals as given) or a string. */
 function got(value: unknown): string {
-  return `got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+  return `got ${typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' && Number.isFinite(value)
+    ? value.toLocaleString('en-US', { maximumFractionDigits: 20 }) : String(value)}`;
 }
 
 function profileRow(field: keyof WorkloadProfile, value: unknown, shown: string = got(value), base: WorkloadProfile = LAMBDA_PROFILE): BadInput {
@@ -155,7 +156,7 @@ const PROFILE_ROWS: BadInput[] = [
   profileRow('gpuMemoryGiB', 0, 'got 0', GPU_PROFILE),
   profileRow('gpuMemoryGiB', -24, 'got -24', GPU_PROFILE),
   // 24 GiB given in MiB
-  profileRow('gpuMemoryGiB', 24_576, 'got 24576', GPU_PROFILE),
+  profileRow('gpuMemoryGiB', 24_576, 'got 24,576', GPU_PROFILE),
   row('profile.gpuMemoryGiB without gpuCount', 'profile.gpuMemoryGiB', "without 'profile.gpuCount'",
     s => onLambda(s, { profile: { ...LAMBDA_PROFILE, gpuMemoryGiB: 24 } })),
   profileRow('gpuFamily', '', 'got ""', GPU_PROFILE),
@@ -358,12 +359,12 @@ const PRICE_TABLE_ROWS: BadInput[] = [
     t => { t.gpuInstances[0].instanceType = 'G4dn XLarge'; }),
   priceRow('gpuInstances[0].gpuCount 0', 'priceTable.gpuInstances[0].gpuCount', 'got 0', t => { t.gpuInstances[0].gpuCount = 0; }),
   // 16 GiB given in MiB
-  priceRow('gpuInstances[0].gpuMemoryGiB in MiB', 'priceTable.gpuInstances[0].gpuMemoryGiB', 'got 16384', t => { t.gpuInstances[0].gpuMemoryGiB = 16_384; }),
+  priceRow('gpuInstances[0].gpuMemoryGiB in MiB', 'priceTable.gpuInstances[0].gpuMemoryGiB', 'got 16,384', t => { t.gpuInstances[0].gpuMemoryGiB = 16_384; }),
   priceRow('gpuInstances[0].vcpu fractional', 'priceTable.gpuInstances[0].vcpu', 'got 1.5', t => { t.gpuInstances[0].vcpu = 1.5; }),
   priceRow('gpuInstances[0].memoryGiB 0', 'priceTable.gpuInstances[0].memoryGiB', 'got 0', t => { t.gpuInstances[0].memoryGiB = 0; }),
   priceRow('gpuInstances[0].hourlyUsd 0', 'priceTable.gpuInstances[0].hourlyUsd', 'got 0', t => { t.gpuInstances[0].hourlyUsd = 0; }),
   priceRow('gpuInstances[0].hourlyUsd -Infinity', 'priceTable.gpuInstances[0].hourlyUsd', 'got -Infinity', t => { t.gpuInstances[0].hourlyUsd = -Infinity; }),
-  priceRow('gpuInstances[0].hourlyUsd implausibly high', 'priceTable.gpuInstances[0].hourlyUsd', 'got 52600', t => { t.gpuInstances[0].hourlyUsd = 52_600; }),
+  priceRow('gpuInstances[0].hourlyUsd implausibly high', 'priceTable.gpuInstances[0].hourlyUsd', 'got 52,600', t => { t.gpuInstances[0].hourlyUsd = 52_600; }),
   priceRow('gpuInstances[0].gpuProduct not a label value', 'priceTable.gpuInstances[0].gpuProduct', 'got "Tesla T4"', t => { t.gpuInstances[0].gpuProduct = 'Tesla T4'; }),
   priceRow('gpuInstances[0].architecture unknown', 'priceTable.gpuInstances[0].architecture', 'got "amd64"', t => { t.gpuInstances[0].architecture = 'amd64'; }),
   priceRow('cpuInstances[0].architecture missing', 'priceTable.cpuInstances[0].architecture', 'got undefined', t => { delete t.cpuInstances[0].architecture; }),
@@ -445,7 +446,7 @@ const KUBERNETES_ROWS: BadInput[] = [
   k8sRow('kubernetes.namespace overlong (64)', 'kubernetes.namespace', 'got 64 characters', () => ({ namespace: LONG(64) })),
   k8sRow('kubernetes.namespace a token', 'kubernetes.namespace', 'got an unresolved token', () => ({ namespace: TOKEN_STRING() })),
   k8sRow('kubernetes.containerPort 0', 'kubernetes.containerPort', 'got 0', () => ({ containerPort: 0 })),
-  k8sRow('kubernetes.containerPort 65536', 'kubernetes.containerPort', 'got 65536', () => ({ containerPort: 65536 })),
+  k8sRow('kubernetes.containerPort 65536', 'kubernetes.containerPort', 'got 65,536', () => ({ containerPort: 65536 })),
   k8sRow('kubernetes.containerPort fractional', 'kubernetes.containerPort', 'got 80.5', () => ({ containerPort: 80.5 })),
   k8sRow('kubernetes.containerPort NaN', 'kubernetes.containerPort', 'got NaN', () => ({ containerPort: NaN })),
   k8sRow('kubernetes.containerPort a token', 'kubernetes.containerPort', 'got an unresolved token', () => ({ containerPort: TOKEN_NUMBER() })),
@@ -480,12 +481,12 @@ const KUBERNETES_ROWS: BadInput[] = [
   // 1 GiB given as 1 (GiB)
   factoryRow('CacheSidecar.modelCache memoryMiB in GiB', 'cacheSidecars.modelCache.memoryMiB', 'got 1', () => CacheSidecar.modelCache({ memoryMiB: 1 })),
   factoryRow('CacheSidecar.redis port 80', 'cacheSidecars.redis.port', 'got 80', () => CacheSidecar.redis({ port: 80 })),
-  factoryRow('CacheSidecar.redis port 70000', 'cacheSidecars.redis.port', 'got 70000', () => CacheSidecar.redis({ port: 70_000 })),
+  factoryRow('CacheSidecar.redis port 70000', 'cacheSidecars.redis.port', 'got 70,000', () => CacheSidecar.redis({ port: 70_000 })),
   factoryRow('CacheSidecar.redis port a token', 'cacheSidecars.redis.port', 'got an unresolved token', () => CacheSidecar.redis({ port: TOKEN_NUMBER() })),
   factoryRow('CacheSidecar.redis image upper case', 'cacheSidecars.redis.image', 'got "Redis:7"', () => CacheSidecar.redis({ image: 'Redis:7' })),
   factoryRow('CacheSidecar.redis maxMemoryMiB 0', 'cacheSidecars.redis.maxMemoryMiB', 'got 0', () => CacheSidecar.redis({ maxMemoryMiB: 0 })),
   // 1 GiB given in bytes
-  factoryRow('CacheSidecar.redis maxMemoryMiB in bytes', 'cacheSidecars.redis.maxMemoryMiB', 'got 1073741824', () => CacheSidecar.redis({ maxMemoryMiB: 2 ** 30 })),
+  factoryRow('CacheSidecar.redis maxMemoryMiB in bytes', 'cacheSidecars.redis.maxMemoryMiB', 'got 1,073,741,824', () => CacheSidecar.redis({ maxMemoryMiB: 2 ** 30 })),
   factoryRow('CacheSidecar.redis cpuMillis -Infinity', 'cacheSidecars.redis.cpuMillis', 'got -Infinity', () => CacheSidecar.redis({ cpuMillis: -Infinity })),
   factoryRow('CacheVolume.emptyDir sizeLimit 0', 'cacheVolume.sizeLimit', 'got 0 MiB', () => CacheVolume.emptyDir({ sizeLimit: Size.mebibytes(0) })),
   factoryRow('CacheVolume.emptyDir sizeLimit a token', 'cacheVolume.sizeLimit', 'got an unresolved token', () => CacheVolume.emptyDir({ sizeLimit: Size.gibibytes(LAZY_NUMBER()) })),
@@ -553,8 +554,8 @@ const KUBERNETES_ROWS: BadInput[] = [
     () => ({ scaleDownStabilization: Duration.minutes(LAZY_NUMBER()) })),
   k8sRow('kubernetes.runAsUser 0 (root)', 'kubernetes.runAsUser', 'got 0', () => ({ runAsUser: 0 })),
   k8sRow('kubernetes.runAsUser negative', 'kubernetes.runAsUser', 'got -1', () => ({ runAsUser: -1 })),
-  k8sRow('kubernetes.runAsUser fractional', 'kubernetes.runAsUser', 'got 1000.5', () => ({ runAsUser: 1000.5 })),
-  k8sRow('kubernetes.runAsUser above 2^31 - 1', 'kubernetes.runAsUser', 'got 2147483648', () => ({ runAsUser: 2 ** 31 })),
+  k8sRow('kubernetes.runAsUser fractional', 'kubernetes.runAsUser', 'got 1,000.5', () => ({ runAsUser: 1000.5 })),
+  k8sRow('kubernetes.runAsUser above 2^31 - 1', 'kubernetes.runAsUser', 'got 2,147,483,648', () => ({ runAsUser: 2 ** 31 })),
   k8sRow('kubernetes.serviceAccountRoleArn a role name', 'kubernetes.serviceAccountRoleArn', 'got "model-reader"', () => ({ serviceAccountRoleArn: 'model-reader' })),
   k8sRow('kubernetes.serviceAccountRoleArn a token', 'kubernetes.serviceAccountRoleArn', 'got an unresolved token', () => ({ serviceAccountRoleArn: TOKEN_STRING() })),
   k8sRow('kubernetes.modelBucket without cluster', 'kubernetes.modelBucket', "without 'kubernetes.cluster'", s => ({ modelBucket: MODEL_BUCKET(s) })),

@@ -362,6 +362,6 @@ describe('the CPU overflow is priced and sized for CPU', () => {
 
   test('fails on a slowdown below 1', () => {
     expect(() => PlacementPolicy.default().decide({ ...HYBRID_PROFILE, cpuFallbackSlowdown: 0.5 }))
-      .toThrow("'profile.cpuFallbackSlowdown' must be between 1 and 1000, got 0.5");
+      .toThrow("'profile.cpuFallbackSlowdown' must be between 1 and 1,000, got 0.5");
   });
 });

@@ -296,7 +296,7 @@ describe('local cache sidecars', () => {
       .toThrow("'kubernetes.cacheSidecars' may hold at most one key-value cache, got 2");
     expect(() => place({ containerPort: 6379, cacheSidecars: [CacheSidecar.redis()] }))
       .toThrow("'cacheSidecars.redis.port' must differ from 'kubernetes.containerPort' (6379), got 6379");
-    expect(() => CacheSidecar.redis({ port: 80 })).toThrow("'cacheSidecars.redis.port' must be between 1024 and 65535, got 80");
+    expect(() => CacheSidecar.redis({ port: 80 })).toThrow("'cacheSidecars.redis.port' must be between 1,024 and 65,535, got 80");
     expect(() => CacheSidecar.modelCache({ mountPath: '/tmp' })).toThrow("'cacheSidecars.modelCache.mountPath' must not be a system path, got \"/tmp\"");
     expect(() => CacheVolume.ephemeral({ storageClassName: 'Local_NVMe', size: Size.gibibytes(1) })).toThrow("'cacheVolume.storageClassName' must be a DNS-1123 subdomain");
     expect(() => CacheVolume.emptyDir({ sizeLimit: Size.kibibytes(10) })).toThrow("'cacheVolume.sizeLimit' must be at least 1 MiB, got 0.009765625 MiB");
@@ -362,13 +362,13 @@ describe('pod essentials', () => {
 
   test('fails on invalid namespace, port, paths, sizes, durations, user and role ARN', () => {
     expect(() => place({ namespace: 'ML_Team' })).toThrow("'kubernetes.namespace' must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit), got \"ML_Team\"");
-    expect(() => place({ containerPort: 70000 })).toThrow("'kubernetes.containerPort' must be between 1 and 65535, got 70000");
+    expect(() => place({ containerPort: 70000 })).toThrow("'kubernetes.containerPort' must be between 1 and 65,535, got 70,000");
     expect(() => place({ readinessProbePath: 'health' })).toThrow("'kubernetes.readinessProbePath' must be an absolute HTTP path such as \"/health\", got \"health\"");
     expect(() => place({ sharedMemorySize: Size.gibibytes(14) })).toThrow("'kubernetes.sharedMemorySize' must be less than the model server's memory (14 GiB) it counts against, got 14 GiB");
     expect(() => place({ sharedMemorySize: Size.mebibytes(32) })).toThrow("'kubernetes.sharedMemorySize' must be at least 64 MiB, got 32 MiB");
     expect(() => place({ startupTimeout: Duration.seconds(5) })).toThrow("'kubernetes.startupTimeout' must be between 10 and 21600, got 5");
     expect(() => place({ scaleDownStabilization: Duration.hours(2) })).toThrow("'kubernetes.scaleDownStabilization' must be between 0 and 3600, got 7200");
-    expect(() => place({ runAsUser: 0 })).toThrow("'kubernetes.runAsUser' must be between 1 and 2147483647, got 0");
+    expect(() => place({ runAsUser: 0 })).toThrow("'kubernetes.runAsUser' must be between 1 and 2,147,483,647, got 0");
     expect(() => place({ serviceAccountRoleArn: 'llm-reader' })).toThrow("'kubernetes.serviceAccountRoleArn' must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got \"llm-reader\"");
   });
 });
@@ -437,7 +437,7 @@ describe('serving and scaling', () => {
   });
 
   test('fails on an inconsistent replica range in the decision', () => {
-    expect(() => place({}, { ...GPU_SIZING, replicasMin: 4, replicasMax: 2 })).toThrow("'decision.kubernetes.replicasMax' must be between 4 and 10000, got 2");
+    expect(() => place({}, { ...GPU_SIZING, replicasMin: 4, replicasMax: 2 })).toThrow("'decision.kubernetes.replicasMax' must be between 4 and 10,000, got 2");
     expect(() => place({}, { ...GPU_SIZING, replicasMin: 0 })).toThrow("'decision.kubernetes.replicasMin' must be at least 1, got 0");
   });
 });
