@@ -19,7 +19,7 @@ import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
 import { KubernetesSizing, PlacementDecision } from '../../policy';
 import { PRE_STOP_DELAY_SECONDS } from '../../policy/sizing';
-import { checkDnsLabel, checkNumber, checkOptionalNumber, checkOptionsObject, checkString } from '../../private/validate';
+import { checkDnsLabel, checkNumber, checkOptionalNumber, checkOptionsObject, checkString, formatBound, formatValue } from '../../private/validate';
 import { WorkloadIdentity } from '../render-context';
 
 /**
@@ -985,7 +985,7 @@ function checkModelCredentials(
 function checkSeconds(prop: string, d: Duration, min: number, max: number): number {
   const seconds = durationSeconds(prop, d);
   if (!(seconds >= min && seconds <= max)) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be between ${min} and ${max}, got ${seconds} (seconds)`);
+    throw new InferenceWorkloadValidationError(`'${prop}' must be between ${formatBound(min)} and ${formatBound(max)}, got ${formatValue(seconds)} (seconds)`);
   }
   return checkNumber(prop, seconds, { min, max });
 }

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { CpuArchitecture, LambdaSizing, WarmSchedule } from '../../policy';
-import { checkNumber, checkString, describeValue } from '../../private/validate';
+import { checkNumber, checkString, describeValue, formatBound, formatValue } from '../../private/validate';
 
 /** Lambda's documented limits, as the renderer enforces them. */
 const LIMITS = {
@@ -35,7 +35,7 @@ export interface SizingOverrides {
 function checkLambdaRange(prop: string, value: number, [min, max]: readonly [number, number], integer: boolean): number {
   checkNumber(prop, value);
   if (value < min || value > max) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be between ${min} and ${max} for the Lambda target, got ${value}`);
+    throw new InferenceWorkloadValidationError(`'${prop}' must be between ${formatBound(min)} and ${formatBound(max)} for the Lambda target, got ${formatValue(value)}`);
   }
   if (integer && !Number.isInteger(value)) {
     throw new InferenceWorkloadValidationError(`'${prop}' must be an integer for the Lambda target, got ${value}`);

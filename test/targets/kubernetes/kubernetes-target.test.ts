@@ -366,8 +366,8 @@ describe('pod essentials', () => {
     expect(() => place({ readinessProbePath: 'health' })).toThrow("'kubernetes.readinessProbePath' must be an absolute HTTP path such as \"/health\", got \"health\"");
     expect(() => place({ sharedMemorySize: Size.gibibytes(14) })).toThrow("'kubernetes.sharedMemorySize' must be less than the model server's memory (14 GiB) it counts against, got 14 GiB");
     expect(() => place({ sharedMemorySize: Size.mebibytes(32) })).toThrow("'kubernetes.sharedMemorySize' must be at least 64 MiB, got 32 MiB");
-    expect(() => place({ startupTimeout: Duration.seconds(5) })).toThrow("'kubernetes.startupTimeout' must be between 10 and 21600, got 5");
-    expect(() => place({ scaleDownStabilization: Duration.hours(2) })).toThrow("'kubernetes.scaleDownStabilization' must be between 0 and 3600, got 7200");
+    expect(() => place({ startupTimeout: Duration.seconds(5) })).toThrow("'kubernetes.startupTimeout' must be between 10 and 21,600, got 5");
+    expect(() => place({ scaleDownStabilization: Duration.hours(2) })).toThrow("'kubernetes.scaleDownStabilization' must be between 0 and 3,600, got 7,200");
     expect(() => place({ runAsUser: 0 })).toThrow("'kubernetes.runAsUser' must be between 1 and 2,147,483,647, got 0");
     expect(() => place({ serviceAccountRoleArn: 'llm-reader' })).toThrow("'kubernetes.serviceAccountRoleArn' must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got \"llm-reader\"");
   });

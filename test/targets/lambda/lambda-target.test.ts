@@ -494,10 +494,10 @@ describe('escape hatches', () => {
 
 describe('validation', () => {
   const cases: Array<[string, () => unknown, string]> = [
-    ['memory above 10,240 MiB', () => render({ memoryMiB: 12_288 }), '\'memoryMiB\' must be between 128 and 10240 for the Lambda target, got 12288'],
-    ['memory below 128 MiB', () => render({ memoryMiB: 64 }), '\'memoryMiB\' must be between 128 and 10240 for the Lambda target, got 64'],
+    ['memory above 10,240 MiB', () => render({ memoryMiB: 12_288 }), '\'memoryMiB\' must be between 128 and 10,240 for the Lambda target, got 12,288'],
+    ['memory below 128 MiB', () => render({ memoryMiB: 64 }), '\'memoryMiB\' must be between 128 and 10,240 for the Lambda target, got 64'],
     ['timeout above 900 s', () => render({ timeoutSeconds: 901 }), '\'timeoutSeconds\' must be between 1 and 900 for the Lambda target, got 901'],
-    ['ephemeral storage above 10,240 MiB', () => render({ ephemeralStorageMiB: 20_000 }), '\'ephemeralStorageMiB\' must be between 512 and 10240 for the Lambda target, got 20000'],
+    ['ephemeral storage above 10,240 MiB', () => render({ ephemeralStorageMiB: 20_000 }), '\'ephemeralStorageMiB\' must be between 512 and 10,240 for the Lambda target, got 20,000'],
     ['utilization target above 0.9', () => render({}, { utilizationTarget: 0.95 }), '\'lambda.utilizationTarget\' must be between 0.1 and 0.9, got 0.95'],
     ['utilization target below 0.1', () => render({ utilizationTarget: 0.05 }), '\'utilizationTarget\' must be between 0.1 and 0.9 for the Lambda target, got 0.05'],
     ['min above max', () => render({ provisionedConcurrencyMin: 5, provisionedConcurrencyMax: 3 }), '\'provisionedConcurrencyMin\' (5) must be at most \'provisionedConcurrencyMax\' (3)'],
