@@ -99,12 +99,18 @@ export function corpusPolicies(): IPlacementPolicy[] {
   ];
 }
 
-/** Every decision of the corpus as text, one block per (profile, policy). Calls `sink` per block. */
-export function renderCorpus(n: number, seed: number, sink: (block: string) => void): void {
-  const policies = corpusPolicies();
+/**
+ * Every decision of the corpus as text, one block per (profile, policy). Calls `sink` per block.
+ * With `policiesPerProfile`, profile i is decided by that many policies only, starting at the i-th
+ * (round robin), so a smaller corpus still covers every policy.
+ */
+export function renderCorpus(n: number, seed: number, sink: (block: string) => void, policiesPerProfile?: number): void {
+  const all = corpusPolicies();
   const profiles = corpusProfiles(n, seed);
+  const per = Math.min(all.length, policiesPerProfile ?? all.length);
   profiles.forEach((p, i) => {
-    for (const policy of policies) {
+    for (let j = 0; j < per; j++) {
+      const policy = all[(i + j * 4) % all.length];
       let text: string;
       try {
         const d = policy.decide(p);
