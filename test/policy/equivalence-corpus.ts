@@ -7,6 +7,7 @@ import { generateProfiles } from '../../bench/policy-bench';
 import { CpuArchitecture, IPlacementPolicy, PlacementPolicy, PlacementTarget, PriceTable, WorkloadProfile } from '../../lib/policy';
 
 /** mulberry32, as in the benchmark. */
+/* eslint-disable no-bitwise */
 function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -17,6 +18,7 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+/* eslint-enable no-bitwise */
 
 const WINDOW = { name: 'business-hours', startCron: 'cron(0 8 ? * MON-FRI *)', endCron: 'cron(0 18 ? * MON-FRI *)' };
 const NIGHT = { name: 'night', startCron: 'cron(0 22 * * ? *)', endCron: 'cron(0 2 * * ? *)', timeZone: 'Europe/Berlin' };
