@@ -47,6 +47,9 @@ export interface ChoiceInput {
   readonly managedBreakEven?: ManagedInstancesBreakEven;
 }
 
+/** The choice rows of each rule table, in order, found once per table. */
+const CHOICE_ROWS = new WeakMap<readonly PolicyRule[], ChoiceRule[]>();
+
 /**
  * Evaluates the choice rules in table order, appending their outcomes to `outcomes`, and returns
  * the chosen target.
@@ -61,7 +64,12 @@ export function chooseTarget(rules: readonly PolicyRule[], input: ChoiceInput, o
     [PlacementTarget.LAMBDA_MANAGED_INSTANCES]: 0,
   };
   let current: PlacementTarget | undefined;
-  for (const rule of rules.filter((r): r is ChoiceRule => r.kind !== RuleKind.CONSTRAINT)) {
+  let rows = CHOICE_ROWS.get(rules);
+  if (rows === undefined) {
+    rows = rules.filter((r): r is ChoiceRule => r.kind !== RuleKind.CONSTRAINT);
+    CHOICE_ROWS.set(rules, rows);
+  }
+  for (const rule of rows) {
     if (!rule.modes.includes(input.o.mode)) {
       if (rule.skippedReason !== undefined) {
         outcomes.push({ ruleId: rule.id, kind: rule.kind, verdict: RuleVerdict.SKIPPED, reason: rule.skippedReason });

@@ -379,7 +379,7 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
       return undefined;
     }
     const chosen = best.c;
-    const fits = t.props.gpuInstances.filter(g => archFits(p.architecture, g.architecture) && g.gpuCount >= p.gpuCount
+    const fits = sortedCatalog(t.props.gpuInstances).filter(g => archFits(p.architecture, g.architecture) && g.gpuCount >= p.gpuCount
       && g.gpuMemoryGiB >= p.gpuMemoryGiB
       && (family === undefined || g.gpuModel.toLowerCase() === family || g.gpuName.toLowerCase() === family)
       && g.memoryGiB * 1024 * alloc >= podMemoryMiB && g.vcpu * 1000 * alloc >= chosen.cpuMillis);
@@ -403,15 +403,31 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
   if (best === undefined) {
     return undefined;
   }
-  const fits = t.props.cpuInstances.filter(n => archFits(p.architecture, n.architecture)
+  const fits = sortedCatalog(t.props.cpuInstances).filter(n => archFits(p.architecture, n.architecture)
     && cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive, stateCpu) !== undefined);
   return { ...best.c, candidates: candidatesOf(best.c.instanceType, fits) };
 }
 
-/** The chosen instance type first, then the others cheapest first (ties by name), at most `MAX_NODE_CANDIDATES`. */
+/** Each catalog sorted cheapest first (ties by name), computed once per catalog. */
+const SORTED_CATALOGS = new WeakMap<ReadonlyArray<GpuInstancePrice | CpuInstancePrice>, ReadonlyArray<GpuInstancePrice | CpuInstancePrice>>();
+
+/** The catalog cheapest first, ties by name (instance types are unique, so the order is total). */
+function sortedCatalog<T extends GpuInstancePrice | CpuInstancePrice>(catalog: T[]): T[] {
+  let sorted = SORTED_CATALOGS.get(catalog);
+  if (sorted === undefined) {
+    sorted = [...catalog].sort((a, b) => a.hourlyUsd - b.hourlyUsd || a.instanceType.localeCompare(b.instanceType));
+    SORTED_CATALOGS.set(catalog, sorted);
+  }
+  return sorted as T[];
+}
+
+/**
+ * The chosen instance type first, then the others cheapest first (ties by name), at most
+ * `MAX_NODE_CANDIDATES`. `fits` is already cheapest first (`sortedCatalog`).
+ */
 function candidatesOf(chosen: string, fits: Array<GpuInstancePrice | CpuInstancePrice>): KubernetesNodeCandidate[] {
-  const sorted = [...fits].sort((a, b) => (a.instanceType === chosen ? -1 : b.instanceType === chosen ? 1 : 0)
-    || a.hourlyUsd - b.hourlyUsd || a.instanceType.localeCompare(b.instanceType));
+  const i = fits.findIndex(n => n.instanceType === chosen);
+  const sorted = i <= 0 ? fits : [fits[i], ...fits.slice(0, i), ...fits.slice(i + 1)];
   return sorted.slice(0, MAX_NODE_CANDIDATES).map(n => ('gpuName' in n
     ? {
       instanceType: n.instanceType,

@@ -528,11 +528,38 @@ export class PlacementDecision {
   }
 }
 
+const THOUSANDS = /\B(?=(\d{3})+(?!\d))/g;
+
+/**
+ * Inserts a comma between groups of three digits, as `s.replace(/\B(?=(\d{3})+(?!\d))/g, ',')` does,
+ * without a regular expression for the usual case: digits with an optional leading '-'.
+ * @internal
+ */
+export function groupThousands(s: string): string {
+  const start = s.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const len = s.length;
+  if (len - start <= 3) {
+    return s;
+  }
+  for (let i = start; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      return s.replace(THOUSANDS, ','); // an exponent, Infinity, NaN: as the expression does
+    }
+  }
+  const head = start + ((len - start) % 3 || 3);
+  let out = s.slice(0, head);
+  for (let i = head; i < len; i += 3) {
+    out += ',' + s.slice(i, i + 3);
+  }
+  return out;
+}
+
 /** Formats USD with two decimals and thousands separators, deterministic across locales. */
 export function formatUsd(x: number): string {
   const fixed = x.toFixed(2);
-  const [int, frac] = fixed.split('.');
-  return `$${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+  const dot = fixed.indexOf('.');
+  return dot < 0 ? `$${groupThousands(fixed)}.undefined` : `$${groupThousands(fixed.slice(0, dot))}.${fixed.slice(dot + 1)}`;
 }
 
 /** Formats a 0–1 ratio as a percentage with one decimal. */

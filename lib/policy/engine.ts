@@ -5,7 +5,7 @@ import { OptionCost, PlacementDecision, PlacementTarget, RuleKind, RuleOutcome, 
 import { InferenceWorkloadValidationError } from '../errors';
 import { LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { ResolvedProfile } from './profile';
-import { EngineOptions, ConstraintContext, ConstraintRule } from './rule-types';
+import { EngineOptions, ConstraintContext, ConstraintRule, PolicyRule } from './rule-types';
 import { RULES } from './rules';
 import { averageReplicas, hybridSizing, kubernetesSizing, lambdaSizing, managedInstancesSizing } from './sizing';
 
@@ -14,6 +14,13 @@ const K = PlacementTarget.KUBERNETES;
 const H = PlacementTarget.HYBRID;
 const M = PlacementTarget.LAMBDA_MANAGED_INSTANCES;
 const TARGETS = [L, K, H, M];
+
+function isConstraint(r: PolicyRule): r is ConstraintRule {
+  return r.kind === RuleKind.CONSTRAINT;
+}
+
+/** The built-in table's constraint rows, in order. */
+const RULE_CONSTRAINTS = RULES.filter(isConstraint);
 
 /**
  * The decision pipeline: hard constraints, costs, break-even, the choice rules (economics, bands,
@@ -40,7 +47,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
   let pinned: number | undefined;
   let managedFloor: number = MANAGED_INSTANCES_LIMITS.minEnvironments;
   let lambdaBlockedForOverflow = false;
-  for (const rule of table.filter((r): r is ConstraintRule => r.kind === RuleKind.CONSTRAINT)) {
+  for (const rule of table === RULES ? RULE_CONSTRAINTS : table.filter(isConstraint)) {
     const r = rule.evaluate(ctx);
     const outcome = constraintOutcome(rule, r);
     for (const target of outcome.excludes ?? []) {

@@ -1,5 +1,5 @@
 import { managedInstancesBurstFloor } from './cost';
-import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
+import { formatPercent, formatUsd, groupThousands, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { EngineMode, PolicyRule } from './rule-types';
 import { InferenceWorkloadValidationError } from '../errors';
@@ -20,8 +20,9 @@ const MI = MANAGED_INSTANCES_LIMITS;
 
 /** Formats a number with thousands separators and at most three decimals (locale-independent, fast). */
 function n(x: number): string {
-  const [int, frac] = String(Math.round(x * 1000) / 1000).split('.');
-  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac ? `.${frac}` : '');
+  const s = String(Math.round(x * 1000) / 1000);
+  const dot = s.indexOf('.');
+  return dot < 0 ? groupThousands(s) : groupThousands(s.slice(0, dot)) + s.slice(dot);
 }
 
 const BOTH_MODES = [EngineMode.RULES, EngineMode.COST] as const;

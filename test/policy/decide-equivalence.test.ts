@@ -1,0 +1,21 @@
+import { createHash } from 'crypto';
+import { renderCorpus } from './equivalence-corpus';
+
+/*
+ * Every value a decision carries (toJson, explain, summary, or the error) for 2,000 generated
+ * profiles, each under two of nine policies (round robin), hashed. The digest changes whenever any decision changes: a
+ * change that is meant to alter decisions updates it (and says so); an optimisation must not.
+ * To see what changed, write the corpus before and after with bench/decide-corpus.ts and diff.
+ */
+const DIGEST = '204e6a2ea1beeba28c1c01bf4d0e7eba72fe411587eb97fb906d4e7c1241ea56';
+
+test('2,000 generated profiles decide exactly as before under nine policies', () => {
+  const hash = createHash('sha256');
+  let decisions = 0;
+  renderCorpus(2_000, 2, block => {
+    hash.update(block);
+    decisions++;
+  }, 2);
+  expect(decisions).toBe(4_000);
+  expect(hash.digest('hex')).toBe(DIGEST);
+});
