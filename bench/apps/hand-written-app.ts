@@ -3,7 +3,7 @@
  * what a team would write without this library, for the same spiky CPU classifier on Lambda
  * and the same one-GPU chat model on Kubernetes. Sizing is typed in as literals (the numbers
  * the default policy chose); construct ids match the library's, so the templates and the
- * manifests come out byte for byte the same (`bench/verify-equivalence.ts` checks it).
+ * manifests come out byte for byte the same (`npm run bench` checks it: "same output").
  *
  * Like the library, every chart lives in its own cdk8s App: charts in one cdk8s App
  * synthesize in superlinear time.
@@ -24,6 +24,7 @@ import { MixedWorkload, mixedWorkloads, PLATFORM_ID, WorkloadKind } from '../mix
 const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0';
 const PORT = 8080;
 const USER = 1000;
+const HOME = '/home/model-server';
 
 /** A spiky CPU classifier on Lambda: 2 GiB, 3 s timeout, provisioned concurrency 1–16 at 70%. */
 function lambdaWorkload(stack: Stack, w: MixedWorkload): void {
@@ -121,7 +122,8 @@ function lambdaWorkload(stack: Stack, w: MixedWorkload): void {
 }
 
 /**
- * A one-GPU chat model on Kubernetes: 1 x NVIDIA L4 (24 GiB), 14.4 vCPU, 30 GiB, 1–3 replicas,
+ * A one-GPU chat model on Kubernetes: 1 x 24 GiB GPU (instance types g6/gr6/g5/g6e/g7e), 14.4 vCPU,
+ * 30 GiB, 3 replicas (floor and ceiling), scaled on requests in flight through prometheus-adapter,
  * in a chart of its own cdk8s App.
  */
 function kubernetesWorkload(name: string): cdk8s.Chart {
@@ -142,24 +144,26 @@ function kubernetesWorkload(name: string): cdk8s.Chart {
       fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
     },
     podMetadata: { labels: { 'app.kubernetes.io/name': name } },
+    terminationGracePeriod: cdk8s.Duration.seconds(30),
   });
-  const probe = (failureThreshold: number) => kplus.Probe.fromHttpGet('/health', {
+  const probe = (periodSeconds: number, timeoutSeconds: number, failureThreshold: number) => kplus.Probe.fromHttpGet('/health', {
     port: PORT,
-    periodSeconds: cdk8s.Duration.seconds(10),
-    timeoutSeconds: cdk8s.Duration.seconds(5),
+    periodSeconds: cdk8s.Duration.seconds(periodSeconds),
+    timeoutSeconds: cdk8s.Duration.seconds(timeoutSeconds),
     failureThreshold,
   });
   const server = deployment.addContainer({
     name: 'model-server',
     image: IMAGE,
+    imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
     ports: [{ number: PORT, name: 'http' }],
     resources: {
       cpu: { request: kplus.Cpu.millis(14_400), limit: kplus.Cpu.millis(14_400) },
       memory: { request: cdk8s.Size.mebibytes(30_720), limit: cdk8s.Size.mebibytes(30_720) },
     },
-    startup: probe(102),
-    readiness: probe(3),
-    liveness: probe(3),
+    startup: probe(10, 5, 102),
+    readiness: probe(10, 5, 3),
+    liveness: probe(20, 10, 6),
     securityContext: {
       ensureNonRoot: true,
       user: USER,
@@ -171,15 +175,21 @@ function kubernetesWorkload(name: string): cdk8s.Chart {
       seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
     },
   });
+  server.env.addVariable('HOME', kplus.EnvValue.fromValue(HOME));
+  server.env.addVariable('XDG_CACHE_HOME', kplus.EnvValue.fromValue(`${HOME}/.cache`));
+  server.env.addVariable('XDG_CONFIG_HOME', kplus.EnvValue.fromValue(`${HOME}/.config`));
   server.mount('/tmp', kplus.Volume.fromEmptyDir(chart, 'TmpVolume', 'tmp', { sizeLimit: cdk8s.Size.gibibytes(1) }));
+  // the root filesystem is read-only: HOME and the caches the server writes live here
+  server.mount(HOME, kplus.Volume.fromEmptyDir(chart, 'HomeVolume', 'home', { sizeLimit: cdk8s.Size.mebibytes(4096) }));
   server.mount('/dev/shm', kplus.Volume.fromEmptyDir(chart, 'SharedMemoryVolume', 'dshm', {
     medium: kplus.EmptyDirMedium.MEMORY,
     sizeLimit: cdk8s.Size.mebibytes(7680),
   }));
-  deployment.scheduling.attract(kplus.Node.labeled(
-    kplus.NodeLabelQuery.in('nvidia.com/gpu.product', ['NVIDIA-L4']),
-    kplus.NodeLabelQuery.gt('nvidia.com/gpu.memory', ['22118']),
-  ));
+  // the instance types one pod fits on (one 24 GiB+ GPU, 14.4 vCPU, 30 GiB), cheapest first
+  deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.in('node.kubernetes.io/instance-type', [
+    'g6.4xlarge', 'gr6.4xlarge', 'g5.4xlarge', 'g6.8xlarge', 'gr6.8xlarge',
+    'g5.8xlarge', 'g6e.4xlarge', 'g6.16xlarge', 'g7e.4xlarge', 'g5.16xlarge',
+  ])));
   deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists('nvidia.com/gpu', { effect: kplus.TaintEffect.NO_SCHEDULE })));
   // what cdk8s-plus-28 has no field for
   const api = cdk8s.ApiObject.of(deployment);
@@ -191,6 +201,10 @@ function kubernetesWorkload(name: string): cdk8s.Chart {
     whenUnsatisfiable: 'ScheduleAnyway',
     labelSelector: { matchLabels: deployment.matchLabels },
   }]));
+  api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/enableServiceLinks', false));
+  // a Quantity, not a string: a plain string renders as null here (cdk8s #2163)
+  api.addJsonPatch(cdk8s.JsonPatch.add('/spec/template/spec/containers/0/resources/requests/ephemeral-storage',
+    kplus.k8s.Quantity.fromString('5120Mi')));
 
   new kplus.Service(chart, 'Service', {
     metadata: { name },
@@ -199,11 +213,18 @@ function kubernetesWorkload(name: string): cdk8s.Chart {
     ports: [{ name: 'http', port: PORT, targetPort: PORT }],
   });
   new kplus.HorizontalPodAutoscaler(chart, 'Autoscaler', {
-    metadata: { name },
+    metadata: {
+      name,
+      annotations: {
+        'inference-workload/scaling-metric': 'requests in flight per replica',
+        'inference-workload/estimated-scale-out-seconds': '455',
+      },
+    },
     target: deployment,
-    minReplicas: 1,
+    minReplicas: 3,
     maxReplicas: 3,
-    metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+    // served by prometheus-adapter (custom.metrics.k8s.io) from the pods' /metrics
+    metrics: [kplus.Metric.pods({ name: 'inference_requests_in_flight', target: kplus.MetricTarget.averageValue(8) })],
     scaleDown: {
       stabilizationWindow: cdk8s.Duration.seconds(1020),
       policies: [{ replicas: kplus.Replicas.absolute(1), duration: cdk8s.Duration.minutes(5) }],
@@ -221,11 +242,31 @@ function kubernetesWorkload(name: string): cdk8s.Chart {
     metadata: { name },
     spec: {
       podSelector: { matchLabels: deployment.matchLabels },
-      policyTypes: ['Ingress'],
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [{ ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(PORT) }] }],
+      // cluster DNS only
+      egress: [{
+        to: [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+          podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        }],
+        ports: [
+          { protocol: 'UDP', port: kplus.k8s.IntOrString.fromNumber(53) },
+          { protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(53) },
+        ],
+      }],
     },
   });
   return chart;
+}
+
+/**
+ * The chart's manifest objects, with what cdk8s-plus-28's Kubernetes 1.28 types drop even from
+ * JSON patches: the model server's `lifecycle.preStop.sleep` (Kubernetes 1.29+), 10 s.
+ */
+function manifestObjects(chart: cdk8s.Chart): any[] {
+  return chart.toJson().map(o => o.kind !== 'Deployment' ? o
+    : cdk8s.JsonPatch.apply(o, cdk8s.JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: 10 } } })));
 }
 
 /**
@@ -252,7 +293,7 @@ export function buildHandWrittenApp(outdir: string, n: number): { app: App; synt
       for (const c of charts) {
         const file = path.join(assembly.directory, c.file);
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, cdk8s.Yaml.stringify(...c.chart.toJson()));
+        fs.writeFileSync(file, cdk8s.Yaml.stringify(...manifestObjects(c.chart)));
       }
     },
   };
