@@ -331,8 +331,16 @@ export interface PlacementDecisionProps {
   readonly sustainedUtilization: number;
   /** The price table used. */
   readonly priceTable: PriceTableReference;
-  /** Lambda sizing, when the target is Lambda or hybrid. @default - not placed on Lambda */
+  /**
+   * Lambda sizing, when the target is Lambda or hybrid.
+   *
+   * `lambda` is a reserved word in Python: jsii languages set `lambdaSizing`, the same sizing.
+   * @default - not placed on Lambda
+   * @jsii ignore
+   */
   readonly lambda?: LambdaSizing;
+  /** Lambda sizing (the same as `lambda`, for languages in which `lambda` is reserved). @default - not placed on Lambda */
+  readonly lambdaSizing?: LambdaSizing;
   /** Kubernetes sizing, when the target is Kubernetes or hybrid. @default - not placed on Kubernetes */
   readonly kubernetes?: KubernetesSizing;
   /** Hybrid sizing, when the target is hybrid. @default - not hybrid */
@@ -372,7 +380,10 @@ export class PlacementDecision {
   public readonly sustainedUtilization: number;
   /** The price table used. */
   public readonly priceTable: PriceTableReference;
-  /** Lambda sizing (Lambda and hybrid targets). */
+  /**
+   * Lambda sizing (Lambda and hybrid targets). `lambdaSizing` in languages where `lambda` is reserved.
+   * @jsii ignore
+   */
   public readonly lambda?: LambdaSizing;
   /** Kubernetes sizing (Kubernetes and hybrid targets). */
   public readonly kubernetes?: KubernetesSizing;
@@ -394,7 +405,7 @@ export class PlacementDecision {
     this.breakEvenUtilization = props.breakEvenUtilization;
     this.sustainedUtilization = props.sustainedUtilization;
     this.priceTable = props.priceTable;
-    this.lambda = props.lambda;
+    this.lambda = props.lambda ?? props.lambdaSizing;
     this.kubernetes = props.kubernetes;
     this.hybrid = props.hybrid;
     this.managedInstances = props.managedInstances;
@@ -419,6 +430,11 @@ export class PlacementDecision {
       this._costCurveFn = undefined;
     }
     return this._costCurve;
+  }
+
+  /** Lambda sizing (Lambda and hybrid targets): `lambda`, under a name no language reserves. */
+  public get lambdaSizing(): LambdaSizing | undefined {
+    return this.lambda;
   }
 
   /** Rules that fired, in order. */
