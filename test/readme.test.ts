@@ -255,6 +255,10 @@ describe('README.md', () => {
     expect(blocks.length).toBeGreaterThan(0);
   });
 
+  test('every example is self-contained: its own imports and declarations, so it runs as copied', () => {
+    expect(blocks.filter(b => !b.complete).map(b => `README.md:${b.line}`)).toEqual([]);
+  });
+
   test.each(blocks.map(b => [b.line, b.complete ? 'module' : 'fragment', b] as const))(
     'the ts block at line %i (%s) type-checks', (_line, _kind, b) => {
       expect(errors.get(b.index)).toBe('');
