@@ -16,7 +16,7 @@ import { App, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fc from 'fast-check';
 import {
-  CacheSidecar, GpuNodeLabels, InferenceWorkload, InferenceWorkloadValidationError, LambdaEntryPoint, ModelImage, PlacementPolicy,
+  CacheSidecar, GpuNodeLabels, InferenceWorkload, InferenceWorkloadValidationError, LambdaEntryPoint, ModelCredentials, ModelImage, ModelServer, PlacementPolicy,
   PlacementTarget, ScalingMetric, ZoneSpread,
 } from '../../lib';
 import { CPU_PROFILE, GPU_PROFILE, HYBRID_PROFILE } from '../helpers/fixtures';
@@ -67,6 +67,8 @@ const profile = fc.record({
   return out;
 });
 
+const managedInstancesOptions = maybe(fc.record({ vpc: maybe(fc.constant(undefined)), vpcSubnets: maybe(fc.constant(undefined)) }, { requiredKeys: [] }));
+
 const lambdaOptions = maybe(fc.record({
   utilizationTarget: maybe(num(0, 1)),
   reservedConcurrentExecutions: maybe(fc.integer({ min: -1, max: 2_000 })),
@@ -80,6 +82,7 @@ const lambdaOptions = maybe(fc.record({
   code: maybe(fc.constant(undefined)),
   logRetention: maybe(fc.constantFrom(30, 31)),
   tracing: maybe(fc.constantFrom('Active', 'Sometimes')),
+  logEncryptionKey: maybe(fc.constant(undefined)),
 }, { requiredKeys: [] }));
 
 const kubernetesOptions = maybe(fc.record({
@@ -99,6 +102,15 @@ const kubernetesOptions = maybe(fc.record({
   serviceAccountRoleArn: maybe(fc.constantFrom('arn:aws:iam::123456789012:role/reader', 'role/reader')),
   cluster: maybe(fc.constant(undefined)),
   modelBucket: maybe(fc.constant(undefined)),
+  namespaceName: maybe(fc.constantFrom('ml', 'Bad_Name')),
+  modelServer: maybe(fc.constantFrom(ModelServer.vllm(), ModelServer.triton(), ModelServer.generic(), 'vllm')),
+  env: maybe(fc.constantFrom([{ name: 'MODEL', value: 'x' }], [{ name: '1BAD', value: 'x' }], [{ name: 'HF_TOKEN', secretName: 'hf', key: 'token' }], [null], 'x')),
+  args: maybe(fc.constantFrom(['--max-model-len', '4096'], [''], 'x')),
+  imagePullSecrets: maybe(fc.constantFrom(['regcred'], ['Bad Name'], 'x')),
+  createNamespace: maybe(fc.boolean()),
+  allowedEgress: maybe(fc.constantFrom([{ cidr: '10.0.0.0/8', port: 5432 }], [{ cidr: 'ten' }], 'x')),
+  allowedIngressPeers: maybe(fc.constantFrom([{ cidr: '10.20.0.0/16' }], [{ cidr: '10.0.0.0/33' }], 'x')),
+  modelCredentials: maybe(fc.constantFrom(ModelCredentials.NODE_ROLE, ModelCredentials.POD_IDENTITY, 'root')),
 }, { requiredKeys: [] }));
 
 const hybridOptions = maybe(fc.record({
@@ -135,6 +147,7 @@ interface FuzzInput {
   readonly kubernetes: unknown;
   readonly hybrid: unknown;
   readonly policy: unknown;
+  readonly managedInstances: unknown;
   readonly names: { id: string; workloadName: unknown };
 }
 
@@ -156,7 +169,13 @@ function run(input: FuzzInput, synth: boolean): Outcome {
     }),
   };
   const props: any = {
-    image: IMAGE, profile: input.profile, lambda: input.lambda, kubernetes: input.kubernetes, hybrid: hybridProps, policy: input.policy,
+    image: IMAGE,
+    profile: input.profile,
+    lambda: input.lambda,
+    kubernetes: input.kubernetes,
+    hybrid: hybridProps,
+    policy: input.policy,
+    managedInstances: input.managedInstances,
   };
   if (input.names.workloadName !== undefined) {
     props.workloadName = input.names.workloadName;
@@ -167,7 +186,7 @@ function run(input: FuzzInput, synth: boolean): Outcome {
     if (!(e instanceof InferenceWorkloadValidationError)) {
       return { kind: 'unclassified', detail: `construction threw ${(e as Error)?.name}: ${String((e as Error)?.message).split('\n')[0]}` };
     }
-    if (!/^('[^']+'|Cannot configure ')/.test(e.message) || e.message.includes('\n')) {
+    if (!/^('[^']+'|Cannot configure (both )?')/.test(e.message) || e.message.includes('\n')) {
       return { kind: 'unclassified', detail: `message does not start with the prop path: ${e.message.slice(0, 200)}` };
     }
     const left = stack.node.children.filter(c => c.node.id !== 'ClusterVpc');
@@ -191,8 +210,8 @@ test('every input is accepted and synthesizes, or is refused at construction nam
   const unclassified: string[] = [];
   const reasons = new Map<string, number>();
   let accepted = 0;
-  fc.assert(fc.property(profile, lambdaOptions, kubernetesOptions, hybridOptions, policy, names, (p, l, k, h, pol, n) => {
-    const outcome = run({ profile: p, lambda: l, kubernetes: k, hybrid: h, policy: pol, names: n }, accepted % SYNTH_EVERY === 0);
+  fc.assert(fc.property(profile, lambdaOptions, kubernetesOptions, hybridOptions, policy, names, managedInstancesOptions, (p, l, k, h, pol, n, m) => {
+    const outcome = run({ profile: p, lambda: l, kubernetes: k, hybrid: h, policy: pol, names: n, managedInstances: m }, accepted % SYNTH_EVERY === 0);
     if (outcome.kind === 'unclassified') {
       unclassified.push(`${outcome.detail}\n    input: ${JSON.stringify({ profile: p, lambda: l, kubernetes: k, hybrid: h, policy: (pol as any)?.name ?? pol, names: n }).slice(0, 600)}`);
     } else {
@@ -204,7 +223,7 @@ test('every input is accepted and synthesizes, or is refused at construction nam
         accepted++;
       }
     }
-  }), { seed: 20261130, numRuns: RUNS });
+  }), { seed: Number(process.env.FUZZ_SEED ?? 20261130), numRuns: Number(process.env.FUZZ_RUNS ?? RUNS) });
   if (process.env.FUZZ_LOG) {
     fs.writeFileSync(process.env.FUZZ_LOG, [...reasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n} ${r}`).join('\n'));
   }
