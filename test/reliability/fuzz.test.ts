@@ -16,7 +16,8 @@ import { App, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fc from 'fast-check';
 import {
-  CacheSidecar, GpuNodeLabels, InferenceWorkload, InferenceWorkloadValidationError, LambdaEntryPoint, ModelCredentials, ModelImage, ModelServer, PlacementPolicy,
+  CacheSidecar, GpuNodeLabels, InferenceWorkload, InferenceWorkloadValidationError, LambdaEntryPoint, ModelCredentials, ModelImage, ModelServer,
+  PlacementPolicy,
   PlacementTarget, ScalingMetric, ZoneSpread,
 } from '../../lib';
 import { CPU_PROFILE, GPU_PROFILE, HYBRID_PROFILE } from '../helpers/fixtures';
@@ -67,7 +68,8 @@ const profile = fc.record({
   return out;
 });
 
-const managedInstancesOptions = maybe(fc.record({ vpc: maybe(fc.constant(undefined)), vpcSubnets: maybe(fc.constant(undefined)) }, { requiredKeys: [] }));
+const managedInstancesOptions = maybe(fc.record(
+  { vpc: maybe(fc.constant(undefined)), vpcSubnets: maybe(fc.constant(undefined)) }, { requiredKeys: [] }));
 
 const lambdaOptions = maybe(fc.record({
   utilizationTarget: maybe(num(0, 1)),
@@ -211,7 +213,8 @@ test('every input is accepted and synthesizes, or is refused at construction nam
   const reasons = new Map<string, number>();
   let accepted = 0;
   fc.assert(fc.property(profile, lambdaOptions, kubernetesOptions, hybridOptions, policy, names, managedInstancesOptions, (p, l, k, h, pol, n, m) => {
-    const outcome = run({ profile: p, lambda: l, kubernetes: k, hybrid: h, policy: pol, names: n, managedInstances: m }, accepted % SYNTH_EVERY === 0);
+    const input = { profile: p, lambda: l, kubernetes: k, hybrid: h, policy: pol, names: n, managedInstances: m };
+    const outcome = run(input, accepted % SYNTH_EVERY === 0);
     if (outcome.kind === 'unclassified') {
       unclassified.push(`${outcome.detail}\n    input: ${JSON.stringify({ profile: p, lambda: l, kubernetes: k, hybrid: h, policy: (pol as any)?.name ?? pol, names: n }).slice(0, 600)}`);
     } else {
