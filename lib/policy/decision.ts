@@ -573,9 +573,8 @@ export function groupThousands(s: string): string {
 
 /** Formats USD with two decimals and thousands separators, deterministic across locales. */
 export function formatUsd(x: number): string {
-  const fixed = x.toFixed(2);
-  const dot = fixed.indexOf('.');
-  return dot < 0 ? `$${groupThousands(fixed)}.undefined` : `$${groupThousands(fixed.slice(0, dot))}.${fixed.slice(dot + 1)}`;
+  const [whole, cents] = x.toFixed(2).split('.');
+  return `$${groupThousands(whole)}.${cents}`;
 }
 
 /** Formats a 0–1 ratio as a percentage with one decimal. */

@@ -7,6 +7,7 @@ import { InferenceWorkloadValidationError } from '../errors';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget } from '../policy';
 import { RENDERED_OPTION } from '../policy/choice';
 import { decidingRule } from '../policy/deciding-rule';
+import { formatUsd } from '../policy/decision';
 
 /**
  * The placement lock: a file the app repository commits (like `cdk.context.json`) that records
@@ -157,7 +158,7 @@ export function applyPlacementLock(scope: IConstruct, workloadName: string, poli
   const delta = locked !== undefined && chosen !== undefined ? chosen.monthlyUsd - locked.monthlyUsd : NaN;
   // near the break-even the workload stays put: the move must save more than the hysteresis band
   if (locked?.feasible && chosen !== undefined && policy instanceof PlacementPolicy && locked.monthlyUsd <= chosen.monthlyUsd * (1 + HYSTERESIS)) {
-    const why = `the placement lock (${key} is locked on ${from}; ${to} would save ${formatUsd(-delta)}/mo, `
+    const why = `the placement lock (${key} is locked on ${from}; ${to} would save ${formatUsd(Math.abs(delta))}/mo, `
       + `within the ${Math.round(HYSTERESIS * 100)}% hysteresis band)`;
     return redecide(policy._keepOn(from, why));
   }
@@ -187,13 +188,9 @@ export function pendingMoveOf(scope: IConstruct, workloadName: string): PendingM
 }
 
 
-function formatUsd(usd: number): string {
-  return `$${Math.abs(usd).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
 function formatDelta(delta: number): string {
   if (Number.isNaN(delta)) {
     return 'the locked target is not priced any more';
   }
-  return delta <= 0 ? `saves ${formatUsd(delta)}/mo` : `costs ${formatUsd(delta)}/mo more`;
+  return delta <= 0 ? `saves ${formatUsd(Math.abs(delta))}/mo` : `costs ${formatUsd(delta)}/mo more`;
 }

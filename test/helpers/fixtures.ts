@@ -27,6 +27,19 @@ export const GPU_PROFILE: WorkloadProfile = {
   peakRequestsPerSecond: 12,
 };
 
+/**
+ * The example app's ImageTagger: a CPU model serving 2 requests per environment at 40%
+ * utilization, no Kubernetes team: the default policy places it on Lambda Managed Instances.
+ */
+export const MANAGED_INSTANCES_PROFILE: WorkloadProfile = {
+  memoryMiB: 3072,
+  requestDurationP50Ms: 80,
+  requestDurationP99Ms: 250,
+  averageRequestsPerSecond: 60,
+  peakRequestsPerSecond: 150,
+  concurrencyPerReplica: 2,
+};
+
 /** A GPU model that can also run on CPU, in the middle band, run by a team without Kubernetes: the default policy places it as hybrid. */
 export const HYBRID_PROFILE: WorkloadProfile = {
   memoryMiB: 8192,

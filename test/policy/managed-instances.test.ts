@@ -1,20 +1,13 @@
 import * as fc from 'fast-check';
 import { rule, usd } from './helpers';
 import { PlacementPolicy, PlacementTarget, RuleVerdict, WorkloadProfile } from '../../lib/policy';
+import { MANAGED_INSTANCES_PROFILE } from '../helpers/fixtures';
 
 const policy = PlacementPolicy.default();
 const M = PlacementTarget.LAMBDA_MANAGED_INSTANCES;
 const L = PlacementTarget.LAMBDA;
 
-/** The example app's ImageTagger: a CPU model serving 2 requests per environment at 40% utilization, no Kubernetes team. */
-const TAGGER: WorkloadProfile = {
-  memoryMiB: 3072,
-  requestDurationP50Ms: 80,
-  requestDurationP99Ms: 250,
-  averageRequestsPerSecond: 60,
-  peakRequestsPerSecond: 150,
-  concurrencyPerReplica: 2,
-};
+const TAGGER = MANAGED_INSTANCES_PROFILE;
 
 describe('Lambda Managed Instances: hard constraints', () => {
   test.each([

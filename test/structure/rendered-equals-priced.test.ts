@@ -7,7 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { InferenceWorkload, ModelImage, PlacementDecision, PlacementTarget, WorkloadProfile } from '../../lib';
-import { CPU_PROFILE, GPU_PROFILE, HYBRID_PROFILE, importedVpc } from '../helpers/fixtures';
+import { CPU_PROFILE, GPU_PROFILE, HYBRID_PROFILE, importedVpc, MANAGED_INSTANCES_PROFILE } from '../helpers/fixtures';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 
@@ -114,14 +114,7 @@ describe('rendered resources are the priced resources', () => {
     ['a spiky CPU model (Lambda)', CPU_PROFILE, PlacementTarget.LAMBDA],
     ['a GPU model (Kubernetes)', GPU_PROFILE, PlacementTarget.KUBERNETES],
     ['a CPU-capable GPU model in the middle band (hybrid)', HYBRID_PROFILE, PlacementTarget.HYBRID],
-    ['a concurrent CPU model in the middle band (Lambda Managed Instances)', {
-      memoryMiB: 3072,
-      requestDurationP50Ms: 80,
-      requestDurationP99Ms: 250,
-      averageRequestsPerSecond: 60,
-      peakRequestsPerSecond: 150,
-      concurrencyPerReplica: 2,
-    }, PlacementTarget.LAMBDA_MANAGED_INSTANCES],
+    ['a concurrent CPU model in the middle band (Lambda Managed Instances)', MANAGED_INSTANCES_PROFILE, PlacementTarget.LAMBDA_MANAGED_INSTANCES],
     ['a model with 6 GiB of node-local state (in-pod store)', { ...CPU_PROFILE, memoryMiB: 8192, nodeLocalStateGiB: 6 }, PlacementTarget.KUBERNETES],
     ['a GPU model with 1 GiB of node-local state', { ...GPU_PROFILE, nodeLocalStateGiB: 1 }, PlacementTarget.KUBERNETES],
     ['a 20 µs jitter budget (whole, exclusive cores)', { ...CPU_PROFILE, jitterBudgetMicros: 20, teamRunsKubernetes: true }, PlacementTarget.KUBERNETES],

@@ -10,7 +10,7 @@ import { checkOptionsObject, describeValue } from '../../private/validate';
 import { liveAliasAlarms } from '../lambda/alarms';
 import { LambdaCode } from '../lambda/code';
 import { LambdaEntryPoint } from '../lambda/entry-point';
-import { CheckedLambdaOptions, executionRole, grantLogsService, LambdaAlarms, LambdaRendering } from '../lambda/lambda-target';
+import { CheckedLambdaOptions, executionRole, grantLogsService, LambdaAlarms, LambdaRendering, setTracingMode } from '../lambda/lambda-target';
 import { checkEnvironment } from '../lambda/validate';
 import { WorkloadIdentity } from '../render-context';
 
@@ -198,10 +198,7 @@ export function renderManagedInstances(
       maxExecutionEnvironments: sizing.maxExecutionEnvironments,
     },
   });
-  if (tracing === lambda.Tracing.ACTIVE || tracing === lambda.Tracing.PASS_THROUGH) {
-    // set here rather than through `tracing`, so that the X-Ray statement stays in the role's wildcard policy
-    (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
-  }
+  setTracingMode(fn, tracing);
   capacityProvider.addFunction(fn, {
     perExecutionEnvironmentMaxConcurrency: sizing.perEnvironmentMaxConcurrency,
     executionEnvironmentMemoryGiBPerVCpu: sizing.memoryGiBPerVcpu,

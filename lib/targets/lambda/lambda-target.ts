@@ -222,10 +222,7 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
     vpcSubnets: o.vpcSubnets,
     securityGroups: o.securityGroups,
   });
-  if (tracing === lambda.Tracing.ACTIVE || tracing === lambda.Tracing.PASS_THROUGH) {
-    // set here rather than through `tracing`, so that the X-Ray statement stays in the role's wildcard policy
-    (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
-  }
+  setTracingMode(fn, tracing);
   if (wildcardPolicy && o.vpc !== undefined) {
     // Lambda checks the network-interface permissions when it creates a function in a VPC
     fn.node.addDependency(wildcardPolicy);
@@ -361,6 +358,18 @@ function checkOptionTypes(o: LambdaTargetOptions): void {
   }
   if (o.environmentEncryption !== undefined && typeof (o.environmentEncryption as { grantDecrypt?: unknown } | null)?.grantDecrypt !== 'function') {
     throw new InferenceWorkloadValidationError(`'lambda.environmentEncryption' must be a kms.IKey, got ${describeValue(o.environmentEncryption)}`);
+  }
+}
+
+/**
+ * Sets the function's X-Ray tracing mode on the resource itself rather than through
+ * `lambda.Function`'s `tracing` prop, which would add the X-Ray statement to the role's default
+ * policy: the statement lives in the role's wildcard policy (`executionRole`).
+ * @internal
+ */
+export function setTracingMode(fn: lambda.Function, tracing: lambda.Tracing): void {
+  if (tracing === lambda.Tracing.ACTIVE || tracing === lambda.Tracing.PASS_THROUGH) {
+    (fn.node.defaultChild as lambda.CfnFunction).tracingConfig = { mode: tracing };
   }
 }
 

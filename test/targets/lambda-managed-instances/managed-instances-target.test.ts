@@ -3,19 +3,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { InferenceWorkload, InferenceWorkloadProps, LambdaCode, ModelImage, PlacementPolicy, PlacementTarget, WorkloadProfile } from '../../../lib';
-import { importedVpc } from '../../helpers/fixtures';
+import { InferenceWorkload, InferenceWorkloadProps, LambdaCode, ModelImage, PlacementPolicy, PlacementTarget } from '../../../lib';
+import { importedVpc, MANAGED_INSTANCES_PROFILE } from '../../helpers/fixtures';
 import { STRICT_CONTEXT } from '../lambda/helpers';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/image-tagger:1.2.0');
-const TAGGER: WorkloadProfile = {
-  memoryMiB: 3072,
-  requestDurationP50Ms: 80,
-  requestDurationP99Ms: 250,
-  averageRequestsPerSecond: 60,
-  peakRequestsPerSecond: 150,
-  concurrencyPerReplica: 2,
-};
+const TAGGER = MANAGED_INSTANCES_PROFILE;
 
 /** A workload in a stack whose synth fails on CloudFormation schema errors. */
 function place(props: Partial<InferenceWorkloadProps> = {}, withVpc = true): { stack: Stack; w: InferenceWorkload } {
