@@ -1,8 +1,7 @@
-import { Priced } from './cost';
-import { ManagedInstancesBreakEven, OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
+import { ManagedInstancesBreakEven, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { OPTION } from './limits';
 import { ResolvedProfile } from './profile';
-import { EngineOptions, ChoiceContext, ChoiceRule, ConstraintResult, ConstraintRule, PolicyRule } from './rule-types';
+import { EngineOptions, ChoiceContext, ChoiceRule, ConstraintResult, ConstraintRule, OptionPrice, PendingOutcome, PolicyRule } from './rule-types';
 
 /** The option a target is rendered as. */
 export const RENDERED_OPTION: Record<PlacementTarget, string> = {
@@ -22,7 +21,7 @@ const K = PlacementTarget.KUBERNETES;
  */
 
 /** The outcome of a constraint row, as recorded in the decision. */
-export function constraintOutcome(rule: ConstraintRule, r: ConstraintResult): RuleOutcome {
+export function constraintOutcome(rule: ConstraintRule, r: ConstraintResult): PendingOutcome {
   const excludes = r.fired ? (r.excludes ?? rule.excludes) : [];
   const excludesOptions = r.fired ? (r.excludesOptions ?? []) : [];
   return {
@@ -37,14 +36,15 @@ export function constraintOutcome(rule: ConstraintRule, r: ConstraintResult): Ru
   };
 }
 
-/** What target choice starts from. */
+/** What target choice starts from: the profile and the options' prices, each computed when first asked for. */
 export interface ChoiceInput {
   readonly p: ResolvedProfile;
   readonly o: EngineOptions;
-  readonly costs: OptionCost[];
-  readonly priced: Priced;
-  readonly breakEven?: number;
-  readonly managedBreakEven?: ManagedInstancesBreakEven;
+  cost(target: PlacementTarget): OptionPrice | undefined;
+  feasible(target: PlacementTarget): boolean;
+  coldExposure(target: PlacementTarget): number;
+  breakEven(): number | undefined;
+  managedBreakEven(): ManagedInstancesBreakEven | undefined;
 }
 
 /** The choice rows of each rule table, in order, found once per table. */
@@ -54,21 +54,16 @@ const CHOICE_ROWS = new WeakMap<readonly PolicyRule[], ChoiceRule[]>();
  * Evaluates the choice rules in table order, appending their outcomes to `outcomes`, and returns
  * the chosen target.
  */
-export function chooseTarget(rules: readonly PolicyRule[], input: ChoiceInput, outcomes: RuleOutcome[]): PlacementTarget {
-  const cost = (target: PlacementTarget) => input.costs.find(c => c.option === RENDERED_OPTION[target]);
-  const coldExposure: Record<PlacementTarget, number> = {
-    [PlacementTarget.LAMBDA]: input.priced.provisioned.coldExposure,
-    [PlacementTarget.KUBERNETES]: 0,
-    [PlacementTarget.HYBRID]: input.priced.hybrid?.coldExposure ?? 0,
-    // no request waits for an environment to start: a burst past the floor is throttled (rule table), not cold
-    [PlacementTarget.LAMBDA_MANAGED_INSTANCES]: 0,
-  };
+export function chooseTarget(rules: readonly PolicyRule[], input: ChoiceInput, outcomes: PendingOutcome[]): PlacementTarget {
+  const cost = input.cost;
   let current: PlacementTarget | undefined;
   let rows = CHOICE_ROWS.get(rules);
   if (rows === undefined) {
     rows = rules.filter((r): r is ChoiceRule => r.kind !== RuleKind.CONSTRAINT);
     CHOICE_ROWS.set(rules, rows);
   }
+  const feasible = input.feasible;
+  const usd = (target: PlacementTarget) => cost(target)!.monthlyUsd;
   for (const rule of rows) {
     if (!rule.modes.includes(input.o.mode)) {
       if (rule.skippedReason !== undefined) {
@@ -79,15 +74,14 @@ export function chooseTarget(rules: readonly PolicyRule[], input: ChoiceInput, o
     const ctx: ChoiceContext = {
       p: input.p,
       o: input.o,
-      costs: input.costs,
-      coldExposure,
+      coldExposure: input.coldExposure,
       breakEven: input.breakEven,
       managedBreakEven: input.managedBreakEven,
       current,
       outcomes,
       cost,
-      feasible: target => cost(target)?.feasible === true,
-      usd: target => cost(target)!.monthlyUsd,
+      feasible,
+      usd,
     };
     const r = rule.evaluate(ctx);
     if (r === undefined) {
@@ -108,4 +102,3 @@ export function chooseTarget(rules: readonly PolicyRule[], input: ChoiceInput, o
   }
   return current!;
 }
-

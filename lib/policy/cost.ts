@@ -288,8 +288,8 @@ export interface NodeChoice {
   readonly wholeNodes: boolean;
   /** Whether `cpuMillis` is whole, exclusive cores (a jitter budget under the threshold). */
   readonly exclusiveCpu: boolean;
-  /** Instance types one pod of this size fits on, this one first, then cheapest first (at most 10). */
-  readonly candidates: KubernetesNodeCandidate[];
+  /** Memory of one pod, MiB (the model server and the node-local state). */
+  readonly podMemoryMiB: number;
 }
 
 /** Most instance types a pod's node selection lists. */
@@ -370,20 +370,12 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
             wholeNodes: true,
             stateCpuMillis: stateCpu,
             exclusiveCpu: exclusive,
-            candidates: [],
+            podMemoryMiB,
           },
         };
       }
     }
-    if (best === undefined) {
-      return undefined;
-    }
-    const chosen = best.c;
-    const fits = sortedCatalog(t.props.gpuInstances).filter(g => archFits(p.architecture, g.architecture) && g.gpuCount >= p.gpuCount
-      && g.gpuMemoryGiB >= p.gpuMemoryGiB
-      && (family === undefined || g.gpuModel.toLowerCase() === family || g.gpuName.toLowerCase() === family)
-      && g.memoryGiB * 1024 * alloc >= podMemoryMiB && g.vcpu * 1000 * alloc >= chosen.cpuMillis);
-    return { ...chosen, candidates: candidatesOf(chosen.instanceType, fits) };
+    return best?.c;
   }
   const cpuMillis = (exclusive ? wholeCores(cpuPodMillis(p)) : cpuPodMillis(p)) + stateCpu;
   let best: { c: NodeChoice; cost: number } | undefined;
@@ -400,12 +392,27 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
       best = { cost, c };
     }
   }
-  if (best === undefined) {
-    return undefined;
+  return best?.c;
+}
+
+/**
+ * Instance types of the price table one pod of `node`'s size fits on, the chosen one first, then
+ * cheapest first (ties by name), at most 10: what a node autoscaler may launch for the pod.
+ */
+export function nodeCandidates(p: ResolvedProfile, t: PriceTable, node: NodeChoice): KubernetesNodeCandidate[] {
+  const alloc = t.props.clusterOverhead.allocatableFraction ?? 0.9;
+  const podMemoryMiB = node.podMemoryMiB;
+  if (node.gpu !== undefined) {
+    const family = p.gpuFamily?.toLowerCase();
+    const fits = sortedCatalog(t.props.gpuInstances).filter(g => archFits(p.architecture, g.architecture) && g.gpuCount >= p.gpuCount
+      && g.gpuMemoryGiB >= p.gpuMemoryGiB
+      && (family === undefined || g.gpuModel.toLowerCase() === family || g.gpuName.toLowerCase() === family)
+      && g.memoryGiB * 1024 * alloc >= podMemoryMiB && g.vcpu * 1000 * alloc >= node.cpuMillis);
+    return candidatesOf(node.instanceType, fits);
   }
   const fits = sortedCatalog(t.props.cpuInstances).filter(n => archFits(p.architecture, n.architecture)
-    && cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive, stateCpu) !== undefined);
-  return { ...best.c, candidates: candidatesOf(best.c.instanceType, fits) };
+    && cpuChoice(n, podMemoryMiB, node.cpuMillis, alloc, node.exclusiveCpu, node.stateCpuMillis) !== undefined);
+  return candidatesOf(node.instanceType, fits);
 }
 
 /** Each catalog sorted cheapest first (ties by name), computed once per catalog. */
@@ -458,7 +465,7 @@ function cpuChoice(
     stateCpuMillis,
     wholeNodes: false,
     exclusiveCpu,
-    candidates: [],
+    podMemoryMiB: memoryMiB,
   };
 }
 

@@ -360,6 +360,18 @@ export interface PlacementDecisionProps {
 }
 
 /**
+ * The parts of a decision computed on first read.
+ * @internal
+ */
+export interface LazyDecisionParts {
+  rules?: () => RuleOutcome[];
+  costs?: () => OptionCost[];
+  breakEvenUtilization?: () => number | undefined;
+  managedInstancesBreakEven?: () => ManagedInstancesBreakEven | undefined;
+  costCurve?: () => CostCurvePoint[];
+}
+
+/**
  * A placement decision: a plain, deterministic value. Renderers read the sizing from it
  * and never decide again.
  */
@@ -370,12 +382,6 @@ export class PlacementDecision {
   public readonly policyName: string;
   /** The cost option the target is rendered as, if the policy priced it. */
   public readonly chosenOption?: string;
-  /** Every rule evaluated, in order. */
-  public readonly rules: RuleOutcome[];
-  /** Monthly cost of every option. */
-  public readonly costs: OptionCost[];
-  /** Break-even sustained utilization (0–1), if there is one. */
-  public readonly breakEvenUtilization?: number;
   /** The workload's sustained utilization (0–1). */
   public readonly sustainedUtilization: number;
   /** The price table used. */
@@ -391,43 +397,86 @@ export class PlacementDecision {
   public readonly hybrid?: HybridSizing;
   /** Lambda Managed Instances sizing (that target). */
   public readonly managedInstances?: ManagedInstancesSizing;
-  /** Break-even utilizations of Lambda Managed Instances against Lambda and Kubernetes, when they are feasible. */
-  public readonly managedInstancesBreakEven?: ManagedInstancesBreakEven;
+  private _rules: RuleOutcome[];
+  private _costs: OptionCost[];
+  private _breakEven?: number;
+  private _managedBreakEven?: ManagedInstancesBreakEven;
   private _costCurve?: CostCurvePoint[];
-  private _costCurveFn?: () => CostCurvePoint[];
+  private _pending?: LazyDecisionParts;
 
   constructor(props: PlacementDecisionProps) {
     this.target = props.target;
     this.policyName = props.policyName;
     this.chosenOption = props.chosenOption;
-    this.rules = props.rules;
-    this.costs = props.costs;
-    this.breakEvenUtilization = props.breakEvenUtilization;
+    this._rules = props.rules;
+    this._costs = props.costs;
+    this._breakEven = props.breakEvenUtilization;
     this.sustainedUtilization = props.sustainedUtilization;
     this.priceTable = props.priceTable;
     this.lambda = props.lambda ?? props.lambdaSizing;
     this.kubernetes = props.kubernetes;
     this.hybrid = props.hybrid;
     this.managedInstances = props.managedInstances;
-    this.managedInstancesBreakEven = props.managedInstancesBreakEven;
+    this._managedBreakEven = props.managedInstancesBreakEven;
     this._costCurve = props.costCurve;
   }
 
   /**
-   * Attaches a cost curve that is computed on first read (it is the most expensive part of a
-   * decision and only charts need it). Deterministic: the same function of the same inputs.
+   * Attaches the parts of the decision that explain it, each computed on first read (a decision is
+   * made far more often than it is explained). Deterministic: the same functions of the same inputs.
    * @internal
    */
-  public _lazyCostCurve(fn: () => CostCurvePoint[]): PlacementDecision {
-    this._costCurveFn = fn;
+  public _lazy(parts: LazyDecisionParts): PlacementDecision {
+    this._pending = { ...parts };
     return this;
+  }
+
+  /** Every rule evaluated, in order. */
+  public get rules(): RuleOutcome[] {
+    const fn = this._pending?.rules;
+    if (fn !== undefined) {
+      this._rules = fn();
+      this._pending!.rules = undefined;
+    }
+    return this._rules;
+  }
+
+  /** Monthly cost of every option. */
+  public get costs(): OptionCost[] {
+    const fn = this._pending?.costs;
+    if (fn !== undefined) {
+      this._costs = fn();
+      this._pending!.costs = undefined;
+    }
+    return this._costs;
+  }
+
+  /** Break-even sustained utilization (0–1), if there is one. */
+  public get breakEvenUtilization(): number | undefined {
+    const fn = this._pending?.breakEvenUtilization;
+    if (fn !== undefined) {
+      this._breakEven = fn();
+      this._pending!.breakEvenUtilization = undefined;
+    }
+    return this._breakEven;
+  }
+
+  /** Break-even utilizations of Lambda Managed Instances against Lambda and Kubernetes, when they are feasible. */
+  public get managedInstancesBreakEven(): ManagedInstancesBreakEven | undefined {
+    const fn = this._pending?.managedInstancesBreakEven;
+    if (fn !== undefined) {
+      this._managedBreakEven = fn();
+      this._pending!.managedInstancesBreakEven = undefined;
+    }
+    return this._managedBreakEven;
   }
 
   /** Monthly cost of each option across sustained utilization 0–100% (same peak), for charts. */
   public get costCurve(): CostCurvePoint[] | undefined {
-    if (this._costCurve === undefined && this._costCurveFn !== undefined) {
-      this._costCurve = this._costCurveFn();
-      this._costCurveFn = undefined;
+    const fn = this._pending?.costCurve;
+    if (fn !== undefined) {
+      this._costCurve = fn();
+      this._pending!.costCurve = undefined;
     }
     return this._costCurve;
   }

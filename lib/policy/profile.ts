@@ -1,7 +1,7 @@
 import { InferenceWorkloadValidationError } from '../errors';
 import { ARTICLE_THRESHOLDS } from './limits';
 import { cronMinutes } from './schedule';
-import { checkNumber, checkOptionalNumber, checkString, describeValue, formatBound, formatValue } from '../private/validate';
+import { checkNumber, checkString, numberFits, describeValue, formatBound, formatValue } from '../private/validate';
 
 /**
  * CPU architectures a workload's image is built for.
@@ -345,8 +345,17 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
     }
     return value;
   };
-  const num = (name: NumberField) => check(name, () => checkOptionalNumber(n(name), p[name], PROFILE_FIELDS[name].bounds));
-  const required = (name: NumberField) => check(name, () => checkNumber(n(name), p[name] as number, PROFILE_FIELDS[name].bounds));
+  // the usual case, a number that fits, is accepted without building the field's path
+  const num = (name: NumberField) => {
+    const value = p[name];
+    return value === undefined || numberFits(value, PROFILE_FIELDS[name].bounds)
+      ? value : check(name, () => checkNumber(n(name), value as number, PROFILE_FIELDS[name].bounds));
+  };
+  const required = (name: NumberField) => {
+    const value = p[name];
+    return numberFits(value, PROFILE_FIELDS[name].bounds)
+      ? value : check(name, () => checkNumber(n(name), value as unknown as number, PROFILE_FIELDS[name].bounds));
+  };
   /** The field's value, its default when absent, or undefined when it is wrong (or its default cannot be known). */
   const withDefault = <T>(name: ProfileField, value: T | undefined, fallback: T | undefined): T | undefined =>
     bad.has(name) ? undefined : (value ?? fallback);

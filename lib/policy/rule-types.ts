@@ -45,10 +45,21 @@ export interface ConstraintContext {
   readonly node?: NodeChoice;
 }
 
+/**
+ * A rule's sentence, or a function that writes it: the text is only built when the decision's
+ * rules are read (a decision is made far more often than it is explained).
+ */
+export type Reason = string | (() => string);
+
+/** The text of a reason. */
+export function reasonText(r: Reason): string {
+  return typeof r === 'string' ? r : r();
+}
+
 /** What a constraint found. */
 export interface ConstraintResult {
   readonly fired: boolean;
-  readonly reason: string;
+  readonly reason: Reason;
   /** Overrides the rule's `excludes` when it fired (e.g. a partial exclusion). */
   readonly excludes?: PlacementTarget[];
   /** Cost options (not whole targets) excluded when it fired. */
@@ -63,19 +74,18 @@ export interface ConstraintResult {
 export interface ChoiceContext {
   readonly p: ResolvedProfile;
   readonly o: EngineOptions;
-  readonly costs: OptionCost[];
-  /** Share of requests that may land on a cold Lambda environment, per target (0-1). */
-  readonly coldExposure: Record<PlacementTarget, number>;
-  /** Break-even sustained utilization between the deployed Lambda shape and Kubernetes, if any. */
-  readonly breakEven?: number;
-  /** Break-evens of Lambda Managed Instances against Lambda and Kubernetes, when it is feasible. */
-  readonly managedBreakEven?: ManagedInstancesBreakEven;
   /** The target chosen by the rules evaluated so far. */
   readonly current?: PlacementTarget;
   /** The outcomes of the rules evaluated so far, in order. */
-  readonly outcomes: readonly RuleOutcome[];
-  /** The cost of the option a target renders as, if priced. */
-  cost(target: PlacementTarget): OptionCost | undefined;
+  readonly outcomes: readonly PendingOutcome[];
+  /** Share of requests that may land on a cold Lambda environment (0-1) on a target (priced on first call). */
+  coldExposure(target: PlacementTarget): number;
+  /** Break-even sustained utilization between the deployed Lambda shape and Kubernetes, if any (computed on first call). */
+  breakEven(): number | undefined;
+  /** Break-evens of Lambda Managed Instances against Lambda and Kubernetes, when it is feasible (computed on first call). */
+  managedBreakEven(): ManagedInstancesBreakEven | undefined;
+  /** The cost of the option a target renders as, if priced (without line items; priced on first call). */
+  cost(target: PlacementTarget): OptionPrice | undefined;
   /** Whether the option a target renders as is priced and allowed by every constraint. */
   feasible(target: PlacementTarget): boolean;
   /** Monthly cost of the option a target renders as (call only for priced targets). */
@@ -85,13 +95,13 @@ export interface ChoiceContext {
 /** What an economics rule, a band or the override found. */
 export interface ChoiceResult {
   readonly verdict: RuleVerdict;
-  readonly reason: string;
+  readonly reason: Reason;
   /** The target the rule favours, if any. */
   readonly favours?: PlacementTarget;
   /** The target chosen from here on. @default - the current choice stands */
   readonly choose?: PlacementTarget;
-  /** The threshold as reported for this workload; `null` reports none. @default - the row's threshold */
-  readonly threshold?: string | null;
+  /** The threshold as reported for this workload (text, or a function that writes it); `null` reports none. @default - the row's threshold */
+  readonly threshold?: Reason | null;
 }
 
 interface RuleRow {
@@ -124,6 +134,25 @@ export interface ChoiceRule extends RuleRow {
   readonly skippedReason?: string;
   /** Returns undefined when the rule does not apply to this decision (it is then not recorded). */
   evaluate(ctx: ChoiceContext): ChoiceResult | undefined;
+}
+
+/** An option's monthly cost and feasibility, as the choice rules see it (no line items). */
+export type OptionPrice = Omit<OptionCost, 'lineItems'>;
+
+/** A rule's outcome while the decision is made: its reason and threshold are written when read. */
+export interface PendingOutcome extends Omit<RuleOutcome, 'reason' | 'threshold'> {
+  readonly reason: Reason;
+  readonly threshold?: Reason;
+}
+
+/** The outcome as the decision reports it, with its text written (keys in the reported order). */
+export function writeOutcome(o: PendingOutcome): RuleOutcome {
+  // spreading keeps each key where it was; reason and threshold are overwritten in place
+  const out = { ...o, reason: reasonText(o.reason) } as { -readonly [K in keyof RuleOutcome]: RuleOutcome[K] };
+  if (o.threshold !== undefined) {
+    out.threshold = reasonText(o.threshold);
+  }
+  return out;
 }
 
 /** One row of the rule table. */

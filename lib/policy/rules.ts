@@ -1,7 +1,7 @@
 import { managedInstancesBurstFloor } from './cost';
 import { formatPercent, formatUsd, groupThousands, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
-import { EngineMode, PolicyRule } from './rule-types';
+import { EngineMode, PolicyRule, reasonText } from './rule-types';
 import { InferenceWorkloadValidationError } from '../errors';
 
 /*
@@ -42,7 +42,7 @@ export const RULES: readonly PolicyRule[] = [
     threshold: '0 GPUs',
     source: 'AWS Lambda has no GPU; article: "GPU/TPU model serving" jumps to dedicated',
     evaluate: ({ p }) => p.gpuCount > 0
-      ? { fired: true, reason: `needs ${p.gpuCount} GPU(s) with ${n(p.gpuMemoryGiB)} GiB each; Lambda has no GPU` }
+      ? { fired: true, reason: () => `needs ${p.gpuCount} GPU(s) with ${n(p.gpuMemoryGiB)} GiB each; Lambda has no GPU` }
       : { fired: false, reason: 'CPU only (0 GPUs)' },
   },
   {
@@ -54,8 +54,8 @@ export const RULES: readonly PolicyRule[] = [
     threshold: '10,240 MiB',
     source: 'AWS Lambda quota (function memory 128-10,240 MB); article: "Lambda\'s 10GB memory cap"',
     evaluate: ({ p }) => p.memoryMiB > LAMBDA_LIMITS.maxMemoryMiB
-      ? { fired: true, reason: `needs ${n(p.memoryMiB)} MiB; Lambda allows at most ${n(LAMBDA_LIMITS.maxMemoryMiB)} MiB` }
-      : { fired: false, reason: `${n(p.memoryMiB)} MiB fits Lambda's ${n(LAMBDA_LIMITS.maxMemoryMiB)} MiB` },
+      ? { fired: true, reason: () => `needs ${n(p.memoryMiB)} MiB; Lambda allows at most ${n(LAMBDA_LIMITS.maxMemoryMiB)} MiB` }
+      : { fired: false, reason: () => `${n(p.memoryMiB)} MiB fits Lambda's ${n(LAMBDA_LIMITS.maxMemoryMiB)} MiB` },
   },
   {
     id: 'constraint.duration',
@@ -66,8 +66,8 @@ export const RULES: readonly PolicyRule[] = [
     threshold: '900 s',
     source: 'AWS Lambda quota (timeout 900 s, Managed Instances included); the hybrid entry function waits for the answer, so it is bound too',
     evaluate: ({ p }) => p.requestDurationP99Ms > LAMBDA_LIMITS.maxTimeoutSeconds * 1000
-      ? { fired: true, reason: `p99 request takes ${n(p.requestDurationP99Ms / 1000)} s; Lambda (and a hybrid's Lambda entry point) stops at ${LAMBDA_LIMITS.maxTimeoutSeconds} s` }
-      : { fired: false, reason: `p99 ${n(p.requestDurationP99Ms)} ms is within Lambda's ${LAMBDA_LIMITS.maxTimeoutSeconds} s` },
+      ? { fired: true, reason: () => `p99 request takes ${n(p.requestDurationP99Ms / 1000)} s; Lambda (and a hybrid's Lambda entry point) stops at ${LAMBDA_LIMITS.maxTimeoutSeconds} s` }
+      : { fired: false, reason: () => `p99 ${n(p.requestDurationP99Ms)} ms is within Lambda's ${LAMBDA_LIMITS.maxTimeoutSeconds} s` },
   },
   {
     id: 'constraint.image-size',
@@ -78,8 +78,8 @@ export const RULES: readonly PolicyRule[] = [
     threshold: '10 GiB',
     source: 'AWS Lambda quota (container image 10 GB uncompressed, Managed Instances included)',
     evaluate: ({ p }) => p.imageSizeGiB > LAMBDA_LIMITS.maxImageSizeGiB
-      ? { fired: true, reason: `image is ${n(p.imageSizeGiB)} GiB; Lambda container images are limited to ${LAMBDA_LIMITS.maxImageSizeGiB} GiB` }
-      : { fired: false, reason: `image ${n(p.imageSizeGiB)} GiB fits Lambda's ${LAMBDA_LIMITS.maxImageSizeGiB} GiB` },
+      ? { fired: true, reason: () => `image is ${n(p.imageSizeGiB)} GiB; Lambda container images are limited to ${LAMBDA_LIMITS.maxImageSizeGiB} GiB` }
+      : { fired: false, reason: () => `image ${n(p.imageSizeGiB)} GiB fits Lambda's ${LAMBDA_LIMITS.maxImageSizeGiB} GiB` },
   },
   {
     id: 'constraint.payload',
@@ -90,8 +90,8 @@ export const RULES: readonly PolicyRule[] = [
     threshold: '6 MiB (6,144 KiB)',
     source: 'AWS Lambda quota (synchronous invocation payload 6 MB, Managed Instances included: same Invoke API); the hybrid entry point is a synchronous Lambda',
     evaluate: ({ p }) => p.requestPayloadKiB > LAMBDA_LIMITS.maxSyncPayloadKiB
-      ? { fired: true, reason: `request payload is ${n(p.requestPayloadKiB)} KiB; synchronous Lambda invocations accept at most ${n(LAMBDA_LIMITS.maxSyncPayloadKiB)} KiB` }
-      : { fired: false, reason: `payload ${n(p.requestPayloadKiB)} KiB is within Lambda's ${n(LAMBDA_LIMITS.maxSyncPayloadKiB)} KiB` },
+      ? { fired: true, reason: () => `request payload is ${n(p.requestPayloadKiB)} KiB; synchronous Lambda invocations accept at most ${n(LAMBDA_LIMITS.maxSyncPayloadKiB)} KiB` }
+      : { fired: false, reason: () => `payload ${n(p.requestPayloadKiB)} KiB is within Lambda's ${n(LAMBDA_LIMITS.maxSyncPayloadKiB)} KiB` },
   },
   {
     id: 'constraint.jitter',
@@ -102,8 +102,8 @@ export const RULES: readonly PolicyRule[] = [
     threshold: '50 µs',
     source: 'article: "Low-latency financial trading (<50μs jitter)" jumps to dedicated; a serverless hop adds milliseconds',
     evaluate: ({ p }) => p.jitterBudgetMicros !== undefined && p.jitterBudgetMicros < ARTICLE_THRESHOLDS.jitterMicros
-      ? { fired: true, reason: `jitter budget is ${n(p.jitterBudgetMicros)} µs; anything under ${ARTICLE_THRESHOLDS.jitterMicros} µs needs dedicated, always-warm capacity with no serverless hop` }
-      : { fired: false, reason: p.jitterBudgetMicros === undefined ? 'no jitter budget' : `jitter budget ${n(p.jitterBudgetMicros)} µs is at least ${ARTICLE_THRESHOLDS.jitterMicros} µs` },
+      ? { fired: true, reason: () => `jitter budget is ${n(p.jitterBudgetMicros!)} µs; anything under ${ARTICLE_THRESHOLDS.jitterMicros} µs needs dedicated, always-warm capacity with no serverless hop` }
+      : { fired: false, reason: () => p.jitterBudgetMicros === undefined ? 'no jitter budget' : `jitter budget ${n(p.jitterBudgetMicros)} µs is at least ${ARTICLE_THRESHOLDS.jitterMicros} µs` },
   },
   {
     id: 'constraint.node-local-state',
@@ -114,7 +114,7 @@ export const RULES: readonly PolicyRule[] = [
     threshold: '0 GiB',
     source: 'article: "Stateful applications with local caching requirements"; local cache 5 µs vs cross-AZ 500 µs; Lambda Managed Instances choose the instance of each environment too',
     evaluate: ({ p }) => p.nodeLocalStateGiB > 0
-      ? { fired: true, reason: `keeps ${n(p.nodeLocalStateGiB)} GiB of node-local state next to the model; Lambda environments are placed on random hosts and share nothing` }
+      ? { fired: true, reason: () => `keeps ${n(p.nodeLocalStateGiB)} GiB of node-local state next to the model; Lambda environments are placed on random hosts and share nothing` }
       : { fired: false, reason: 'stateless (0 GiB node-local state)' },
   },
   {
@@ -127,13 +127,13 @@ export const RULES: readonly PolicyRule[] = [
     source: 'article: cold starts 200 ms-1 s, "Cold start tolerance is 500ms+" to stay serverless; AWS Lambda concurrency quota (1,000, 100 unreserved)',
     evaluate: ({ p, peakConcurrency }) => {
       if (p.coldStartToleranceMs >= ARTICLE_THRESHOLDS.coldStartToleranceMs) {
-        return { fired: false, reason: `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is at least ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms` };
+        return { fired: false, reason: () => `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is at least ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms` };
       }
       if (peakConcurrency > LAMBDA_LIMITS.maxProvisionedConcurrency) {
         return {
           fired: true,
           pinProvisionedConcurrency: peakConcurrency,
-          reason: `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is under Lambda's ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms and holding the peak warm needs ${n(peakConcurrency)} environments, over the ${LAMBDA_LIMITS.maxProvisionedConcurrency} provisioned concurrency allows`,
+          reason: () => `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is under Lambda's ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms and holding the peak warm needs ${n(peakConcurrency)} environments, over the ${LAMBDA_LIMITS.maxProvisionedConcurrency} provisioned concurrency allows`,
         };
       }
       return {
@@ -141,7 +141,7 @@ export const RULES: readonly PolicyRule[] = [
         excludes: [],
         excludesOptions: [OPTION.LAMBDA_ON_DEMAND],
         pinProvisionedConcurrency: peakConcurrency,
-        reason: `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is under Lambda's ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms, so no traffic may spill past provisioned concurrency: Lambda must keep all ${n(peakConcurrency)} peak environments warm`,
+        reason: () => `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is under Lambda's ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms, so no traffic may spill past provisioned concurrency: Lambda must keep all ${n(peakConcurrency)} peak environments warm`,
       };
     },
   },
@@ -154,8 +154,8 @@ export const RULES: readonly PolicyRule[] = [
     threshold: 'price table catalog',
     source: 'the price table\'s GPU and CPU node catalog',
     evaluate: ({ p, node }) => node === undefined
-      ? { fired: true, reason: `no instance type in the price table fits one pod (${p.gpuCount} GPU(s) x ${n(p.gpuMemoryGiB)} GiB${p.gpuFamily ? ` ${p.gpuFamily}` : ''}, ${n(p.memoryMiB)} MiB${p.nodeLocalStateGiB > 0 ? ` + ${n(p.nodeLocalStateGiB)} GiB node-local state` : ''}, ${p.architecture})` }
-      : { fired: false, reason: `one pod fits a ${node.instanceType}` },
+      ? { fired: true, reason: () => `no instance type in the price table fits one pod (${p.gpuCount} GPU(s) x ${n(p.gpuMemoryGiB)} GiB${p.gpuFamily ? ` ${p.gpuFamily}` : ''}, ${n(p.memoryMiB)} MiB${p.nodeLocalStateGiB > 0 ? ` + ${n(p.nodeLocalStateGiB)} GiB node-local state` : ''}, ${p.architecture})` }
+      : { fired: false, reason: () => `one pod fits a ${node.instanceType}` },
   },
   {
     id: 'constraint.managed-instances-gpu',
@@ -167,7 +167,7 @@ export const RULES: readonly PolicyRule[] = [
     source: 'aws-cdk-lib 2.262 aws-lambda CapacityProvider (InstanceTypeFilter, ScalingOptions.manual(TargetTrackingScalingPolicy.cpuUtilization) only, read 2026-09-20); '
       + 'accelerated instances for Managed Instances: github.com/aws/aws-lambda-roadmap/issues/81 (open since 2025-12-10)',
     evaluate: ({ p }) => p.gpuCount > 0
-      ? { fired: true, reason: `needs ${p.gpuCount} GPU(s); the aws-cdk-lib in use (2.262) exposes only CPU instance requirements and CPU scaling for Lambda Managed Instances' capacity providers, so no GPU placement is rendered there until it exposes accelerators` }
+      ? { fired: true, reason: () => `needs ${p.gpuCount} GPU(s); the aws-cdk-lib in use (2.262) exposes only CPU instance requirements and CPU scaling for Lambda Managed Instances' capacity providers, so no GPU placement is rendered there until it exposes accelerators` }
       : { fired: false, reason: 'CPU only (0 GPUs)' },
   },
   {
@@ -181,11 +181,11 @@ export const RULES: readonly PolicyRule[] = [
       + 'a 32 GB Managed Instances maximum is reported only by third parties, not relied on)',
     evaluate: ({ p }) => {
       if (p.memoryMiB > MI.maxMemoryMiB) {
-        return { fired: true, reason: `needs ${n(p.memoryMiB)} MiB; this library places Lambda Managed Instances functions of at most ${n(MI.maxMemoryMiB)} MiB` };
+        return { fired: true, reason: () => `needs ${n(p.memoryMiB)} MiB; this library places Lambda Managed Instances functions of at most ${n(MI.maxMemoryMiB)} MiB` };
       }
       return {
         fired: false,
-        reason: p.memoryMiB < MI.minMemoryMiB
+        reason: () => p.memoryMiB < MI.minMemoryMiB
           ? `${n(p.memoryMiB)} MiB is sized up to Lambda Managed Instances' ${n(MI.minMemoryMiB)} MiB minimum (priced so)`
           : `${n(p.memoryMiB)} MiB fits Lambda Managed Instances' ${n(MI.minMemoryMiB)}-${n(MI.maxMemoryMiB)} MiB`,
       };
@@ -208,7 +208,7 @@ export const RULES: readonly PolicyRule[] = [
         return {
           fired: true,
           floorExecutionEnvironments: floor, // priced so too, though infeasible
-          reason: `holding half of a peak of ${n(peak)} concurrent requests warm needs ${n(floor)} execution environments, over the ${n(MI.maxEnvironments)} a version may have`,
+          reason: () => `holding half of a peak of ${n(peak)} concurrent requests warm needs ${n(floor)} execution environments, over the ${n(MI.maxEnvironments)} a version may have`,
         };
       }
       if (floor > MI.minEnvironments) {
@@ -216,14 +216,14 @@ export const RULES: readonly PolicyRule[] = [
           fired: true,
           excludes: [],
           floorExecutionEnvironments: floor,
-          reason: `a peak of ${n(peak)} concurrent requests may arrive within ${MI.burstWindowMinutes} minutes and Lambda Managed Instances throttle when traffic more than doubles in ${MI.burstWindowMinutes} minutes: `
+          reason: () => `a peak of ${n(peak)} concurrent requests may arrive within ${MI.burstWindowMinutes} minutes and Lambda Managed Instances throttle when traffic more than doubles in ${MI.burstWindowMinutes} minutes: `
             + `the warm floor keeps ${n(floor)} execution environments (half the peak) all month, and is priced so`,
         };
       }
       return {
         fired: false,
         floorExecutionEnvironments: MI.minEnvironments,
-        reason: `the default floor of ${MI.minEnvironments} execution environments holds at least half of a peak of ${n(peak)} concurrent requests`,
+        reason: () => `the default floor of ${MI.minEnvironments} execution environments holds at least half of a peak of ${n(peak)} concurrent requests`,
       };
     },
   },
@@ -241,21 +241,26 @@ export const RULES: readonly PolicyRule[] = [
           verdict: RuleVerdict.SKIPPED,
           threshold: null,
           choose: current,
-          reason: current === undefined
+          reason: () => current === undefined
             ? 'neither Lambda nor Kubernetes is feasible'
             : `only ${current} is feasible of Lambda and Kubernetes (${cost(current)!.option} ${formatUsd(usd(current))}/mo)`,
         };
       }
       const lambdaWins = usd(L) <= usd(K);
       const current = lambdaWins ? L : K;
-      const be = breakEven === undefined ? undefined : formatPercent(breakEven);
-      const side = be === undefined
-        ? (lambdaWins ? 'serverless is cheaper at every utilization' : 'dedicated is cheaper at every utilization')
-        : `${formatPercent(p.sustainedUtilization)} is ${lambdaWins ? 'at or below' : 'above'} the break-even ${be}`;
       return {
         verdict: RuleVerdict.FIRED,
-        reason: `${side}: ${OPTION.LAMBDA_PROVISIONED} ${formatUsd(usd(L))}/mo vs ${OPTION.KUBERNETES} ${formatUsd(usd(K))}/mo`,
-        threshold: be === undefined ? 'n/a' : `${be} sustained utilization`,
+        reason: () => {
+          const be = breakEven();
+          const side = be === undefined
+            ? (lambdaWins ? 'serverless is cheaper at every utilization' : 'dedicated is cheaper at every utilization')
+            : `${formatPercent(p.sustainedUtilization)} is ${lambdaWins ? 'at or below' : 'above'} the break-even ${formatPercent(be)}`;
+          return `${side}: ${OPTION.LAMBDA_PROVISIONED} ${formatUsd(usd(L))}/mo vs ${OPTION.KUBERNETES} ${formatUsd(usd(K))}/mo`;
+        },
+        threshold: () => {
+          const be = breakEven();
+          return be === undefined ? 'n/a' : `${formatPercent(be)} sustained utilization`;
+        },
         favours: current,
         choose: current,
       };
@@ -273,7 +278,7 @@ export const RULES: readonly PolicyRule[] = [
         .filter(target => target !== H || o.includeHybrid)
         .map(target => ({ target, c: cost(target) }))
         .filter(x => x.c?.feasible === true)
-        .map(x => ({ target: x.target, usd: x.c!.monthlyUsd, score: x.c!.monthlyUsd * (1 + o.latencyWeight * coldExposure[x.target]) }));
+        .map(x => ({ target: x.target, usd: x.c!.monthlyUsd, score: x.c!.monthlyUsd * (1 + o.latencyWeight * coldExposure(x.target)) }));
       if (candidates.length === 0) {
         throw new InferenceWorkloadValidationError(`'policy' ${o.policyName} has no candidate target for this workload: only hybrid is feasible and includeHybrid is false`);
       }
@@ -283,13 +288,13 @@ export const RULES: readonly PolicyRule[] = [
           best = c;
         }
       }
-      const scores = candidates.map(c => `${c.target} ${formatUsd(c.usd)}/mo${o.latencyWeight > 0 ? ` (score ${formatUsd(c.score)}, cold exposure ${formatPercent(coldExposure[c.target])})` : ''}`).join(', ');
+      const scores = () => candidates.map(c => `${c.target} ${formatUsd(c.usd)}/mo${o.latencyWeight > 0 ? ` (score ${formatUsd(c.score)}, cold exposure ${formatPercent(coldExposure(c.target))})` : ''}`).join(', ');
       return {
         verdict: RuleVerdict.FIRED,
         favours: best.target,
         choose: best.target,
-        threshold: `latency weight ${o.latencyWeight}`,
-        reason: `cheapest feasible option${o.latencyWeight > 0 ? ' weighted by cold-start exposure' : ''} at ${formatPercent(p.sustainedUtilization)}: ${scores}`,
+        threshold: () => `latency weight ${o.latencyWeight}`,
+        reason: () => `cheapest feasible option${o.latencyWeight > 0 ? ' weighted by cold-start exposure' : ''} at ${formatPercent(p.sustainedUtilization)}: ${scores()}`,
       };
     },
   },
@@ -308,22 +313,22 @@ export const RULES: readonly PolicyRule[] = [
         return { verdict: RuleVerdict.SKIPPED, reason: 'Lambda is not feasible' };
       }
       if (u >= SPIKY) {
-        return { verdict: RuleVerdict.PASSED, reason: `sustained utilization ${formatPercent(u)} is not under ${formatPercent(SPIKY)}` };
+        return { verdict: RuleVerdict.PASSED, reason: () => `sustained utilization ${formatPercent(u)} is not under ${formatPercent(SPIKY)}` };
       }
       if (current === L) {
-        return { verdict: RuleVerdict.FIRED, favours: L, reason: `sustained utilization ${formatPercent(u)} is under ${formatPercent(SPIKY)} (spiky): stays on Lambda` };
+        return { verdict: RuleVerdict.FIRED, favours: L, reason: () => `sustained utilization ${formatPercent(u)} is under ${formatPercent(SPIKY)} (spiky): stays on Lambda` };
       }
       if (usd(L) <= usd(current) * (1 + o.bandCostTolerance)) {
         return {
           verdict: RuleVerdict.FIRED,
           favours: L,
           choose: L,
-          reason: `sustained utilization ${formatPercent(u)} is under ${formatPercent(SPIKY)} (spiky) and Lambda ${formatUsd(usd(L))}/mo is within ${tolerance}% of ${current} ${formatUsd(usd(current))}/mo: moves to Lambda`,
+          reason: () => `sustained utilization ${formatPercent(u)} is under ${formatPercent(SPIKY)} (spiky) and Lambda ${formatUsd(usd(L))}/mo is within ${tolerance}% of ${current} ${formatUsd(usd(current))}/mo: moves to Lambda`,
         };
       }
       return {
         verdict: RuleVerdict.PASSED,
-        reason: `sustained utilization ${formatPercent(u)} is spiky, but Lambda ${formatUsd(usd(L))}/mo is more than ${tolerance}% above ${current} ${formatUsd(usd(current))}/mo`,
+        reason: () => `sustained utilization ${formatPercent(u)} is spiky, but Lambda ${formatUsd(usd(L))}/mo is more than ${tolerance}% above ${current} ${formatUsd(usd(current))}/mo`,
       };
     },
   },
@@ -338,29 +343,29 @@ export const RULES: readonly PolicyRule[] = [
     evaluate: ({ p, current, cost, feasible, usd }) => {
       const u = p.sustainedUtilization;
       if (!feasible(H)) {
-        return { verdict: RuleVerdict.SKIPPED, reason: cost(H) === undefined ? 'hybrid is not feasible (no node fits)' : `hybrid is excluded by ${cost(H)!.excludedBy!.join(', ')}` };
+        return { verdict: RuleVerdict.SKIPPED, reason: () => cost(H) === undefined ? 'hybrid is not feasible (no node fits)' : `hybrid is excluded by ${cost(H)!.excludedBy!.join(', ')}` };
       }
       if (current === undefined) {
         // only a constraint that excludes Kubernetes but not hybrid leads here (none of the built-in ones does)
-        return { verdict: RuleVerdict.FIRED, favours: H, choose: H, reason: `hybrid is the only feasible target (${formatUsd(usd(H))}/mo)` };
+        return { verdict: RuleVerdict.FIRED, favours: H, choose: H, reason: () => `hybrid is the only feasible target (${formatUsd(usd(H))}/mo)` };
       }
       if (u < BAND_LO || u > BAND_HI) {
-        return { verdict: RuleVerdict.PASSED, reason: `sustained utilization ${formatPercent(u)} is outside ${formatPercent(BAND_LO)}-${formatPercent(BAND_HI)}` };
+        return { verdict: RuleVerdict.PASSED, reason: () => `sustained utilization ${formatPercent(u)} is outside ${formatPercent(BAND_LO)}-${formatPercent(BAND_HI)}` };
       }
       if (p.teamRunsKubernetes) {
-        return { verdict: RuleVerdict.PASSED, reason: `sustained utilization ${formatPercent(u)} is in the band, but the team runs Kubernetes` };
+        return { verdict: RuleVerdict.PASSED, reason: () => `sustained utilization ${formatPercent(u)} is in the band, but the team runs Kubernetes` };
       }
       if (usd(H) < usd(current)) {
         return {
           verdict: RuleVerdict.FIRED,
           favours: H,
           choose: H,
-          reason: `sustained utilization ${formatPercent(u)} is in the band, the team does not run Kubernetes, and hybrid ${formatUsd(usd(H))}/mo is cheaper than ${current} ${formatUsd(usd(current))}/mo`,
+          reason: () => `sustained utilization ${formatPercent(u)} is in the band, the team does not run Kubernetes, and hybrid ${formatUsd(usd(H))}/mo is cheaper than ${current} ${formatUsd(usd(current))}/mo`,
         };
       }
       return {
         verdict: RuleVerdict.PASSED,
-        reason: `sustained utilization ${formatPercent(u)} is in the band without a Kubernetes team, but hybrid ${formatUsd(usd(H))}/mo is not cheaper than ${current} ${formatUsd(usd(current))}/mo`,
+        reason: () => `sustained utilization ${formatPercent(u)} is in the band without a Kubernetes team, but hybrid ${formatUsd(usd(H))}/mo is not cheaper than ${current} ${formatUsd(usd(current))}/mo`,
       };
     },
   },
@@ -377,35 +382,38 @@ export const RULES: readonly PolicyRule[] = [
       if (!feasible(M)) {
         return {
           verdict: RuleVerdict.SKIPPED,
-          reason: cost(M) === undefined
+          reason: () => cost(M) === undefined
             ? 'no instance type in the price table holds one Lambda Managed Instances execution environment'
             : `Lambda Managed Instances are excluded by ${cost(M)!.excludedBy!.join(', ')}`,
         };
       }
       if (current === undefined) {
-        return { verdict: RuleVerdict.FIRED, favours: M, choose: M, reason: `Lambda Managed Instances are the only feasible target (${formatUsd(usd(M))}/mo)` };
+        return { verdict: RuleVerdict.FIRED, favours: M, choose: M, reason: () => `Lambda Managed Instances are the only feasible target (${formatUsd(usd(M))}/mo)` };
       }
       if (u < BAND_LO) {
-        return { verdict: RuleVerdict.PASSED, reason: `sustained utilization ${formatPercent(u)} is under ${formatPercent(BAND_LO)}: serverless economics hold` };
+        return { verdict: RuleVerdict.PASSED, reason: () => `sustained utilization ${formatPercent(u)} is under ${formatPercent(BAND_LO)}: serverless economics hold` };
       }
-      const where = p.teamRunsKubernetes
+      const where = () => p.teamRunsKubernetes
         ? 'the team runs Kubernetes, so Managed Instances compete with it on cost'
         : u <= BAND_HI
           ? `it is in the ${formatPercent(BAND_LO)}-${formatPercent(BAND_HI)} band without a Kubernetes team, where Managed Instances compete with hybrid and Lambda on cost`
           : 'it is above the band without a Kubernetes team';
-      const be = managedBreakEven === undefined ? '' : `; break-even with Lambda ${managedBreakEven.versusLambda === undefined ? 'n/a' : formatPercent(managedBreakEven.versusLambda)}, `
-        + `with Kubernetes ${managedBreakEven.versusKubernetes === undefined ? 'n/a' : formatPercent(managedBreakEven.versusKubernetes)}`;
+      const be = () => {
+        const b = managedBreakEven();
+        return b === undefined ? '' : `; break-even with Lambda ${b.versusLambda === undefined ? 'n/a' : formatPercent(b.versusLambda)}, `
+          + `with Kubernetes ${b.versusKubernetes === undefined ? 'n/a' : formatPercent(b.versusKubernetes)}`;
+      };
       if (usd(M) < usd(current)) {
         return {
           verdict: RuleVerdict.FIRED,
           favours: M,
           choose: M,
-          reason: `sustained utilization ${formatPercent(u)}: ${where}; Lambda Managed Instances ${formatUsd(usd(M))}/mo are cheaper than ${current} ${formatUsd(usd(current))}/mo${be}`,
+          reason: () => `sustained utilization ${formatPercent(u)}: ${where()}; Lambda Managed Instances ${formatUsd(usd(M))}/mo are cheaper than ${current} ${formatUsd(usd(current))}/mo${be()}`,
         };
       }
       return {
         verdict: RuleVerdict.PASSED,
-        reason: `sustained utilization ${formatPercent(u)}: ${where}; Lambda Managed Instances ${formatUsd(usd(M))}/mo are not cheaper than ${current} ${formatUsd(usd(current))}/mo${be}`,
+        reason: () => `sustained utilization ${formatPercent(u)}: ${where()}; Lambda Managed Instances ${formatUsd(usd(M))}/mo are not cheaper than ${current} ${formatUsd(usd(current))}/mo${be()}`,
       };
     },
   },
@@ -424,7 +432,7 @@ export const RULES: readonly PolicyRule[] = [
       const violated = outcomes.filter(r => r.verdict === RuleVerdict.FIRED && (r.excludes ?? []).includes(forced));
       if (violated.length > 0) {
         throw new InferenceWorkloadValidationError(
-          `'policy' PlacementPolicy.fixed(${forced}) violates hard constraint ${violated.map(r => `${r.ruleId} (${r.reason})`).join('; ')}`);
+          `'policy' PlacementPolicy.fixed(${forced}) violates hard constraint ${violated.map(r => `${r.ruleId} (${reasonText(r.reason)})`).join('; ')}`);
       }
       if (cost(forced) === undefined) {
         throw new InferenceWorkloadValidationError(`'policy' PlacementPolicy.fixed(${forced}) cannot be priced: no instance type in the price table fits one pod`);
@@ -434,7 +442,7 @@ export const RULES: readonly PolicyRule[] = [
         threshold: null,
         favours: forced,
         choose: forced,
-        reason: `${o.forcedBy ? `kept on ${forced} by ${o.forcedBy}` : `fixed to ${forced}`} (${formatUsd(cost(forced)!.monthlyUsd)}/mo); `
+        reason: () => `${o.forcedBy ? `kept on ${forced} by ${o.forcedBy}` : `fixed to ${forced}`} (${formatUsd(cost(forced)!.monthlyUsd)}/mo); `
           + `the rules alone would choose ${current} (${formatUsd(cost(current!)!.monthlyUsd)}/mo)`,
       };
     },

@@ -1,5 +1,5 @@
 import { HybridPlan, lambdaArchitecture, Load, ManagedInstancesInput, ManagedInstancesPlan, NodeChoice, peakReplicas } from './cost';
-import { HybridSizing, KubernetesSizing, LambdaSizing, ManagedInstancesSizing } from './decision';
+import { HybridSizing, KubernetesNodeCandidate, KubernetesSizing, LambdaSizing, ManagedInstancesSizing } from './decision';
 import { LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS } from './limits';
 import { ResolvedProfile } from './profile';
 import { hybridTimeBudget, LAMBDA_MAX_TIMEOUT_MS, ROUTER_MARGIN_MS } from './time-budget';
@@ -97,25 +97,34 @@ export function lambdaSizing(p: ResolvedProfile, plan: LambdaPlan): LambdaSizing
 }
 
 /** The Kubernetes Deployment's sizing (the Kubernetes target, or a hybrid's data plane). */
-export function kubernetesSizing(p: ResolvedProfile, node: NodeChoice, replicasMin: number, replicasMax: number): KubernetesSizing {
-  return {
+export function kubernetesSizing(
+  p: ResolvedProfile, node: NodeChoice, replicasMin: number, replicasMax: number, candidates: KubernetesNodeCandidate[],
+): KubernetesSizing {
+  // built field by field (keys in the documented order): conditional spreads are slow in a hot path
+  const s: { -readonly [K in keyof KubernetesSizing]: KubernetesSizing[K] } = {
     replicasMin: Math.max(1, Math.min(replicasMin, replicasMax)),
     replicasMax: Math.max(1, replicasMax),
     gpuCount: p.gpuCount,
     gpuMemoryGiB: p.gpuMemoryGiB,
-    ...(node.gpu ? { gpuProduct: node.gpu.gpuProduct, gpuName: node.gpu.gpuName } : {}),
-    instanceType: node.instanceType,
-    cpuMillis: node.cpuMillis,
-    memoryMiB: p.memoryMiB,
-    concurrencyPerReplica: p.concurrencyPerReplica,
-    modelSizeGiB: p.modelSizeGiB,
-    nodeLocalStateGiB: p.nodeLocalStateGiB,
-    ...(node.stateCpuMillis > 0 ? { nodeLocalStateCpuMillis: node.stateCpuMillis } : {}),
-    exclusiveCpu: node.exclusiveCpu,
-    estimatedScaleOutSeconds: estimatedScaleOutSeconds(p),
-    terminationGracePeriodSeconds: terminationGracePeriodSeconds(p),
-    nodeCandidates: node.candidates,
-  };
+  } as KubernetesSizing;
+  if (node.gpu) {
+    s.gpuProduct = node.gpu.gpuProduct;
+    s.gpuName = node.gpu.gpuName;
+  }
+  s.instanceType = node.instanceType;
+  s.cpuMillis = node.cpuMillis;
+  s.memoryMiB = p.memoryMiB;
+  s.concurrencyPerReplica = p.concurrencyPerReplica;
+  s.modelSizeGiB = p.modelSizeGiB;
+  s.nodeLocalStateGiB = p.nodeLocalStateGiB;
+  if (node.stateCpuMillis > 0) {
+    s.nodeLocalStateCpuMillis = node.stateCpuMillis;
+  }
+  s.exclusiveCpu = node.exclusiveCpu;
+  s.estimatedScaleOutSeconds = estimatedScaleOutSeconds(p);
+  s.terminationGracePeriodSeconds = terminationGracePeriodSeconds(p);
+  s.nodeCandidates = candidates;
+  return s;
 }
 
 /** One request's allowance: 3 x p99, at least 3 s, at most Lambda's 900 s. */

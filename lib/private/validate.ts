@@ -65,6 +65,9 @@ export interface NumberConstraint {
  * Returns the value so callers can write `const x = checkNumber('x', props.x, {...})`.
  */
 export function checkNumber(prop: string, value: number, c: NumberConstraint = {}): number {
+  if (numberFits(value, c)) {
+    return value;
+  }
   if (typeof value !== 'number') {
     throw new InferenceWorkloadValidationError(`'${prop}' must be a number, got ${describeValue(value)}`);
   }
@@ -75,16 +78,28 @@ export function checkNumber(prop: string, value: number, c: NumberConstraint = {
   if (!Number.isFinite(value)) {
     throw new InferenceWorkloadValidationError(`'${prop}' must be a finite number, got ${formatValue(value)}`);
   }
-  const tooLow = c.min !== undefined && (c.exclusiveMin ? value <= c.min : value < c.min);
-  const tooHigh = c.max !== undefined && value > c.max;
-  if (tooLow || tooHigh) {
+  if (tooLow(value, c) || tooHigh(value, c)) {
     throw new InferenceWorkloadValidationError(`'${prop}' must be ${describeRange(c)}, got ${formatValue(value)}`);
   }
-  if (c.integer && !Number.isInteger(value)) {
-    const range = describeRange(c);
-    throw new InferenceWorkloadValidationError(`'${prop}' must be an integer${range ? ` ${range}` : ''}, got ${formatValue(value)}`);
-  }
-  return value;
+  const range = describeRange(c);
+  throw new InferenceWorkloadValidationError(`'${prop}' must be an integer${range ? ` ${range}` : ''}, got ${formatValue(value)}`);
+}
+
+/**
+ * Whether `checkNumber` accepts `value`: a finite, concrete number within the constraint. The
+ * cheap test of the usual case; `checkNumber` writes the message when it fails.
+ */
+export function numberFits(value: unknown, c: NumberConstraint): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && !looksLikeNumberToken(value)
+    && !tooLow(value, c) && !tooHigh(value, c) && !(c.integer && !Number.isInteger(value));
+}
+
+function tooLow(value: number, c: NumberConstraint): boolean {
+  return c.min !== undefined && (c.exclusiveMin ? value <= c.min : value < c.min);
+}
+
+function tooHigh(value: number, c: NumberConstraint): boolean {
+  return c.max !== undefined && value > c.max;
 }
 
 /** Like `checkNumber`, but passes `undefined` through. */

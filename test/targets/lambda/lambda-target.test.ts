@@ -8,7 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { IMAGE, lambdaDecision, render, scrubHashes, SIZING, STRICT_CONTEXT, strictStack, tempDir } from './helpers';
-import { CpuArchitecture, InferenceWorkload, ModelImage, PlacementPolicy, PlacementTarget, LambdaCode, LambdaEntryPoint } from '../../../lib';
+import { CpuArchitecture, InferenceWorkload, ModelImage, PlacementDecision, PlacementPolicy, PlacementTarget, LambdaCode, LambdaEntryPoint, RuleKind, RuleVerdict } from '../../../lib';
 import { renderLambda } from '../../../lib/targets/lambda/lambda-target';
 
 import { CPU_PROFILE, GPU_PROFILE } from '../../helpers/fixtures';
@@ -536,8 +536,16 @@ describe('validation', () => {
 
   test('fails when a decision places on Lambda despite a fired constraint that excludes it', () => {
     const decision = lambdaDecision();
-    const bad = Object.assign(Object.create(Object.getPrototypeOf(decision)), decision, {
-      rules: [{ ruleId: 'constraint.gpu', kind: 'constraint', verdict: 'fired', reason: 'needs 1 GPU', excludes: [PlacementTarget.LAMBDA] }],
+    // what a custom policy may build: the Lambda decision with a constraint that excludes Lambda
+    const bad = new PlacementDecision({
+      target: decision.target,
+      policyName: decision.policyName,
+      chosenOption: decision.chosenOption,
+      rules: [{ ruleId: 'constraint.gpu', kind: RuleKind.CONSTRAINT, verdict: RuleVerdict.FIRED, reason: 'needs 1 GPU', excludes: [PlacementTarget.LAMBDA] }],
+      costs: decision.costs,
+      sustainedUtilization: decision.sustainedUtilization,
+      priceTable: decision.priceTable,
+      lambda: decision.lambda,
     });
     const policy = { name: 'broken', decide: () => bad };
     expect(() => new InferenceWorkload(new Stack(new App(), 'Test'), 'W', { image: IMAGE, profile: CPU_PROFILE, policy }))
