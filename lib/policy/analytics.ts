@@ -1,5 +1,6 @@
 import {
-  kubernetesCost, lambdaDeployedUsd, loadAt, ManagedInstancesInput, managedInstancesUsd, NodeChoice, priceAll, PricedOption, round3, withoutDetail,
+  hybridCost, kubernetesCost, lambdaDeployedUsd, lambdaOnDemandUsd, Load, loadAt, ManagedInstancesInput, managedInstancesUsd, NodeChoice, round3,
+  withoutDetail,
 } from './cost';
 import { CostCurvePoint, ManagedInstancesBreakEven } from './decision';
 import { OPTION } from './limits';
@@ -82,26 +83,33 @@ export function managedInstancesBreakEven(
   });
 }
 
-/** Each priced option at 0%, 5%, ... 100% sustained utilization, same peak. */
+/**
+ * Each priced option at 0%, 5%, ... 100% sustained utilization, same peak. Numbers only: the
+ * same monthly costs as the options' cost functions at each utilization, without line items.
+ */
 export function costCurve(
   p: ResolvedProfile, t: PriceTable, node: NodeChoice | undefined, pinned: number | undefined,
   overflow: boolean, utilizationTarget: number, options: string[], managed?: ManagedInstancesInput,
 ): CostCurvePoint[] {
   return withoutDetail(() => {
+    // Kubernetes holds the peak all month: the same at every utilization
+    const kubernetes = node === undefined ? undefined : kubernetesCost(p, t, loadAt(p, 1), node).monthlyUsd;
+    const usdOf = (option: string, load: Load): number => {
+      switch (option) {
+        case OPTION.LAMBDA_ON_DEMAND: return lambdaOnDemandUsd(p, t, load);
+        case OPTION.LAMBDA_PROVISIONED: return lambdaDeployedUsd(p, t, load, pinned);
+        case OPTION.KUBERNETES: return kubernetes!;
+        case OPTION.HYBRID: return hybridCost(p, t, load, node!, overflow, averageReplicas(p, load, utilizationTarget)).monthlyUsd;
+        case OPTION.LAMBDA_MANAGED_INSTANCES: return managedInstancesUsd(t, load, managed!);
+        default: throw new Error(`costCurve: unknown option ${option}`);
+      }
+    };
     const points: CostCurvePoint[] = [];
     for (let i = 0; i <= 20; i++) {
       const u = i / 20;
       const load = loadAt(p, u);
-      const priced = priceAll(p, t, load, node, pinned, overflow, averageReplicas(p, load, utilizationTarget), managed);
-      const byOption: Record<string, PricedOption | undefined> = {
-        [OPTION.LAMBDA_ON_DEMAND]: priced.onDemand,
-        [OPTION.LAMBDA_PROVISIONED]: priced.provisioned,
-        [OPTION.KUBERNETES]: priced.kubernetes,
-        [OPTION.HYBRID]: priced.hybrid,
-        [OPTION.LAMBDA_MANAGED_INSTANCES]: priced.managedInstances,
-      };
       for (const option of options) {
-        points.push({ option, utilization: u, monthlyUsd: byOption[option]!.monthlyUsd });
+        points.push({ option, utilization: u, monthlyUsd: usdOf(option, load) });
       }
     }
     return points;

@@ -110,17 +110,30 @@ export function lambdaArchitecture(p: ResolvedProfile): CpuArchitecture {
   return p.architecture === CpuArchitecture.X86_64 ? CpuArchitecture.X86_64 : CpuArchitecture.ARM64;
 }
 
-/** Lambda on demand: every invocation billed at the on-demand duration price. */
-export function lambdaOnDemandCost(p: ResolvedProfile, t: PriceTable, load: Load): PricedOption {
-  const prices = t.lambdaPrices(lambdaArchitecture(p));
+/** The parts of an on-demand Lambda bill, USD per month (unrounded). */
+function onDemandParts(p: ResolvedProfile, prices: LambdaPrices, load: Load) {
   const gb = p.memoryMiB / 1024;
   const gbSeconds = load.avgRps * SECONDS_PER_MONTH * (p.requestDurationP50Ms / 1000) * gb;
   const requests = load.avgRps * SECONDS_PER_MONTH;
+  return { gbSeconds, requests, requestsUsd: requests * prices.requestUsd, durationUsd: gbSeconds * prices.gbSecondUsd };
+}
+
+/** Lambda on demand: every invocation billed at the on-demand duration price. */
+export function lambdaOnDemandCost(p: ResolvedProfile, t: PriceTable, load: Load): PricedOption {
+  const prices = t.lambdaPrices(lambdaArchitecture(p));
+  const x = onDemandParts(p, prices, load);
   const items = [
-    item('requests', requests * prices.requestUsd, () => `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
-    item('duration (on demand)', gbSeconds * prices.gbSecondUsd, () => `${num(gbSeconds, 0)} GB-s x $${prices.gbSecondUsd}/GB-s (${lambdaArchitecture(p)})`),
+    item('requests', x.requestsUsd, () => `${num(x.requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
+    item('duration (on demand)', x.durationUsd, () => `${num(x.gbSeconds, 0)} GB-s x $${prices.gbSecondUsd}/GB-s (${lambdaArchitecture(p)})`),
   ];
   return { monthlyUsd: total(items), lineItems: items, coldExposure: load.u > 0 ? 1 : 0 };
+}
+
+/** The monthly cost alone of `lambdaOnDemandCost()` (no line items; for curves). */
+export function lambdaOnDemandUsd(p: ResolvedProfile, t: PriceTable, load: Load): number {
+  const x = onDemandParts(p, t.lambdaPrices(lambdaArchitecture(p)), load);
+  // the same sum as total() of the line items: rounded items, added in order
+  return round2(0 + round2(x.requestsUsd) + round2(x.durationUsd));
 }
 
 /** The result of sizing provisioned concurrency. */
@@ -610,18 +623,6 @@ function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-/** Every option priced at one load. */
-export interface Priced {
-  readonly onDemand: PricedOption;
-  readonly provisioned: ProvisionedPlan;
-  /** Undefined when no node fits one pod. */
-  readonly kubernetes?: PricedOption;
-  /** Undefined when no node fits one pod. */
-  readonly hybrid?: HybridPlan;
-  /** Undefined when no instance type fits one execution environment. */
-  readonly managedInstances?: ManagedInstancesPlan;
-}
-
 /** How Lambda Managed Instances are priced for one workload: the instance and the warm floor. */
 export interface ManagedInstancesInput {
   readonly instance: ManagedInstanceChoice;
@@ -629,20 +630,6 @@ export interface ManagedInstancesInput {
   readonly floorEnvironments: number;
   /** Target CPU utilization the capacity provider scales at (the policy's utilization target). */
   readonly cpuTarget: number;
-}
-
-/** Computes every option's cost at one load. */
-export function priceAll(
-  p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice | undefined, pinned: number | undefined, overflow: boolean, k8sMin: number,
-  managed?: ManagedInstancesInput,
-): Priced {
-  return {
-    onDemand: lambdaOnDemandCost(p, t, load),
-    provisioned: lambdaDeployedCost(p, t, load, pinned),
-    kubernetes: node ? kubernetesCost(p, t, load, node) : undefined,
-    hybrid: node ? hybridCost(p, t, load, node, overflow, k8sMin) : undefined,
-    managedInstances: managed ? managedInstancesCost(t, load, managed) : undefined,
-  };
 }
 
 /*

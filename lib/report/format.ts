@@ -3,7 +3,7 @@
  * `$1,234.56`, counts with thousands separators, ratios as `12.3%`. The chart rounds through
  * the same functions, so a figure on the chart is the figure in the report.
  */
-import { formatPercent, formatUsd, PlacementDecision, PlacementTarget } from '../policy/decision';
+import { formatPercent, formatUsd, groupThousands, PlacementDecision, PlacementTarget } from '../policy/decision';
 
 export { formatPercent, formatUsd };
 
@@ -13,11 +13,16 @@ export function formatNumber(n: number, decimals = 2): string {
     return String(n);
   }
   const raw = n.toFixed(decimals);
-  const fixed = raw.includes('.') ? raw.replace(/\.?0+$/, '') : raw;
-  const [int, frac] = fixed.split('.');
-  const sign = int.startsWith('-') ? '-' : '';
-  const digits = sign ? int.slice(1) : int;
-  return `${sign}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
+  const dot = raw.indexOf('.');
+  if (dot < 0) {
+    return groupThousands(raw);
+  }
+  // no trailing zeros, and no point when every decimal is zero
+  let end = raw.length;
+  while (raw.charCodeAt(end - 1) === 48) { // '0'
+    end--;
+  }
+  return end - 1 === dot ? groupThousands(raw.slice(0, dot)) : groupThousands(raw.slice(0, dot)) + raw.slice(dot, end);
 }
 
 /**
@@ -33,6 +38,9 @@ export function formatUnitPrice(usd: number): string {
   return `$${usd.toFixed(digits).replace(/0+$/, '')}`;
 }
 
+/** Text that may hold a number to rewrite: an exponent, or five digits in a row. */
+const MAY_NEED_NORMALIZING = /\de|\d{5}/i;
+
 /**
  * Rewrites the numbers inside a sentence written by the cost model or a rule into the one
  * format: `336384000 GB-s` becomes `336,384,000 GB-s`, `$2e-7/request` becomes
@@ -41,6 +49,9 @@ export function formatUnitPrice(usd: number): string {
  * @internal
  */
 export function normalizeNumbers(text: string): string {
+  if (!MAY_NEED_NORMALIZING.test(text)) {
+    return text; // no exponent and no run of five digits: nothing to rewrite
+  }
   return text
     .replace(/(\$?)(\d+(?:\.\d+)?e-?\d+)/gi, (_m, dollar: string, num: string) =>
       (dollar ? formatUnitPrice(Number(num)) : formatNumber(Number(num), 12)))

@@ -214,8 +214,9 @@ export class PlacementReport extends Construct {
         files.set(file, svg);
       }
     }
+    const folders = new Set<string>();
     for (const [file, content] of files) {
-      writeIfChanged(path.join(outdir, file), content);
+      writeIfChanged(path.join(outdir, file), content, folders);
     }
     // what this report owns and did not write now is stale
     const owned = [
@@ -254,15 +255,17 @@ function isInTree(c: IConstruct): boolean {
   return true;
 }
 
-function writeIfChanged(file: string, content: string): void {
-  try {
-    if (fs.readFileSync(file, 'utf-8') === content) {
-      return;
-    }
-  } catch {
-    // not there yet
+function writeIfChanged(file: string, content: string, folders: Set<string>): void {
+  // unchanged files keep their time stamps; a file of another size has changed without reading it
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat !== undefined && stat.size === Buffer.byteLength(content) && fs.readFileSync(file, 'utf-8') === content) {
+    return;
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const folder = path.dirname(file);
+  if (stat === undefined && !folders.has(folder)) {
+    fs.mkdirSync(folder, { recursive: true });
+    folders.add(folder);
+  }
   fs.writeFileSync(file, content);
 }
 

@@ -1,6 +1,6 @@
 import { renderCostChart } from './chart';
 import { decidingRule, describeBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
-import { PlacementDecision, RuleVerdict } from '../policy/decision';
+import { PlacementDecision, PriceTableReference, RuleVerdict } from '../policy/decision';
 import { PROFILE_FIELDS, ProfileField, resolveProfile, WorkloadProfile } from '../policy/profile';
 import type { PendingMove } from '../private/placement-lock';
 
@@ -11,8 +11,12 @@ export const REPORT_FILES = {
   chartDir: 'placement-charts',
 } as const;
 
-/** Version of the JSON report's shape; bumped on breaking changes. @internal */
-export const REPORT_VERSION = 2;
+/**
+ * Version of the JSON report's shape; bumped on breaking changes. 3: the price tables and the
+ * cost curves' utilization grid are written once for the report, not per workload.
+ * @internal
+ */
+export const REPORT_VERSION = 3;
 
 /** One workload as the report sees it. @internal */
 export interface ReportedWorkload {
@@ -76,6 +80,18 @@ export function assumedDefaults(profile: WorkloadProfile | undefined): Record<st
   if (!profile) {
     return {};
   }
+  // the JSON entry and the Markdown section both ask; a profile is a plain value read at synth
+  let assumed = ASSUMED.get(profile);
+  if (assumed === undefined) {
+    assumed = computeAssumedDefaults(profile);
+    ASSUMED.set(profile, assumed);
+  }
+  return assumed;
+}
+
+const ASSUMED = new WeakMap<WorkloadProfile, Record<string, unknown>>();
+
+function computeAssumedDefaults(profile: WorkloadProfile): Record<string, unknown> {
   let resolved: Record<string, unknown>;
   try {
     resolved = resolveProfile(profile) as unknown as Record<string, unknown>;
@@ -100,12 +116,64 @@ function describeAssumed(assumed: Record<string, unknown>): string {
     .join(', ');
 }
 
+/** What the workloads of one report share: its price tables and its cost curves' utilization grid. @internal */
+export interface ReportShared {
+  /** Each price table by its key (its name; `name (2)`, ... when two tables share a name). */
+  readonly priceTables: Record<string, PriceTableReference>;
+  /** Every utilization of any workload's cost curve, ascending. */
+  readonly utilization: number[];
+  /** The key of a workload's price table. */
+  priceTableKey(d: PlacementDecision): string;
+}
+
+/** The price tables and the utilization grid of the workloads' decisions. @internal */
+export function reportShared(ws: readonly ReportedWorkload[]): ReportShared {
+  const priceTables: Record<string, PriceTableReference> = {};
+  const keys = new Map<string, string>();
+  const grid = new Set<number>();
+  for (const w of ws) {
+    const p = w.decision.priceTable;
+    const text = JSON.stringify(p);
+    if (!keys.has(text)) {
+      let key = p.name;
+      for (let i = 2; key in priceTables; i++) {
+        key = `${p.name} (${i})`;
+      }
+      priceTables[key] = p;
+      keys.set(text, key);
+    }
+    for (const point of w.decision.costCurve ?? []) {
+      grid.add(point.utilization);
+    }
+  }
+  return {
+    priceTables,
+    priceTableKey: d => keys.get(JSON.stringify(d.priceTable))!,
+    utilization: [...grid].sort((a, b) => a - b),
+  };
+}
+
+/**
+ * A workload's cost curve against the report's utilization grid: each option's monthly cost at
+ * each utilization of the grid, `null` where the curve has no point.
+ */
+function curveOnGrid(d: PlacementDecision, grid: readonly number[]): Record<string, Array<number | null>> {
+  const index = new Map(grid.map((u, i) => [u, i]));
+  const out: Record<string, Array<number | null>> = {};
+  for (const point of d.costCurve ?? []) {
+    const row = out[point.option] ??= grid.map(() => null);
+    row[index.get(point.utilization)!] = point.monthlyUsd;
+  }
+  return out;
+}
+
 /**
  * The machine-readable entry of one workload: target, deciding rule, rules with verdicts, costs
- * with line items, break-even, sizing, assumed defaults, price table and the files written for it.
+ * with line items, break-even, sizing, assumed defaults, the key of its price table, its cost
+ * curve on the report's utilization grid and the files written for it.
  * @internal
  */
-export function reportEntry(w: ReportedWorkload): any {
+export function reportEntry(w: ReportedWorkload, shared: ReportShared = reportShared([w])): any {
   const d = w.decision;
   const chosen = d.chosenCost;
   // plain data, serialized once by renderReportJson (undefined fields are dropped there)
@@ -140,8 +208,8 @@ export function reportEntry(w: ReportedWorkload): any {
       lineItems: c.lineItems.map(li => ({ label: li.label, monthlyUsd: li.monthlyUsd, basis: li.basis })),
     })),
     sizing: { lambda: d.lambda, kubernetes: d.kubernetes, hybrid: d.hybrid, managedInstances: d.managedInstances },
-    priceTable: d.priceTable,
-    costCurve: d.costCurve ?? [],
+    priceTable: shared.priceTableKey(d),
+    costCurve: curveOnGrid(d, shared.utilization),
     files: { chart: chartPath(w), manifest: w.manifestPath },
   };
 }
@@ -163,17 +231,32 @@ export function totalsByTarget(ws: Iterable<ReportedWorkload>): Array<{ target: 
 /** The whole JSON report: stable key order, workloads sorted by path, no timestamps. @internal */
 export function renderReportJson(ws: Iterable<ReportedWorkload>): string {
   const sorted = sortWorkloads(ws);
+  const shared = reportShared(sorted);
   const report = {
     reportVersion: REPORT_VERSION,
     generator: 'inference-workload',
     totals: totalsByTarget(sorted),
-    workloads: sorted.map(reportEntry),
+    priceTables: shared.priceTables,
+    costCurveUtilization: shared.utilization,
+    workloads: [],
   };
-  return JSON.stringify(report, undefined, 2) + '\n';
+  // indented to the workloads, then one workload per line: a tenth of the bytes and the time of
+  // indenting every level, and still one line of the file per workload for grep and diff
+  const head = JSON.stringify(report, undefined, 2);
+  if (sorted.length === 0) {
+    return head + '\n';
+  }
+  const entries = sorted.map(w => `    ${JSON.stringify(reportEntry(w, shared))}`).join(',\n');
+  return `${head.slice(0, -'[]\n}'.length)}[\n${entries}\n  ]\n}\n`;
 }
+
+const MD_SPECIAL = /[\\|\n]/;
 
 /** Escapes a Markdown table cell. @internal */
 export function mdCell(s: string): string {
+  if (!MD_SPECIAL.test(s)) {
+    return s;
+  }
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 

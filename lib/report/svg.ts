@@ -18,12 +18,18 @@ export function svgNumber(n: number): string {
     throw new Error(`svgNumber: not a finite number: ${n}`);
   }
   const rounded = Math.round(n * 100) / 100;
-  const s = (Object.is(rounded, -0) ? 0 : rounded).toFixed(2);
-  return s.replace(/\.?0+$/, '');
+  // a double computed as k / 100 prints as that decimal (at most two places, no trailing zeros):
+  // the shortest text that reads back as the same double
+  return rounded === 0 ? '0' : String(rounded);
 }
+
+const XML_SPECIAL = /[&<>"']/;
 
 /** Escapes text and attribute values for XML. @internal */
 export function escapeXml(s: string): string {
+  if (!XML_SPECIAL.test(s)) {
+    return s;
+  }
   return s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -33,10 +39,14 @@ export function escapeXml(s: string): string {
 }
 
 function attrs(a: SvgAttributes): string {
-  return Object.entries(a)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${typeof v === 'number' ? svgNumber(v) : escapeXml(v as string)}"`)
-    .join('');
+  let out = '';
+  for (const k in a) {
+    const v = a[k];
+    if (v !== undefined) {
+      out += ` ${k}="${typeof v === 'number' ? svgNumber(v) : escapeXml(v)}"`;
+    }
+  }
+  return out;
 }
 
 /**

@@ -117,7 +117,12 @@ describe('the example app (end to end, through the public API)', () => {
         expect(Number.isFinite(c.monthlyUsd)).toBe(true);
         expect(Array.isArray(c.lineItems)).toBe(true);
       }
-      expect(w.priceTable).toEqual(expect.objectContaining({ name: expect.any(String), effectiveDate: expect.any(String) }));
+      expect(report.priceTables[w.priceTable]).toEqual(expect.objectContaining({ name: expect.any(String), effectiveDate: expect.any(String) }));
+      // each option's curve has a cost (or null) at every utilization of the report's grid
+      expect(Object.keys(w.costCurve).sort()).toEqual(w.costs.map((c: any) => c.option).sort());
+      for (const series of Object.values(w.costCurve) as any[]) {
+        expect(series).toHaveLength(report.costCurveUtilization.length);
+      }
       expect(w.sizing).toBeDefined();
       expect(w.breakEvenUtilization === null || (w.breakEvenUtilization >= 0 && w.breakEvenUtilization <= 1)).toBe(true);
       const svg = read(outdir, w.files.chart.replace(/#.*$/, ''));

@@ -25,7 +25,7 @@ describe('reportEntry', () => {
       breakEvenUtilization: 0.273,
       chosenOption: 'lambda-on-demand',
       chosenMonthlyUsd: 560,
-      priceTable: { name: 'fixture-us-east-1', effectiveDate: '2026-11-01' },
+      priceTable: 'fixture-us-east-1',
       decidingRule: 'economics.break-even',
       assumedDefaults: {},
       files: { chart: 'placement-charts/Platform.svg#text-classifier' },
@@ -43,7 +43,13 @@ describe('reportEntry', () => {
     ]);
     expect(e.sizing.lambda.provisionedConcurrencyMin).toBe(4);
     expect(e.sizing.kubernetes).toBeUndefined();
-    expect(e.costCurve).toHaveLength(63);
+    // the curve on the grid of its utilizations: one series per option, a cost at every point
+    const curve = CLASSIFIER.decision.costCurve!;
+    const options = [...new Set(curve.map(p => p.option))];
+    expect(Object.keys(e.costCurve)).toEqual(options);
+    for (const option of options) {
+      expect(e.costCurve[option]).toEqual(curve.filter(p => p.option === option).map(p => p.monthlyUsd));
+    }
   });
 
   test('writes null, not a missing key, when there is no break-even or chosen cost', () => {
@@ -60,10 +66,33 @@ describe('renderReportJson', () => {
     const b = renderReportJson([CHAT, CLASSIFIER]);
     expect(a).toBe(b);
     const parsed = JSON.parse(a);
-    expect(parsed.reportVersion).toBe(2);
+    expect(parsed.reportVersion).toBe(3);
+    // shared once: the price table and the utilization grid
+    expect(Object.keys(parsed.priceTables)).toEqual(['fixture-us-east-1']);
+    expect(parsed.workloads.map((w: any) => w.priceTable)).toEqual(['fixture-us-east-1', 'fixture-us-east-1']);
+    expect(parsed.costCurveUtilization).toEqual([...new Set(CLASSIFIER.decision.costCurve!.map(p => p.utilization))].sort((x, y) => x - y));
     expect(parsed.totals).toEqual([{ target: 'kubernetes', workloads: 1, monthlyUsd: 2203 }, { target: 'lambda', workloads: 1, monthlyUsd: 560 }]);
     expect(parsed.workloads.map((w: any) => w.constructPath)).toEqual(['Platform/LlmChat', 'Platform/TextClassifier']);
     expect(a).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/); // no timestamps
+  });
+});
+
+describe('report shared parts', () => {
+  test('price tables of the same name and different content get their own keys', () => {
+    const other = { ...CHAT, constructPath: 'Platform/Other', decision: gpuDecision({ priceTable: { ...CHAT.decision.priceTable, effectiveDate: '2027-01-01' } }) };
+    const parsed = JSON.parse(renderReportJson([CLASSIFIER, CHAT, other]));
+    expect(Object.keys(parsed.priceTables)).toEqual(['fixture-us-east-1', 'fixture-us-east-1 (2)']);
+    expect(parsed.priceTables['fixture-us-east-1 (2)'].effectiveDate).toBe('2027-01-01');
+    expect(parsed.workloads.find((w: any) => w.constructPath === 'Platform/Other').priceTable).toBe('fixture-us-east-1 (2)');
+  });
+
+  test('a curve with a point off the grid of the others leaves nulls where it has none', () => {
+    const odd = { ...CHAT, decision: gpuDecision({ costCurve: [{ option: 'kubernetes', utilization: 0.333, monthlyUsd: 10 }] }) };
+    const parsed = JSON.parse(renderReportJson([CLASSIFIER, odd]));
+    const grid: number[] = parsed.costCurveUtilization;
+    expect(grid).toContain(0.333);
+    const chat = parsed.workloads.find((w: any) => w.constructPath === 'Platform/LlmChat');
+    expect(chat.costCurve.kubernetes).toEqual(grid.map(u => (u === 0.333 ? 10 : null)));
   });
 });
 

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
+import { stringifyManifest } from './yaml';
 import { PlacementReport } from '../../report/placement-report';
 
 /** Folder inside the output folder (`cdk.out` by default) that holds the Kubernetes manifests. */
@@ -22,5 +23,5 @@ export function manifestRelativePath(scope: Construct, workloadName: string): st
  * @internal
  */
 export function writeChartOnSynth(scope: Construct, chart: cdk8s.Chart, relativePath: string): void {
-  PlacementReport.of(scope)._addManifest(scope, relativePath, () => cdk8s.Yaml.stringify(...chart.toJson()));
+  PlacementReport.of(scope)._addManifest(scope, relativePath, () => stringifyManifest(...chart.toJson()));
 }
