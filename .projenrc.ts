@@ -60,6 +60,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       setupFilesAfterEnv: ['<rootDir>/test/setup/quiet.ts'],
       // template validation through the on-disk cache (test/validation runs the live validator)
       setupFiles: ['<rootDir>/test/setup/validation.ts'],
+      // jest's node environment, plus one validator engine per jest process (not per test file)
+      testEnvironment: '<rootDir>/test/setup/environment.ts',
     },
   },
   // type-checking is done once by `tsc --noEmit` (see the test task) instead of per test file:

@@ -15,28 +15,51 @@ const RUNTIME_EXPORTS = [
   'ScalingMetric', 'WorkloadTemplates', 'ZoneSpread',
 ];
 
-/** Type-checks one snippet that imports from 'inference-workload' (mapped to lib/index.ts); returns its diagnostics. */
+/**
+ * The options of every program of this test: one set, so that the files parsed (and bound) for one
+ * program are valid in the next. 'inference-workload' resolves to lib/index.ts.
+ */
+const OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.CommonJS,
+  moduleResolution: ts.ModuleResolutionKind.Node10,
+  esModuleInterop: true,
+  resolveJsonModule: true,
+  types: [],
+  baseUrl: ROOT,
+  paths: { 'inference-workload': ['lib/index.ts'] },
+};
+
+/** Files parsed by one program of this test, reused by the next (lib/ and aws-cdk-lib are parsed once). */
+const parsed = new Map<string, ts.SourceFile | undefined>();
+
+/** A compiler host that serves `snippets` (absolute path to text) and parses every other file once. */
+function host(snippets = new Map<string, string>()): ts.CompilerHost {
+  const h = ts.createCompilerHost(OPTIONS);
+  const read = h.readFile.bind(h);
+  const exists = h.fileExists.bind(h);
+  const getSourceFile = h.getSourceFile.bind(h);
+  h.readFile = f => snippets.get(path.resolve(f)) ?? read(f);
+  h.fileExists = f => snippets.has(path.resolve(f)) || exists(f);
+  h.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (snippets.has(path.resolve(fileName))) {
+      return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    }
+    if (!parsed.has(fileName)) {
+      parsed.set(fileName, getSourceFile(fileName, languageVersion, onError, shouldCreate));
+    }
+    return parsed.get(fileName);
+  };
+  return h;
+}
+
+/** Type-checks snippets that import from 'inference-workload'; returns the diagnostics of each. */
 function compile(snippets: Record<string, string>): Map<string, string[]> {
   const files = new Map(Object.entries(snippets).map(([name, text]) => [path.join(ROOT, 'test', `__surface_${name}.ts`), text]));
-  const options: ts.CompilerOptions = {
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    esModuleInterop: true,
-    resolveJsonModule: true,
-    types: [],
-    baseUrl: ROOT,
-    paths: { 'inference-workload': ['lib/index.ts'] },
-  };
-  const host = ts.createCompilerHost(options);
-  const read = host.readFile.bind(host);
-  const exists = host.fileExists.bind(host);
-  host.readFile = f => files.get(path.resolve(f)) ?? read(f);
-  host.fileExists = f => files.has(path.resolve(f)) || exists(f);
-  const program = ts.createProgram([...files.keys()], options, host);
+  const program = ts.createProgram([...files.keys()], OPTIONS, host(files));
   const result = new Map<string, string[]>();
   for (const [file] of files) {
     const source = program.getSourceFile(file)!;
@@ -46,20 +69,28 @@ function compile(snippets: Record<string, string>): Map<string, string[]> {
   return result;
 }
 
-/** Every name a module under lib/ exports (by the compiler's own reading), with its file. */
-function exportedNamesOfEveryModule(): Map<string, string> {
-  const program = ts.createProgram([INDEX, ...ts.sys.readDirectory(path.join(ROOT, 'lib'), ['.ts'])], { skipLibCheck: true, noEmit: true, types: [] });
+interface Exports {
+  /** Every name a module under lib/ exports (by the compiler's own reading), with its file. */
+  readonly ofEveryModule: Map<string, string>;
+  /** The names lib/index.ts exports (values and types). */
+  readonly ofIndex: string[];
+}
+
+/** What lib/ exports, read from one program of every module under lib/. */
+function exportsOfLib(): Exports {
+  const program = ts.createProgram([INDEX, ...ts.sys.readDirectory(path.join(ROOT, 'lib'), ['.ts'])], OPTIONS, host());
   const checker = program.getTypeChecker();
-  const names = new Map<string, string>();
+  const ofEveryModule = new Map<string, string>();
   for (const source of program.getSourceFiles().filter(s => s.fileName.includes('/lib/') && !s.fileName.includes('node_modules'))) {
     const symbol = checker.getSymbolAtLocation(source);
     for (const e of symbol ? checker.getExportsOfModule(symbol) : []) {
-      if (!names.has(e.name)) {
-        names.set(e.name, path.relative(ROOT, source.fileName));
+      if (!ofEveryModule.has(e.name)) {
+        ofEveryModule.set(e.name, path.relative(ROOT, source.fileName));
       }
     }
   }
-  return names;
+  const ofIndex = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(INDEX)!)!).map(s => s.name);
+  return { ofEveryModule, ofIndex };
 }
 
 describe('the public surface', () => {
@@ -69,8 +100,8 @@ describe('the public surface', () => {
   });
 
   test('internals do not compile when imported from the package; InferenceWorkloadValidationError does', () => {
-    const all = exportedNamesOfEveryModule();
-    const publicNames = new Set(compileExportsOfIndex());
+    const { ofEveryModule: all, ofIndex } = exportsOfLib();
+    const publicNames = new Set(ofIndex);
     const internals = [...all.keys()].filter(n => !publicNames.has(n));
     // the internals users were able to import before: renderers, checks, helpers, limits
     expect(internals).toEqual(expect.arrayContaining([
@@ -98,10 +129,3 @@ describe('the public surface', () => {
     expect(Object.keys((pkg as { exports: Record<string, unknown> }).exports).sort()).toEqual(['.', './.jsii', './package.json']);
   });
 });
-
-/** The names lib/index.ts exports (values and types). */
-function compileExportsOfIndex(): string[] {
-  const program = ts.createProgram([INDEX], { skipLibCheck: true, noEmit: true, types: [] });
-  const checker = program.getTypeChecker();
-  return checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(INDEX)!)!).map(s => s.name);
-}

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnResource, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
 import { CachedCloudFormationValidatePlugin, InferencePlatform, ModelImage, WorkloadTemplates } from '../../lib';
+import { SHARED_VALIDATOR, SharedValidator } from '../setup/shared-validator';
 
 // The one suite that runs aws-cdk-lib's live validator (the engine), and compares the cached
 // plugin with it. Other suites validate through the cache (test/setup/validation.ts).
@@ -162,6 +163,25 @@ describe('CachedCloudFormationValidatePlugin', () => {
     expect(plugin.enabled).toBe(false);
     expect(plugin.cacheDirectory).toBeUndefined();
     expect(plugin).toBeInstanceOf(CloudFormationValidatePlugin);
+  });
+});
+
+describe('the validator engine of the test run (test/setup/environment.ts)', () => {
+  test('is aws-cdk-lib\'s, built once per rule configuration and jest process, not once per test file', () => {
+    const shared = (globalThis as unknown as Record<symbol, SharedValidator | undefined>)[SHARED_VALIDATOR];
+    expect(shared).toBeDefined();
+    // the module aws-cdk-lib loads in this test file is the process's, not a fresh copy
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(require(shared!.modulePath)).toBe(shared!.load());
+    const engine = (props?: ConstructorParameters<typeof CloudFormationValidatePlugin>[0]) =>
+      (new CloudFormationValidatePlugin(props) as unknown as { engine: { engineName(): string } }).engine;
+    const first = engine();
+    expect(engine()).toBe(first);
+    expect(engine({})).toBe(first);
+    expect(first.engineName()).toMatch(/rego/i);
+    const guardRules = [{ name: 'queues-named', content: "rule queues_named { Resources.*[ Type == 'AWS::SQS::Queue' ].Properties.QueueName exists }" }];
+    expect(engine({ guardRules })).not.toBe(first);
+    expect(engine({ guardRules })).toBe(engine({ guardRules }));
   });
 });
 

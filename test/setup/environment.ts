@@ -1,0 +1,56 @@
+/**
+ * Jest test environment: jest's own node environment, plus one CloudFormation validator engine
+ * per jest process (worker), shared by every test file that process runs.
+ *
+ * jest gives every test file a fresh module registry, so without this each file that synthesizes
+ * a template the on-disk cache has not seen loads aws-cdk-lib's validator (`@aws/cloudformation-
+ * validate`, WebAssembly) again and builds and warms up a new engine: about 1.5–4 s of CPU per
+ * file, 40 s or more of a run that starts with an empty cache. This module is loaded once per jest
+ * process (outside the test files' sandboxes), so the validator module and its engines it holds
+ * live as long as the process. test/setup/validation.ts points the test files'
+ * `@aws/cloudformation-validate` at it. The engine is aws-cdk-lib's own, unchanged: only its
+ * construction is shared (one engine per rule configuration, as `new RegoEngine(config)` would
+ * build). Every template is still validated, by the live engine on a cache miss.
+ */
+import * as path from 'path';
+import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+import { SHARED_VALIDATOR, SharedValidator } from './shared-validator';
+
+// jest's default environment (a dependency of jest, resolved from it; not one of this package)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { TestEnvironment: NodeEnvironment } = require(require.resolve('jest-environment-node', {
+  paths: [path.dirname(require.resolve('jest/package.json'))],
+})) as typeof import('jest-environment-node');
+
+const MODULE_PATH = require.resolve('@aws/cloudformation-validate', {
+  paths: [path.dirname(require.resolve('aws-cdk-lib/package.json'))],
+});
+
+let shared: unknown;
+
+function load(): unknown {
+  if (shared === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const real = require(MODULE_PATH);
+    const engines = new Map<string, unknown>();
+    // called with `new` by aws-cdk-lib's CloudFormationValidatePlugin: returning an object from a
+    // constructor makes it the result of `new`
+    function RegoEngine(config?: unknown): unknown {
+      const key = JSON.stringify(config ?? {});
+      if (!engines.has(key)) {
+        engines.set(key, new real.RegoEngine(config));
+      }
+      return engines.get(key);
+    }
+    shared = { ...real, RegoEngine };
+  }
+  return shared;
+}
+
+export default class SharedValidatorEnvironment extends NodeEnvironment {
+  constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
+    super(config, context);
+    const validator: SharedValidator = { modulePath: MODULE_PATH, load };
+    (this.global as unknown as Record<symbol, SharedValidator>)[SHARED_VALIDATOR] = validator;
+  }
+}
