@@ -24,16 +24,23 @@ const K = PlacementTarget.KUBERNETES;
 export function constraintOutcome(rule: ConstraintRule, r: ConstraintResult): PendingOutcome {
   const excludes = r.fired ? (r.excludes ?? rule.excludes) : [];
   const excludesOptions = r.fired ? (r.excludesOptions ?? []) : [];
-  return {
+  // keys in the reported order, optional ones only when set (no spreads: this runs for every rule of every decision)
+  const out: { -readonly [K in keyof PendingOutcome]: PendingOutcome[K] } = {
     ruleId: rule.id,
     kind: rule.kind,
     verdict: r.fired ? RuleVerdict.FIRED : RuleVerdict.PASSED,
     reason: r.reason,
     threshold: rule.threshold,
-    // a constraint favours whichever of Lambda and Kubernetes it leaves standing
-    ...(excludes.length > 0 ? { excludes, favours: excludes.includes(K) ? L : K } : {}),
-    ...(excludesOptions.length > 0 ? { excludesOptions } : {}),
   };
+  if (excludes.length > 0) {
+    out.excludes = excludes;
+    // a constraint favours whichever of Lambda and Kubernetes it leaves standing
+    out.favours = excludes.includes(K) ? L : K;
+  }
+  if (excludesOptions.length > 0) {
+    out.excludesOptions = excludesOptions;
+  }
+  return out;
 }
 
 /** What target choice starts from: the profile and the options' prices, each computed when first asked for. */
@@ -88,14 +95,14 @@ export function chooseTarget(rules: readonly PolicyRule[], input: ChoiceInput, o
       continue;
     }
     const threshold = r.threshold === undefined ? rule.threshold : r.threshold;
-    outcomes.push({
-      ruleId: rule.id,
-      kind: rule.kind,
-      verdict: r.verdict,
-      reason: r.reason,
-      ...(threshold !== null ? { threshold } : {}),
-      ...(r.favours !== undefined ? { favours: r.favours } : {}),
-    });
+    const outcome: { -readonly [K in keyof PendingOutcome]: PendingOutcome[K] } = { ruleId: rule.id, kind: rule.kind, verdict: r.verdict, reason: r.reason };
+    if (threshold !== null) {
+      outcome.threshold = threshold;
+    }
+    if (r.favours !== undefined) {
+      outcome.favours = r.favours;
+    }
+    outcomes.push(outcome);
     if (r.choose !== undefined) {
       current = r.choose;
     }

@@ -334,14 +334,16 @@ class Problems {
  * A field that is wrong is left out of the checks that relate it to another field (a p99 that is
  * not a number is not also reported as under the p50), and so is a default derived from it.
  */
+const ARCHITECTURES: readonly string[] = Object.values(CpuArchitecture);
+
 function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): ResolvedProfile | undefined {
   const n = (name: ProfileField) => `${prefix}${name}`;
-  const bad = new Set<ProfileField>();
+  let bad: Set<ProfileField> | undefined; // fields found wrong, created at the first problem
   const check = <T>(name: ProfileField, f: () => T): T | undefined => {
     const before = problems.messages.length;
     const value = problems.check(f);
     if (problems.messages.length > before) {
-      bad.add(name);
+      (bad ??= new Set()).add(name);
     }
     return value;
   };
@@ -358,7 +360,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   };
   /** The field's value, its default when absent, or undefined when it is wrong (or its default cannot be known). */
   const withDefault = <T>(name: ProfileField, value: T | undefined, fallback: T | undefined): T | undefined =>
-    bad.has(name) ? undefined : (value ?? fallback);
+    bad?.has(name) ? undefined : (value ?? fallback);
   const bool = (name: 'teamRunsKubernetes' | 'cpuFallbackCapable' | 'allowScaleToZero') => check(name, () => checkBoolean(n(name), p[name], false));
 
   const memoryMiB = required('memoryMiB');
@@ -399,7 +401,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   const nodeLocalStateGiB = num('nodeLocalStateGiB');
   const requestPayloadKiB = num('requestPayloadKiB');
   const architecture = p.architecture ?? CpuArchitecture.X86_64;
-  if (!Object.values(CpuArchitecture).includes(architecture)) {
+  if (!ARCHITECTURES.includes(architecture)) {
     problems.add(`'${n('architecture')}' must be one of ${Object.values(CpuArchitecture).join(', ')}, got ${JSON.stringify(architecture)}`);
   }
   const concurrencyPerReplica = num('concurrencyPerReplica');
