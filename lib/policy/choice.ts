@@ -95,7 +95,9 @@ export function chooseTarget(rules: readonly PolicyRule[], input: ChoiceInput, o
       continue;
     }
     const threshold = r.threshold === undefined ? rule.threshold : r.threshold;
-    const outcome: { -readonly [K in keyof PendingOutcome]: PendingOutcome[K] } = { ruleId: rule.id, kind: rule.kind, verdict: r.verdict, reason: r.reason };
+    const outcome: { -readonly [K in keyof PendingOutcome]: PendingOutcome[K] } = {
+      ruleId: rule.id, kind: rule.kind, verdict: r.verdict, reason: r.reason,
+    };
     if (threshold !== null) {
       outcome.threshold = threshold;
     }
