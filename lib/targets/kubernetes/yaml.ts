@@ -24,8 +24,25 @@ const scalars = new Map<string | number, string>();
 class NeedsGeneralWriter extends Error {}
 const GENERAL = new NeedsGeneralWriter();
 
+/**
+ * A string YAML writes as it is: a letter or `/` first, then letters, digits, `_`, `.`, `/` and
+ * `-`, and `:` only between two of those (names, labels, image references, quantities like
+ * `2350m`). Nothing of this shape is an indicator, a number, a date or a time in YAML 1.1.
+ */
+const PLAIN = /^[A-Za-z/][\w./-]*(?::[\w./-]+)*$/;
+/**
+ * What YAML 1.1 reads as something else among those (the yaml package's 1.1 schema, which cdk8s
+ * uses): booleans, null, and an exponent without digits before it (`e5`, which the 1.1 float
+ * pattern accepts). Written quoted.
+ */
+const WORDS = /^(?:[YyNn]|[Yy]es|YES|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF|[Nn]ull|NULL|[eE][-+]?\d+)$/;
+
 /** The scalar's text as `cdk8s.Yaml.stringify()` writes it, without the trailing line break. */
 function scalarText(value: string | number): string {
+  // the usual cases, without asking cdk8s
+  if (typeof value === 'string' ? PLAIN.test(value) && !WORDS.test(value) : Number.isSafeInteger(value) && !Object.is(value, -0)) {
+    return String(value);
+  }
   let text = scalars.get(value);
   if (text === undefined) {
     text = cdk8s.Yaml.stringify(value).slice(0, -1);

@@ -20,6 +20,8 @@ const TRICKY = [
   'µs', 'ünïcödé', '日本', '\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u00a0', '\u2028', '\ud800', '\\', 'back\\slash', '\r\n', '100m', '25%',
   '4096Mi', 'nvidia.com/gpu', 'app.kubernetes.io/name', 'x'.repeat(1100), 'https://example.com:8080/path?q=1#frag',
   '\u2028--- a', '\u2029...', '\r---', 'a\u2028b', '%YAML', ' --- a',
+  'Y', 'N', 'YES', 'NO', 'Yes', 'On', 'ON', 'Off', 'TRUE', 'FALSE', 'Null', 'nULL', 'yES', 'a:b:c', 'a::b', 'a:/b', '/x', 'x/', '/', 'a_b', '_a', 'a-', 'e1',
+  'inf', 'nan', 'x.1', 'v1.2.3', 'repo/image:1.0', '1.0', '2350m', '0.5', 'A', 'z9',
 ];
 
 const trickyString = fc.oneof(
@@ -33,7 +35,8 @@ const scalar = fc.oneof(
   trickyString,
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom(0, -0, 1e21, 123456789012345680000, 0.1 + 0.2, Number.MAX_SAFE_INTEGER, Number.MIN_VALUE),
+  fc.constantFrom(0, -0, 1e21, 123456789012345680000, 0.1 + 0.2, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2, -Number.MAX_SAFE_INTEGER, Number.MIN_VALUE),
+  fc.stringMatching(/^[A-Za-z/_.:-][\w./:-]{0,8}$/),
   fc.boolean(),
   fc.constant(null),
   fc.constant(undefined),
