@@ -4,7 +4,7 @@ import { attachCustomSynthesis, Stack, Stage } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { renderCostChart } from './chart';
 import { synthLines } from './console';
-import { chartPath, renderCharts, renderReportJson, renderReportMarkdown, ReportedWorkload, REPORT_FILES } from './render';
+import { chartFiles, chartPath, renderReportJson, renderReportMarkdown, ReportedWorkload, REPORT_FILES } from './render';
 import { InferenceWorkloadValidationError } from '../errors';
 import { PlacementDecision } from '../policy/decision';
 import { WorkloadProfile } from '../policy/profile';
@@ -201,22 +201,31 @@ export class PlacementReport extends Construct {
   }
 
   private write(outdir: string, report: boolean): void {
-    const files = new Map<string, string>();
+    // manifests first, all rendered before any is written (a chart that fails to render fails synth
+    // with the folder untouched); then each report file written as soon as it is rendered, so the
+    // large strings of a big app are not all held at once
+    const manifests = new Map<string, string>();
     for (const [file, pending] of this.manifests) {
       if (isInTree(pending.owner)) {
-        files.set(file, pending.render());
+        manifests.set(file, pending.render());
       }
     }
-    if (report) {
-      files.set(REPORT_FILES.json, this.renderJson());
-      files.set(REPORT_FILES.markdown, this.renderMarkdown());
-      for (const [file, svg] of renderCharts(this.workloads.values())) {
-        files.set(file, svg);
-      }
-    }
+    const written = new Set<string>();
     const folders = new Set<string>();
-    for (const [file, content] of files) {
+    const write = (file: string, content: string) => {
       writeIfChanged(path.join(outdir, file), content, folders);
+      written.add(file);
+    };
+    for (const [file, content] of manifests) {
+      write(file, content);
+    }
+    manifests.clear();
+    if (report) {
+      write(REPORT_FILES.json, this.renderJson());
+      write(REPORT_FILES.markdown, this.renderMarkdown());
+      for (const [file, svg] of chartFiles(this.workloads.values())) {
+        write(file, svg);
+      }
     }
     // what this report owns and did not write now is stale
     const owned = [
@@ -226,13 +235,14 @@ export class PlacementReport extends Construct {
       REPORT_FILES.markdown,
     ];
     for (const file of owned) {
-      if (!files.has(file)) {
+      if (!written.has(file)) {
         fs.rmSync(path.join(outdir, file), { force: true });
       }
     }
     removeEmptyDirectories(path.join(outdir, MANIFEST_DIR));
     removeEmptyDirectories(path.join(outdir, REPORT_FILES.chartDir));
   }
+
 
   private printSummary(dir: string, report: boolean): void {
     const rel = path.relative(process.cwd(), dir) || '.';

@@ -412,20 +412,23 @@ export function renderReportMarkdown(ws: Iterable<ReportedWorkload>): string {
  * @internal
  */
 export function renderCharts(ws: Iterable<ReportedWorkload>): Map<string, string> {
+  return new Map(chartFiles(ws));
+}
+
+/** The chart files of `renderCharts()`, each rendered when the caller asks for the next. @internal */
+export function* chartFiles(ws: Iterable<ReportedWorkload>): Generator<[string, string]> {
   const byStack = new Map<string, ReportedWorkload[]>();
   for (const w of sortWorkloads(ws)) {
     const list = byStack.get(w.stack) ?? [];
     list.push(w);
     byStack.set(w.stack, list);
   }
-  const charts = new Map<string, string>();
   for (const [stack, list] of byStack) {
-    charts.set(chartFile(stack), combineCharts(stack, list.map(w => ({
+    yield [chartFile(stack), combineCharts(stack, list.map(w => ({
       id: w.workloadName,
       svg: renderCostChart({ workloadName: w.workloadName, constructPath: w.constructPath, decision: w.decision }),
-    }))));
+    })))];
   }
-  return charts;
 }
 
 /**
