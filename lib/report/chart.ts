@@ -125,6 +125,52 @@ export function formatUsdShort(v: number): string {
   return `$${Math.round(v)}`;
 }
 
+/** The lines of a chart that do not depend on the workload. */
+interface ChartFrame {
+  /** The vertical grid lines (every 10%), inside the grid group. */
+  readonly xGrid: readonly string[];
+  /** The axes and the utilization ticks, each in its group. */
+  readonly axesAndXTicks: readonly string[];
+  /** The two axis titles. */
+  readonly axisLabels: readonly string[];
+}
+
+let CHART_FRAME: ChartFrame | undefined;
+
+/** The lines every chart shares, written by the same SVG writer once per process. */
+function chartFrame(): ChartFrame {
+  if (CHART_FRAME === undefined) {
+    const x = (u: number) => PLOT.left + (PLOT.right - PLOT.left) * u;
+    const grid = new SvgDocument(WIDTH, HEIGHT, '').group();
+    for (let p = 0; p <= 100; p += 10) {
+      grid.line(x(p / 100), PLOT.top, x(p / 100), PLOT.bottom);
+    }
+    const axes = new SvgDocument(WIDTH, HEIGHT, '');
+    axes.group({ 'class': 'axes', 'stroke': '#333333', 'stroke-width': 1.5 });
+    axes.line(PLOT.left, PLOT.bottom, PLOT.right, PLOT.bottom);
+    axes.line(PLOT.left, PLOT.top, PLOT.left, PLOT.bottom);
+    axes.end();
+    axes.group({ 'class': 'x-ticks', 'font-size': 12, 'fill': '#333333', 'text-anchor': 'middle' });
+    for (let p = 0; p <= 100; p += 10) {
+      axes.text(x(p / 100), PLOT.bottom + 20, `${p}%`);
+    }
+    axes.end();
+    const labels = new SvgDocument(WIDTH, HEIGHT, '');
+    labels.text((PLOT.left + PLOT.right) / 2, PLOT.bottom + 48, 'Sustained utilization (average load ÷ peak capacity, %)',
+      { 'font-size': 14, 'fill': '#111111', 'text-anchor': 'middle', 'class': 'x-label' });
+    const yLabelX = 24;
+    const yLabelY = (PLOT.top + PLOT.bottom) / 2;
+    labels.text(yLabelX, yLabelY, 'Monthly cost (USD per month)',
+      { 'font-size': 14, 'fill': '#111111', 'text-anchor': 'middle', 'class': 'y-label', 'transform': `rotate(-90 ${yLabelX} ${yLabelY})` });
+    CHART_FRAME = {
+      xGrid: grid.lines().slice(1), // without the group's opening line
+      axesAndXTicks: axes.lines(),
+      axisLabels: labels.lines(),
+    };
+  }
+  return CHART_FRAME;
+}
+
 /**
  * Renders one workload's chart: monthly cost of each option across sustained utilization
  * 0–100%, the break-even marked with a vertical line, the workload's operating point
@@ -168,35 +214,21 @@ export function renderCostChart(input: CostChartInput): string {
     `${input.constructPath} · placed on ${d.target} by ${d.policyName} · prices: ${d.priceTable.name} (${d.priceTable.region}, ${d.priceTable.effectiveDate})`,
     { 'font-size': 13, 'fill': '#555555' });
 
-  // grid and axes
+  // grid and axes; what is the same on every chart is written once per process (CHART_FRAME)
+  const frame = chartFrame();
   svg.group({ 'class': 'grid', 'stroke': '#e3e3e3', 'stroke-width': 1 });
   for (const t of yTicks) {
     svg.line(PLOT.left, y(t), PLOT.right, y(t));
   }
-  for (let p = 0; p <= 100; p += 10) {
-    svg.line(x(p / 100), PLOT.top, x(p / 100), PLOT.bottom);
-  }
+  svg.raw(frame.xGrid);
   svg.end();
-  svg.group({ 'class': 'axes', 'stroke': '#333333', 'stroke-width': 1.5 });
-  svg.line(PLOT.left, PLOT.bottom, PLOT.right, PLOT.bottom);
-  svg.line(PLOT.left, PLOT.top, PLOT.left, PLOT.bottom);
-  svg.end();
-  svg.group({ 'class': 'x-ticks', 'font-size': 12, 'fill': '#333333', 'text-anchor': 'middle' });
-  for (let p = 0; p <= 100; p += 10) {
-    svg.text(x(p / 100), PLOT.bottom + 20, `${p}%`);
-  }
-  svg.end();
+  svg.raw(frame.axesAndXTicks);
   svg.group({ 'class': 'y-ticks', 'font-size': 12, 'fill': '#333333', 'text-anchor': 'end' });
   for (const t of yTicks) {
     svg.text(PLOT.left - 8, y(t) + 4, formatUsdShort(t));
   }
   svg.end();
-  svg.text((PLOT.left + PLOT.right) / 2, PLOT.bottom + 48, 'Sustained utilization (average load ÷ peak capacity, %)',
-    { 'font-size': 14, 'fill': '#111111', 'text-anchor': 'middle', 'class': 'x-label' });
-  const yLabelX = 24;
-  const yLabelY = (PLOT.top + PLOT.bottom) / 2;
-  svg.text(yLabelX, yLabelY, 'Monthly cost (USD per month)',
-    { 'font-size': 14, 'fill': '#111111', 'text-anchor': 'middle', 'class': 'y-label', 'transform': `rotate(-90 ${yLabelX} ${yLabelY})` });
+  svg.raw(frame.axisLabels);
 
   // cost curves: the chosen one last and thicker, infeasible ones dashed, clipped to the plot
   const drawOrder = [...series.filter(s => !s.chosen), ...series.filter(s => s.chosen)];
@@ -371,8 +403,11 @@ export function segmentHitsBox(p0: readonly [number, number], p1: readonly [numb
   const dy = p1[1] - p0[1];
   let t0 = 0;
   let t1 = 1;
-  const edges: Array<[number, number]> = [[-dx, p0[0] - b.x], [dx, b.x + b.w - p0[0]], [-dy, p0[1] - b.y], [dy, b.y + b.h - p0[1]]];
-  for (const [p, q] of edges) {
+  // the four edges (left, right, top, bottom) as (p, q) pairs, without allocating them: this runs
+  // for every segment of every curve against every candidate box of every label
+  for (let edge = 0; edge < 4; edge++) {
+    const p = edge === 0 ? -dx : edge === 1 ? dx : edge === 2 ? -dy : dy;
+    const q = edge === 0 ? p0[0] - b.x : edge === 1 ? b.x + b.w - p0[0] : edge === 2 ? p0[1] - b.y : b.y + b.h - p0[1];
     if (p === 0) {
       if (q < 0) {
         return false;
@@ -401,7 +436,14 @@ export function boxCollides(b: Box, curves: ReadonlyArray<ReadonlyArray<readonly
   if (taken.some(t => b.x < t.x + t.w && t.x < b.x + b.w && b.y < t.y + t.h && t.y < b.y + b.h)) {
     return true;
   }
-  return curves.some(pts => pts.some((p, i) => i > 0 && segmentHitsBox(pts[i - 1], p, b)));
+  for (const pts of curves) {
+    for (let i = 1; i < pts.length; i++) {
+      if (segmentHitsBox(pts[i - 1], pts[i], b)) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 /**

@@ -99,6 +99,21 @@ export class SvgDocument {
     return this.emit(`<text${attrs({ x, y, ...a })}>${escapeXml(content)}</text>`);
   }
 
+  /**
+   * Lines written before by another document at the same depth (see `lines()`), added as they are.
+   */
+  public raw(lines: readonly string[]): this {
+    for (const line of lines) {
+      this.body.push(line);
+    }
+    return this;
+  }
+
+  /** The lines written so far, indented for their depth (for `raw()`). */
+  public lines(): readonly string[] {
+    return [...this.body];
+  }
+
   /** Opens a group; close it with `end()`. */
   public group(a: SvgAttributes = {}): this {
     this.emit(`<g${attrs(a)}>`);
