@@ -103,13 +103,21 @@ for (const ignored of ['/cdk.out/', '/cdk.json', '/cdk.context.json', '/.ci/', '
   project.addPackageIgnore(ignored);
 }
 
-// eslint and type-checking also cover the examples
+// eslint and type-checking also cover the examples and the benchmark
 
 project.tsconfigDev.addInclude('../lib/**/*.ts');
 project.tsconfigDev.addInclude('../examples/**/*.ts');
+project.tsconfigDev.addInclude('../bench/**/*.ts');
 project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('bench');
 new javascript.TypescriptConfig(project, {
   fileName: 'examples/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  include: ['**/*.ts'],
+  compilerOptions: { noEmit: true, rootDir: '..' },
+});
+new javascript.TypescriptConfig(project, {
+  fileName: 'bench/tsconfig.json',
   extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
   include: ['**/*.ts'],
   compilerOptions: { noEmit: true, rootDir: '..' },

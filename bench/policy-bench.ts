@@ -32,8 +32,9 @@ export interface PolicyBenchmarkOptions {
   readonly policy?: IPlacementPolicy;
 }
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
+/** mulberry32: a small deterministic PRNG (the generated profiles and the test corpus use it). */
+/* eslint-disable no-bitwise */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6D2B79F5) >>> 0;
@@ -43,6 +44,7 @@ function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+/* eslint-enable no-bitwise */
 
 /** Generates `n` valid profiles that always fit some target (CPU and GPU, all rules exercised). */
 export function generateProfiles(n: number, seed = 42): WorkloadProfile[] {

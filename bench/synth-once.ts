@@ -16,9 +16,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
+import { CachedCloudFormationValidatePlugin } from '../lib';
 import { buildHandWrittenApp } from './apps/hand-written-app';
 import { buildLibraryApp } from './apps/library-app';
-import { CachedCloudFormationValidatePlugin } from '../lib';
 
 /** How templates are validated in a measurement. */
 export type ValidationMode = 'shipped' | 'cached' | 'off';

@@ -3,22 +3,8 @@
  * decided by several policies, each rendered as `toJson()`, `explain()` and `summary()` (or the
  * error message). Any change to any value a decision carries changes the text.
  */
-import { generateProfiles } from '../../bench/policy-bench';
+import { generateProfiles, prng } from '../../bench/policy-bench';
 import { CpuArchitecture, IPlacementPolicy, PlacementPolicy, PlacementTarget, PriceTable, WorkloadProfile } from '../../lib/policy';
-
-/** mulberry32, as in the benchmark. */
-/* eslint-disable no-bitwise */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/* eslint-enable no-bitwise */
 
 const WINDOW = { name: 'business-hours', startCron: 'cron(0 8 ? * MON-FRI *)', endCron: 'cron(0 18 ? * MON-FRI *)' };
 const NIGHT = { name: 'night', startCron: 'cron(0 22 * * ? *)', endCron: 'cron(0 2 * * ? *)', timeZone: 'Europe/Berlin' };
