@@ -360,16 +360,22 @@ export interface PlacementDecisionProps {
 }
 
 /**
- * The parts of a decision computed on first read.
+ * The parts of a decision that may be computed on first read.
  * @internal
  */
-export interface LazyDecisionParts {
-  rules?: () => RuleOutcome[];
-  costs?: () => OptionCost[];
-  breakEvenUtilization?: () => number | undefined;
-  managedInstancesBreakEven?: () => ManagedInstancesBreakEven | undefined;
-  costCurve?: () => CostCurvePoint[];
+export interface DecisionParts {
+  rules: RuleOutcome[];
+  costs: OptionCost[];
+  breakEvenUtilization?: number;
+  managedInstancesBreakEven?: ManagedInstancesBreakEven;
+  costCurve?: CostCurvePoint[];
 }
+
+/**
+ * How each of those parts is computed, when it is.
+ * @internal
+ */
+export type LazyDecisionParts = { [K in keyof DecisionParts]?: () => DecisionParts[K] };
 
 /**
  * A placement decision: a plain, deterministic value. Renderers read the sizing from it
@@ -397,28 +403,26 @@ export class PlacementDecision {
   public readonly hybrid?: HybridSizing;
   /** Lambda Managed Instances sizing (that target). */
   public readonly managedInstances?: ManagedInstancesSizing;
-  private _rules: RuleOutcome[];
-  private _costs: OptionCost[];
-  private _breakEven?: number;
-  private _managedBreakEven?: ManagedInstancesBreakEven;
-  private _costCurve?: CostCurvePoint[];
+  private readonly _parts: DecisionParts;
   private _pending?: LazyDecisionParts;
 
   constructor(props: PlacementDecisionProps) {
     this.target = props.target;
     this.policyName = props.policyName;
     this.chosenOption = props.chosenOption;
-    this._rules = props.rules;
-    this._costs = props.costs;
-    this._breakEven = props.breakEvenUtilization;
     this.sustainedUtilization = props.sustainedUtilization;
     this.priceTable = props.priceTable;
     this.lambda = props.lambda ?? props.lambdaSizing;
     this.kubernetes = props.kubernetes;
     this.hybrid = props.hybrid;
     this.managedInstances = props.managedInstances;
-    this._managedBreakEven = props.managedInstancesBreakEven;
-    this._costCurve = props.costCurve;
+    this._parts = {
+      rules: props.rules,
+      costs: props.costs,
+      breakEvenUtilization: props.breakEvenUtilization,
+      managedInstancesBreakEven: props.managedInstancesBreakEven,
+      costCurve: props.costCurve,
+    };
   }
 
   /**
@@ -433,52 +437,27 @@ export class PlacementDecision {
 
   /** Every rule evaluated, in order. */
   public get rules(): RuleOutcome[] {
-    const fn = this._pending?.rules;
-    if (fn !== undefined) {
-      this._rules = fn();
-      this._pending!.rules = undefined;
-    }
-    return this._rules;
+    return this.part('rules');
   }
 
   /** Monthly cost of every option. */
   public get costs(): OptionCost[] {
-    const fn = this._pending?.costs;
-    if (fn !== undefined) {
-      this._costs = fn();
-      this._pending!.costs = undefined;
-    }
-    return this._costs;
+    return this.part('costs');
   }
 
   /** Break-even sustained utilization (0–1), if there is one. */
   public get breakEvenUtilization(): number | undefined {
-    const fn = this._pending?.breakEvenUtilization;
-    if (fn !== undefined) {
-      this._breakEven = fn();
-      this._pending!.breakEvenUtilization = undefined;
-    }
-    return this._breakEven;
+    return this.part('breakEvenUtilization');
   }
 
   /** Break-even utilizations of Lambda Managed Instances against Lambda and Kubernetes, when they are feasible. */
   public get managedInstancesBreakEven(): ManagedInstancesBreakEven | undefined {
-    const fn = this._pending?.managedInstancesBreakEven;
-    if (fn !== undefined) {
-      this._managedBreakEven = fn();
-      this._pending!.managedInstancesBreakEven = undefined;
-    }
-    return this._managedBreakEven;
+    return this.part('managedInstancesBreakEven');
   }
 
   /** Monthly cost of each option across sustained utilization 0–100% (same peak), for charts. */
   public get costCurve(): CostCurvePoint[] | undefined {
-    const fn = this._pending?.costCurve;
-    if (fn !== undefined) {
-      this._costCurve = fn();
-      this._pending!.costCurve = undefined;
-    }
-    return this._costCurve;
+    return this.part('costCurve');
   }
 
   /** Lambda sizing (Lambda and hybrid targets): `lambda`, under a name no language reserves. */
@@ -570,6 +549,16 @@ export class PlacementDecision {
         + `${h.overflowToLambda ? 'overflows to Lambda' : 'scales the data plane'}`);
     }
     return out;
+  }
+
+  /** A part of the decision, computed now if it was left for its first read. */
+  private part<K extends keyof DecisionParts>(key: K): DecisionParts[K] {
+    const compute = this._pending?.[key];
+    if (compute !== undefined) {
+      this._parts[key] = compute() as DecisionParts[K];
+      this._pending![key] = undefined;
+    }
+    return this._parts[key];
   }
 
   /** A JSON-ready copy of the decision (no methods, stable key order). */
