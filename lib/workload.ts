@@ -332,6 +332,11 @@ function checkDecision(policy: IPlacementPolicy, decision: PlacementDecision): P
     throw new InferenceWorkloadValidationError(
       `'policy' ${describeValue(policy.name)} must return a PlacementDecision whose target is one of ${targets.join(', ')}, got ${got}`);
   }
+  const u = decision.sustainedUtilization;
+  if (typeof u !== 'number' || !Number.isFinite(u) || u < 0 || u > 1) {
+    throw new InferenceWorkloadValidationError(
+      `'policy' ${describeValue(policy.name)} must return a decision whose sustainedUtilization is between 0 and 1, got ${describeValue(u)}`);
+  }
   return decision;
 }
 

@@ -1,5 +1,6 @@
 import { CpuArchitecture, WarmSchedule } from './profile';
 import { HybridTimeBudget } from './time-budget';
+import { InferenceWorkloadValidationError } from '../errors';
 
 /**
  * Where a workload runs.
@@ -377,6 +378,27 @@ export interface DecisionParts {
  */
 export type LazyDecisionParts = { [K in keyof DecisionParts]?: () => DecisionParts[K] };
 
+/** The parts of a decision and those still to be computed. */
+interface DecisionState {
+  readonly parts: DecisionParts;
+  pending?: LazyDecisionParts;
+}
+
+/** A part of a decision, computed now if it was left for its first read. */
+function part<K extends keyof DecisionParts>(state: DecisionState, key: K): DecisionParts[K] {
+  const compute = state.pending?.[key];
+  if (compute !== undefined) {
+    state.parts[key] = compute() as DecisionParts[K];
+    state.pending![key] = undefined;
+  }
+  return state.parts[key];
+}
+
+/** What a value is, for an error message. */
+function describe(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
 /**
  * A placement decision: a plain, deterministic value. Renderers read the sizing from it
  * and never decide again.
@@ -403,10 +425,17 @@ export class PlacementDecision {
   public readonly hybrid?: HybridSizing;
   /** Lambda Managed Instances sizing (that target). */
   public readonly managedInstances?: ManagedInstancesSizing;
-  private readonly _parts: DecisionParts;
-  private _pending?: LazyDecisionParts;
+  private readonly _state: DecisionState;
 
   constructor(props: PlacementDecisionProps) {
+    // a spread copy of a decision (`{ ...decision }`) carries no rules or costs: they are computed
+    // on first read, not own properties of the object
+    for (const key of ['rules', 'costs'] as const) {
+      if (!Array.isArray(props?.[key])) {
+        throw new InferenceWorkloadValidationError(`'${key}' must be an array of the decision's ${key === 'rules' ? 'rule outcomes' : 'option costs'}, got `
+          + `${describe(props?.[key])}; to copy a decision, pass its parts: { ...decision.toJson(), ... } or rules: decision.rules, costs: decision.costs`);
+      }
+    }
     this.target = props.target;
     this.policyName = props.policyName;
     this.chosenOption = props.chosenOption;
@@ -416,12 +445,14 @@ export class PlacementDecision {
     this.kubernetes = props.kubernetes;
     this.hybrid = props.hybrid;
     this.managedInstances = props.managedInstances;
-    this._parts = {
-      rules: props.rules,
-      costs: props.costs,
-      breakEvenUtilization: props.breakEvenUtilization,
-      managedInstancesBreakEven: props.managedInstancesBreakEven,
-      costCurve: props.costCurve,
+    this._state = {
+      parts: {
+        rules: props.rules,
+        costs: props.costs,
+        breakEvenUtilization: props.breakEvenUtilization,
+        managedInstancesBreakEven: props.managedInstancesBreakEven,
+        costCurve: props.costCurve,
+      },
     };
   }
 
@@ -431,33 +462,33 @@ export class PlacementDecision {
    * @internal
    */
   public _lazy(parts: LazyDecisionParts): PlacementDecision {
-    this._pending = { ...parts };
+    this._state.pending = { ...parts };
     return this;
   }
 
   /** Every rule evaluated, in order. */
   public get rules(): RuleOutcome[] {
-    return this.part('rules');
+    return part(this._state, 'rules');
   }
 
   /** Monthly cost of every option. */
   public get costs(): OptionCost[] {
-    return this.part('costs');
+    return part(this._state, 'costs');
   }
 
   /** Break-even sustained utilization (0–1), if there is one. */
   public get breakEvenUtilization(): number | undefined {
-    return this.part('breakEvenUtilization');
+    return part(this._state, 'breakEvenUtilization');
   }
 
   /** Break-even utilizations of Lambda Managed Instances against Lambda and Kubernetes, when they are feasible. */
   public get managedInstancesBreakEven(): ManagedInstancesBreakEven | undefined {
-    return this.part('managedInstancesBreakEven');
+    return part(this._state, 'managedInstancesBreakEven');
   }
 
   /** Monthly cost of each option across sustained utilization 0–100% (same peak), for charts. */
   public get costCurve(): CostCurvePoint[] | undefined {
-    return this.part('costCurve');
+    return part(this._state, 'costCurve');
   }
 
   /** Lambda sizing (Lambda and hybrid targets): `lambda`, under a name no language reserves. */
@@ -551,14 +582,12 @@ export class PlacementDecision {
     return out;
   }
 
-  /** A part of the decision, computed now if it was left for its first read. */
-  private part<K extends keyof DecisionParts>(key: K): DecisionParts[K] {
-    const compute = this._pending?.[key];
-    if (compute !== undefined) {
-      this._parts[key] = compute() as DecisionParts[K];
-      this._pending![key] = undefined;
-    }
-    return this._parts[key];
+  /**
+   * What `JSON.stringify(decision)` writes: `toJson()`, the parts computed on first read included.
+   * @jsii ignore
+   */
+  public toJSON(): any {
+    return this.toJson();
   }
 
   /** A JSON-ready copy of the decision (no methods, stable key order). */

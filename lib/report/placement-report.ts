@@ -201,31 +201,24 @@ export class PlacementReport extends Construct {
   }
 
   private write(outdir: string, report: boolean): void {
-    // manifests first, all rendered before any is written (a chart that fails to render fails synth
-    // with the folder untouched); then each report file written as soon as it is rendered, so the
-    // large strings of a big app are not all held at once
-    const manifests = new Map<string, string>();
+    // everything is rendered before anything is written: a manifest or a chart that fails to
+    // render fails synth with the folder untouched
+    const files = new Map<string, string>();
     for (const [file, pending] of this.manifests) {
       if (isInTree(pending.owner)) {
-        manifests.set(file, pending.render());
+        files.set(file, pending.render());
       }
     }
-    const written = new Set<string>();
-    const folders = new Set<string>();
-    const write = (file: string, content: string) => {
-      writeIfChanged(path.join(outdir, file), content, folders);
-      written.add(file);
-    };
-    for (const [file, content] of manifests) {
-      write(file, content);
-    }
-    manifests.clear();
     if (report) {
-      write(REPORT_FILES.json, this.renderJson());
-      write(REPORT_FILES.markdown, this.renderMarkdown());
+      files.set(REPORT_FILES.json, this.renderJson());
+      files.set(REPORT_FILES.markdown, this.renderMarkdown());
       for (const [file, svg] of chartFiles(this.workloads.values())) {
-        write(file, svg);
+        files.set(file, svg);
       }
+    }
+    const folders = new Set<string>();
+    for (const [file, content] of files) {
+      writeIfChanged(path.join(outdir, file), content, folders);
     }
     // what this report owns and did not write now is stale
     const owned = [
@@ -235,7 +228,7 @@ export class PlacementReport extends Construct {
       REPORT_FILES.markdown,
     ];
     for (const file of owned) {
-      if (!written.has(file)) {
+      if (!files.has(file)) {
         fs.rmSync(path.join(outdir, file), { force: true });
       }
     }

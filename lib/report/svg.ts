@@ -18,9 +18,13 @@ export function svgNumber(n: number): string {
     throw new Error(`svgNumber: not a finite number: ${n}`);
   }
   const rounded = Math.round(n * 100) / 100;
-  // a double computed as k / 100 prints as that decimal (at most two places, no trailing zeros):
-  // the shortest text that reads back as the same double
-  return rounded === 0 ? '0' : String(rounded);
+  if (rounded === 0) {
+    return '0';
+  }
+  // below 1e13 a double computed as k / 100 prints as that decimal (at most two places, no
+  // trailing zeros): the shortest text that reads back as the same double; above, two decimals
+  // of toFixed are more digits than the shortest text keeps
+  return Math.abs(rounded) < 1e13 ? String(rounded) : rounded.toFixed(2).replace(/\.?0+$/, '');
 }
 
 const XML_SPECIAL = /[&<>"']/;

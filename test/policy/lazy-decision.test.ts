@@ -85,6 +85,16 @@ describe('a decision explains itself on first read', () => {
     }
   });
 
+  test('a spread copy is refused with a way to copy it, and JSON.stringify writes every part', () => {
+    const d = PlacementPolicy.default().decide(corpusProfiles(1, 3)[0]);
+    expect(() => new PlacementDecision({ ...d, policyName: 'wrapped' } as any))
+      .toThrow(/^'rules' must be an array of the decision's rule outcomes, got undefined; to copy a decision, pass its parts/);
+    const copy = new PlacementDecision({ ...d.toJson(), policyName: 'wrapped' });
+    expect(copy.toJson()).toEqual({ ...d.toJson(), policyName: 'wrapped' });
+    expect(JSON.parse(JSON.stringify(d))).toEqual(d.toJson());
+    expect(JSON.parse(JSON.stringify(d)).rules.length).toBeGreaterThan(0);
+  });
+
   test('a decision built from props returns them as given', () => {
     const rules = [{ ruleId: 'x.y', kind: RuleKind.ECONOMICS, verdict: RuleVerdict.FIRED, reason: 'because' }];
     const costs = [{ option: 'kubernetes', target: PlacementTarget.KUBERNETES, monthlyUsd: 10, lineItems: [], feasible: true }];

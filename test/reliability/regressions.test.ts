@@ -8,7 +8,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
-  InferenceWorkload, InferenceWorkloadProps, InferenceWorkloadValidationError, IPlacementPolicy, ModelImage, PlacementPolicy, PlacementTarget,
+  InferenceWorkload, InferenceWorkloadProps, InferenceWorkloadValidationError, IPlacementPolicy, ModelImage, PlacementDecision, PlacementPolicy,
+  PlacementTarget,
 } from '../../lib';
 import { CPU_PROFILE, GPU_PROFILE } from '../helpers/fixtures';
 
@@ -71,6 +72,12 @@ describe('refused at construction, naming the prop', () => {
   test('a custom policy returning a plain object instead of a PlacementDecision', () => {
     const policy = { name: 'plain', decide: () => ({ target: 'lambda' }) } as unknown as IPlacementPolicy;
     expectRefused(() => build({ policy }), 'policy', 'a plain object {"target":"lambda"}');
+  });
+
+  test('a custom policy returning a decision with a sustained utilization that is not a number in 0-1', () => {
+    const good = PlacementPolicy.default().decide(CPU_PROFILE).toJson();
+    const policy: IPlacementPolicy = { name: 'nan', decide: () => new PlacementDecision({ ...good, sustainedUtilization: NaN }) };
+    expectRefused(() => build({ policy }), 'policy', 'sustainedUtilization is between 0 and 1, got NaN');
   });
 
   test('a Lambda VPC with only public subnets', () => {

@@ -9,8 +9,24 @@ describe('svgNumber', () => {
     [-0.001, '0'],
     [100, '100'],
     [2.5, '2.5'],
+    [0.1 + 0.2, '0.3'],
+    [2 ** 60, '1152921504606846976'],
+    [232182597411275.22, '232182597411275.19'],
   ])('formats %p as %p', (n, expected) => {
     expect(svgNumber(n)).toBe(expected);
+  });
+
+  test('writes what two decimals of toFixed write, without trailing zeros, for any finite number', () => {
+    const reference = (n: number) => {
+      const r = Math.round(n * 100) / 100;
+      return (Object.is(r, -0) ? 0 : r).toFixed(2).replace(/\.?0+$/, '');
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 20_000; i++) {
+      const n = (random() - 0.5) * 10 ** Math.floor(random() * 24 - 6);
+      expect(svgNumber(n)).toBe(reference(n));
+    }
   });
 
   test('throws on NaN', () => {

@@ -7,8 +7,9 @@ import * as cdk8s from 'cdk8s';
  * their values). A scalar's text does not depend on where it stands as long as it is on one line
  * and cannot be read as a document marker; a document with any other scalar (a string with a line
  * break, one that starts with `---`, `...` or `%`, a key longer than a simple key may be) or a
- * value that is not plain JSON is written by `cdk8s.Yaml.stringify()` whole. test/targets/kubernetes/yaml.test.ts
- * compares the two on generated documents.
+ * value that is not plain JSON, or a map or list referenced twice (the yaml package writes an
+ * anchor and an alias for it), is written by `cdk8s.Yaml.stringify()` whole.
+ * test/targets/kubernetes/yaml.test.ts compares the two on generated documents.
  */
 
 /** Longest scalar text kept in the cache (longer ones are rare and cheap to miss). */
@@ -70,9 +71,10 @@ function stringText(s: string): string {
   return scalarText(s);
 }
 
+/** An object the yaml package writes as a map: a plain object that is not iterable. */
 function isPlainObject(v: object): boolean {
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
+  return (proto === Object.prototype || proto === null) && !(Symbol.iterator in v);
 }
 
 /** A value on the same line as its key or dash, or undefined for a non-empty collection. */
@@ -91,7 +93,7 @@ function inline(v: unknown): string | undefined {
         return 'null';
       }
       if (Array.isArray(v)) {
-        return v.length === 0 ? '[]' : undefined;
+        return v.length === 0 ? empty(v, '[]') : undefined;
       }
       if (!isPlainObject(v)) {
         throw GENERAL;
@@ -99,14 +101,30 @@ function inline(v: unknown): string | undefined {
       for (const _ in v) {
         return undefined;
       }
-      return '{}';
+      return empty(v, '{}');
     default:
       throw GENERAL;
   }
 }
 
+/** The maps and lists of the document being written: one met twice gets an anchor from the yaml package. */
+const seen = new Set<object>();
+
+/** An empty map or list, unless the document holds it twice. */
+function empty(v: object, text: string): string {
+  if (seen.has(v)) {
+    throw GENERAL;
+  }
+  seen.add(v);
+  return text;
+}
+
 /** A non-empty map or list at `indent`, its first line without the indentation. */
 function block(v: object, indent: string): string {
+  if (seen.has(v)) {
+    throw GENERAL;
+  }
+  seen.add(v);
   const inner = indent + '  ';
   let out = '';
   if (Array.isArray(v)) {
@@ -143,6 +161,8 @@ function document(doc: unknown): string {
       return cdk8s.Yaml.stringify(doc);
     }
     throw e;
+  } finally {
+    seen.clear();
   }
 }
 

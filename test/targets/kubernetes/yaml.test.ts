@@ -91,4 +91,21 @@ describe('manifest YAML', () => {
     const docs = [{ when: new Date(0), fn: [1, 2] }];
     expect(stringifyManifest(...docs)).toBe(cdk8s.Yaml.stringify(...docs));
   });
+
+  test('writes a map or list referenced twice (an anchor and an alias), and an iterable object, as cdk8s does', () => {
+    const shared = { a: 1 };
+    const list = [1, 2];
+    const emptyMap = {};
+    const emptyList: unknown[] = [];
+    const iterable = { a: 1, [Symbol.iterator]: function* () { yield 'x'; } };
+    const docs = [
+      { p: shared, q: shared }, { p: list, q: { r: list } }, { p: emptyMap, q: emptyMap }, { p: emptyList, q: [emptyList] }, { p: iterable },
+    ];
+    for (const doc of docs) {
+      expect(stringifyManifest(doc)).toBe(cdk8s.Yaml.stringify(doc));
+    }
+    expect(stringifyManifest({ p: shared, q: shared })).toContain('&a1');
+    // the same values in two documents are no alias: each document is written on its own
+    expect(stringifyManifest({ p: shared }, { q: shared })).toBe(cdk8s.Yaml.stringify({ p: shared }, { q: shared }));
+  });
 });
