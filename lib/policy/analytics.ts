@@ -1,12 +1,11 @@
 import {
-  hybridCost, kubernetesCost, lambdaDeployedUsd, lambdaOnDemandUsd, Load, loadAt, ManagedInstancesInput, managedInstancesUsd, NodeChoice, round3,
+  hybridUsd, kubernetesCost, lambdaDeployedUsd, lambdaOnDemandUsd, Load, loadAt, ManagedInstancesInput, managedInstancesUsd, NodeChoice, round3,
   withoutDetail,
 } from './cost';
 import { CostCurvePoint, ManagedInstancesBreakEven } from './decision';
 import { OPTION } from './limits';
 import { PriceTable } from './pricing';
 import { ResolvedProfile } from './profile';
-import { averageReplicas } from './sizing';
 
 /*
  * Analytics for the report: the break-even utilization and the cost curve. Both reprice the same
@@ -89,7 +88,7 @@ export function managedInstancesBreakEven(
  */
 export function costCurve(
   p: ResolvedProfile, t: PriceTable, node: NodeChoice | undefined, pinned: number | undefined,
-  overflow: boolean, utilizationTarget: number, options: string[], managed?: ManagedInstancesInput,
+  overflow: boolean, options: string[], managed?: ManagedInstancesInput,
 ): CostCurvePoint[] {
   return withoutDetail(() => {
     // Kubernetes holds the peak all month: the same at every utilization
@@ -99,7 +98,7 @@ export function costCurve(
         case OPTION.LAMBDA_ON_DEMAND: return lambdaOnDemandUsd(p, t, load);
         case OPTION.LAMBDA_PROVISIONED: return lambdaDeployedUsd(p, t, load, pinned);
         case OPTION.KUBERNETES: return kubernetes!;
-        case OPTION.HYBRID: return hybridCost(p, t, load, node!, overflow, averageReplicas(p, load, utilizationTarget)).monthlyUsd;
+        case OPTION.HYBRID: return hybridUsd(p, t, load, node!, overflow);
         case OPTION.LAMBDA_MANAGED_INSTANCES: return managedInstancesUsd(t, load, managed!);
         default: throw new Error(`costCurve: unknown option ${option}`);
       }

@@ -188,18 +188,41 @@ function cheapestProvisioned(prices: LambdaPrices, load: Load, memoryMiB: number
   const c2 = clamp(Math.ceil(x), 1, maxP);
   let provisioned = 1;
   let usd = provisionedUsd(prices, load, memoryMiB, peakConcurrency, 1);
-  for (const c of [c1, c2, maxP]) {
-    const v = provisionedUsd(prices, load, memoryMiB, peakConcurrency, c);
-    if (v < usd) {
-      usd = v;
-      provisioned = c;
-    }
+  const v1 = provisionedUsd(prices, load, memoryMiB, peakConcurrency, c1);
+  if (v1 < usd) {
+    usd = v1;
+    provisioned = c1;
+  }
+  const v2 = provisionedUsd(prices, load, memoryMiB, peakConcurrency, c2);
+  if (v2 < usd) {
+    usd = v2;
+    provisioned = c2;
+  }
+  const v3 = provisionedUsd(prices, load, memoryMiB, peakConcurrency, maxP);
+  if (v3 < usd) {
+    usd = v3;
+    provisioned = maxP;
   }
   return { provisioned, usd };
 }
 
 /** The parts of a provisioned-concurrency bill, USD per month (unrounded). */
-function provisionedParts(prices: LambdaPrices, load: Load, memoryMiB: number, peakConcurrency: number, P: number) {
+interface ProvisionedParts {
+  gb: number;
+  spillShare: number;
+  spillConcurrencySeconds: number;
+  warmConcurrencySeconds: number;
+  requests: number;
+  requestsUsd: number;
+  standbyUsd: number;
+  warmUsd: number;
+  spillUsd: number;
+}
+
+/** The parts of a provisioned-concurrency bill, written into `out` (a fresh object unless given). */
+function provisionedParts(
+  prices: LambdaPrices, load: Load, memoryMiB: number, peakConcurrency: number, P: number, out: ProvisionedParts = {} as ProvisionedParts,
+): ProvisionedParts {
   const gb = memoryMiB / 1024;
   const f = peakConcurrency > 0 ? Math.min(1, P / peakConcurrency) : 1;
   const spillShare = volumeAbove(load.u, f); // share of peak volume above the provisioned level
@@ -208,22 +231,24 @@ function provisionedParts(prices: LambdaPrices, load: Load, memoryMiB: number, p
   const warmConcurrencySeconds = totalConcurrencySeconds - spillConcurrencySeconds;
   const requests = load.avgRps * SECONDS_PER_MONTH;
   const standbyGbs = P * gb * SECONDS_PER_MONTH;
-  return {
-    gb,
-    spillShare,
-    spillConcurrencySeconds,
-    warmConcurrencySeconds,
-    requests,
-    requestsUsd: requests * prices.requestUsd,
-    standbyUsd: standbyGbs * prices.provisionedGbSecondUsd,
-    warmUsd: warmConcurrencySeconds * gb * prices.provisionedExecutionGbSecondUsd,
-    spillUsd: spillConcurrencySeconds * gb * prices.gbSecondUsd,
-  };
+  out.gb = gb;
+  out.spillShare = spillShare;
+  out.spillConcurrencySeconds = spillConcurrencySeconds;
+  out.warmConcurrencySeconds = warmConcurrencySeconds;
+  out.requests = requests;
+  out.requestsUsd = requests * prices.requestUsd;
+  out.standbyUsd = standbyGbs * prices.provisionedGbSecondUsd;
+  out.warmUsd = warmConcurrencySeconds * gb * prices.provisionedExecutionGbSecondUsd;
+  out.spillUsd = spillConcurrencySeconds * gb * prices.gbSecondUsd;
+  return out;
 }
+
+/** Scratch parts for the searches, which read the sums only (the policy runs on one thread). */
+const SCRATCH_PARTS = {} as ProvisionedParts;
 
 /** Monthly cost with `P` provisioned environments, rounded exactly as the line items are. */
 function provisionedUsd(prices: LambdaPrices, load: Load, memoryMiB: number, peakConcurrency: number, P: number): number {
-  const x = provisionedParts(prices, load, memoryMiB, peakConcurrency, P);
+  const x = provisionedParts(prices, load, memoryMiB, peakConcurrency, P, SCRATCH_PARTS);
   return round2(round2(x.requestsUsd) + round2(x.standbyUsd) + round2(x.warmUsd) + round2(x.spillUsd));
 }
 
@@ -251,7 +276,7 @@ export function lambdaScheduledCost(
   const prices = t.lambdaPrices(lambdaArchitecture(p));
   const peakConcurrency = load.peakRps * durationMs / 1000;
   const parts = floors.map(f => ({ ...f, x: provisionedParts(prices, load, memoryMiB, peakConcurrency, f.floor) }));
-  const sum = (get: (x: ReturnType<typeof provisionedParts>) => number) => parts.reduce((acc, f) => acc + f.share * get(f.x), 0);
+  const sum = (get: (x: ProvisionedParts) => number) => parts.reduce((acc, f) => acc + f.share * get(f.x), 0);
   const gb = memoryMiB / 1024;
   const requests = load.avgRps * SECONDS_PER_MONTH;
   const warmSeconds = sum(x => x.warmConcurrencySeconds);
@@ -503,12 +528,23 @@ function nodeItem(label: string, node: NodeChoice, replicas: number): CostLineIt
   return item(label, replicas * node.share * node.hourlyUsd * HOURS_PER_MONTH, () => `${replicas} pod(s) x ${num(node.share, 3)} of a ${node.instanceType} x ${HOURS_PER_MONTH} h x $${node.hourlyUsd}/h`);
 }
 
+/** The cluster's control plane and operations, this workload's share, USD per month (unrounded). */
+function overheadAmounts(p: ResolvedProfile, t: PriceTable): number[] {
+  const o = t.props.clusterOverhead;
+  const amounts = [o.controlPlaneHourlyUsd * HOURS_PER_MONTH / o.workloadsPerCluster];
+  if (!p.teamRunsKubernetes) {
+    amounts.push(o.opsMonthlyUsd / o.workloadsPerCluster);
+  }
+  return amounts;
+}
+
 /** The cluster's control plane and operations, this workload's share. */
 function overheadItems(p: ResolvedProfile, t: PriceTable): CostLineItem[] {
   const o = t.props.clusterOverhead;
-  const items = [item('cluster control plane (share)', o.controlPlaneHourlyUsd * HOURS_PER_MONTH / o.workloadsPerCluster, () => `$${o.controlPlaneHourlyUsd}/h x ${HOURS_PER_MONTH} h / ${o.workloadsPerCluster} workloads per cluster`)];
-  if (!p.teamRunsKubernetes) {
-    items.push(item('cluster operations (share)', o.opsMonthlyUsd / o.workloadsPerCluster, () => `${formatUsd(o.opsMonthlyUsd)}/mo / ${o.workloadsPerCluster} workloads per cluster (the team does not run Kubernetes yet)`));
+  const [controlPlane, ops] = overheadAmounts(p, t);
+  const items = [item('cluster control plane (share)', controlPlane, () => `$${o.controlPlaneHourlyUsd}/h x ${HOURS_PER_MONTH} h / ${o.workloadsPerCluster} workloads per cluster`)];
+  if (ops !== undefined) {
+    items.push(item('cluster operations (share)', ops, () => `${formatUsd(o.opsMonthlyUsd)}/mo / ${o.workloadsPerCluster} workloads per cluster (the team does not run Kubernetes yet)`));
   }
   return items;
 }
@@ -557,6 +593,62 @@ export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: 
       overflowThresholdRps: round3(floor * perReplicaRps),
     };
   }
+  const o = hybridOverflow(p, t, load, node, rPeak);
+  const { floor, overflowSeconds, overflowRequests, gb, slowdown, prices } = o;
+  const items = [
+    nodeItem(`data plane nodes for a warm floor of ${floor} replica(s)`, node, floor),
+    item('overflow: requests', o.requestsUsd, () => `${num(overflowRequests / 1e6, 3)} M tail requests x $${prices.requestUsd}/request`),
+    item('overflow: duration on CPU (on demand)', o.durationUsd, () => `${num(overflowSeconds * gb * slowdown, 0)} GB-s at the p99 duration x ${p.cpuFallbackSlowdown} (CPU slowdown) x $${prices.gbSecondUsd}/GB-s`),
+    ...cpItems,
+    ...overheadItems(p, t),
+  ];
+  const coldExposure = load.u > 0 ? volumeAbove(load.u, Math.min(1, floor * p.concurrencyPerReplica / load.peakConcurrency)) / load.u : 0;
+  return {
+    monthlyUsd: total(items),
+    lineItems: items,
+    coldExposure: round3(coldExposure),
+    floorReplicas: floor,
+    overflowToLambda: true,
+    controlPlaneProvisioned: controlPlane.provisioned,
+    overflowThresholdRps: round3(floor * perReplicaRps),
+  };
+}
+
+/**
+ * The monthly cost alone of `hybridCost()` (no line items; for the cost curve): the same amounts,
+ * each rounded to cents and added in the order of the line items.
+ */
+export function hybridUsd(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice, overflowToLambda: boolean): number {
+  const rPeak = peakReplicas(p, load);
+  const cpPrices = t.lambdaPrices(lambdaArchitecture(p));
+  const cpConcurrency = load.peakRps * p.requestDurationP50Ms / 1000;
+  const cp = provisionedParts(cpPrices, load, CONTROL_PLANE_MEMORY_MIB, cpConcurrency,
+    cheapestProvisioned(cpPrices, load, CONTROL_PLANE_MEMORY_MIB, cpConcurrency).provisioned);
+  let sum = 0;
+  if (overflowToLambda) {
+    const o = hybridOverflow(p, t, load, node, rPeak);
+    sum += round2(nodeUsd(node, o.floor));
+    sum += round2(o.requestsUsd);
+    sum += round2(o.durationUsd);
+  } else {
+    sum += round2(nodeUsd(node, rPeak));
+  }
+  // the control plane's line items (a spillover of $0.00 is left out of the items: adding 0 changes no sum)
+  sum += round2(cp.requestsUsd);
+  sum += round2(cp.standbyUsd);
+  sum += round2(cp.warmUsd);
+  sum += round2(cp.spillUsd);
+  for (const amount of overheadAmounts(p, t)) {
+    sum += round2(amount);
+  }
+  return round2(sum);
+}
+
+/**
+ * The hybrid with a Lambda overflow: the cheapest warm floor of the data plane and the tail that
+ * overflows above it, at the p99 duration on CPU.
+ */
+function hybridOverflow(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice, rPeak: number) {
   const prices = t.lambdaPrices(lambdaArchitecture(p));
   const gb = Math.min(p.memoryMiB, 10_240) / 1024;
   // each tail request is billed at the p99 duration, times how much slower the model is on CPU
@@ -591,22 +683,15 @@ export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: 
   }
   const overflowSeconds = overflowOf(floor);
   const overflowRequests = overflowSeconds * 1000 / p.requestDurationP50Ms;
-  const items = [
-    nodeItem(`data plane nodes for a warm floor of ${floor} replica(s)`, node, floor),
-    item('overflow: requests', overflowRequests * prices.requestUsd, () => `${num(overflowRequests / 1e6, 3)} M tail requests x $${prices.requestUsd}/request`),
-    item('overflow: duration on CPU (on demand)', overflowSeconds * gb * slowdown * prices.gbSecondUsd, () => `${num(overflowSeconds * gb * slowdown, 0)} GB-s at the p99 duration x ${p.cpuFallbackSlowdown} (CPU slowdown) x $${prices.gbSecondUsd}/GB-s`),
-    ...cpItems,
-    ...overheadItems(p, t),
-  ];
-  const coldExposure = load.u > 0 ? volumeAbove(load.u, Math.min(1, floor * p.concurrencyPerReplica / load.peakConcurrency)) / load.u : 0;
   return {
-    monthlyUsd: total(items),
-    lineItems: items,
-    coldExposure: round3(coldExposure),
-    floorReplicas: floor,
-    overflowToLambda: true,
-    controlPlaneProvisioned: controlPlane.provisioned,
-    overflowThresholdRps: round3(floor * perReplicaRps),
+    floor,
+    overflowSeconds,
+    overflowRequests,
+    gb,
+    slowdown,
+    prices,
+    requestsUsd: overflowRequests * prices.requestUsd,
+    durationUsd: overflowSeconds * gb * slowdown * prices.gbSecondUsd,
   };
 }
 

@@ -181,7 +181,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
     }
     return out;
   };
-  const curve = () => costCurve(p, t, node, pinned, overflow, o.utilizationTarget,
+  const curve = () => costCurve(p, t, node, pinned, overflow,
     OPTIONS.map(([option]) => option).filter(option => pricing.priceable(option)), pricing.managedInput());
   return new PlacementDecision({
     target,
