@@ -36,6 +36,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk8s-plus-28@^2.5.6',
     'cdk-nag@^3.0.0',
     'fast-check@^4.0.0',
+    // the test environment extends jest's node environment (test/setup/environment.ts)
+    'jest-environment-node@^30.5.2',
     'kubernetes-models@^4.5.0',
     'ts-node@^10.9.2',
     '@aws-cdk/lambda-layer-kubectl-v28@^2.2.1',

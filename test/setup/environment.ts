@@ -14,13 +14,8 @@
  */
 import * as path from 'path';
 import type { EnvironmentContext, JestEnvironmentConfig } from '@jest/environment';
+import { TestEnvironment as NodeEnvironment } from 'jest-environment-node';
 import { SHARED_VALIDATOR, SharedValidator } from './shared-validator';
-
-// jest's default environment (a dependency of jest, resolved from it; not one of this package)
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { TestEnvironment: NodeEnvironment } = require(require.resolve('jest-environment-node', {
-  paths: [path.dirname(require.resolve('jest/package.json'))],
-})) as typeof import('jest-environment-node');
 
 const MODULE_PATH = require.resolve('@aws/cloudformation-validate', {
   paths: [path.dirname(require.resolve('aws-cdk-lib/package.json'))],
