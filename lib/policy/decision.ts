@@ -1,6 +1,8 @@
 import { CpuArchitecture, WarmSchedule } from './profile';
 import { HybridTimeBudget } from './time-budget';
 import { InferenceWorkloadValidationError } from '../errors';
+import { groupThousands } from '../private/numbers';
+import { describeValue } from '../private/validate';
 
 /**
  * Where a workload runs.
@@ -394,11 +396,6 @@ function part<K extends keyof DecisionParts>(state: DecisionState, key: K): Deci
   return state.parts[key];
 }
 
-/** What a value is, for an error message. */
-function describe(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v === 'string' ? JSON.stringify(v) : String(v);
-}
-
 /**
  * A placement decision: a plain, deterministic value. Renderers read the sizing from it
  * and never decide again.
@@ -433,7 +430,7 @@ export class PlacementDecision {
     for (const key of ['rules', 'costs'] as const) {
       if (!Array.isArray(props?.[key])) {
         throw new InferenceWorkloadValidationError(`'${key}' must be an array of the decision's ${key === 'rules' ? 'rule outcomes' : 'option costs'}, got `
-          + `${describe(props?.[key])}; to copy a decision, pass its parts: { ...decision.toJson(), ... } or rules: decision.rules, costs: decision.costs`);
+          + `${describeValue(props?.[key])}; to copy a decision, pass its parts: { ...decision.toJson(), ... } or rules: decision.rules, costs: decision.costs`);
       }
     }
     this.target = props.target;
@@ -609,33 +606,6 @@ export class PlacementDecision {
       costCurve: this.costCurve,
     }));
   }
-}
-
-const THOUSANDS = /\B(?=(\d{3})+(?!\d))/g;
-
-/**
- * Inserts a comma between groups of three digits, as `s.replace(/\B(?=(\d{3})+(?!\d))/g, ',')` does,
- * without a regular expression for the usual case: digits with an optional leading '-'.
- * @internal
- */
-export function groupThousands(s: string): string {
-  const start = s.charCodeAt(0) === 45 ? 1 : 0; // '-'
-  const len = s.length;
-  if (len - start <= 3) {
-    return s;
-  }
-  for (let i = start; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) {
-      return s.replace(THOUSANDS, ','); // an exponent, Infinity, NaN: as the expression does
-    }
-  }
-  const head = start + ((len - start) % 3 || 3);
-  let out = s.slice(0, head);
-  for (let i = head; i < len; i += 3) {
-    out += ',' + s.slice(i, i + 3);
-  }
-  return out;
 }
 
 /** Formats USD with two decimals and thousands separators, deterministic across locales. */

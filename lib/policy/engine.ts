@@ -169,15 +169,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
       if (c === undefined) {
         continue; // no node fits: not meaningfully priced
       }
-      const ex = excludedBy[option];
-      out.push({
-        option,
-        target: optionTarget,
-        monthlyUsd: c.monthlyUsd,
-        lineItems: c.lineItems,
-        feasible: ex.length === 0,
-        ...(ex.length > 0 ? { excludedBy: [...ex] } : {}),
-      });
+      out.push({ option, target: optionTarget, monthlyUsd: c.monthlyUsd, lineItems: c.lineItems, ...feasibility(excludedBy[option]) });
     }
     return out;
   };
@@ -202,6 +194,11 @@ export function decide(p: ResolvedProfile, o: EngineOptions): PlacementDecision 
     managedInstancesBreakEven: managedBreakEven,
     costCurve: curve,
   });
+}
+
+/** Whether the constraints allow an option, and which rules exclude it (keys in the reported order). */
+function feasibility(excludedBy: string[]): { feasible: boolean; excludedBy?: string[] } {
+  return excludedBy.length === 0 ? { feasible: true } : { feasible: false, excludedBy: [...excludedBy] };
 }
 
 /** The index of each option in `OPTIONS`. */
@@ -290,9 +287,7 @@ class LazyPricing {
     let v = this.views[i];
     if (v === null) {
       const c = this.numbers(option);
-      const ex = this.excludedBy[option];
-      v = c === undefined ? undefined
-        : { option, target, monthlyUsd: c.monthlyUsd, feasible: ex.length === 0, ...(ex.length > 0 ? { excludedBy: [...ex] } : {}) };
+      v = c === undefined ? undefined : { option, target, monthlyUsd: c.monthlyUsd, ...feasibility(this.excludedBy[option]) };
       this.views[i] = v;
     }
     return v;

@@ -1,8 +1,9 @@
 import { managedInstancesBurstFloor } from './cost';
-import { formatPercent, formatUsd, groupThousands, PlacementTarget, RuleKind, RuleVerdict } from './decision';
+import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { EngineMode, PolicyRule, reasonText } from './rule-types';
 import { InferenceWorkloadValidationError } from '../errors';
+import { groupIntegerPart } from '../private/numbers';
 
 /*
  * Every rule of the placement policy, in evaluation order. Constraints remove targets (or options)
@@ -20,9 +21,7 @@ const MI = MANAGED_INSTANCES_LIMITS;
 
 /** Formats a number with thousands separators and at most three decimals (locale-independent, fast). */
 function n(x: number): string {
-  const s = String(Math.round(x * 1000) / 1000);
-  const dot = s.indexOf('.');
-  return dot < 0 ? groupThousands(s) : groupThousands(s.slice(0, dot)) + s.slice(dot);
+  return groupIntegerPart(String(Math.round(x * 1000) / 1000));
 }
 
 const BOTH_MODES = [EngineMode.RULES, EngineMode.COST] as const;

@@ -3,6 +3,7 @@
  * library and no I/O, so lib/policy may use it.
  */
 import { InferenceWorkloadValidationError } from '../errors';
+import { groupIntegerPart } from './numbers';
 
 /** Formats a value for an error message: strings quoted, numbers as written. */
 export function describeValue(value: unknown): string {
@@ -133,7 +134,7 @@ function describeRange(c: NumberConstraint): string {
 export function formatBound(n: number): string {
   const rounded = Math.round(n * 1000) / 1000;
   // a bound below a thousandth (or too large to round) is written in full rather than as 0
-  return groupThousands(String(Number.isInteger(n) || rounded === 0 || !Number.isFinite(rounded) ? n : rounded));
+  return groupIntegerPart(String(Number.isInteger(n) || rounded === 0 || !Number.isFinite(rounded) ? n : rounded));
 }
 
 /**
@@ -143,16 +144,7 @@ export function formatBound(n: number): string {
  * Locale-independent.
  */
 export function formatValue(n: number): string {
-  return groupThousands(String(n));
-}
-
-/** Groups the integer digits of a number as written by `String()`; NaN, ±Infinity and exponent forms are left as they are. */
-function groupThousands(written: string): string {
-  const m = /^(-?)(\d+)(\.\d+)?$/.exec(written);
-  if (!m) {
-    return written;
-  }
-  return `${m[1]}${m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${m[3] ?? ''}`;
+  return groupIntegerPart(String(n));
 }
 
 /** Constraints on a string input. */

@@ -3,7 +3,8 @@
  * `$1,234.56`, counts with thousands separators, ratios as `12.3%`. The chart rounds through
  * the same functions, so a figure on the chart is the figure in the report.
  */
-import { formatPercent, formatUsd, groupThousands, PlacementDecision, PlacementTarget } from '../policy/decision';
+import { formatPercent, formatUsd, PlacementDecision, PlacementTarget } from '../policy/decision';
+import { groupIntegerPart } from '../private/numbers';
 
 export { formatPercent, formatUsd };
 
@@ -15,14 +16,14 @@ export function formatNumber(n: number, decimals = 2): string {
   const raw = n.toFixed(decimals);
   const dot = raw.indexOf('.');
   if (dot < 0) {
-    return groupThousands(raw);
+    return groupIntegerPart(raw);
   }
   // no trailing zeros, and no point when every decimal is zero
   let end = raw.length;
   while (raw.charCodeAt(end - 1) === 48) { // '0'
     end--;
   }
-  return end - 1 === dot ? groupThousands(raw.slice(0, dot)) : groupThousands(raw.slice(0, dot)) + raw.slice(dot, end);
+  return groupIntegerPart(raw.slice(0, end - 1 === dot ? dot : end));
 }
 
 /**

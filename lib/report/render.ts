@@ -130,25 +130,28 @@ export interface ReportShared {
 export function reportShared(ws: readonly ReportedWorkload[]): ReportShared {
   const priceTables: Record<string, PriceTableReference> = {};
   const keys = new Map<string, string>();
+  const keyOf = new Map<PlacementDecision, string>();
   const grid = new Set<number>();
   for (const w of ws) {
     const p = w.decision.priceTable;
     const text = JSON.stringify(p);
-    if (!keys.has(text)) {
-      let key = p.name;
+    let key = keys.get(text);
+    if (key === undefined) {
+      key = p.name;
       for (let i = 2; key in priceTables; i++) {
         key = `${p.name} (${i})`;
       }
       priceTables[key] = p;
       keys.set(text, key);
     }
+    keyOf.set(w.decision, key);
     for (const point of w.decision.costCurve ?? []) {
       grid.add(point.utilization);
     }
   }
   return {
     priceTables,
-    priceTableKey: d => keys.get(JSON.stringify(d.priceTable))!,
+    priceTableKey: d => keyOf.get(d)!,
     utilization: [...grid].sort((a, b) => a - b),
   };
 }

@@ -1,4 +1,5 @@
-import { formatUsd, groupThousands } from '../../lib/policy/decision';
+import { formatUsd } from '../../lib/policy/decision';
+import { groupThousands } from '../../lib/private/numbers';
 
 const REGEX = /\B(?=(\d{3})+(?!\d))/g;
 
