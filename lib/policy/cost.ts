@@ -785,7 +785,13 @@ export function chooseManagedInstance(
 ): ManagedInstanceChoice | undefined {
   const shape = managedEnvironmentShape(p);
   const concurrency = Math.min(MANAGED_INSTANCES_LIMITS.maxConcurrencyPerEnvironment, p.concurrencyPerReplica);
-  let best: { c: ManagedInstanceChoice; usd: number } | undefined;
+  // each candidate is priced through one scratch input (the price reads only these fields);
+  // the choice is built for the cheapest alone
+  const scratch: { -readonly [K in keyof ManagedInstanceChoice]: ManagedInstanceChoice[K] } = {
+    instanceType: '', hourlyUsd: 0, architecture: CpuArchitecture.ARM64, instanceVcpu: 0, ...shape, perInstance: 0, concurrency,
+  };
+  const input: ManagedInstancesInput = { instance: scratch, floorEnvironments, cpuTarget };
+  let best: { n: CpuInstancePrice; perInstance: number; usd: number } | undefined;
   for (const n of t.props.cpuInstances) {
     if (!archFits(p.architecture, n.architecture)) {
       continue;
@@ -794,21 +800,28 @@ export function chooseManagedInstance(
     if (perInstance < 1) {
       continue;
     }
-    const c: ManagedInstanceChoice = {
-      instanceType: n.instanceType,
-      hourlyUsd: n.hourlyUsd,
-      architecture: n.architecture,
-      instanceVcpu: n.vcpu,
-      ...shape,
-      perInstance,
-      concurrency,
-    };
-    const usd = managedInstancesParts(t, load, { instance: c, floorEnvironments, cpuTarget }).monthlyUsd;
-    if (best === undefined || usd < best.usd - 1e-9 || (Math.abs(usd - best.usd) <= 1e-9 && n.hourlyUsd < best.c.hourlyUsd)) {
-      best = { c, usd };
+    scratch.instanceType = n.instanceType;
+    scratch.hourlyUsd = n.hourlyUsd;
+    scratch.architecture = n.architecture;
+    scratch.instanceVcpu = n.vcpu;
+    scratch.perInstance = perInstance;
+    const usd = managedInstancesParts(t, load, input).monthlyUsd;
+    if (best === undefined || usd < best.usd - 1e-9 || (Math.abs(usd - best.usd) <= 1e-9 && n.hourlyUsd < best.n.hourlyUsd)) {
+      best = { n, perInstance, usd };
     }
   }
-  return best?.c;
+  if (best === undefined) {
+    return undefined;
+  }
+  return {
+    instanceType: best.n.instanceType,
+    hourlyUsd: best.n.hourlyUsd,
+    architecture: best.n.architecture,
+    instanceVcpu: best.n.vcpu,
+    ...shape,
+    perInstance: best.perInstance,
+    concurrency,
+  };
 }
 
 /** The result of pricing Lambda Managed Instances. */

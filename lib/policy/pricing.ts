@@ -373,6 +373,7 @@ export class PriceTable {
 
   /** Every figure of the table (validated, with defaults applied). */
   public readonly props: PriceTableProps;
+  private _reference?: PriceTableReference;
 
   private constructor(props: PriceTableProps) {
     this.props = props;
@@ -383,15 +384,19 @@ export class PriceTable {
     return this.props.name;
   }
 
-  /** What a decision records about the table it was priced with. */
+  /**
+   * What a decision records about the table it was priced with: one frozen value per table, so
+   * that the decisions priced with it share it (the report writes each table once).
+   */
   public get reference(): PriceTableReference {
-    return {
+    this._reference ??= Object.freeze({
       name: this.props.name,
       region: this.props.region,
       effectiveDate: this.props.effectiveDate,
       source: this.props.source,
       currency: this.props.currency ?? 'USD',
-    };
+    });
+    return this._reference;
   }
 
   /** Lambda prices for an architecture (`any` prices as arm64, the cheaper one). */

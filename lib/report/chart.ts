@@ -70,10 +70,10 @@ export function chartSeries(decision: PlacementDecision): ChartSeries[] {
   return orderOptions(byOption.keys()).map(option => {
     const cost = costs.get(option);
     const colour = OPTION_COLOURS[option] ?? FALLBACK_COLOURS[fallback++ % FALLBACK_COLOURS.length];
-    const points = byOption.get(option)!
-      .slice()
-      .sort((a, b) => a.utilization - b.utilization)
-      .map(p => [clamp01(p.utilization), Math.max(0, p.monthlyUsd)] as const);
+    const list = byOption.get(option)!;
+    // a policy's curve usually comes in utilization order already (a stable sort keeps it)
+    const sorted = isSortedByUtilization(list) ? list : list.slice().sort((a, b) => a.utilization - b.utilization);
+    const points = sorted.map(p => [clamp01(p.utilization), Math.max(0, p.monthlyUsd)] as const);
     return {
       option,
       colour,
@@ -83,6 +83,15 @@ export function chartSeries(decision: PlacementDecision): ChartSeries[] {
       excludedBy: cost?.excludedBy ?? [],
     };
   });
+}
+
+function isSortedByUtilization(points: readonly CostCurvePoint[]): boolean {
+  for (let i = 1; i < points.length; i++) {
+    if (!(points[i - 1].utilization <= points[i].utilization)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -181,6 +190,11 @@ function chartFrame(): ChartFrame {
  * @internal
  */
 export function renderCostChart(input: CostChartInput): string {
+  return costChartDocument(input).toString();
+}
+
+/** The document of `renderCostChart()`. @internal */
+export function costChartDocument(input: CostChartInput): SvgDocument {
   const d = input.decision;
   const series = chartSeries(d);
   const util = clamp01(d.sustainedUtilization);
@@ -381,7 +395,7 @@ export function renderCostChart(input: CostChartInput): string {
   }
   svg.end();
 
-  return svg.toString();
+  return svg;
 }
 
 /** A label's box in chart coordinates. @internal */

@@ -1,5 +1,6 @@
-import { renderCostChart } from './chart';
+import { costChartDocument } from './chart';
 import { decidingRule, describeBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
+import { SvgDocument } from './svg';
 import { PlacementDecision, PriceTableReference, RuleVerdict } from '../policy/decision';
 import { PROFILE_FIELDS, ProfileField, resolveProfile, WorkloadProfile } from '../policy/profile';
 import type { PendingMove } from '../private/placement-lock';
@@ -122,37 +123,64 @@ export interface ReportShared {
   readonly priceTables: Record<string, PriceTableReference>;
   /** Every utilization of any workload's cost curve, ascending. */
   readonly utilization: number[];
+  /** The position of each utilization in `utilization`. */
+  readonly utilizationIndex: ReadonlyMap<number, number>;
   /** The key of a workload's price table. */
   priceTableKey(d: PlacementDecision): string;
 }
 
+/**
+ * The distinct price tables of the decisions, keyed by their content (a table's decisions usually
+ * share one reference object: it is serialized once, not once per decision).
+ */
+class PriceTableKeys {
+  /** Each table by its key (its name; `name (2)`, ... when two tables share a name). */
+  public readonly tables: Record<string, PriceTableReference> = {};
+  private readonly byText = new Map<string, string>();
+  private readonly byObject = new Map<PriceTableReference, string>();
+
+  /** The key of a table, added on first sight. */
+  public keyOf(p: PriceTableReference): string {
+    let key = this.byObject.get(p);
+    if (key === undefined) {
+      const text = JSON.stringify(p);
+      key = this.byText.get(text);
+      if (key === undefined) {
+        key = p.name;
+        for (let i = 2; key in this.tables; i++) {
+          key = `${p.name} (${i})`;
+        }
+        this.tables[key] = p;
+        this.byText.set(text, key);
+      }
+      this.byObject.set(p, key);
+    }
+    return key;
+  }
+
+  /** Number of distinct tables. */
+  public get size(): number {
+    return this.byText.size;
+  }
+}
+
 /** The price tables and the utilization grid of the workloads' decisions. @internal */
 export function reportShared(ws: readonly ReportedWorkload[]): ReportShared {
-  const priceTables: Record<string, PriceTableReference> = {};
-  const keys = new Map<string, string>();
+  const tables = new PriceTableKeys();
   const keyOf = new Map<PlacementDecision, string>();
   const grid = new Set<number>();
   for (const w of ws) {
-    const p = w.decision.priceTable;
-    const text = JSON.stringify(p);
-    let key = keys.get(text);
-    if (key === undefined) {
-      key = p.name;
-      for (let i = 2; key in priceTables; i++) {
-        key = `${p.name} (${i})`;
-      }
-      priceTables[key] = p;
-      keys.set(text, key);
-    }
-    keyOf.set(w.decision, key);
+    keyOf.set(w.decision, tables.keyOf(w.decision.priceTable));
     for (const point of w.decision.costCurve ?? []) {
       grid.add(point.utilization);
     }
   }
+  const utilization = [...grid].sort((a, b) => a - b);
   return {
-    priceTables,
+    priceTables: tables.tables,
     priceTableKey: d => keyOf.get(d)!,
-    utilization: [...grid].sort((a, b) => a - b),
+    utilization,
+    utilizationIndex: new Map(utilization.map((u, i) => [u, i])),
   };
 }
 
@@ -160,12 +188,15 @@ export function reportShared(ws: readonly ReportedWorkload[]): ReportShared {
  * A workload's cost curve against the report's utilization grid: each option's monthly cost at
  * each utilization of the grid, `null` where the curve has no point.
  */
-function curveOnGrid(d: PlacementDecision, grid: readonly number[]): Record<string, Array<number | null>> {
-  const index = new Map(grid.map((u, i) => [u, i]));
+function curveOnGrid(d: PlacementDecision, shared: ReportShared): Record<string, Array<number | null>> {
   const out: Record<string, Array<number | null>> = {};
+  const size = shared.utilization.length;
   for (const point of d.costCurve ?? []) {
-    const row = out[point.option] ??= grid.map(() => null);
-    row[index.get(point.utilization)!] = point.monthlyUsd;
+    let row = out[point.option];
+    if (row === undefined) {
+      row = out[point.option] = new Array<number | null>(size).fill(null);
+    }
+    row[shared.utilizationIndex.get(point.utilization)!] = point.monthlyUsd;
   }
   return out;
 }
@@ -212,7 +243,7 @@ export function reportEntry(w: ReportedWorkload, shared: ReportShared = reportSh
     })),
     sizing: { lambda: d.lambda, kubernetes: d.kubernetes, hybrid: d.hybrid, managedInstances: d.managedInstances },
     priceTable: shared.priceTableKey(d),
-    costCurve: curveOnGrid(d, shared.utilization),
+    costCurve: curveOnGrid(d, shared),
     files: { chart: chartPath(w), manifest: w.manifestPath },
   };
 }
@@ -395,7 +426,10 @@ export function renderReportMarkdown(ws: Iterable<ReportedWorkload>): string {
     }));
   }
   // one price table for the whole app is stated once, above the sections
-  const tables = new Set(sorted.map(w => JSON.stringify(w.decision.priceTable)));
+  const tables = new PriceTableKeys();
+  for (const w of sorted) {
+    tables.keyOf(w.decision.priceTable);
+  }
   const shared = tables.size === 1;
   if (shared) {
     const p = sorted[0].decision.priceTable;
@@ -429,7 +463,7 @@ export function* chartFiles(ws: Iterable<ReportedWorkload>): Generator<[string, 
   for (const [stack, list] of byStack) {
     yield [chartFile(stack), combineCharts(stack, list.map(w => ({
       id: w.workloadName,
-      svg: renderCostChart({ workloadName: w.workloadName, constructPath: w.constructPath, decision: w.decision }),
+      chart: costChartDocument({ workloadName: w.workloadName, constructPath: w.constructPath, decision: w.decision }),
     })))];
   }
 }
@@ -439,26 +473,24 @@ export function* chartFiles(ws: Iterable<ReportedWorkload>): Generator<[string, 
  * `file.svg#<id>` shows one chart alone (SVG fragment identifiers).
  * @internal
  */
-export function combineCharts(title: string, charts: Array<{ id: string; svg: string }>): string {
-  const sizes = charts.map(c => {
-    const m = /<svg [^>]*width="([\d.]+)" height="([\d.]+)"/.exec(c.svg);
-    return m ? { w: Number(m[1]), h: Number(m[2]) } : { w: 960, h: 560 };
-  });
-  const width = Math.max(0, ...sizes.map(s => s.w));
-  const height = sizes.reduce((s, x) => s + x.h, 0);
+export function combineCharts(title: string, charts: Array<{ id: string; chart: SvgDocument }>): string {
+  const width = Math.max(0, ...charts.map(c => c.chart.width));
+  const height = charts.reduce((s, c) => s + c.chart.height, 0);
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`,
     `  <title>Placement charts of ${escapeText(title)}</title>`,
   ];
   let y = 0;
-  charts.forEach((c, i) => {
-    const { w, h } = sizes[i];
-    out.push(`  <view id="${escapeText(c.id)}" viewBox="0 ${y} ${w} ${h}"/>`);
-    const body = c.svg.replace(/^<\?xml[^>]*>\n/, '').replace(/^<svg /, `<svg id="chart-${escapeText(c.id)}" x="0" y="${y}" `).trimEnd();
-    out.push(body);
+  for (const c of charts) {
+    const { width: w, height: h } = c.chart;
+    const id = escapeText(c.id);
+    out.push(`  <view id="${id}" viewBox="0 ${y} ${w} ${h}"/>`);
+    for (const line of c.chart.nestedLines(`id="chart-${id}" x="0" y="${y}"`)) {
+      out.push(line);
+    }
     y += h;
-  });
+  }
   out.push('</svg>', '');
   return out.join('\n');
 }

@@ -42,6 +42,30 @@ export function escapeXml(s: string): string {
     .replace(/'/g, '&apos;');
 }
 
+/** No attributes. */
+const NONE: SvgAttributes = Object.freeze({});
+/** The attributes each element writes first, from its positional arguments. */
+const LINE_KEYS = ['x1', 'y1', 'x2', 'y2'];
+const POLYLINE_KEYS = ['points', 'fill'];
+const RECT_KEYS = ['x', 'y', 'width', 'height'];
+const CIRCLE_KEYS = ['cx', 'cy', 'r'];
+const TEXT_KEYS = ['x', 'y'];
+/** Indentation by depth. */
+const INDENT: string[] = [];
+
+/**
+ * Whether `a` sets one of the attributes an element writes first: then it is written in that
+ * attribute's place (as an object spread orders keys), not a second time.
+ */
+function overrides(a: SvgAttributes, keys: readonly string[]): boolean {
+  for (const k of keys) {
+    if (k in a) {
+      return true;
+    }
+  }
+  return false;
+}
+
 function attrs(a: SvgAttributes): string {
   let out = '';
   for (const k in a) {
@@ -64,24 +88,39 @@ export class SvgDocument {
   constructor(public readonly width: number, public readonly height: number, private readonly title: string) {}
 
   /** A straight line. */
-  public line(x1: number, y1: number, x2: number, y2: number, a: SvgAttributes = {}): this {
-    return this.emit(`<line${attrs({ x1, y1, x2, y2, ...a })}/>`);
+  public line(x1: number, y1: number, x2: number, y2: number, a: SvgAttributes = NONE): this {
+    if (overrides(a, LINE_KEYS)) {
+      return this.emit(`<line${attrs({ x1, y1, x2, y2, ...a })}/>`);
+    }
+    return this.emit(`<line x1="${svgNumber(x1)}" y1="${svgNumber(y1)}" x2="${svgNumber(x2)}" y2="${svgNumber(y2)}"${attrs(a)}/>`);
   }
 
   /** An open polyline through the points. */
-  public polyline(points: ReadonlyArray<readonly [number, number]>, a: SvgAttributes = {}): this {
-    const p = points.map(([x, y]) => `${svgNumber(x)},${svgNumber(y)}`).join(' ');
-    return this.emit(`<polyline${attrs({ points: p, fill: 'none', ...a })}/>`);
+  public polyline(points: ReadonlyArray<readonly [number, number]>, a: SvgAttributes = NONE): this {
+    let p = '';
+    for (let i = 0; i < points.length; i++) {
+      p += `${i === 0 ? '' : ' '}${svgNumber(points[i][0])},${svgNumber(points[i][1])}`;
+    }
+    if (overrides(a, POLYLINE_KEYS)) {
+      return this.emit(`<polyline${attrs({ points: p, fill: 'none', ...a })}/>`);
+    }
+    return this.emit(`<polyline points="${escapeXml(p)}" fill="none"${attrs(a)}/>`);
   }
 
   /** A rectangle. */
-  public rect(x: number, y: number, width: number, height: number, a: SvgAttributes = {}): this {
-    return this.emit(`<rect${attrs({ x, y, width, height, ...a })}/>`);
+  public rect(x: number, y: number, width: number, height: number, a: SvgAttributes = NONE): this {
+    if (overrides(a, RECT_KEYS)) {
+      return this.emit(`<rect${attrs({ x, y, width, height, ...a })}/>`);
+    }
+    return this.emit(`<rect x="${svgNumber(x)}" y="${svgNumber(y)}" width="${svgNumber(width)}" height="${svgNumber(height)}"${attrs(a)}/>`);
   }
 
   /** A circle. */
-  public circle(cx: number, cy: number, r: number, a: SvgAttributes = {}): this {
-    return this.emit(`<circle${attrs({ cx, cy, r, ...a })}/>`);
+  public circle(cx: number, cy: number, r: number, a: SvgAttributes = NONE): this {
+    if (overrides(a, CIRCLE_KEYS)) {
+      return this.emit(`<circle${attrs({ cx, cy, r, ...a })}/>`);
+    }
+    return this.emit(`<circle cx="${svgNumber(cx)}" cy="${svgNumber(cy)}" r="${svgNumber(r)}"${attrs(a)}/>`);
   }
 
   /** A path from raw path data. */
@@ -99,8 +138,11 @@ export class SvgDocument {
   }
 
   /** A text run (escaped). */
-  public text(x: number, y: number, content: string, a: SvgAttributes = {}): this {
-    return this.emit(`<text${attrs({ x, y, ...a })}>${escapeXml(content)}</text>`);
+  public text(x: number, y: number, content: string, a: SvgAttributes = NONE): this {
+    if (overrides(a, TEXT_KEYS)) {
+      return this.emit(`<text${attrs({ x, y, ...a })}>${escapeXml(content)}</text>`);
+    }
+    return this.emit(`<text x="${svgNumber(x)}" y="${svgNumber(y)}"${attrs(a)}>${escapeXml(content)}</text>`);
   }
 
   /**
@@ -136,28 +178,34 @@ export class SvgDocument {
 
   /** The document, with an XML declaration and a `<title>` for accessibility. */
   public toString(): string {
+    return ['<?xml version="1.0" encoding="UTF-8"?>', ...this.nestedLines(''), ''].join('\n');
+  }
+
+  /**
+   * The document's lines as an element of another document: no XML declaration, and
+   * `attributes` (written as given, e.g. `id="a" y="10"`) before the `<svg>` element's own.
+   */
+  public nestedLines(attributes: string): string[] {
     if (this.depth !== 1) {
       throw new Error(`SvgDocument: ${this.depth - 1} group(s) left open`);
     }
-    const head = `<svg xmlns="http://www.w3.org/2000/svg"${attrs({
+    const head = `<svg ${attributes ? `${attributes} ` : ''}xmlns="http://www.w3.org/2000/svg"${attrs({
       'width': this.width,
       'height': this.height,
       'viewBox': `0 0 ${svgNumber(this.width)} ${svgNumber(this.height)}`,
       'font-family': 'Helvetica, Arial, sans-serif',
       'role': 'img',
     })}>`;
-    return [
-      '<?xml version="1.0" encoding="UTF-8"?>',
-      head,
-      `  <title>${escapeXml(this.title)}</title>`,
-      ...this.body,
-      '</svg>',
-      '',
-    ].join('\n');
+    const lines = [head, `  <title>${escapeXml(this.title)}</title>`];
+    for (const line of this.body) {
+      lines.push(line);
+    }
+    lines.push('</svg>');
+    return lines;
   }
 
   private emit(s: string): this {
-    this.body.push('  '.repeat(this.depth) + s);
+    this.body.push((INDENT[this.depth] ??= '  '.repeat(this.depth)) + s);
     return this;
   }
 }

@@ -15,6 +15,12 @@ describe('the default price table', () => {
     });
   });
 
+  test('gives its decisions one shared, frozen reference', () => {
+    const policy = PlacementPolicy.default();
+    expect(policy.decide(SPIKY_CPU).priceTable).toBe(policy.decide(SPIKY_CPU).priceTable);
+    expect(Object.isFrozen(DEFAULT.reference)).toBe(true);
+  });
+
   test('holds AWS Lambda list prices for x86_64 and arm64', () => {
     expect(DEFAULT.props.lambdaX86).toEqual({
       requestUsd: 0.0000002,

@@ -1,4 +1,5 @@
 import { gpuDecision, lambdaDecision } from './fixtures';
+import { renderCostChart } from '../../lib/report/chart';
 import { assumedDefaults, chartPath, mdCell, renderCharts, renderReportJson, renderReportMarkdown, reportEntry, ReportedWorkload, totalsByTarget } from '../../lib/report/render';
 
 const CLASSIFIER: ReportedWorkload = {
@@ -154,6 +155,16 @@ describe('charts', () => {
     expect(svg).toContain('<view id="text-classifier" viewBox="0 560 960 560"/>');
     expect(svg).toMatch(/^<\?xml[^\n]*\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="960" height="1120"/);
     expect(svg.match(/<\?xml/g)).toHaveLength(1);
+  });
+
+  test('each view holds the chart the workload has alone, placed at its offset', () => {
+    const svg = renderCharts([CLASSIFIER, CHAT]).get('placement-charts/Platform.svg')!;
+    [CHAT, CLASSIFIER].forEach((w, i) => {
+      const alone = renderCostChart({ workloadName: w.workloadName, constructPath: w.constructPath, decision: w.decision });
+      const nested = alone.replace(/^<\?xml[^>]*>\n/, '').replace(/^<svg /, `<svg id="chart-${w.workloadName}" x="0" y="${i * 560}" `).trimEnd();
+      expect(svg).toContain(`<view id="${w.workloadName}" viewBox="0 ${i * 560} 960 560"/>\n${nested}\n`);
+    });
+    expect(svg.endsWith('</svg>\n</svg>\n')).toBe(true);
   });
 
   test('replaces characters a file name should not carry', () => {

@@ -77,6 +77,30 @@ describe('SvgDocument', () => {
     expect(out.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox="0 0 100 50"')).toBe(true);
   });
 
+  test('an attribute that repeats a positional one takes its place, written once', () => {
+    const svg = new SvgDocument(10, 10, 't');
+    svg.line(1, 2, 3, 4, { y1: 9, stroke: 'red' });
+    svg.rect(1, 2, 3, 4, { x: undefined });
+    svg.circle(1, 2, 3, { r: '50%' });
+    svg.text(1, 2, 'a', { x: 7 });
+    svg.polyline([[0, 0]], { fill: 'blue' });
+    const out = svg.toString();
+    expect(out).toContain('<line x1="1" y1="9" x2="3" y2="4" stroke="red"/>');
+    expect(out).toContain('<rect y="2" width="3" height="4"/>');
+    expect(out).toContain('<circle cx="1" cy="2" r="50%"/>');
+    expect(out).toContain('<text x="7" y="2">a</text>');
+    expect(out).toContain('<polyline points="0,0" fill="blue"/>');
+  });
+
+  test('nests as an element of another document: no declaration, given attributes first', () => {
+    const svg = new SvgDocument(10, 20, 't');
+    svg.line(0, 0, 1, 1);
+    const lines = svg.nestedLines('id="a" y="5"');
+    expect(lines[0]).toBe('<svg id="a" y="5" xmlns="http://www.w3.org/2000/svg" width="10" height="20" viewBox="0 0 10 20" font-family="Helvetica, Arial, sans-serif" role="img">');
+    expect(svg.toString()).toBe(['<?xml version="1.0" encoding="UTF-8"?>', ...svg.nestedLines(''), ''].join('\n'));
+    expect(lines.slice(1).join('\n')).toBe(svg.toString().split('\n').slice(2).join('\n').trimEnd());
+  });
+
   test('throws when a group is left open', () => {
     const svg = new SvgDocument(10, 10, 't').group();
     expect(() => svg.toString()).toThrow('SvgDocument: 1 group(s) left open');

@@ -334,6 +334,9 @@ function checkPrivateSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection | und
 }
 
 /** Options that are objects or enum values: a wrong type would fail inside aws-cdk-lib or at deploy. */
+/** The values of `logs.RetentionDays`, read on first use. */
+let RETENTIONS: Set<unknown> | undefined;
+
 function checkOptionTypes(o: LambdaTargetOptions): void {
   if (o.code !== undefined && !(o.code instanceof LambdaCode)) {
     throw new InferenceWorkloadValidationError(`'lambda.code' must be a LambdaCode (LambdaCode.fromImage(...), fromDockerfile(...)), got ${describeValue(o.code)}`);
@@ -342,8 +345,7 @@ function checkOptionTypes(o: LambdaTargetOptions): void {
     throw new InferenceWorkloadValidationError(
       `'lambda.entryPoint' must be a LambdaEntryPoint (LambdaEntryPoint.functionUrl(), httpApi(), none()), got ${describeValue(o.entryPoint)}`);
   }
-  const retentions = Object.values(logs.RetentionDays).filter(v => typeof v === 'number');
-  if (o.logRetention !== undefined && !retentions.includes(o.logRetention)) {
+  if (o.logRetention !== undefined && !(RETENTIONS ??= new Set(Object.values(logs.RetentionDays).filter(v => typeof v === 'number'))).has(o.logRetention)) {
     throw new InferenceWorkloadValidationError(`'lambda.logRetention' must be a logs.RetentionDays value (e.g. logs.RetentionDays.ONE_MONTH), got ${describeValue(o.logRetention)}`);
   }
   const tracings = Object.values(lambda.Tracing) as string[];
