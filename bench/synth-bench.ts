@@ -14,7 +14,8 @@
  * `--keep` (keep the assemblies).
  *
  * Each measurement runs in a fresh `node` process (plain JavaScript transpiled into
- * `.bench/js/`, no TypeScript compiler in memory) and synthesizes into a temporary directory.
+ * `.bench/js/`, no TypeScript compiler in memory; the library as an installed package in
+ * `.bench/js/node_modules/`, as users run it) and synthesizes into a temporary directory.
  * Library and hand-written runs alternate (pairs), the order flipping every run. In `cached`
  * mode one untimed library run per N fills a fresh cache first, so the timed runs are warm.
  * The two apps' templates and manifests are compared byte for byte at every N.
@@ -162,7 +163,7 @@ function main(): void {
   const cpus = os.cpus();
   console.log(`inference-workload synth benchmark, ${new Date().toISOString().slice(0, 10)}`);
   console.log(`  node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')} at start`);
-  console.log(`  ${files} TypeScript files transpiled to ${path.relative(process.cwd(), OUT_DIR)}; every measurement in a fresh process, synthesizing to ${tmp}`);
+  console.log(`  ${files} TypeScript files transpiled to ${path.relative(process.cwd(), OUT_DIR)} (the library as an installed package); every measurement in a fresh process, synthesizing to ${tmp}`);
   console.log('  mix: workload i is WorkloadTemplates.spikyClassifier() (Lambda) when i is even, llmChat() (1 GPU, Kubernetes) when odd;');
   console.log('  InferencePlatform.addWorkload() with 25 workloads per stack vs. the same constructs written by hand (bench/apps/hand-written-app.ts)');
   console.log('');
