@@ -226,7 +226,7 @@ function main(): void {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 
-  const header = ['N', 'runs', 'stacks', 'CFN res.', 'k8s obj.', 'library s', 'by hand s', 'ratio', 'pair ratios',
+  const header = ['N', 'runs', 'stacks', 'CFN res.', 'k8s obj.', 'library s', 'by hand s', 'ratio', 'difference', 'pair ratios',
     'lib CPU s', 'hand CPU s', 'CPU ratio', 'validation s (lib/hand)', 'lib MiB', 'hand MiB', 'same output'];
   const widths = header.map(h => Math.max(h.length, 6));
   for (const { mode, rows } of tables) {
@@ -236,6 +236,7 @@ function main(): void {
       console.log(pad([
         int(r.n), String(r.runs), String(r.stacks), int(r.cfnResources), int(r.kubernetesObjects),
         fmt(r.seconds.library), fmt(r.seconds['hand-written']), fmt(r.seconds.library / r.seconds['hand-written']),
+        `${r.seconds.library >= r.seconds['hand-written'] ? '+' : '-'}${int(Math.abs(r.seconds.library - r.seconds['hand-written']) * 1000)} ms`,
         `${fmt(Math.min(...r.pairRatios))}-${fmt(Math.max(...r.pairRatios))}`,
         fmt(r.cpuSeconds.library), fmt(r.cpuSeconds['hand-written']), fmt(r.cpuSeconds.library / r.cpuSeconds['hand-written']),
         `${fmt(r.validateSeconds.library)} / ${fmt(r.validateSeconds['hand-written'])}`,
@@ -246,7 +247,8 @@ function main(): void {
     console.log('');
   }
   console.log('  s: wall time from app construction to the end of app.synth() (and manifest writing), median of the runs;');
-  console.log('  ratio: library / by hand of the medians; pair ratios: lowest and highest ratio of two runs made back to back;');
+  console.log('  ratio: library / by hand of the medians; difference: library - by hand of the medians (what the library adds);');
+  console.log('  pair ratios: lowest and highest ratio of two runs made back to back;');
   console.log('  CPU: user + system time of the process (all threads), median; less sensitive to other load on the machine;');
   console.log('  validation: the part of s spent in template validation (engine build, validating, or reading the cache);');
   console.log('  MiB: peak resident set size of the process (process.resourceUsage().maxRSS), median of the runs;');
