@@ -113,6 +113,14 @@ describe('chart helpers', () => {
     expect(series.filter(s => s.chosen).map(s => s.option)).toEqual(['lambda-on-demand']);
   });
 
+  test('draws a curve given out of order the same as in order', () => {
+    const inOrder = lambdaDecision();
+    const shuffled = lambdaDecision({ costCurve: [...inOrder.costCurve!].reverse() });
+    expect(chartSeries(shuffled)).toEqual(chartSeries(inOrder));
+    expect(renderCostChart({ workloadName: 'w', constructPath: 'P/W', decision: shuffled }))
+      .toBe(renderCostChart({ workloadName: 'w', constructPath: 'P/W', decision: inOrder }));
+  });
+
   test.each([
     [0, 10],
     [0.25, 15],
