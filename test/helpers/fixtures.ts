@@ -53,14 +53,18 @@ export const HYBRID_PROFILE: WorkloadProfile = {
   cpuFallbackCapable: true,
 };
 
-/** The cluster's VPC, imported with concrete ids and CIDR (what the hybrid target needs; no lookup, no network). */
-export function importedVpc(scope: Construct, cidr: string = '10.20.0.0/16', id: string = 'ClusterVpc'): ec2.IVpc {
+/**
+ * The cluster's VPC, imported with concrete ids and CIDR (what the hybrid target needs; no lookup,
+ * no network), with its two private subnets' CIDR blocks when given.
+ */
+export function importedVpc(scope: Construct, cidr: string = '10.20.0.0/16', id: string = 'ClusterVpc', subnetCidrs?: string[]): ec2.IVpc {
   return ec2.Vpc.fromVpcAttributes(scope, id, {
     vpcId: 'vpc-0123456789abcdef0',
     vpcCidrBlock: cidr,
     availabilityZones: ['us-east-1a', 'us-east-1b'],
     privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
     privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
+    ...(subnetCidrs ? { privateSubnetIpv4CidrBlocks: subnetCidrs } : {}),
   });
 }
 

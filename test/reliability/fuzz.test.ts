@@ -20,7 +20,7 @@ import {
   PlacementPolicy,
   PlacementTarget, ScalingMetric, ZoneSpread,
 } from '../../lib';
-import { CPU_PROFILE, GPU_PROFILE, HYBRID_PROFILE } from '../helpers/fixtures';
+import { CPU_PROFILE, GPU_PROFILE, HYBRID_PROFILE, importedVpc } from '../helpers/fixtures';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 const RUNS = 2000;
@@ -162,13 +162,7 @@ function run(input: FuzzInput, synth: boolean): Outcome {
   const hybridProps = hybrid === undefined || hybrid === null || typeof hybrid !== 'object' || Array.isArray(hybrid) ? hybrid : {
     ...hybrid,
     withVpc: undefined,
-    vpc: !hybrid.withVpc ? (hybrid as any).vpc : ec2.Vpc.fromVpcAttributes(stack, 'ClusterVpc', {
-      vpcId: 'vpc-0123456789abcdef0',
-      vpcCidrBlock: '10.20.0.0/16',
-      availabilityZones: ['us-east-1a', 'us-east-1b'],
-      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
-      privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
-    }),
+    vpc: !hybrid.withVpc ? (hybrid as any).vpc : importedVpc(stack),
   };
   const props: any = {
     image: IMAGE,

@@ -181,14 +181,7 @@ describe('hybrid rendering', () => {
 
   test('with the subnets\' CIDR blocks known, only the load balancer\'s subnets reach the pods', () => {
     const stack = strictStack();
-    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'ClusterVpc', {
-      vpcId: 'vpc-0123456789abcdef0',
-      vpcCidrBlock: '10.20.0.0/16',
-      availabilityZones: ['us-east-1a', 'us-east-1b'],
-      privateSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'],
-      privateSubnetRouteTableIds: ['rtb-0aaaaaaaaaaaaaaaa', 'rtb-0bbbbbbbbbbbbbbbb'],
-      privateSubnetIpv4CidrBlocks: ['10.20.32.0/19', '10.20.0.0/19'],
-    });
+    const vpc = importedVpc(stack, '10.20.0.0/16', 'ClusterVpc', ['10.20.32.0/19', '10.20.0.0/19']);
     const workload = new InferenceWorkload(stack, 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc } });
     const policy = workload.chart!.toJson().find((m: any) => m.kind === 'NetworkPolicy');
     expect(policy.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '10.20.0.0/19' } }, { ipBlock: { cidr: '10.20.32.0/19' } }]);
