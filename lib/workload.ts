@@ -53,19 +53,9 @@ export interface InferenceWorkloadProps {
 
   /**
    * Options that apply when the workload lands on Lambda.
-   *
-   * `lambda` is a reserved word in Python: jsii languages set `lambdaOptions`, the same options.
    * @default - defaults of `LambdaTargetOptions`
-   * @jsii ignore
    */
   readonly lambda?: LambdaTargetOptions;
-
-  /**
-   * Options that apply when the workload lands on Lambda (the same as `lambda`, for languages in
-   * which `lambda` is a reserved word). Give one of the two.
-   * @default - defaults of `LambdaTargetOptions`
-   */
-  readonly lambdaOptions?: LambdaTargetOptions;
 
   /**
    * Options that apply when the workload lands on Kubernetes.
@@ -180,7 +170,7 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
 
       // every target's options are checked once, whatever the placement; then the policy decides
       const checked = checkTargetOptions({
-        lambda: oneOf('lambda', props.lambda, 'lambdaOptions', props.lambdaOptions),
+        lambda: props.lambda,
         kubernetes: props.kubernetes,
         hybrid: props.hybrid,
         managedInstances: props.managedInstances,
@@ -293,14 +283,6 @@ function warnIfModelExceedsMemory(scope: Construct, p: WorkloadProfile): void {
       `'profile.modelSizeGiB' should fit in the memory that loads the weights, got ${p.modelSizeGiB} GiB, more than 'profile.memoryMiB' `
       + `(${p.memoryMiB} MiB = ${Math.round(hostGiB * 100) / 100} GiB)${gpu}; check the units (memoryMiB is in MiB, modelSizeGiB in GiB)`);
   }
-}
-
-/** A prop and its alias for languages where the prop's name is reserved: at most one may be given. */
-function oneOf<T>(name: string, value: T | undefined, alias: string, aliasValue: T | undefined): T | undefined {
-  if (value !== undefined && aliasValue !== undefined) {
-    throw new InferenceWorkloadValidationError(`Cannot configure both '${name}' and '${alias}' (the same option under two names), got both`);
-  }
-  return value ?? aliasValue;
 }
 
 /** Names of variables that usually hold credentials. */

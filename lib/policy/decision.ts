@@ -334,16 +334,8 @@ export interface PlacementDecisionProps {
   readonly sustainedUtilization: number;
   /** The price table used. */
   readonly priceTable: PriceTableReference;
-  /**
-   * Lambda sizing, when the target is Lambda or hybrid.
-   *
-   * `lambda` is a reserved word in Python: jsii languages set `lambdaSizing`, the same sizing.
-   * @default - not placed on Lambda
-   * @jsii ignore
-   */
+  /** Lambda sizing, when the target is Lambda or hybrid. @default - not placed on Lambda */
   readonly lambda?: LambdaSizing;
-  /** Lambda sizing (the same as `lambda`, for languages in which `lambda` is reserved). @default - not placed on Lambda */
-  readonly lambdaSizing?: LambdaSizing;
   /** Kubernetes sizing, when the target is Kubernetes or hybrid. @default - not placed on Kubernetes */
   readonly kubernetes?: KubernetesSizing;
   /** Hybrid sizing, when the target is hybrid. @default - not hybrid */
@@ -411,10 +403,7 @@ export class PlacementDecision {
   public readonly sustainedUtilization: number;
   /** The price table used. */
   public readonly priceTable: PriceTableReference;
-  /**
-   * Lambda sizing (Lambda and hybrid targets). `lambdaSizing` in languages where `lambda` is reserved.
-   * @jsii ignore
-   */
+  /** Lambda sizing (Lambda and hybrid targets). */
   public readonly lambda?: LambdaSizing;
   /** Kubernetes sizing (Kubernetes and hybrid targets). */
   public readonly kubernetes?: KubernetesSizing;
@@ -438,7 +427,7 @@ export class PlacementDecision {
     this.chosenOption = props.chosenOption;
     this.sustainedUtilization = props.sustainedUtilization;
     this.priceTable = props.priceTable;
-    this.lambda = props.lambda ?? props.lambdaSizing;
+    this.lambda = props.lambda;
     this.kubernetes = props.kubernetes;
     this.hybrid = props.hybrid;
     this.managedInstances = props.managedInstances;
@@ -486,11 +475,6 @@ export class PlacementDecision {
   /** Monthly cost of each option across sustained utilization 0–100% (same peak), for charts. */
   public get costCurve(): CostCurvePoint[] | undefined {
     return part(this._state, 'costCurve');
-  }
-
-  /** Lambda sizing (Lambda and hybrid targets): `lambda`, under a name no language reserves. */
-  public get lambdaSizing(): LambdaSizing | undefined {
-    return this.lambda;
   }
 
   /** Rules that fired, in order. */

@@ -78,19 +78,8 @@ export class PlacementPolicy implements IPlacementPolicy {
 
   /**
    * The default policy: hard constraints first, then costs, then the seed article's bands.
-   *
-   * `default` is a reserved word in C#, Java and Go: those languages call it `defaultPolicy()`.
-   * @jsii ignore
    */
   public static default(options: PlacementPolicyOptions = {}): PlacementPolicy {
-    return PlacementPolicy.defaultPolicy(options);
-  }
-
-  /**
-   * The default policy (`PlacementPolicy.default()` in TypeScript and JavaScript): hard constraints
-   * first, then costs, then the seed article's bands.
-   */
-  public static defaultPolicy(options: PlacementPolicyOptions = {}): PlacementPolicy {
     return new PlacementPolicy('default', engineOptions('default', EngineMode.RULES, options, 'options'));
   }
 
@@ -112,20 +101,8 @@ export class PlacementPolicy implements IPlacementPolicy {
   /**
    * Places every workload on `target`, but still checks hard constraints: forcing a GPU
    * workload onto Lambda is an error naming the violated constraint.
-   *
-   * `fixed` is a reserved word in C#: jsii languages call it `fixedTarget()`.
-   * @jsii ignore
    */
   public static fixed(target: PlacementTarget, options: PlacementPolicyOptions = {}): PlacementPolicy {
-    return PlacementPolicy.fixedTarget(target, options);
-  }
-
-  /**
-   * Places every workload on `target` (`PlacementPolicy.fixed()` in TypeScript and JavaScript),
-   * but still checks hard constraints: forcing a GPU workload onto Lambda is an error naming the
-   * violated constraint.
-   */
-  public static fixedTarget(target: PlacementTarget, options: PlacementPolicyOptions = {}): PlacementPolicy {
     if (!Object.values(PlacementTarget).includes(target)) {
       throw new InferenceWorkloadValidationError(`'target' must be one of ${Object.values(PlacementTarget).join(', ')}, got ${JSON.stringify(target)}`);
     }

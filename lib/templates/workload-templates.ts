@@ -84,19 +84,9 @@ export interface WorkloadTemplateOptions {
 
   /**
    * Options that apply when the workload lands on Lambda.
-   *
-   * `lambda` is a reserved word in Python: jsii languages set `lambdaOptions`, the same options.
    * @default - defaults of `LambdaTargetOptions`
-   * @jsii ignore
    */
   readonly lambda?: LambdaTargetOptions;
-
-  /**
-   * Options that apply when the workload lands on Lambda (the same as `lambda`, for languages in
-   * which `lambda` is a reserved word).
-   * @default - defaults of `LambdaTargetOptions`
-   */
-  readonly lambdaOptions?: LambdaTargetOptions;
 
   /**
    * Options that apply when the workload lands on Kubernetes.
@@ -291,7 +281,6 @@ function build(
     ...(options.policy !== undefined ? { policy: options.policy } : {}),
     ...(options.workloadName !== undefined ? { workloadName: options.workloadName } : {}),
     ...(options.lambda !== undefined ? { lambda: options.lambda } : {}),
-    ...(options.lambdaOptions !== undefined ? { lambdaOptions: options.lambdaOptions } : {}),
     ...(options.kubernetes !== undefined || Object.keys(kubernetesDefaults).length > 0
       ? { kubernetes: { ...kubernetesDefaults, ...options.kubernetes } } : {}),
     ...(options.hybrid !== undefined ? { hybrid: options.hybrid } : {}),

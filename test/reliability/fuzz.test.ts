@@ -104,7 +104,6 @@ const kubernetesOptions = maybe(fc.record({
   serviceAccountRoleArn: maybe(fc.constantFrom('arn:aws:iam::123456789012:role/reader', 'role/reader')),
   cluster: maybe(fc.constant(undefined)),
   modelBucket: maybe(fc.constant(undefined)),
-  namespaceName: maybe(fc.constantFrom('ml', 'Bad_Name')),
   modelServer: maybe(fc.constantFrom(ModelServer.vllm(), ModelServer.triton(), ModelServer.generic(), 'vllm')),
   env: maybe(fc.constantFrom([{ name: 'MODEL', value: 'x' }], [{ name: '1BAD', value: 'x' }], [{ name: 'HF_TOKEN', secretName: 'hf', key: 'token' }], [null], 'x')),
   args: maybe(fc.constantFrom(['--max-model-len', '4096'], [''], 'x')),

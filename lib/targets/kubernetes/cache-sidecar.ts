@@ -73,18 +73,10 @@ export class CacheVolume {
     return new CacheVolume(CacheVolumeType.PERSISTENT_VOLUME_CLAIM, undefined, false, undefined, claimName);
   }
 
-  /**
-   * The kind of volume (`volumeType` in languages where `type` is reserved).
-   * @jsii ignore
-   */
+  /** The kind of volume. */
   public readonly type: CacheVolumeType;
   /** The size in MiB (size limit of an `emptyDir`, size of an ephemeral volume); unknown for a PVC. */
   public readonly sizeMiB?: number;
-
-  /** The kind of volume: `type`, under a name no language reserves. */
-  public get volumeType(): CacheVolumeType {
-    return this.type;
-  }
   /** Whether the volume lives on the pod's node (counts against the node-local limit). */
   public readonly nodeLocal: boolean;
   /** StorageClass of an ephemeral volume. */
@@ -294,16 +286,8 @@ export abstract class CacheSidecar {
     return new RedisSidecar(options);
   }
 
-  /**
-   * The kind of cache (`sidecarType` in languages where `type` is reserved).
-   * @jsii ignore
-   */
+  /** The kind of cache. */
   public abstract readonly type: CacheSidecarType;
-
-  /** The kind of cache: `type`, under a name no language reserves. */
-  public get sidecarType(): CacheSidecarType {
-    return this.type;
-  }
 
   /**
    * CPU the cache's long-running container requests next to the server, millicores (0 for an init

@@ -19,7 +19,7 @@ import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
 import { KubernetesSizing, PlacementDecision } from '../../policy';
 import { PRE_STOP_DELAY_SECONDS } from '../../policy/sizing';
-import { checkDnsLabel, checkNumber, checkOptionalNumber, checkOptionsObject, checkString, describeValue, formatBound, formatValue } from '../../private/validate';
+import { checkDnsLabel, checkNumber, checkOptionalNumber, checkOptionsObject, checkString, formatBound, formatValue } from '../../private/validate';
 import { WorkloadIdentity } from '../render-context';
 
 /**
@@ -29,19 +29,9 @@ import { WorkloadIdentity } from '../render-context';
 export interface KubernetesTargetOptions {
   /**
    * Namespace of every object (a DNS-1123 label). The namespace must exist.
-   *
-   * `namespace` is a reserved word in C#: jsii languages set `namespaceName`, the same option.
    * @default 'default'
-   * @jsii ignore
    */
   readonly namespace?: string;
-
-  /**
-   * Namespace of every object (the same as `namespace`, for languages in which `namespace` is a
-   * reserved word). Give one of the two.
-   * @default 'default'
-   */
-  readonly namespaceName?: string;
 
   /**
    * The model server in the image: its port, health endpoints, cache variables (pointed at a
@@ -288,15 +278,8 @@ export interface KubernetesRendering {
   readonly manifest?: eks.KubernetesManifest;
   /** The IRSA role created for `modelBucket`. @default - none */
   readonly serviceAccountRole?: iam.IRole;
-  /**
-   * The Namespace, when `createNamespace` is set (`namespaceObject` in languages where `namespace`
-   * is reserved).
-   * @default - none
-   * @jsii ignore
-   */
+  /** The Namespace, when `createNamespace` is set. @default - none */
   readonly namespace?: kplus.Namespace;
-  /** The Namespace, when `createNamespace` is set (the same as `namespace`). @default - none */
-  readonly namespaceObject?: kplus.Namespace;
   /**
    * What the cluster must provide for these manifests to work and that synth cannot check
    * (components, labels, kubelet settings), one sentence each.
@@ -630,7 +613,6 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     container: server,
     port,
     namespace,
-    namespaceObject: namespace,
     prerequisites,
   };
 }
@@ -847,12 +829,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
  */
 export function checkKubernetesOptions(options: KubernetesTargetOptions | undefined): CheckedKubernetesOptions {
   const o = checkOptionsObject('kubernetes', options, 'KubernetesTargetOptions');
-  if (o.namespace !== undefined && o.namespaceName !== undefined) {
-    throw new InferenceWorkloadValidationError(
-      `Cannot configure both 'kubernetes.namespace' and 'kubernetes.namespaceName' (the same option under two names), got ${describeValue(o.namespace)} and ${describeValue(o.namespaceName)}`);
-  }
-  const namespace = o.namespaceName !== undefined ? checkDnsLabel('kubernetes.namespaceName', o.namespaceName)
-    : checkDnsLabel('kubernetes.namespace', o.namespace ?? 'default');
+  const namespace = checkDnsLabel('kubernetes.namespace', o.namespace ?? 'default');
   const port = checkOptionalNumber('kubernetes.containerPort', o.containerPort, { min: 1, max: 65535, integer: true });
   const modelServer = o.modelServer === undefined ? ModelServer.generic() : checkModelServer(o.modelServer);
   if (o.modelUri !== undefined) {
