@@ -47,7 +47,7 @@ export function buildExampleApp(app: App = new App()): App {
     },
     kubernetes: {
       // a vLLM server: port 8000, tensor parallelism = the pod's GPUs, caches under a writable HOME,
-      // and scaled on requests in flight (prometheus-adapter, see README)
+      // and scaled on requests in flight (prometheus-adapter, see README.md, "Kubernetes: cluster prerequisites")
       modelServer: ModelServer.vllm(),
       // weights fetched from S3 to node-local disk before the server starts, read with this IRSA role
       modelUri: 's3://example-models/llm-chat/2.0.1/',
@@ -56,7 +56,7 @@ export function buildExampleApp(app: App = new App()): App {
     },
   });
 
-  // The workloads below each show one placement rule firing (see README, "Placement policy").
+  // The workloads below each show one placement rule firing (see docs/policy.md, "Rules").
   // Only SemanticSearch has `cpuFallbackCapable`, so only it is placed as hybrid.
   const ecr = (repo: string) => ModelImage.fromImageUri(`123456789012.dkr.ecr.us-east-1.amazonaws.com/${repo}`);
 

@@ -1,6 +1,6 @@
 /**
- * Every ```ts block in README.md is compiled, and every complete one is run, so the README
- * cannot rot.
+ * Every ```ts block in README.md and in the pages under docs/ is compiled, and every complete one
+ * is run, so the documentation cannot rot.
  *
  * - A block with `import` lines is a complete module: `inference-workload` resolves to
  *   `lib/`. It is type-checked, then run (with `test`/`describe` running their body at once
@@ -20,6 +20,7 @@ import * as ts from 'typescript';
 
 const ROOT = path.join(__dirname, '..');
 const README = path.join(ROOT, 'README.md');
+const DOCS = path.join(ROOT, 'docs');
 const WORK = path.join(ROOT, 'tmp-readme');
 const LIB_INDEX = path.join(ROOT, 'lib', 'index.ts');
 
@@ -45,13 +46,15 @@ const KNOWN_MODULES = [
 
 interface Block {
   readonly index: number;
-  /** 1-based line of the opening fence in README.md. */
+  /** The Markdown file, relative to the repository root. */
+  readonly file: string;
+  /** 1-based line of the opening fence in the file. */
   readonly line: number;
   readonly code: string;
   readonly complete: boolean;
 }
 
-function extractBlocks(markdown: string): Block[] {
+function extractBlocks(markdown: string, file = 'README.md', first = 0): Block[] {
   const blocks: Block[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -65,7 +68,7 @@ function extractBlocks(markdown: string): Block[] {
       body.push(lines[i].slice(open[1].length));
     }
     const code = body.join('\n');
-    blocks.push({ index: blocks.length, line: start + 1, code, complete: /^\s*import\s/m.test(code) });
+    blocks.push({ index: first + blocks.length, file, line: start + 1, code, complete: /^\s*import\s/m.test(code) });
   }
   return blocks;
 }
@@ -178,14 +181,10 @@ function format(b: Block, diags: ts.Diagnostic[], offset: number): string {
   return diags.map(d => {
     const pos = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
     const line = pos ? b.line + pos.line - offset : b.line;
-    return `README.md:${line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    return `${b.file}:${line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   }).join('\n');
 }
 
-/**
- * Writes the blocks into `dir`, type-checks them in one program (two passes for the free
- * names of fragments) and returns the errors of each block, mapped to README lines.
- */
 /**
  * A compiler host that parses library and node_modules files once for every program of
  * this test, and always reads the generated block files afresh.
@@ -206,11 +205,15 @@ function cachingHost(blockDir: string): ts.CompilerHost {
   return host;
 }
 
+/**
+ * Writes the blocks into `dir`, type-checks them in one program (two passes for the free
+ * names of fragments) and returns the errors of each block, mapped to lines of its file.
+ */
 function typeCheck(bs: Block[], dir: string): Map<number, string> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const names = libExports();
-  const file = (b: Block) => path.join(dir, `block-${String(b.index).padStart(2, '0')}.ts`);
+  const file = (b: Block) => path.join(dir, `block-${String(b.index).padStart(3, '0')}.ts`);
   const lib = path.relative(dir, path.join(ROOT, 'lib')).split(path.sep).join('/');
   for (const b of bs) {
     fs.writeFileSync(file(b), b.complete ? completeSource(b, lib) : fragmentSource(b, lib, names, []));
@@ -238,9 +241,19 @@ function typeCheck(bs: Block[], dir: string): Map<number, string> {
   return result;
 }
 
-const blocks = extractBlocks(fs.readFileSync(README, 'utf-8'));
+/** The Markdown pages under docs/, recursively, relative to the repository root. */
+function docPages(dir = DOCS): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return docPages(full);
+    return e.name.endsWith('.md') ? [path.relative(ROOT, full).split(path.sep).join('/')] : [];
+  }).sort();
+}
 
-describe('README.md', () => {
+const blocks = [path.relative(ROOT, README), ...docPages()].reduce<Block[]>(
+  (all, file) => [...all, ...extractBlocks(fs.readFileSync(path.join(ROOT, file), 'utf-8'), file, all.length)], []);
+
+describe('README.md and docs/', () => {
   let errors: Map<number, string>;
 
   beforeAll(() => {
@@ -251,22 +264,23 @@ describe('README.md', () => {
     fs.rmSync(WORK, { recursive: true, force: true });
   });
 
-  test('has TypeScript examples', () => {
-    expect(blocks.length).toBeGreaterThan(0);
+  test('have TypeScript examples, in the README and in docs/', () => {
+    expect(blocks.filter(b => b.file === 'README.md').length).toBeGreaterThan(0);
+    expect(blocks.filter(b => b.file.startsWith('docs/')).length).toBeGreaterThan(0);
   });
 
   test('every example is self-contained: its own imports and declarations, so it runs as copied', () => {
-    expect(blocks.filter(b => !b.complete).map(b => `README.md:${b.line}`)).toEqual([]);
+    expect(blocks.filter(b => !b.complete).map(b => `${b.file}:${b.line}`)).toEqual([]);
   });
 
-  test.each(blocks.map(b => [b.line, b.complete ? 'module' : 'fragment', b] as const))(
-    'the ts block at line %i (%s) type-checks', (_line, _kind, b) => {
+  test.each(blocks.map(b => [b.file, b.line, b.complete ? 'module' : 'fragment', b] as const))(
+    'the ts block of %s at line %i (%s) type-checks', (_file, _line, _kind, b) => {
       expect(errors.get(b.index)).toBe('');
     });
 
   const complete = blocks.filter(b => b.complete);
   if (complete.length > 0) {
-    test.each(complete.map(b => [b.line, b] as const))('the complete ts block at line %i runs', (_line, b) => {
+    test.each(complete.map(b => [b.file, b.line, b] as const))('the complete ts block of %s at line %i runs', (_file, _line, b) => {
       const js = ts.transpileModule(b.code, { compilerOptions: { ...COMPILER_OPTIONS, noEmit: false } }).outputText;
       // the block's own imports, with `inference-workload` resolved to lib/
       // eslint-disable-next-line @typescript-eslint/no-require-imports

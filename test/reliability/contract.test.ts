@@ -13,7 +13,7 @@ import { readManifestFiles } from '../helpers/kubernetes';
  * loses its pods. This test pins them for the example app.
  *
  * If it fails, do not just regenerate the pin: either keep the old ids (e.g. with an explicit id or
- * `overrideLogicalId`), or write a migration note in the README's changelog explaining what gets
+ * `overrideLogicalId`), or write a migration note in CHANGELOG.md explaining what gets
  * replaced, then regenerate with `UPDATE_CONTRACT=1 npx jest test/reliability/contract.test.ts`.
  */
 const PIN = path.join(__dirname, 'contract.example-app.json');

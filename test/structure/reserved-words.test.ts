@@ -45,7 +45,7 @@ function libFiles(dir: string): string[] {
 }
 
 const hiddenFromJsii = (node: ts.Node) => ts.getJSDocTags(node).some(t => t.tagName.text === 'jsii' && String(t.comment ?? '').trim() === 'ignore');
-const isExported = (node: ts.Node) => ts.getCombinedModifierFlags(node as ts.Declaration) & ts.ModifierFlags.Export;
+const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some(m => m.kind === kind);
 
 /** Public members of every class and interface exported under lib/, read from the source. */
 function publicMembers(): { members: Member[]; hiddenTypes: string[] } {
@@ -54,16 +54,17 @@ function publicMembers(): { members: Member[]; hiddenTypes: string[] } {
   for (const file of libFiles(LIB)) {
     const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
     for (const statement of source.statements) {
-      if (!(ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement)) || !statement.name || !isExported(statement)) continue;
+      const isType = ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement);
+      if (!isType || !statement.name || !hasModifier(statement, ts.SyntaxKind.ExportKeyword)) continue;
       const owner = statement.name.text;
       if (hiddenFromJsii(statement)) hiddenTypes.push(owner);
       for (const m of statement.members as ts.NodeArray<ts.ClassElement | ts.TypeElement>) {
         if (!m.name || !ts.isIdentifier(m.name)) continue;
-        const flags = ts.canHaveModifiers(m) ? ts.getCombinedModifierFlags(m as ts.Declaration) : 0;
-        if (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected) || m.name.text.startsWith('_')) continue;
+        const hidden = hasModifier(m, ts.SyntaxKind.PrivateKeyword) || hasModifier(m, ts.SyntaxKind.ProtectedKeyword);
+        if (hidden || m.name.text.startsWith('_')) continue;
         const type = (m as { type?: ts.TypeNode }).type?.getText(source) ?? '';
         const isMethod = ts.isMethodDeclaration(m) || ts.isMethodSignature(m);
-        members.push({ owner, name: m.name.text, isStatic: !!(flags & ts.ModifierFlags.Static), type, isMethod, hidden: hiddenFromJsii(m) });
+        members.push({ owner, name: m.name.text, isStatic: hasModifier(m, ts.SyntaxKind.StaticKeyword), type, isMethod, hidden: hiddenFromJsii(m) });
       }
     }
   }
