@@ -5,8 +5,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
-import { CheckedKubernetesOptions, KubernetesRendering } from './kubernetes-target';
+import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials } from './pod-options';
+import { KubernetesRendering } from './render';
 import { InferenceWorkloadValidationError } from '../../errors';
 
 /** The kubectl handler is invoked with at most this many bytes (Lambda's asynchronous payload limit). */

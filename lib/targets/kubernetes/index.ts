@@ -2,7 +2,8 @@ export { CacheVolumeType, CacheVolume, CacheSidecarType, CacheSidecar } from './
 export type { EmptyDirCacheOptions, EphemeralCacheOptions, ModelCacheOptions, RedisCacheOptions } from './cache-sidecar';
 export { GpuLabelFormat, GpuNodeLabels } from './gpu';
 export type { GpuFeatureDiscoveryOptions, KarpenterGpuOptions, NodeToleration } from './gpu';
-export type { KubernetesTargetOptions, KubernetesRendering } from './kubernetes-target';
+export type { KubernetesTargetOptions } from './options';
+export type { KubernetesRendering } from './render';
 export { ModelServer } from './model-server';
 export type { GenericModelServerOptions } from './model-server';
 export { ModelCredentials, PreStopAction } from './pod-options';
