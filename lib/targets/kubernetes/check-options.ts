@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as kplus from 'cdk8s-plus-28';
-import { CacheSidecar, checkModelUri } from './cache-sidecar';
+import { CacheSidecar } from './cache-sidecar';
 import { checkMigProfile, GpuNodeLabels } from './gpu';
+import { checkModelUri } from './model-cache';
 import { checkHttpPath, checkModelServer, ModelServer } from './model-server';
 import { CheckedKubernetesOptions, KubernetesTargetOptions } from './options';
 import {

@@ -59,3 +59,25 @@ export function addFieldsBeyondK8s128(api: cdk8s.ApiObject, patches: cdk8s.JsonP
   }
   holder[BEYOND_128].push(...patches);
 }
+
+/**
+ * cdk8s-plus-28 has no generic ephemeral volume: replace the placeholder `emptyDir` of the cache
+ * volume (the first volume of the pod, asserted by a JSON-patch `test`) with `ephemeral`.
+ */
+export function patchEphemeralVolume(deployment: kplus.Deployment, name: string, storageClassName: string, sizeMiBValue: number): void {
+  cdk8s.ApiObject.of(deployment).addJsonPatch(
+    cdk8s.JsonPatch.test('/spec/template/spec/volumes/0/name', name),
+    cdk8s.JsonPatch.remove('/spec/template/spec/volumes/0/emptyDir'),
+    cdk8s.JsonPatch.add('/spec/template/spec/volumes/0/ephemeral', {
+      volumeClaimTemplate: {
+        metadata: { labels: { 'app.kubernetes.io/component': 'model-cache' } },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName,
+          // a Quantity, not a string: the generated types drop a plain string here
+          resources: { requests: { storage: kplus.k8s.Quantity.fromString(`${sizeMiBValue}Mi`) } },
+        },
+      },
+    }),
+  );
+}

@@ -1,5 +1,8 @@
-export { CacheVolumeType, CacheVolume, CacheSidecarType, CacheSidecar } from './cache-sidecar';
-export type { EmptyDirCacheOptions, EphemeralCacheOptions, ModelCacheOptions, RedisCacheOptions } from './cache-sidecar';
+export { CacheSidecarType, CacheSidecar } from './cache-sidecar';
+export { CacheVolumeType, CacheVolume } from './cache-volume';
+export type { EmptyDirCacheOptions, EphemeralCacheOptions } from './cache-volume';
+export type { ModelCacheOptions } from './model-cache';
+export type { RedisCacheOptions } from './redis-cache';
 export { GpuLabelFormat, GpuNodeLabels } from './gpu';
 export type { GpuFeatureDiscoveryOptions, KarpenterGpuOptions, NodeToleration } from './gpu';
 export type { KubernetesTargetOptions } from './options';

@@ -114,7 +114,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   if (stateMiB > 0 && keyValueCaches.length === 0) {
     sidecars.push(CacheSidecar.redis());
   }
-  const modelCache = sidecars.find(s => s.type === CacheSidecarType.MODEL_CACHE) as (CacheSidecar & { _modelDir(uri?: string): string }) | undefined;
+  const modelCache = sidecars.find(s => s.type === CacheSidecarType.MODEL_CACHE);
   const hasModelCache = modelCache !== undefined;
   const modelDir = modelCache?._modelDir(o.modelUri);
 
