@@ -8,18 +8,19 @@ const INSTANCE_METADATA_CIDR = '169.254.169.254/32';
 const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 
 /**
- * Ingress: the service port, from the declared peers or any source. Egress: the cluster DNS; HTTPS
+ * Ingress: the service port, from `admittedCidrs` when given, else from the declared peers or any source. Egress: the cluster DNS; HTTPS
  * anywhere but the instance metadata service when a model cache fetches weights (S3, STS, a registry
  * or a model hub); the Pod Identity Agent when it supplies credentials; and the declared destinations.
  * (cdk8s-plus' NetworkPolicy rules always name a peer: the generated object expresses these exactly.)
  */
 export function networkPolicySpec(
-  matchLabels: Record<string, string>, port: number, o: CheckedKubernetesOptions, fetches: boolean,
+  matchLabels: Record<string, string>, port: number, o: CheckedKubernetesOptions, fetches: boolean, admittedCidrs?: string[],
 ): kplus.k8s.NetworkPolicySpec {
   const tcp = (p: number) => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(p) });
-  const peers = o.allowedIngressPeers?.map(p => p.cidr !== undefined ? { ipBlock: { cidr: p.cidr } }
-    : p.namespaceLabels !== undefined ? { namespaceSelector: { matchLabels: { ...p.namespaceLabels } } }
-      : { podSelector: { matchLabels: { ...p.podLabels } } });
+  const peers = admittedCidrs !== undefined ? admittedCidrs.map(cidr => ({ ipBlock: { cidr } }))
+    : o.allowedIngressPeers?.map(p => p.cidr !== undefined ? { ipBlock: { cidr: p.cidr } }
+      : p.namespaceLabels !== undefined ? { namespaceSelector: { matchLabels: { ...p.namespaceLabels } } }
+        : { podSelector: { matchLabels: { ...p.podLabels } } });
   const egress: kplus.k8s.NetworkPolicyEgressRule[] = [{
     to: [{
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },

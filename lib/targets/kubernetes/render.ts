@@ -67,6 +67,13 @@ export interface KubernetesRenderInput {
   readonly decision: PlacementDecision;
   /** The options, checked by `checkKubernetesOptions`. */
   readonly options: CheckedKubernetesOptions;
+  /**
+   * The only sources the NetworkPolicy admits on the service port, as CIDR blocks, in place of
+   * `options.allowedIngressPeers` (the hybrid target admits its internal load balancer's subnets).
+   * @default - the options' peers
+   * @internal
+   */
+  readonly admittedIngressCidrs?: string[];
 }
 
 /** The name of the Service port. */
@@ -366,7 +373,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
 
   const networkPolicy = new kplus.k8s.KubeNetworkPolicy(chart, 'NetworkPolicy', {
     metadata: { name },
-    spec: networkPolicySpec(deployment.matchLabels, port, o, hasModelCache),
+    spec: networkPolicySpec(deployment.matchLabels, port, o, hasModelCache, input.admittedIngressCidrs),
   });
 
   prerequisites.push(...clusterPrerequisites(name, sizing, o, ephemeralMiB, hasModelCache));
