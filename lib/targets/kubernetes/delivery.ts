@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials } from './pod-options';
+import { warnPrerequisites } from './prerequisites';
 import { KubernetesRendering } from './render';
 import { InferenceWorkloadValidationError } from '../../errors';
 
@@ -153,45 +154,6 @@ function createPodIdentityRole(scope: Construct, cluster: eks.ICluster, namespac
     roleArn: role.roleArn,
   });
   return role;
-}
-
-const PREREQUISITES = Symbol.for('inference-workload.kubernetes-prerequisites');
-
-/**
- * What the cluster must provide and synth cannot check: one warning per stack, listing every
- * workload's prerequisites, added once every workload of the stack has rendered.
- */
-function warnPrerequisites(scope: IConstruct, workloadName: string, prerequisites: string[]): void {
-  const stack = Stack.of(scope) as Stack & { [PREREQUISITES]?: Map<string, string[]> };
-  if (stack[PREREQUISITES] === undefined) {
-    const all = new Map<string, string[]>();
-    stack[PREREQUISITES] = all;
-    let warned = false;
-    Aspects.of(stack).add({
-      visit: (node: IConstruct) => {
-        if (node !== stack || warned) {
-          return;
-        }
-        warned = true;
-        // one line per prerequisite, naming the workloads that need it (most are shared by all)
-        const byText = new Map<string, string[]>();
-        for (const [name, items] of all) {
-          for (const item of items) {
-            const text = item.startsWith(`${name}: `) ? item.slice(name.length + 2) : item;
-            byText.set(text, [...(byText.get(text) ?? []), name]);
-          }
-        }
-        const lines = [...byText].map(([text, names]) =>
-          `${text} (${names.length === all.size && all.size > 1 ? `every workload of the stack: ${names.length}` : names.join(', ')})`);
-        if (lines.length > 0) {
-          Annotations.of(stack).addWarningV2('inference-workload:kubernetes-prerequisites',
-            `The Kubernetes manifests of stack ${stack.stackName} need what synth cannot check (see README, "Kubernetes: cluster prerequisites"):\n- `
-            + lines.join('\n- '));
-        }
-      },
-    });
-  }
-  stack[PREREQUISITES].set(workloadName, [...prerequisites]);
 }
 
 /**
