@@ -41,7 +41,8 @@ export function patchPodSpec(deployment: kplus.Deployment, patch: PodSpecPatch):
     kplus.k8s.Quantity.fromString(`${patch.ephemeralStorageMiB}Mi`)));
 }
 
-const BEYOND_128 = Symbol.for('inference-workload.beyond-k8s-1.28');
+/** The patches applied after each object's Kubernetes 1.28 serialization (its `toJson` is wrapped once). */
+const BEYOND_128 = new WeakMap<cdk8s.ApiObject, cdk8s.JsonPatch[]>();
 
 /**
  * Applies JSON patches AFTER the object's generated Kubernetes 1.28 serialization, which drops
@@ -50,14 +51,16 @@ const BEYOND_128 = Symbol.for('inference-workload.beyond-k8s-1.28');
  * @internal
  */
 export function addFieldsBeyondK8s128(api: cdk8s.ApiObject, patches: cdk8s.JsonPatch[]): void {
-  const holder = api as cdk8s.ApiObject & { [BEYOND_128]?: cdk8s.JsonPatch[] };
-  if (holder[BEYOND_128] === undefined) {
-    const all: cdk8s.JsonPatch[] = [];
-    holder[BEYOND_128] = all;
-    const serialize = api.toJson.bind(api);
-    api.toJson = () => cdk8s.JsonPatch.apply(serialize(), ...all);
-  }
-  holder[BEYOND_128].push(...patches);
+  (BEYOND_128.get(api) ?? wrapToJson(api)).push(...patches);
+}
+
+/** Wraps an object's `toJson` to apply, after its own serialization, the patches of the list it returns. */
+function wrapToJson(api: cdk8s.ApiObject): cdk8s.JsonPatch[] {
+  const all: cdk8s.JsonPatch[] = [];
+  BEYOND_128.set(api, all);
+  const serialize = api.toJson.bind(api);
+  api.toJson = () => cdk8s.JsonPatch.apply(serialize(), ...all);
+  return all;
 }
 
 /**

@@ -33,41 +33,49 @@ export function clusterPrerequisites(
   return out;
 }
 
-const PREREQUISITES = Symbol.for('inference-workload.kubernetes-prerequisites');
+/**
+ * Each stack's prerequisites by workload, until the stack's warning is written. A WeakMap, not a
+ * construct: a construct added to the stack would change the app's construct tree (tree.json).
+ */
+const PREREQUISITES = new WeakMap<Stack, Map<string, string[]>>();
 
 /**
  * What the cluster must provide and synth cannot check: one warning per stack, listing every
  * workload's prerequisites, added once every workload of the stack has rendered.
  */
 export function warnPrerequisites(scope: IConstruct, workloadName: string, prerequisites: string[]): void {
-  const stack = Stack.of(scope) as Stack & { [PREREQUISITES]?: Map<string, string[]> };
-  if (stack[PREREQUISITES] === undefined) {
-    const all = new Map<string, string[]>();
-    stack[PREREQUISITES] = all;
-    let warned = false;
-    Aspects.of(stack).add({
-      visit: (node: IConstruct) => {
-        if (node !== stack || warned) {
-          return;
+  const stack = Stack.of(scope);
+  const all = PREREQUISITES.get(stack) ?? registerPrerequisitesWarning(stack);
+  all.set(workloadName, [...prerequisites]);
+}
+
+/** Registers the stack's warning, written at synth from the map it returns. */
+function registerPrerequisitesWarning(stack: Stack): Map<string, string[]> {
+  const all = new Map<string, string[]>();
+  PREREQUISITES.set(stack, all);
+  let warned = false;
+  Aspects.of(stack).add({
+    visit: (node: IConstruct) => {
+      if (node !== stack || warned) {
+        return;
+      }
+      warned = true;
+      // one line per prerequisite, naming the workloads that need it (most are shared by all)
+      const byText = new Map<string, string[]>();
+      for (const [name, items] of all) {
+        for (const item of items) {
+          const text = item.startsWith(`${name}: `) ? item.slice(name.length + 2) : item;
+          byText.set(text, [...(byText.get(text) ?? []), name]);
         }
-        warned = true;
-        // one line per prerequisite, naming the workloads that need it (most are shared by all)
-        const byText = new Map<string, string[]>();
-        for (const [name, items] of all) {
-          for (const item of items) {
-            const text = item.startsWith(`${name}: `) ? item.slice(name.length + 2) : item;
-            byText.set(text, [...(byText.get(text) ?? []), name]);
-          }
-        }
-        const lines = [...byText].map(([text, names]) =>
-          `${text} (${names.length === all.size && all.size > 1 ? `every workload of the stack: ${names.length}` : names.join(', ')})`);
-        if (lines.length > 0) {
-          Annotations.of(stack).addWarningV2('inference-workload:kubernetes-prerequisites',
-            `The Kubernetes manifests of stack ${stack.stackName} need what synth cannot check (see README, "Kubernetes: cluster prerequisites"):\n- `
-            + lines.join('\n- '));
-        }
-      },
-    });
-  }
-  stack[PREREQUISITES].set(workloadName, [...prerequisites]);
+      }
+      const lines = [...byText].map(([text, names]) =>
+        `${text} (${names.length === all.size && all.size > 1 ? `every workload of the stack: ${names.length}` : names.join(', ')})`);
+      if (lines.length > 0) {
+        Annotations.of(stack).addWarningV2('inference-workload:kubernetes-prerequisites',
+          `The Kubernetes manifests of stack ${stack.stackName} need what synth cannot check (see README, "Kubernetes: cluster prerequisites"):\n- `
+          + lines.join('\n- '));
+      }
+    },
+  });
+  return all;
 }
