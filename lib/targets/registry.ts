@@ -6,7 +6,9 @@
 import { Construct } from 'constructs';
 import { CheckedOptionsOfAllTargets, HYBRID_TARGET, HybridRendering, HybridTargetOptions } from './hybrid/hybrid-target';
 import { deliverKubernetes } from './kubernetes/delivery';
-import { KUBERNETES_TARGET, KubernetesRendering, KubernetesTargetOptions } from './kubernetes/kubernetes-target';
+import { KUBERNETES_TARGET } from './kubernetes/kubernetes-target';
+import { KubernetesTargetOptions } from './kubernetes/options';
+import { KubernetesRendering } from './kubernetes/render';
 import { LAMBDA_TARGET, LambdaRendering, LambdaTargetOptions } from './lambda/lambda-target';
 import {
   CheckedManagedInstancesOptions, MANAGED_INSTANCES_TARGET, ManagedInstancesRendering, ManagedInstancesTargetOptions,

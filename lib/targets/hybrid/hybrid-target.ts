@@ -5,14 +5,15 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
 import { HybridTimeBudget, hybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
 import { checkOptionsObject, checkString } from '../../private/validate';
-import { CheckedKubernetesOptions, KubernetesRendering, renderKubernetes } from '../kubernetes/kubernetes-target';
+import { CheckedKubernetesOptions } from '../kubernetes/options';
+import { KubernetesRendering, renderKubernetes } from '../kubernetes/render';
 import { checkDnsSubdomain } from '../kubernetes/validate';
 import { LambdaCode } from '../lambda/code';
 import { LambdaEntryPoint } from '../lambda/entry-point';
@@ -164,12 +165,14 @@ export function renderHybrid(
       + '(cold start + its timeout): the slowest overflow requests are answered 504.');
   }
 
-  // data plane: the Kubernetes target, sized by the decision (its replicasMin is the warm floor)
+  // data plane: the Kubernetes target, sized by the decision (its replicasMin is the warm floor);
+  // its NetworkPolicy admits only the NLB's addresses on the pods' port (the NLB forwards from its own interfaces)
   const dataPlane = renderKubernetes({
     workloadName,
     image: workload.image,
     decision,
     options: input.kubernetes,
+    admittedIngressCidrs: admitted.cidrs,
   });
   const port = dataPlane.port;
   const loadBalancerService = new kplus.Service(dataPlane.chart, 'InternalLoadBalancer', {
@@ -178,12 +181,6 @@ export function renderHybrid(
     selector: dataPlane.deployment,
     ports: [{ name: 'http', port, targetPort: port }],
   });
-  // only the NLB's addresses reach the pods' port (the NLB forwards from its own interfaces). The
-  // patch goes through KubeNetworkPolicy's serializer, which reads a port as an IntOrString
-  ApiObject.of(dataPlane.networkPolicy).addJsonPatch(JsonPatch.replace('/spec/ingress', [{
-    from: admitted.cidrs.map(cidr => ({ ipBlock: { cidr } })),
-    ports: [{ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(port) }],
-  }]));
 
   // network path: control plane -> NLB (its security group admits the control plane only) -> pods
   const securityGroup = new ec2.SecurityGroup(scope, 'ControlPlaneSecurityGroup', {

@@ -5,8 +5,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
-import { CheckedKubernetesOptions, KubernetesRendering } from './kubernetes-target';
+import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials } from './pod-options';
+import { warnPrerequisites } from './prerequisites';
+import { KubernetesRendering } from './render';
 import { InferenceWorkloadValidationError } from '../../errors';
 
 /** The kubectl handler is invoked with at most this many bytes (Lambda's asynchronous payload limit). */
@@ -23,8 +25,28 @@ export const TEMPLATE_LIMIT_BYTES = 1_048_576;
 /** The manifests in one stack may take at most this much of the template; the rest is for other resources. */
 export const MAX_TEMPLATE_MANIFEST_BYTES = TEMPLATE_LIMIT_BYTES - 131_072;
 
-const TEMPLATE_BYTES = Symbol.for('inference-workload.kubernetes-manifest-bytes');
-const EMPTY_STACK_CHECK = Symbol.for('inference-workload.kubernetes-only-stack-check');
+/** What delivery keeps per stack. */
+interface StackDeliveryState {
+  /** Bytes (escaped) of the manifests handed to EKS clusters of the stack so far. */
+  manifestBytes: number;
+  /** Whether the check for a stack holding only manifests written to cdk.out is registered. */
+  emptyStackCheck: boolean;
+}
+
+/**
+ * Per-stack state in a WeakMap, not in a construct: a construct added to the stack would change
+ * the app's construct tree (tree.json) for state that only lives during synthesis.
+ */
+const STACK_STATE = new WeakMap<Stack, StackDeliveryState>();
+
+function stateOf(stack: Stack): StackDeliveryState {
+  let state = STACK_STATE.get(stack);
+  if (state === undefined) {
+    state = { manifestBytes: 0, emptyStackCheck: false };
+    STACK_STATE.set(stack, state);
+  }
+  return state;
+}
 
 /** Where the rendered chart went. @internal */
 export interface KubernetesDelivery {
@@ -86,15 +108,16 @@ export function addChartToCluster(
       + `to the kubectl handler in one ${fmt(KUBECTL_PAYLOAD_LIMIT_BYTES)}-byte payload), got ${fmt(bytes)} bytes for ${workloadName}; `
       + 'omit \'kubernetes.cluster\' to write the manifest to cdk.out for a GitOps tool');
   }
-  const stack = Stack.of(cluster) as Stack & { [TEMPLATE_BYTES]?: number };
-  const total = (stack[TEMPLATE_BYTES] ?? 0) + bytes;
+  const stack = Stack.of(cluster);
+  const state = stateOf(stack);
+  const total = state.manifestBytes + bytes;
   if (total > MAX_TEMPLATE_MANIFEST_BYTES) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.cluster' manifests in stack ${stack.stackName} must total at most ${fmt(MAX_TEMPLATE_MANIFEST_BYTES)} bytes `
       + `(CloudFormation templates are limited to ${fmt(TEMPLATE_LIMIT_BYTES)} bytes), got ${fmt(total)} bytes with ${workloadName}; `
       + 'split the workloads across stacks');
   }
-  stack[TEMPLATE_BYTES] = total;
+  state.manifestBytes = total;
 
   const manifest = cluster.addCdk8sChart(id, chart);
   scope.node.addValidation({
@@ -154,55 +177,17 @@ function createPodIdentityRole(scope: Construct, cluster: eks.ICluster, namespac
   return role;
 }
 
-const PREREQUISITES = Symbol.for('inference-workload.kubernetes-prerequisites');
-
-/**
- * What the cluster must provide and synth cannot check: one warning per stack, listing every
- * workload's prerequisites, added once every workload of the stack has rendered.
- */
-function warnPrerequisites(scope: IConstruct, workloadName: string, prerequisites: string[]): void {
-  const stack = Stack.of(scope) as Stack & { [PREREQUISITES]?: Map<string, string[]> };
-  if (stack[PREREQUISITES] === undefined) {
-    const all = new Map<string, string[]>();
-    stack[PREREQUISITES] = all;
-    let warned = false;
-    Aspects.of(stack).add({
-      visit: (node: IConstruct) => {
-        if (node !== stack || warned) {
-          return;
-        }
-        warned = true;
-        // one line per prerequisite, naming the workloads that need it (most are shared by all)
-        const byText = new Map<string, string[]>();
-        for (const [name, items] of all) {
-          for (const item of items) {
-            const text = item.startsWith(`${name}: `) ? item.slice(name.length + 2) : item;
-            byText.set(text, [...(byText.get(text) ?? []), name]);
-          }
-        }
-        const lines = [...byText].map(([text, names]) =>
-          `${text} (${names.length === all.size && all.size > 1 ? `every workload of the stack: ${names.length}` : names.join(', ')})`);
-        if (lines.length > 0) {
-          Annotations.of(stack).addWarningV2('inference-workload:kubernetes-prerequisites',
-            `The Kubernetes manifests of stack ${stack.stackName} need what synth cannot check (see README, "Kubernetes: cluster prerequisites"):\n- `
-            + lines.join('\n- '));
-        }
-      },
-    });
-  }
-  stack[PREREQUISITES].set(workloadName, [...prerequisites]);
-}
-
 /**
  * A stack that holds only manifests written to cdk.out has an empty template, which CloudFormation
  * rejects: warn once per stack at synth, when every workload has been added.
  */
 function warnIfStackIsEmpty(scope: IConstruct): void {
-  const stack = Stack.of(scope) as Stack & { [EMPTY_STACK_CHECK]?: boolean };
-  if (stack[EMPTY_STACK_CHECK]) {
+  const stack = Stack.of(scope);
+  const state = stateOf(stack);
+  if (state.emptyStackCheck) {
     return;
   }
-  stack[EMPTY_STACK_CHECK] = true;
+  state.emptyStackCheck = true;
   // Aspects run first in synthesis, once every workload of the stack exists: a stack whose only
   // workloads are manifests written for a GitOps tool would have an empty template, which
   // CloudFormation rejects at deploy and aws-cdk-lib's template validation rejects at synth

@@ -1,8 +1,12 @@
-export { CacheVolumeType, CacheVolume, CacheSidecarType, CacheSidecar } from './cache-sidecar';
-export type { EmptyDirCacheOptions, EphemeralCacheOptions, ModelCacheOptions, RedisCacheOptions } from './cache-sidecar';
+export { CacheSidecarType, CacheSidecar } from './cache-sidecar';
+export { CacheVolumeType, CacheVolume } from './cache-volume';
+export type { EmptyDirCacheOptions, EphemeralCacheOptions } from './cache-volume';
+export type { ModelCacheOptions } from './model-cache';
+export type { RedisCacheOptions } from './redis-cache';
 export { GpuLabelFormat, GpuNodeLabels } from './gpu';
 export type { GpuFeatureDiscoveryOptions, KarpenterGpuOptions, NodeToleration } from './gpu';
-export type { KubernetesTargetOptions, KubernetesRendering } from './kubernetes-target';
+export type { KubernetesTargetOptions } from './options';
+export type { KubernetesRendering } from './render';
 export { ModelServer } from './model-server';
 export type { GenericModelServerOptions } from './model-server';
 export { ModelCredentials, PreStopAction } from './pod-options';

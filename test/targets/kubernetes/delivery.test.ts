@@ -153,6 +153,18 @@ describe('delivery into an EKS cluster (imported, with the kubectl v28 layer)', 
         .toThrow(/^'kubernetes.cluster' manifests in stack Test must total at most 917,504 bytes \(CloudFormation templates are limited to 1,048,576 bytes\), got [\d,]+ bytes with last/);
     });
 
+    test('counts the manifests of each stack on its own', () => {
+      const app = new App();
+      const full = new Stack(app, 'Full');
+      const fullCluster = importCluster(full);
+      for (let i = 0; i < Math.floor(MAX_TEMPLATE_MANIFEST_BYTES / 120_000); i++) {
+        addChartToCluster(full, fullCluster, paddedChart(120_000), `w${i}`, `w${i}`);
+      }
+      const other = new Stack(app, 'Other');
+      expect(() => addChartToCluster(other, importCluster(other), paddedChart(120_000), 'w0', 'w0')).not.toThrow();
+      expect(() => addChartToCluster(full, fullCluster, paddedChart(120_000), 'last', 'last')).toThrow(/manifests in stack Full must total at most/);
+    });
+
     test('a workload whose manifest is too large fails at construction', () => {
       const stack = newStack();
       const tolerations = Array.from({ length: 2500 }, (_, i) => ({ key: `example.com/taint-${i}-${'x'.repeat(20)}`, value: 'v'.repeat(20) }));

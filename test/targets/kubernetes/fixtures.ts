@@ -83,7 +83,7 @@ export function place(
   extra: Partial<InferenceWorkloadProps> = {},
   stack: Stack = newStack(),
 ): InferenceWorkload {
-  const uris = [kubernetes.modelUri, ...(kubernetes.cacheSidecars ?? []).map(c => (c as any).options?.uri)];
+  const uris = [kubernetes.modelUri, ...(kubernetes.cacheSidecars ?? []).map(c => c._uri(undefined))];
   const needsCredentials = uris.some(u => typeof u === 'string' && u.startsWith('s3://'))
     && kubernetes.serviceAccountRoleArn === undefined && kubernetes.modelBucket === undefined && kubernetes.modelCredentials === undefined;
   return new InferenceWorkload(stack, 'LlmChat', {

@@ -104,7 +104,7 @@ describe('provisioning from zero', () => {
   test('fails on a GFD-only term: no node is known to carry it before launch', () => {
     const gfd = synth(place({ gpuNodeLabels: GpuNodeLabels.gpuFeatureDiscovery() }));
     expect(provisionableInstanceTypes(podSpec(gfd))).toEqual([]);
-    // the Karpenter and EKS Auto Mode presets are provisionable (Auto Mode keys are checked for spelling in kubernetes-target.test.ts)
+    // the Karpenter and EKS Auto Mode presets are provisionable (Auto Mode keys are checked for spelling in gpu.test.ts)
     expect(provisionableInstanceTypes(podSpec(synth(place({ gpuNodeLabels: GpuNodeLabels.karpenter() })))).length).toBeGreaterThan(0);
     expect(provisionableInstanceTypes(podSpec(synth(place())))).toEqual(['g5.xlarge']);
   });

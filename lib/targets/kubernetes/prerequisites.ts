@@ -1,0 +1,81 @@
+import { Annotations, Aspects, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { CheckedKubernetesOptions } from './options';
+import { ModelCredentials, PreStopAction } from './pod-options';
+import { formatMiB } from './validate';
+import { KubernetesSizing } from '../../policy';
+
+/** What the cluster must provide that synth cannot check, for this workload. */
+export function clusterPrerequisites(
+  name: string, sizing: KubernetesSizing, o: CheckedKubernetesOptions, ephemeralMiB: number, fetches: boolean,
+): string[] {
+  const out: string[] = [];
+  if (sizing.gpuCount > 0) {
+    out.push(`${name}: GPU nodes are tainted nvidia.com/gpu:NoSchedule and run the NVIDIA device plugin; `
+      + `a node autoscaler may launch ${(sizing.nodeCandidates ?? []).map(c => c.instanceType).join(', ') || sizing.instanceType} `
+      + `with a root volume larger than the pod's ${formatMiB(ephemeralMiB)} of node-local disk plus the image (Karpenter's default root volume is 20 GiB).`);
+  }
+  if (sizing.exclusiveCpu) {
+    out.push(`${name}: the nodes' kubelet runs the static CPU manager policy (cpuManagerPolicy: static) so the whole-core pod gets exclusive cores.`);
+  }
+  if (o.preStopAction !== PreStopAction.EXEC_SLEEP) {
+    out.push(`${name}: Kubernetes 1.30 or later (lifecycle.preStop.sleep).`);
+  }
+  if (fetches && o.modelCredentials === ModelCredentials.POD_IDENTITY && !(o.modelBucket && o.cluster)) {
+    out.push(`${name}: an EKS Pod Identity association for ServiceAccount ${o.namespace}/${name} with a role that reads the model, and the Pod Identity Agent add-on.`);
+  }
+  if (fetches && o.modelCredentials === ModelCredentials.NODE_ROLE) {
+    out.push(`${name}: the node role reads the model bucket (acknowledged with ModelCredentials.NODE_ROLE).`);
+  }
+  if (!o.createNamespace) {
+    out.push(`${name}: namespace ${o.namespace} exists; behind an AWS load balancer it carries elbv2.k8s.aws/pod-readiness-gate-inject=enabled.`);
+  }
+  return out;
+}
+
+/**
+ * Each stack's prerequisites by workload, until the stack's warning is written. A WeakMap, not a
+ * construct: a construct added to the stack would change the app's construct tree (tree.json).
+ */
+const PREREQUISITES = new WeakMap<Stack, Map<string, string[]>>();
+
+/**
+ * What the cluster must provide and synth cannot check: one warning per stack, listing every
+ * workload's prerequisites, added once every workload of the stack has rendered.
+ */
+export function warnPrerequisites(scope: IConstruct, workloadName: string, prerequisites: string[]): void {
+  const stack = Stack.of(scope);
+  const all = PREREQUISITES.get(stack) ?? registerPrerequisitesWarning(stack);
+  all.set(workloadName, [...prerequisites]);
+}
+
+/** Registers the stack's warning, written at synth from the map it returns. */
+function registerPrerequisitesWarning(stack: Stack): Map<string, string[]> {
+  const all = new Map<string, string[]>();
+  PREREQUISITES.set(stack, all);
+  let warned = false;
+  Aspects.of(stack).add({
+    visit: (node: IConstruct) => {
+      if (node !== stack || warned) {
+        return;
+      }
+      warned = true;
+      // one line per prerequisite, naming the workloads that need it (most are shared by all)
+      const byText = new Map<string, string[]>();
+      for (const [name, items] of all) {
+        for (const item of items) {
+          const text = item.startsWith(`${name}: `) ? item.slice(name.length + 2) : item;
+          byText.set(text, [...(byText.get(text) ?? []), name]);
+        }
+      }
+      const lines = [...byText].map(([text, names]) =>
+        `${text} (${names.length === all.size && all.size > 1 ? `every workload of the stack: ${names.length}` : names.join(', ')})`);
+      if (lines.length > 0) {
+        Annotations.of(stack).addWarningV2('inference-workload:kubernetes-prerequisites',
+          `The Kubernetes manifests of stack ${stack.stackName} need what synth cannot check (see README, "Kubernetes: cluster prerequisites"):\n- `
+          + lines.join('\n- '));
+      }
+    },
+  });
+  return all;
+}

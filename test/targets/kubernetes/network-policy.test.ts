@@ -1,0 +1,71 @@
+import { Testing } from 'cdk8s';
+import { FixedKubernetesPolicy, GPU_PROFILE, GPU_SIZING, IMAGE, kindOf, place, synth } from './fixtures';
+import { CacheSidecar } from '../../../lib';
+import { checkKubernetesOptions } from '../../../lib/targets/kubernetes/check-options';
+import { renderKubernetes } from '../../../lib/targets/kubernetes/render';
+import { Manifest } from '../../helpers/kubernetes';
+
+describe('admitted ingress CIDRs (the hybrid data plane admits its load balancer subnets only)', () => {
+  const render = (admittedIngressCidrs?: string[]) => Testing.synth(renderKubernetes({
+    workloadName: 'llm-chat',
+    image: IMAGE,
+    decision: new FixedKubernetesPolicy(GPU_SIZING).decide(GPU_PROFILE),
+    options: checkKubernetesOptions({
+      containerPort: 8000,
+      allowedIngressPeers: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'gateway' } }],
+    }),
+    admittedIngressCidrs,
+  }).chart) as Manifest[];
+
+  test('replace the declared peers on the service port, in the order given', () => {
+    expect(kindOf(render(['10.20.0.0/19', '10.20.32.0/19']), 'NetworkPolicy').spec.ingress).toEqual([{
+      from: [{ ipBlock: { cidr: '10.20.0.0/19' } }, { ipBlock: { cidr: '10.20.32.0/19' } }],
+      ports: [{ protocol: 'TCP', port: 8000 }],
+    }]);
+  });
+
+  test('leave the declared peers when not given, and the egress either way', () => {
+    const declared = kindOf(render(), 'NetworkPolicy').spec;
+    expect(declared.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway' } } }],
+      ports: [{ protocol: 'TCP', port: 8000 }],
+    }]);
+    expect(kindOf(render(['10.20.0.0/16']), 'NetworkPolicy').spec.egress).toEqual(declared.egress);
+  });
+});
+
+describe('NetworkPolicy', () => {
+  const DNS_EGRESS = {
+    to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+    ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+  };
+
+  test('a NetworkPolicy admits only the service port, from any source, and lets the pods reach only the cluster DNS', () => {
+    const m = synth(place({ containerPort: 8000, cacheSidecars: [CacheSidecar.redis()] }));
+    const np = kindOf(m, 'NetworkPolicy');
+    expect(np.spec).toEqual({
+      podSelector: { matchLabels: kindOf(m, 'Deployment').spec.selector.matchLabels },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ ports: [{ protocol: 'TCP', port: 8000 }] }],
+      egress: [DNS_EGRESS],
+    });
+  });
+
+  test('a model cache may reach HTTPS anywhere but the instance metadata service; declared peers and destinations are added', () => {
+    const m = synth(place({
+      modelUri: 's3://models/llm/',
+      allowedIngressPeers: [{ cidr: '10.20.0.0/16' }, { namespaceLabels: { 'kubernetes.io/metadata.name': 'gateway' } }],
+      allowedEgress: [{ cidr: '10.30.0.0/16', port: 5432 }],
+    }));
+    const np = kindOf(m, 'NetworkPolicy').spec;
+    expect(np.ingress).toEqual([{
+      from: [{ ipBlock: { cidr: '10.20.0.0/16' } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+    expect(np.egress).toEqual([
+      DNS_EGRESS,
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+      { to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
+    ]);
+  });
+});
