@@ -16,7 +16,8 @@ import { CheckedKubernetesOptions, KubernetesRendering, renderKubernetes } from 
 import { checkDnsSubdomain } from '../kubernetes/validate';
 import { LambdaCode } from '../lambda/code';
 import { LambdaEntryPoint } from '../lambda/entry-point';
-import { CheckedLambdaOptions, LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda/lambda-target';
+import { LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda/lambda-target';
+import { CheckedLambdaOptions } from '../lambda/options';
 import { WorkloadIdentity } from '../render-context';
 
 /**
