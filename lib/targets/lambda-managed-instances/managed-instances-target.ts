@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { checkManagedInstancesSizing } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ManagedInstancesSizing, PlacementDecision } from '../../policy';
 import { checkOptionsObject, describeValue } from '../../private/validate';
@@ -58,7 +59,7 @@ export function managedInstancesSizingOf(decision: PlacementDecision): ManagedIn
     throw new InferenceWorkloadValidationError(
       `'decision' has no Lambda Managed Instances sizing for target ${decision.target}; the policy ${decision.policyName} must size such placements`);
   }
-  return decision.managedInstances;
+  return checkManagedInstancesSizing(decision.managedInstances);
 }
 
 /**

@@ -49,6 +49,8 @@ export interface LambdaRenderInput {
   readonly options: CheckedLambdaOptions;
   /** The function description. @default - names the workload */
   readonly description?: string;
+  /** Where `sizing` comes from in the decision, for messages. @default 'decision.lambda' */
+  readonly sizingPath?: string;
 }
 
 /** Reads a decision's Lambda sizing, or says the policy forgot it. @internal */
@@ -72,7 +74,7 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
     utilizationTarget: o.utilizationTarget,
     reservedConcurrentExecutions: o.reservedConcurrentExecutions,
     weightedAlias: (o.additionalVersions ?? []).length > 0,
-  });
+  }, input.sizingPath);
   const plan = planFunction(scope, { workloadName: input.workloadName, image: input.image, options: o, architecture: sizing.architecture });
   const { function: fn, role, logGroup } = renderFunction(scope, plan, {
     memoryMiB: sizing.memoryMiB,
@@ -87,7 +89,7 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
   const scalableTarget = provisionedConcurrencyScaler(alias, sizing);
   const exposed = exposeLiveAlias(scope, plan, alias, {
     timeoutSeconds: sizing.timeoutSeconds,
-    latencyBudgetMs: o.latencyBudgetMs ?? input.sizing.latencyBudgetMs,
+    latencyBudgetMs: o.latencyBudgetMs ?? sizing.latencyBudgetMs,
     provisionedConcurrency: sizing.provisionedConcurrencyMax > 0,
   });
   return { function: fn, alias, scalableTarget, role, logGroup, functionUrl: exposed.functionUrl, httpApi: exposed.httpApi, alarms: exposed.alarms };
