@@ -8,8 +8,8 @@
 import { App, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
-  HybridSizing, InferenceWorkload, InferenceWorkloadProps, IPlacementPolicy, KubernetesSizing, LambdaSizing, ManagedInstancesSizing,
-  ModelImage, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile,
+  InferenceWorkload, InferenceWorkloadProps, IPlacementPolicy, LambdaSizing, ManagedInstancesSizing, ModelImage,
+  PlacementDecision, PlacementDecisionProps, PlacementPolicy, PlacementTarget, RuleKind, RuleVerdict, WorkloadProfile,
 } from '../../lib';
 import { CPU_PROFILE, GPU_PROFILE, HYBRID_PROFILE, importedVpc, MANAGED_INSTANCES_PROFILE } from '../helpers/fixtures';
 
@@ -24,16 +24,9 @@ class CustomPolicy implements IPlacementPolicy {
   }
 }
 
-interface Sizings {
-  readonly lambda?: LambdaSizing;
-  readonly kubernetes?: KubernetesSizing;
-  readonly hybrid?: HybridSizing;
-  readonly managedInstances?: ManagedInstancesSizing;
-}
-
-/** The default policy's decision for `profile`, rebuilt as a custom policy would, with some sizing replaced. */
+/** The default policy's decision for `profile`, rebuilt as a custom policy would, with some parts (sizing, rules) replaced. */
 function customDecision(
-  profile: WorkloadProfile, target: PlacementTarget, sizings: (d: PlacementDecision) => Sizings = () => ({}),
+  profile: WorkloadProfile, target: PlacementTarget, change: (d: PlacementDecision) => Partial<PlacementDecisionProps> = () => ({}),
 ): PlacementDecision {
   const d = PlacementPolicy.default().decide(profile);
   expect(d.target).toBe(target);
@@ -49,7 +42,7 @@ function customDecision(
     kubernetes: d.kubernetes,
     hybrid: d.hybrid,
     managedInstances: d.managedInstances,
-    ...sizings(d),
+    ...change(d),
   });
 }
 
@@ -197,5 +190,18 @@ describe('Kubernetes renderer', () => {
     'nodeLocalStateGiB', 'nodeLocalStateCpuMillis', 'estimatedScaleOutSeconds', 'terminationGracePeriodSeconds', 'nodeCandidates[0].hourlyUsd',
   ]))('throws when a custom policy\'s Kubernetes %s is %s', (field, _name, value, message) => {
     expect(() => place(GPU_PROFILE, decision(field, value()))).toThrow(`'decision.kubernetes.${field}' ${message}`);
+  });
+});
+
+describe('hard constraints', () => {
+  test.each([
+    [PlacementTarget.KUBERNETES, GPU_PROFILE, 'Kubernetes'],
+    [PlacementTarget.HYBRID, HYBRID_PROFILE, 'hybrid'],
+    [PlacementTarget.LAMBDA_MANAGED_INSTANCES, MANAGED_INSTANCES_PROFILE, 'Lambda Managed Instances'],
+    [PlacementTarget.LAMBDA, CPU_PROFILE, 'Lambda'],
+  ])('throws when a custom policy places on %s despite a fired constraint that excludes it', (target, profile, name) => {
+    const rule = { ruleId: 'constraint.custom', kind: RuleKind.CONSTRAINT, verdict: RuleVerdict.FIRED, reason: 'the user\'s rule', excludes: [target] };
+    const d = customDecision(profile, target, b => ({ rules: [...b.rules, rule] }));
+    expect(() => place(profile, d)).toThrow(`'policy' custom placed the workload on ${name} despite hard constraint constraint.custom (the user's rule)`);
   });
 });

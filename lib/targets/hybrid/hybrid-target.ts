@@ -15,6 +15,7 @@ import { HybridTimeBudget, hybridTimeBudget, timeBudgetEnvironment } from '../..
 import { checkNumber, checkOptionsObject, checkString } from '../../private/validate';
 import { CheckedKubernetesOptions, KubernetesRendering, renderKubernetes } from '../kubernetes/kubernetes-target';
 import { checkDnsSubdomain } from '../kubernetes/validate';
+import { ABOVE_IN_2_OF_3 } from '../lambda/alarms';
 import { LambdaCode } from '../lambda/code';
 import { LambdaEntryPoint } from '../lambda/entry-point';
 import { LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda/lambda-target';
@@ -387,29 +388,20 @@ function renderRouterAlarms(scope: Construct, workloadName: string, budget: Hybr
     alarmDescription: `${workloadName}: the data plane did not answer (refused, timed out or stalled) in 2 of the last 3 periods of 5 minutes`,
     metric: metric('DataPlaneErrors', 'Sum'),
     threshold: 0,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   });
   const latencyThreshold = Math.round(budget.dataPlaneDeadlineMs * 0.8);
   const dataPlaneLatencyP99 = new cloudwatch.Alarm(scope, 'RouterDataPlaneLatencyAlarm', {
     alarmDescription: `${workloadName}: p99 time to the data plane's answer is above ${latencyThreshold} ms (80% of its ${budget.dataPlaneDeadlineMs} ms deadline, past which requests overflow)`,
     metric: metric('DataPlaneLatency', 'p99'),
     threshold: latencyThreshold,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   });
   const overflowErrors = withOverflow ? new cloudwatch.Alarm(scope, 'RouterOverflowErrorsAlarm', {
     alarmDescription: `${workloadName}: overflow requests failed (function error, throttle or timeout) in 2 of the last 3 periods of 5 minutes`,
     metric: metric('OverflowErrors', 'Sum'),
     threshold: 0,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   }) : undefined;
   return { dataPlaneErrors, dataPlaneLatencyP99, overflowErrors };
 }

@@ -19,6 +19,18 @@ export interface LambdaAlarms {
   readonly durationP99: cloudwatch.Alarm;
 }
 
+/**
+ * How the library's alarms fire: above the threshold in 2 of the last 3 periods, and not on missing
+ * data (no traffic is not an incident).
+ * @internal
+ */
+export const ABOVE_IN_2_OF_3 = {
+  comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  evaluationPeriods: 3,
+  datapointsToAlarm: 2,
+  treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+} as const;
+
 /** What the alarms of a `live` alias need. @internal */
 export interface LiveAliasAlarmInput {
   /** The workload's name, at the start of every alarm description. */
@@ -47,10 +59,7 @@ export function liveAliasAlarms(scope: Construct, alias: lambda.Alias, input: Li
     alarmDescription: `${name}: invocations spilled over provisioned concurrency and cold-started (the cold tail) in 2 of the last 3 periods of 5 minutes`,
     metric: m.spilloverInvocations(alias),
     threshold: 0,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   }) : undefined;
   const throttles = new cloudwatch.Alarm(scope, 'ThrottlesAlarm', {
     alarmDescription: `${name}: invocations of the live alias were throttled${input.throttleNote ? ` (${input.throttleNote})` : ''}`,
@@ -69,10 +78,7 @@ export function liveAliasAlarms(scope: Construct, alias: lambda.Alias, input: Li
       period: Duration.minutes(5),
     }),
     threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   });
   const budgetMs = input.latencyBudgetMs ?? Math.round(input.timeoutSeconds * 1000 * 0.8);
   const durationP99 = new cloudwatch.Alarm(scope, 'DurationP99Alarm', {
@@ -81,10 +87,7 @@ export function liveAliasAlarms(scope: Construct, alias: lambda.Alias, input: Li
       : `${name}: p99 duration of the live alias is above ${budgetMs} ms (80% of the ${input.timeoutSeconds} s timeout; no latency budget declared)`,
     metric: m.duration(alias),
     threshold: budgetMs,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   });
   return { spilloverInvocations, throttles, errors, durationP99 };
 }

@@ -7,6 +7,7 @@ import { LambdaCode } from './code';
 import { LambdaEntryPoint } from './entry-point';
 import { checkEnvironment, checkLatencyBudget } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
+import { LAMBDA_LIMITS } from '../../policy/limits';
 import { checkNumber, checkOptionsObject, describeValue } from '../../private/validate';
 
 /**
@@ -134,7 +135,7 @@ export function checkLambdaOptions(options: LambdaTargetOptions | undefined): Ch
   }
   const latencyBudgetMs = o.latencyBudget !== undefined ? checkLatencyBudget(o.latencyBudget) : undefined;
   if (o.utilizationTarget !== undefined) {
-    checkNumber('lambda.utilizationTarget', o.utilizationTarget, { min: 0.1, max: 0.9 });
+    checkNumber('lambda.utilizationTarget', o.utilizationTarget, { min: LAMBDA_LIMITS.minUtilizationTarget, max: LAMBDA_LIMITS.maxUtilizationTarget });
   }
   if (o.reservedConcurrentExecutions !== undefined) {
     checkNumber('lambda.reservedConcurrentExecutions', o.reservedConcurrentExecutions, { min: 1, integer: true });
