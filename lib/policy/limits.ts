@@ -17,6 +17,22 @@ export const LAMBDA_LIMITS = {
   maxSyncPayloadKiB: 6_144,
   /** Default regional concurrency quota (1,000) minus the 100 Lambda keeps unreserved. */
   maxProvisionedConcurrency: MAX_PROVISIONED_CONCURRENCY,
+
+  // Read by the renderers' checks (lib/targets/lambda/validate.ts).
+  /** Shortest function timeout: 1 s (AWS::Lambda::Function `Timeout`, minimum 1). */
+  minTimeoutSeconds: 1,
+  /**
+   * Environment variables of a function: 4 KB for all of them in aggregate
+   * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+   */
+  maxEnvironmentBytes: 4_096,
+  /**
+   * Target value of `LambdaProvisionedConcurrencyUtilization` target tracking: 0.1-0.9, as
+   * aws-cdk-lib's `IScalableFunctionAttribute.scaleOnUtilization` enforces it
+   * (aws-cdk-lib aws-lambda/lib/private/scalable-function-attribute.ts).
+   */
+  minUtilizationTarget: 0.1,
+  maxUtilizationTarget: 0.9,
 } as const;
 
 /** The seed article's numbers. */
@@ -73,5 +89,12 @@ export const MANAGED_INSTANCES_LIMITS = {
    */
   burstGrowthFactor: 2,
   burstWindowMinutes: 5,
+
+  // Read by the renderer's checks (lib/targets/lambda-managed-instances/validate.ts).
+  /**
+   * Target of the capacity provider's CPU target tracking, percent: 0-100 (`TargetValue` of the
+   * Lambda API's TargetTrackingScalingPolicy, https://docs.aws.amazon.com/lambda/latest/api/API_TargetTrackingScalingPolicy.html).
+   */
+  maxCpuUtilizationTargetPercent: 100,
 } as const;
 

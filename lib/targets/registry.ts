@@ -9,11 +9,13 @@ import { deliverKubernetes } from './kubernetes/delivery';
 import { KUBERNETES_TARGET } from './kubernetes/kubernetes-target';
 import { KubernetesTargetOptions } from './kubernetes/options';
 import { KubernetesRendering } from './kubernetes/render';
-import { LAMBDA_TARGET, LambdaRendering, LambdaTargetOptions } from './lambda/lambda-target';
+import { LAMBDA_TARGET, LambdaRendering } from './lambda/lambda-target';
+import { LambdaTargetOptions } from './lambda/options';
 import {
   CheckedManagedInstancesOptions, MANAGED_INSTANCES_TARGET, ManagedInstancesRendering, ManagedInstancesTargetOptions,
 } from './lambda-managed-instances/managed-instances-target';
 import { WorkloadIdentity } from './render-context';
+import { InferenceWorkloadValidationError } from '../errors';
 import { PlacementDecision, PlacementTarget } from '../policy';
 
 /** The options a workload gives for each target, as the user wrote them. @internal */
@@ -63,6 +65,28 @@ export const RENDERERS: Record<PlacementTarget, TargetRenderer> = {
   [PlacementTarget.LAMBDA_MANAGED_INSTANCES]: MANAGED_INSTANCES_TARGET,
 };
 
+/** How a target is named in a message. */
+const TARGET_NAMES: Record<PlacementTarget, string> = {
+  [PlacementTarget.LAMBDA]: 'Lambda',
+  [PlacementTarget.KUBERNETES]: 'Kubernetes',
+  [PlacementTarget.HYBRID]: 'hybrid',
+  [PlacementTarget.LAMBDA_MANAGED_INSTANCES]: 'Lambda Managed Instances',
+};
+
+/**
+ * Refuses a decision whose target a fired hard constraint excludes. Not a second decision: a guard
+ * against a custom policy that places a workload where the constraint says it cannot run.
+ * @internal
+ */
+export function checkNotExcluded(decision: PlacementDecision): void {
+  const violated = decision.firedRules.filter(r => (r.excludes ?? []).includes(decision.target));
+  if (violated.length > 0) {
+    throw new InferenceWorkloadValidationError(
+      `'policy' ${decision.policyName} placed the workload on ${TARGET_NAMES[decision.target]} despite hard constraint `
+      + `${violated.map(r => `${r.ruleId} (${r.reason})`).join('; ')}`);
+  }
+}
+
 /**
  * Checks the options of every target, whatever the placement: a mistake in the options of a
  * target the workload is not placed on must not wait for the placement to change.
@@ -85,6 +109,7 @@ export function checkTargetOptions(options: TargetOptions): CheckedTargetOptions
 export function renderPlacement(
   scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision, checked: CheckedTargetOptions,
 ): RenderedPlacement {
+  checkNotExcluded(decision);
   const out = RENDERERS[decision.target].render(scope, workload, decision, checked);
   if (!out.kubernetes) {
     return out;

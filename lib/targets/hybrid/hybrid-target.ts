@@ -10,14 +10,18 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
+import { LAMBDA_LIMITS } from '../../policy/limits';
 import { HybridTimeBudget, hybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
-import { checkOptionsObject, checkString } from '../../private/validate';
+import { checkNumber, checkOptionsObject, checkString } from '../../private/validate';
 import { CheckedKubernetesOptions } from '../kubernetes/options';
 import { KubernetesRendering, renderKubernetes } from '../kubernetes/render';
 import { checkDnsSubdomain } from '../kubernetes/validate';
+import { ABOVE_IN_2_OF_3 } from '../lambda/alarms';
 import { LambdaCode } from '../lambda/code';
 import { LambdaEntryPoint } from '../lambda/entry-point';
-import { CheckedLambdaOptions, LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda/lambda-target';
+import { LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda/lambda-target';
+import { CheckedLambdaOptions } from '../lambda/options';
+import { checkLambdaSizing, checkMemoryMiB, checkTimeoutSeconds } from '../lambda/validate';
 import { WorkloadIdentity } from '../render-context';
 
 /**
@@ -113,8 +117,8 @@ export const ROUTER_CODE_DIR = path.join(__dirname, 'router');
 /** Namespace of the router's metrics. */
 export const ROUTER_METRICS_NAMESPACE = 'InferenceWorkload/Hybrid';
 const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-/** Lambda's synchronous payload limit (6 MB), which the router enforces before forwarding. */
-const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** Lambda's synchronous payload limit, which the router enforces before forwarding. */
+const MAX_PAYLOAD_BYTES = LAMBDA_LIMITS.maxSyncPayloadKiB * 1024;
 const PREREQUISITES_WARNING = 'inference-workload:hybrid-prerequisites';
 
 /**
@@ -135,6 +139,9 @@ export function renderHybrid(
   const { workloadName } = workload;
   const hybrid = hybridSizingOf(decision);
   const decidedControl = lambdaSizingOf(decision);
+  // the control plane's and the overflow's sizing come from decision.lambda: checked here, under
+  // that name, before the time budget is derived from them
+  checkLambdaSizing(decidedControl, { weightedAlias: false });
   const o = checked.hybrid;
   const input = { lambda: checked.lambda, kubernetes: checked.kubernetes };
   if (!o.vpc) {
@@ -159,9 +166,12 @@ export function renderHybrid(
     dataPlaneDeadlineMs: decidedControl.timeoutSeconds * 1000,
     overflowFunctionTimeoutMs: hybrid.overflowToLambda ? overflowSizing(decidedControl, hybrid).timeoutSeconds * 1000 : undefined,
   });
+  if (hybrid.timeBudget !== undefined) {
+    checkTimeBudget(budget);
+  }
   if (budget.overflowTimeoutMs < budget.overflowNeedMs) {
     Annotations.of(scope).addWarningV2('inference-workload:hybrid-overflow-budget',
-      `${workloadName}: Lambda's 900 s timeout leaves the overflow ${budget.overflowTimeoutMs} ms of the ${budget.overflowNeedMs} ms it may need `
+      `${workloadName}: Lambda's ${LAMBDA_LIMITS.maxTimeoutSeconds} s timeout leaves the overflow ${budget.overflowTimeoutMs} ms of the ${budget.overflowNeedMs} ms it may need `
       + '(cold start + its timeout): the slowest overflow requests are answered 504.');
   }
 
@@ -375,29 +385,20 @@ function renderRouterAlarms(scope: Construct, workloadName: string, budget: Hybr
     alarmDescription: `${workloadName}: the data plane did not answer (refused, timed out or stalled) in 2 of the last 3 periods of 5 minutes`,
     metric: metric('DataPlaneErrors', 'Sum'),
     threshold: 0,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   });
   const latencyThreshold = Math.round(budget.dataPlaneDeadlineMs * 0.8);
   const dataPlaneLatencyP99 = new cloudwatch.Alarm(scope, 'RouterDataPlaneLatencyAlarm', {
     alarmDescription: `${workloadName}: p99 time to the data plane's answer is above ${latencyThreshold} ms (80% of its ${budget.dataPlaneDeadlineMs} ms deadline, past which requests overflow)`,
     metric: metric('DataPlaneLatency', 'p99'),
     threshold: latencyThreshold,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   });
   const overflowErrors = withOverflow ? new cloudwatch.Alarm(scope, 'RouterOverflowErrorsAlarm', {
     alarmDescription: `${workloadName}: overflow requests failed (function error, throttle or timeout) in 2 of the last 3 periods of 5 minutes`,
     metric: metric('OverflowErrors', 'Sum'),
     threshold: 0,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   }) : undefined;
   return { dataPlaneErrors, dataPlaneLatencyP99, overflowErrors };
 }
@@ -454,9 +455,10 @@ function hybridSizingOf(decision: PlacementDecision): HybridSizing {
     throw new InferenceWorkloadValidationError(
       `'decision' has no hybrid and Kubernetes sizing for target ${decision.target}; the policy ${decision.policyName} must size hybrid placements`);
   }
-  if (decision.kubernetes.replicasMin < 1 || decision.hybrid.dataPlaneFloorReplicas < 1) {
-    throw new InferenceWorkloadValidationError(
-      `'decision.hybrid.dataPlaneFloorReplicas' must be at least 1 (the data plane never scales to zero), got ${decision.hybrid.dataPlaneFloorReplicas}`);
+  // the data plane never scales to zero (the Kubernetes renderer checks decision.kubernetes)
+  checkNumber('decision.hybrid.dataPlaneFloorReplicas', decision.hybrid.dataPlaneFloorReplicas, { min: 1, integer: true });
+  if (decision.hybrid.overflowToLambda) {
+    checkNumber('decision.hybrid.overflowThresholdRequestsPerSecond', decision.hybrid.overflowThresholdRequestsPerSecond, { min: 0 });
   }
   return decision.hybrid;
 }
@@ -468,12 +470,26 @@ function overflowSizing(control: LambdaSizing, hybrid: HybridSizing): LambdaSizi
   }
   return {
     ...control,
-    memoryMiB: hybrid.overflowMemoryMiB,
-    timeoutSeconds: hybrid.overflowTimeoutSeconds,
+    memoryMiB: checkMemoryMiB('decision.hybrid.overflowMemoryMiB', hybrid.overflowMemoryMiB),
+    timeoutSeconds: checkTimeoutSeconds('decision.hybrid.overflowTimeoutSeconds', hybrid.overflowTimeoutSeconds),
     provisionedConcurrencyMin: 0,
     provisionedConcurrencyMax: 0,
     warmSchedules: undefined,
   };
+}
+
+/**
+ * Checks a policy's own time budget (`decision.hybrid.timeBudget`): every figure becomes a router
+ * variable or an alarm threshold, so each must be a whole, non-negative number of milliseconds, and
+ * the control plane's timeout one Lambda accepts.
+ */
+function checkTimeBudget(b: HybridTimeBudget): void {
+  const P = 'decision.hybrid.timeBudget';
+  for (const field of ['connectTimeoutMs', 'responseTimeoutMs', 'overflowTimeoutMs', 'overflowNeedMs', 'marginMs'] as const) {
+    checkNumber(`${P}.${field}`, b[field], { min: 0, integer: true });
+  }
+  checkNumber(`${P}.dataPlaneDeadlineMs`, b.dataPlaneDeadlineMs, { min: 1, integer: true });
+  checkTimeoutSeconds(`${P}.controlPlaneTimeoutSeconds`, b.controlPlaneTimeoutSeconds);
 }
 
 /**

@@ -13,7 +13,7 @@ import { PreStopAction } from './pod-options';
 import { clusterPrerequisites } from './prerequisites';
 import { ScalingMetric, ZoneSpread } from './scaling';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
-import { formatMiB } from './validate';
+import { checkKubernetesSizing, formatMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
 import { KubernetesSizing, PlacementDecision } from '../../policy';
@@ -399,16 +399,7 @@ function requireSizing(decision: PlacementDecision): KubernetesSizing {
   if (!s) {
     throw new InferenceWorkloadValidationError(`'decision' has no Kubernetes sizing for target ${decision.target}; the policy ${decision.policyName} must size Kubernetes placements`);
   }
-  checkNumber('decision.kubernetes.replicasMin', s.replicasMin, { min: 1, integer: true });
-  checkNumber('decision.kubernetes.replicasMax', s.replicasMax, { min: s.replicasMin, max: 10_000, integer: true });
-  checkNumber('decision.kubernetes.gpuCount', s.gpuCount, { min: 0, max: 16, integer: true });
-  checkNumber('decision.kubernetes.gpuMemoryGiB', s.gpuMemoryGiB, { min: 0, max: 1024 });
-  if (s.gpuCount === 0 && s.gpuMemoryGiB > 0) {
-    throw new InferenceWorkloadValidationError(
-      `'decision.kubernetes.gpuMemoryGiB' must be 0 for a CPU pod (gpuCount 0), got ${s.gpuMemoryGiB}; the policy ${decision.policyName} sized an inconsistent placement`);
-  }
-  checkNumber('decision.kubernetes.cpuMillis', s.cpuMillis, { min: 10 });
-  checkNumber('decision.kubernetes.memoryMiB', s.memoryMiB, { min: 64 });
+  checkKubernetesSizing(s, decision.policyName);
   // quantities must be whole millicores and MiB
   return { ...s, cpuMillis: Math.ceil(s.cpuMillis), memoryMiB: Math.ceil(s.memoryMiB) };
 }

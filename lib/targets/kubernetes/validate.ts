@@ -1,6 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { InferenceWorkloadValidationError } from '../../errors';
-import { checkString } from '../../private/validate';
+import { KubernetesSizing } from '../../policy';
+import { checkNumber, checkOptionalNumber, checkString } from '../../private/validate';
 
 const QUALIFIED_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -94,4 +95,34 @@ export function formatMiB(mib: number): string {
 /** Whether a string is an unresolved CDK token. @internal */
 export function isToken(value: string): boolean {
   return Token.isUnresolved(value);
+}
+
+/**
+ * Checks every figure of a decision's Kubernetes sizing that the renderer writes into the manifest
+ * (replicas, GPU count and memory, CPU and memory requests, the autoscaler's per-replica target,
+ * annotations, node candidates), before anything is built. A custom policy's NaN, infinity, string
+ * or unresolved token is refused with the decision's field and value, never rendered.
+ * @internal
+ */
+export function checkKubernetesSizing(s: KubernetesSizing, policyName: string): KubernetesSizing {
+  const P = 'decision.kubernetes';
+  checkNumber(`${P}.replicasMin`, s.replicasMin, { min: 1, integer: true });
+  checkNumber(`${P}.replicasMax`, s.replicasMax, { min: s.replicasMin, max: 10_000, integer: true });
+  checkNumber(`${P}.gpuCount`, s.gpuCount, { min: 0, max: 16, integer: true });
+  checkNumber(`${P}.gpuMemoryGiB`, s.gpuMemoryGiB, { min: 0, max: 1024 });
+  if (s.gpuCount === 0 && s.gpuMemoryGiB > 0) {
+    throw new InferenceWorkloadValidationError(
+      `'${P}.gpuMemoryGiB' must be 0 for a CPU pod (gpuCount 0), got ${s.gpuMemoryGiB}; the policy ${policyName} sized an inconsistent placement`);
+  }
+  checkNumber(`${P}.cpuMillis`, s.cpuMillis, { min: 10 });
+  checkNumber(`${P}.memoryMiB`, s.memoryMiB, { min: 64 });
+  checkNumber(`${P}.concurrencyPerReplica`, s.concurrencyPerReplica, { min: 0, exclusiveMin: true });
+  checkOptionalNumber(`${P}.nodeLocalStateCpuMillis`, s.nodeLocalStateCpuMillis, { min: 0 });
+  checkOptionalNumber(`${P}.estimatedScaleOutSeconds`, s.estimatedScaleOutSeconds, { min: 0 });
+  (s.nodeCandidates ?? []).forEach((c, i) => {
+    checkNumber(`${P}.nodeCandidates[${i}].hourlyUsd`, c.hourlyUsd, { min: 0 });
+    checkOptionalNumber(`${P}.nodeCandidates[${i}].gpuCount`, c.gpuCount, { min: 0, integer: true });
+    checkOptionalNumber(`${P}.nodeCandidates[${i}].gpuMemoryGiB`, c.gpuMemoryGiB, { min: 0 });
+  });
+  return s;
 }

@@ -1,17 +1,15 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { checkManagedInstancesSizing } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
-import { CpuArchitecture, ManagedInstancesSizing, PlacementDecision, PlacementTarget } from '../../policy';
+import { ManagedInstancesSizing, PlacementDecision } from '../../policy';
 import { checkOptionsObject, describeValue } from '../../private/validate';
-import { liveAliasAlarms } from '../lambda/alarms';
-import { LambdaCode } from '../lambda/code';
-import { LambdaEntryPoint } from '../lambda/entry-point';
-import { CheckedLambdaOptions, executionRole, grantLogsService, LambdaAlarms, LambdaRendering, setTracingMode } from '../lambda/lambda-target';
-import { checkEnvironment } from '../lambda/validate';
+import { exposeLiveAlias, planFunction, renderFunction, renderLiveAlias } from '../lambda/function-core';
+import { LambdaRendering } from '../lambda/lambda-target';
+import { CheckedLambdaOptions } from '../lambda/options';
 import { WorkloadIdentity } from '../render-context';
 
 /**
@@ -61,7 +59,7 @@ export function managedInstancesSizingOf(decision: PlacementDecision): ManagedIn
     throw new InferenceWorkloadValidationError(
       `'decision' has no Lambda Managed Instances sizing for target ${decision.target}; the policy ${decision.policyName} must size such placements`);
   }
-  return decision.managedInstances;
+  return checkManagedInstancesSizing(decision.managedInstances);
 }
 
 /**
@@ -144,12 +142,8 @@ export function renderManagedInstances(
     throw new InferenceWorkloadValidationError(
       'Cannot configure \'lambda.additionalVersions\' for a placement on Lambda Managed Instances: the decision sizes the environments of one version');
   }
-  const environment = checkEnvironment({ INFERENCE_WORKLOAD_NAME: workloadName, ...lambdaOptions.environment });
-  const retention = lambdaOptions.logRetention ?? logs.RetentionDays.ONE_MONTH;
-  const tracing = lambdaOptions.tracing ?? lambda.Tracing.ACTIVE;
-  const architecture = sizing.architecture === CpuArchitecture.ARM64 ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
-  const code = (lambdaOptions.code ?? LambdaCode.fromImage(workload.image))._bind(scope, architecture);
-  checkRuntime(code.runtime);
+  const plan = planFunction(scope, { workloadName, image: workload.image, options: lambdaOptions, architecture: sizing.architecture });
+  checkRuntime(plan.code.runtime);
 
   const subnets = o.vpc.selectSubnets(o.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
   if (subnets.length < 1 || subnets.length > 16) {
@@ -166,7 +160,7 @@ export function renderManagedInstances(
     subnets,
     securityGroups,
     operatorRole,
-    architectures: [architecture],
+    architectures: [plan.architecture],
     // the instance type the decision priced, and room for the peak's instances
     instanceTypeFilter: lambda.InstanceTypeFilter.allow([new ec2.InstanceType(sizing.instanceType)]),
     maxVCpuCount: sizing.maxVCpuCount,
@@ -176,47 +170,35 @@ export function renderManagedInstances(
     ]),
   });
 
-  const logGroup = new logs.LogGroup(scope, 'LogGroup', { retention, encryptionKey: lambdaOptions.logEncryptionKey });
-  grantLogsService(lambdaOptions.logEncryptionKey, scope);
-  const { role } = executionRole(scope, { logGroup, repository: code.repository, vpc: false, key: lambdaOptions.environmentEncryption, tracing });
-  const fn = new lambda.Function(scope, 'Function', {
-    code: code.code,
-    handler: code.handler,
-    runtime: code.runtime,
-    role,
-    logGroup,
-    memorySize: sizing.memoryMiB,
-    timeout: Duration.seconds(sizing.timeoutSeconds),
-    architecture,
+  const { function: fn, role, logGroup } = renderFunction(scope, plan, {
+    memoryMiB: sizing.memoryMiB,
+    timeoutSeconds: sizing.timeoutSeconds,
     description: `Inference workload ${workloadName} (placed on Lambda Managed Instances by ${decision.policyName})`,
-    environment,
-    environmentEncryption: lambdaOptions.environmentEncryption,
-    reservedConcurrentExecutions: lambdaOptions.reservedConcurrentExecutions,
     // the version behind `live` keeps the decision's floor warm and may grow to its peak
     currentVersionOptions: {
       minExecutionEnvironments: sizing.minExecutionEnvironments,
       maxExecutionEnvironments: sizing.maxExecutionEnvironments,
     },
   });
-  setTracingMode(fn, tracing);
   capacityProvider.addFunction(fn, {
     perExecutionEnvironmentMaxConcurrency: sizing.perEnvironmentMaxConcurrency,
     executionEnvironmentMemoryGiBPerVCpu: sizing.memoryGiBPerVcpu,
     // only the version behind `live` runs environments: the decision priced one set
     publishToLatestPublished: false,
   });
-  const alias = new lambda.Alias(scope, 'LiveAlias', { aliasName: 'live', version: fn.currentVersion });
-  const entry = (lambdaOptions.entryPoint ?? LambdaEntryPoint.functionUrl())._render(scope, {
-    workloadName, alias, logRetention: retention, logEncryptionKey: lambdaOptions.logEncryptionKey,
+  const alias = renderLiveAlias(scope, fn);
+  const { functionUrl, httpApi, alarms } = exposeLiveAlias(scope, plan, alias, {
+    timeoutSeconds: sizing.timeoutSeconds,
+    latencyBudgetMs: lambdaOptions.latencyBudgetMs ?? sizing.latencyBudgetMs,
+    throttleNote: `traffic grew faster than the capacity provider scales, or past its ${sizing.maxExecutionEnvironments} environments`,
   });
-  const alarms = renderAlarms(scope, alias, sizing, workloadName, lambdaOptions.latencyBudgetMs ?? sizing.latencyBudgetMs);
   return {
     function: fn,
     alias,
     role,
     logGroup,
-    functionUrl: entry.functionUrl,
-    httpApi: entry.httpApi,
+    functionUrl,
+    httpApi,
     alarms,
     capacityProvider,
     operatorRole,
@@ -277,15 +259,6 @@ function operatorRoleFor(scope: Construct, subnets: ec2.ISubnet[], securityGroup
   return role;
 }
 
-function renderAlarms(scope: Construct, alias: lambda.Alias, s: ManagedInstancesSizing, name: string, latencyBudgetMs?: number): LambdaAlarms {
-  return liveAliasAlarms(scope, alias, {
-    workloadName: name,
-    timeoutSeconds: s.timeoutSeconds,
-    latencyBudgetMs,
-    throttleNote: `traffic grew faster than the capacity provider scales, or past its ${s.maxExecutionEnvironments} environments`,
-  });
-}
-
 /**
  * The Lambda Managed Instances target: `check` validates its options once; `render` builds the
  * capacity provider and the function on it from the decision, with the workload's `lambda` options
@@ -298,12 +271,6 @@ export const MANAGED_INSTANCES_TARGET = {
     scope: Construct, workload: WorkloadIdentity, decision: PlacementDecision,
     checked: { readonly lambda: CheckedLambdaOptions; readonly managedInstances: CheckedManagedInstancesOptions },
   ): { managedInstances: ManagedInstancesRendering } {
-    // not a second decision: a guard against a policy that places here despite a constraint that excludes it
-    const violated = decision.firedRules.filter(r => (r.excludes ?? []).includes(PlacementTarget.LAMBDA_MANAGED_INSTANCES));
-    if (violated.length > 0) {
-      throw new InferenceWorkloadValidationError(
-        `'policy' ${decision.policyName} placed the workload on Lambda Managed Instances despite hard constraint ${violated.map(r => `${r.ruleId} (${r.reason})`).join('; ')}`);
-    }
     return { managedInstances: renderManagedInstances(scope, workload, decision, checked.lambda, checked.managedInstances) };
   },
 };

@@ -4,6 +4,33 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { LIVE_ALIAS_METRICS } from './metrics';
 
+/** The CloudWatch alarms of a Lambda placement. Add actions with `alarm.addAlarmAction()`. */
+export interface LambdaAlarms {
+  /**
+   * Invocations spilled over provisioned concurrency and cold-started (the cold tail).
+   * @default - no alarm when the decision provisions no concurrency
+   */
+  readonly spilloverInvocations?: cloudwatch.Alarm;
+  /** Throttled invocations of the `live` alias. */
+  readonly throttles: cloudwatch.Alarm;
+  /** Error rate of the `live` alias above 1%. */
+  readonly errors: cloudwatch.Alarm;
+  /** p99 `Duration` of the `live` alias above the latency budget. */
+  readonly durationP99: cloudwatch.Alarm;
+}
+
+/**
+ * How the library's alarms fire: above the threshold in 2 of the last 3 periods, and not on missing
+ * data (no traffic is not an incident).
+ * @internal
+ */
+export const ABOVE_IN_2_OF_3 = {
+  comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  evaluationPeriods: 3,
+  datapointsToAlarm: 2,
+  treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+} as const;
+
 /** What the alarms of a `live` alias need. @internal */
 export interface LiveAliasAlarmInput {
   /** The workload's name, at the start of every alarm description. */
@@ -14,18 +41,26 @@ export interface LiveAliasAlarmInput {
   readonly latencyBudgetMs?: number;
   /** Why throttles happen on this target, appended to the throttle alarm's description. @default - none */
   readonly throttleNote?: string;
+  /** Whether the alias holds provisioned concurrency, whose spillover is alarmed. @default false */
+  readonly provisionedConcurrency?: boolean;
 }
 
 /**
- * The alarms every Lambda-based target puts on its `live` alias: throttles, an error rate above
- * 1% and the p99 duration above the latency budget (each in 2 of the last 3 periods of 5 minutes,
- * throttles at once). Construct ids `ThrottlesAlarm`, `ErrorsAlarm`, `DurationP99Alarm`.
+ * The alarms every Lambda-based target puts on its `live` alias: spillover over provisioned
+ * concurrency (when the alias holds some), throttles, an error rate above 1% and the p99 duration
+ * above the latency budget (each in 2 of the last 3 periods of 5 minutes, throttles at once).
+ * Construct ids `SpilloverAlarm`, `ThrottlesAlarm`, `ErrorsAlarm`, `DurationP99Alarm`.
  * @internal
  */
-export function liveAliasAlarms(scope: Construct, alias: lambda.Alias, input: LiveAliasAlarmInput):
-{ throttles: cloudwatch.Alarm; errors: cloudwatch.Alarm; durationP99: cloudwatch.Alarm } {
+export function liveAliasAlarms(scope: Construct, alias: lambda.Alias, input: LiveAliasAlarmInput): LambdaAlarms {
   const m = LIVE_ALIAS_METRICS;
   const name = input.workloadName;
+  const spilloverInvocations = input.provisionedConcurrency ? new cloudwatch.Alarm(scope, 'SpilloverAlarm', {
+    alarmDescription: `${name}: invocations spilled over provisioned concurrency and cold-started (the cold tail) in 2 of the last 3 periods of 5 minutes`,
+    metric: m.spilloverInvocations(alias),
+    threshold: 0,
+    ...ABOVE_IN_2_OF_3,
+  }) : undefined;
   const throttles = new cloudwatch.Alarm(scope, 'ThrottlesAlarm', {
     alarmDescription: `${name}: invocations of the live alias were throttled${input.throttleNote ? ` (${input.throttleNote})` : ''}`,
     metric: m.throttles(alias),
@@ -43,10 +78,7 @@ export function liveAliasAlarms(scope: Construct, alias: lambda.Alias, input: Li
       period: Duration.minutes(5),
     }),
     threshold: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   });
   const budgetMs = input.latencyBudgetMs ?? Math.round(input.timeoutSeconds * 1000 * 0.8);
   const durationP99 = new cloudwatch.Alarm(scope, 'DurationP99Alarm', {
@@ -55,10 +87,7 @@ export function liveAliasAlarms(scope: Construct, alias: lambda.Alias, input: Li
       : `${name}: p99 duration of the live alias is above ${budgetMs} ms (80% of the ${input.timeoutSeconds} s timeout; no latency budget declared)`,
     metric: m.duration(alias),
     threshold: budgetMs,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...ABOVE_IN_2_OF_3,
   });
-  return { throttles, errors, durationP99 };
+  return { spilloverInvocations, throttles, errors, durationP99 };
 }

@@ -1,16 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { CpuArchitecture, LambdaSizing, WarmSchedule } from '../../policy';
+import { LAMBDA_LIMITS as L } from '../../policy/limits';
 import { checkNumber, checkString, describeValue, formatBound, formatValue } from '../../private/validate';
-
-/** Lambda's documented limits, as the renderer enforces them. */
-const LIMITS = {
-  memoryMiB: [128, 10_240],
-  timeoutSeconds: [1, 900],
-  ephemeralStorageMiB: [512, 10_240],
-  utilizationTarget: [0.1, 0.9],
-  environmentBytes: 4096,
-} as const;
 
 /** Environment variables Lambda sets itself and refuses in a function's configuration. */
 const RESERVED_ENVIRONMENT = new Set([
@@ -32,36 +24,68 @@ export interface SizingOverrides {
   readonly weightedAlias: boolean;
 }
 
-function checkLambdaRange(prop: string, value: number, [min, max]: readonly [number, number], integer: boolean): number {
+/**
+ * Checks a number against one of Lambda's ranges: a finite, concrete number (NaN, infinities,
+ * non-numbers and unresolved tokens are refused first, so that no range comparison sees them),
+ * then the range, then (when asked) an integer.
+ * @internal
+ */
+export function checkLambdaRange(prop: string, value: number, min: number, max: number, integer: boolean, target = 'the Lambda target'): number {
   checkNumber(prop, value);
   if (value < min || value > max) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be between ${formatBound(min)} and ${formatBound(max)} for the Lambda target, got ${formatValue(value)}`);
+    throw new InferenceWorkloadValidationError(`'${prop}' must be between ${formatBound(min)} and ${formatBound(max)} for ${target}, got ${formatValue(value)}`);
   }
   if (integer && !Number.isInteger(value)) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be an integer for the Lambda target, got ${value}`);
+    throw new InferenceWorkloadValidationError(`'${prop}' must be an integer for ${target}, got ${formatValue(value)}`);
   }
   return value;
 }
 
+/** Checks a decision's architecture: the policy resolves 'any' to x86_64 or arm64. @internal */
+export function checkArchitecture(prop: string, architecture: CpuArchitecture, target = 'the Lambda target'): CpuArchitecture {
+  if (architecture !== CpuArchitecture.X86_64 && architecture !== CpuArchitecture.ARM64) {
+    throw new InferenceWorkloadValidationError(
+      `'${prop}' must be ${CpuArchitecture.X86_64} or ${CpuArchitecture.ARM64} for ${target} (the policy resolves 'any'), got ${describeValue(architecture)}`);
+  }
+  return architecture;
+}
+
+/** Checks a function timeout against Lambda's range, in whole seconds. @internal */
+export function checkTimeoutSeconds(prop: string, value: number, target?: string): number {
+  return checkLambdaRange(prop, value, L.minTimeoutSeconds, L.maxTimeoutSeconds, true, target);
+}
+
+/** Checks function memory against Lambda's range, in whole MiB. @internal */
+export function checkMemoryMiB(prop: string, value: number): number {
+  return checkLambdaRange(prop, value, L.minMemoryMiB, L.maxMemoryMiB, true);
+}
+
+/** Checks an optional latency budget of a decision (the p99 alarm's threshold), ms. @internal */
+export function checkLatencyBudgetMs(prop: string, value: number | undefined): number | undefined {
+  return value === undefined ? undefined : checkNumber(prop, value, { min: 0, exclusiveMin: true });
+}
+
 /**
  * Checks a decision's Lambda sizing and the options that interact with it. Throws before
- * anything is built.
+ * anything is built. Every message names the decision's field (`decision.lambda.memoryMiB`) and
+ * its value: a custom policy's NaN, infinity, string or token is refused, never rendered.
  * @internal
  */
-export function checkLambdaSizing(sizing: LambdaSizing, o: SizingOverrides): CheckedLambdaSizing {
-  const memoryMiB = checkLambdaRange('memoryMiB', sizing.memoryMiB, LIMITS.memoryMiB, true);
-  const timeoutSeconds = checkLambdaRange('timeoutSeconds', sizing.timeoutSeconds, LIMITS.timeoutSeconds, true);
-  const ephemeralStorageMiB = checkLambdaRange('ephemeralStorageMiB', sizing.ephemeralStorageMiB, LIMITS.ephemeralStorageMiB, true);
-  if (sizing.architecture !== CpuArchitecture.X86_64 && sizing.architecture !== CpuArchitecture.ARM64) {
-    throw new InferenceWorkloadValidationError(
-      `'architecture' must be ${CpuArchitecture.X86_64} or ${CpuArchitecture.ARM64} for the Lambda target (the policy resolves 'any'), got ${JSON.stringify(sizing.architecture)}`);
-  }
-  const min = checkNumber('provisionedConcurrencyMin', sizing.provisionedConcurrencyMin, { min: 0, integer: true });
-  const max = checkNumber('provisionedConcurrencyMax', sizing.provisionedConcurrencyMax, { min: 0, integer: true });
+export function checkLambdaSizing(sizing: LambdaSizing, o: SizingOverrides, path = 'decision.lambda'): CheckedLambdaSizing {
+  const at = (field: string) => `${path}.${field}`;
+  const memoryMiB = checkMemoryMiB(at('memoryMiB'), sizing.memoryMiB);
+  const timeoutSeconds = checkTimeoutSeconds(at('timeoutSeconds'), sizing.timeoutSeconds);
+  const ephemeralStorageMiB = checkLambdaRange(at('ephemeralStorageMiB'), sizing.ephemeralStorageMiB, L.minEphemeralStorageMiB, L.maxEphemeralStorageMiB, true);
+  const architecture = checkArchitecture(at('architecture'), sizing.architecture);
+  const min = checkNumber(at('provisionedConcurrencyMin'), sizing.provisionedConcurrencyMin, { min: 0, integer: true });
+  const max = checkNumber(at('provisionedConcurrencyMax'), sizing.provisionedConcurrencyMax, { min: 0, integer: true });
   if (min > max) {
-    throw new InferenceWorkloadValidationError(`'provisionedConcurrencyMin' (${min}) must be at most 'provisionedConcurrencyMax' (${max})`);
+    throw new InferenceWorkloadValidationError(`'${at('provisionedConcurrencyMin')}' must be at most '${at('provisionedConcurrencyMax')}' (${max}), got ${min}`);
   }
-  const utilizationTarget = checkLambdaRange('utilizationTarget', o.utilizationTarget ?? sizing.utilizationTarget, LIMITS.utilizationTarget, false);
+  // the option overrides the decision's target (and was checked with the options)
+  const utilizationTarget = checkLambdaRange(o.utilizationTarget !== undefined ? 'lambda.utilizationTarget' : at('utilizationTarget'),
+    o.utilizationTarget ?? sizing.utilizationTarget, L.minUtilizationTarget, L.maxUtilizationTarget, false);
+  const latencyBudgetMs = checkLatencyBudgetMs(at('latencyBudgetMs'), sizing.latencyBudgetMs);
   if (o.reservedConcurrentExecutions !== undefined) {
     const reserved = checkNumber('reservedConcurrentExecutions', o.reservedConcurrentExecutions, { min: 1, integer: true });
     if (reserved < max) {
@@ -74,18 +98,21 @@ export function checkLambdaSizing(sizing: LambdaSizing, o: SizingOverrides): Che
       `Cannot configure 'additionalVersions' (a weighted alias) with provisioned concurrency on the 'live' alias (provisionedConcurrencyMax ${max}): `
       + 'Lambda cannot keep provisioned concurrency on an alias that routes to two versions');
   }
-  // warm windows are validated once, by the policy (profile.warmSchedules); the renderer keeps each
-  // window at or above the floor (see provisionedConcurrencyScaler)
+  // the policy validates the profile's warm windows; a custom policy's are checked here, where
+  // their floor becomes a scheduled capacity (the renderer keeps each window at or above the
+  // decision's floor, see provisionedConcurrencyScaler)
   const warmSchedules = sizing.warmSchedules ?? [];
+  warmSchedules.forEach((w, i) => checkNumber(at(`warmSchedules[${i}].minCapacity`), w.minCapacity, { min: 0, integer: true }));
   return {
     memoryMiB,
     timeoutSeconds,
     ephemeralStorageMiB,
-    architecture: sizing.architecture,
+    architecture,
     provisionedConcurrencyMin: min,
     provisionedConcurrencyMax: max,
     utilizationTarget,
     warmSchedules,
+    latencyBudgetMs,
   };
 }
 
@@ -102,8 +129,8 @@ export function checkEnvironment(environment: Record<string, string>): Record<st
     }
     bytes += Buffer.byteLength(key) + (Token.isUnresolved(value) ? 0 : Buffer.byteLength(value));
   }
-  if (bytes > LIMITS.environmentBytes) {
-    throw new InferenceWorkloadValidationError(`'lambda.environment' must be at most ${LIMITS.environmentBytes} bytes in total, got ${bytes} bytes`);
+  if (bytes > L.maxEnvironmentBytes) {
+    throw new InferenceWorkloadValidationError(`'lambda.environment' must be at most ${L.maxEnvironmentBytes} bytes in total, got ${bytes} bytes`);
   }
   return environment;
 }

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { CpuArchitecture, LambdaSizing, ModelImage, PlacementDecision, PlacementTarget } from '../../../lib';
-import { checkLambdaOptions, LambdaRendering, LambdaTargetOptions, renderLambda } from '../../../lib/targets/lambda/lambda-target';
+import { LambdaRendering, renderLambda } from '../../../lib/targets/lambda/lambda-target';
+import { checkLambdaOptions, LambdaTargetOptions } from '../../../lib/targets/lambda/options';
 
 /** Context that turns the bundled CloudFormation validator's findings into synth errors. */
 export const STRICT_CONTEXT = { '@aws-cdk/core:validateAgainstDefaultRules': true };

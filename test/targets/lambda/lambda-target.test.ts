@@ -494,15 +494,15 @@ describe('escape hatches', () => {
 
 describe('validation', () => {
   const cases: Array<[string, () => unknown, string]> = [
-    ['memory above 10,240 MiB', () => render({ memoryMiB: 12_288 }), '\'memoryMiB\' must be between 128 and 10,240 for the Lambda target, got 12,288'],
-    ['memory below 128 MiB', () => render({ memoryMiB: 64 }), '\'memoryMiB\' must be between 128 and 10,240 for the Lambda target, got 64'],
-    ['timeout above 900 s', () => render({ timeoutSeconds: 901 }), '\'timeoutSeconds\' must be between 1 and 900 for the Lambda target, got 901'],
-    ['ephemeral storage above 10,240 MiB', () => render({ ephemeralStorageMiB: 20_000 }), '\'ephemeralStorageMiB\' must be between 512 and 10,240 for the Lambda target, got 20,000'],
+    ['memory above 10,240 MiB', () => render({ memoryMiB: 12_288 }), '\'decision.lambda.memoryMiB\' must be between 128 and 10,240 for the Lambda target, got 12,288'],
+    ['memory below 128 MiB', () => render({ memoryMiB: 64 }), '\'decision.lambda.memoryMiB\' must be between 128 and 10,240 for the Lambda target, got 64'],
+    ['timeout above 900 s', () => render({ timeoutSeconds: 901 }), '\'decision.lambda.timeoutSeconds\' must be between 1 and 900 for the Lambda target, got 901'],
+    ['ephemeral storage above 10,240 MiB', () => render({ ephemeralStorageMiB: 20_000 }), '\'decision.lambda.ephemeralStorageMiB\' must be between 512 and 10,240 for the Lambda target, got 20,000'],
     ['utilization target above 0.9', () => render({}, { utilizationTarget: 0.95 }), '\'lambda.utilizationTarget\' must be between 0.1 and 0.9, got 0.95'],
-    ['utilization target below 0.1', () => render({ utilizationTarget: 0.05 }), '\'utilizationTarget\' must be between 0.1 and 0.9 for the Lambda target, got 0.05'],
-    ['min above max', () => render({ provisionedConcurrencyMin: 5, provisionedConcurrencyMax: 3 }), '\'provisionedConcurrencyMin\' (5) must be at most \'provisionedConcurrencyMax\' (3)'],
+    ['utilization target below 0.1', () => render({ utilizationTarget: 0.05 }), '\'decision.lambda.utilizationTarget\' must be between 0.1 and 0.9 for the Lambda target, got 0.05'],
+    ['min above max', () => render({ provisionedConcurrencyMin: 5, provisionedConcurrencyMax: 3 }), '\'decision.lambda.provisionedConcurrencyMin\' must be at most \'decision.lambda.provisionedConcurrencyMax\' (3), got 5'],
     ['reserved below the provisioned maximum', () => render({}, { reservedConcurrentExecutions: 10 }), '\'reservedConcurrentExecutions\' must be at least the provisioned concurrency maximum (16), got 10'],
-    ['architecture any', () => render({ architecture: CpuArchitecture.ANY }), '\'architecture\' must be x86_64 or arm64 for the Lambda target'],
+    ['architecture any', () => render({ architecture: CpuArchitecture.ANY }), '\'decision.lambda.architecture\' must be x86_64 or arm64 for the Lambda target (the policy resolves \'any\'), got "any"'],
     ['subnets without a VPC', () => render({}, { vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }), 'Cannot configure \'lambda.vpcSubnets\' without \'lambda.vpc\''],
     ['a reserved environment variable', () => render({}, { environment: { AWS_REGION: 'eu-west-1' } }), '\'lambda.environment\' must not set AWS_REGION: Lambda reserves it'],
     ['an environment above 4 KB', () => render({}, { environment: { BIG: 'x'.repeat(5000) } }), '\'lambda.environment\' must be at most 4096 bytes in total'],

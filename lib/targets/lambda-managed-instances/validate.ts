@@ -1,0 +1,39 @@
+import { InferenceWorkloadValidationError } from '../../errors';
+import { ManagedInstancesSizing } from '../../policy';
+import { MANAGED_INSTANCES_LIMITS as MI } from '../../policy/limits';
+import { checkNumber, checkString, describeValue } from '../../private/validate';
+import { checkArchitecture, checkLambdaRange, checkLatencyBudgetMs, checkTimeoutSeconds } from '../lambda/validate';
+
+const P = 'decision.managedInstances';
+const TARGET = 'Lambda Managed Instances';
+
+/**
+ * Checks every figure of a decision's Managed Instances sizing that the renderer writes into the
+ * template, before anything is built: a custom policy's NaN, infinity, string or unresolved token
+ * is refused with the decision's field and value, never rendered (aws-cdk-lib's own range checks
+ * let NaN through). Returns the sizing.
+ * @internal
+ */
+export function checkManagedInstancesSizing(s: ManagedInstancesSizing): ManagedInstancesSizing {
+  checkString(`${P}.instanceType`, s.instanceType);
+  checkArchitecture(`${P}.architecture`, s.architecture, TARGET);
+  checkLambdaRange(`${P}.memoryMiB`, s.memoryMiB, MI.minMemoryMiB, MI.maxMemoryMiB, true, TARGET);
+  checkTimeoutSeconds(`${P}.timeoutSeconds`, s.timeoutSeconds, TARGET);
+  checkNumber(`${P}.memoryGiBPerVcpu`, s.memoryGiBPerVcpu);
+  if (!MI.memoryGiBPerVcpu.includes(s.memoryGiBPerVcpu)) {
+    throw new InferenceWorkloadValidationError(
+      `'${P}.memoryGiBPerVcpu' must be one of ${MI.memoryGiBPerVcpu.join(', ')} for ${TARGET}, got ${describeValue(s.memoryGiBPerVcpu)}`);
+  }
+  checkLambdaRange(`${P}.perEnvironmentMaxConcurrency`, s.perEnvironmentMaxConcurrency, 1, MI.maxConcurrencyPerEnvironment, true, TARGET);
+  checkLambdaRange(`${P}.minExecutionEnvironments`, s.minExecutionEnvironments, 0, MI.maxEnvironments, true, TARGET);
+  checkLambdaRange(`${P}.maxExecutionEnvironments`, s.maxExecutionEnvironments, 0, MI.maxEnvironments, true, TARGET);
+  if (s.minExecutionEnvironments > s.maxExecutionEnvironments) {
+    throw new InferenceWorkloadValidationError(
+      `'${P}.minExecutionEnvironments' must be at most '${P}.maxExecutionEnvironments' (${s.maxExecutionEnvironments}), got ${s.minExecutionEnvironments}`);
+  }
+  checkLambdaRange(`${P}.maxVCpuCount`, s.maxVCpuCount, MI.minVCpuCount, MI.maxVCpuCount, true, TARGET);
+  // a fraction of the CPU; the capacity provider's target is the percentage
+  checkNumber(`${P}.cpuUtilizationTarget`, s.cpuUtilizationTarget, { min: 0, exclusiveMin: true, max: MI.maxCpuUtilizationTargetPercent / 100 });
+  checkLatencyBudgetMs(`${P}.latencyBudgetMs`, s.latencyBudgetMs);
+  return s;
+}
