@@ -10,9 +10,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from './errors';
 import { ModelImage } from './image';
+import { applyPlacementLock } from './placement-lock';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
-import { applyPlacementLock } from './private/placement-lock';
-import { checkResourceLimitNow, guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
+import { checkResourceLimitNow, guardResourceLimit } from './private/resource-limit';
 import { checkDnsLabel, describeValue } from './private/validate';
 import { IPlacedWorkload, PlacementReport } from './report';
 import {
@@ -89,7 +89,12 @@ export interface InferenceWorkloadProps {
   readonly managedInstances?: ManagedInstancesTargetOptions;
 }
 
-const NAMES_KEY = Symbol.for('inference-workload.names');
+/**
+ * The workload names taken in each stack (name to construct path): two workloads of one stack
+ * must not share a name, which names their Kubernetes objects and manifest file. Kept beside the
+ * stack, not on it, and dropped with it.
+ */
+const NAMES = new WeakMap<Stack, Map<string, string>>();
 
 /**
  * An ML inference workload, placed on AWS Lambda, a Kubernetes GPU Deployment or both by
@@ -161,7 +166,6 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
     // nothing half-built: a construct that failed validation or rendering leaves the tree, so an app
     // that catches the error and synthesizes anyway gets none of its resources
     try {
-      (this as any)[WORKLOAD_MARKER] = true;
       if (!props || typeof props !== 'object') {
         throw new InferenceWorkloadValidationError(`'props' must be an object, got ${String(props)}`);
       }
@@ -196,7 +200,8 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
           `'policy' must be an IPlacementPolicy (PlacementPolicy.default(), or an object with decide(profile)), got ${describeValue(policy)}`);
       }
       const decided = checkDecision(policy, policy.decide(props.profile));
-      this.decision = applyPlacementLock(this, this.workloadName, policy, decided, kept => checkDecision(kept, kept.decide(props.profile)));
+      // the placement lock may keep the workload on its locked target: the policy decides again, told so
+      this.decision = checkDecision(policy, applyPlacementLock(this, this.workloadName, policy, props.profile, decided));
 
       const out = renderPlacement(this, { workloadName: this.workloadName, image: props.image }, this.decision, checked);
       // a function on Lambda Managed Instances is reached, granted and alarmed like a Lambda placement's
@@ -402,17 +407,21 @@ function defaultName(id: string): string {
 }
 
 function releaseName(workload: InferenceWorkload): void {
-  const stack = Stack.of(workload) as Stack & { [NAMES_KEY]?: Map<string, string> };
-  for (const [name, path] of stack[NAMES_KEY] ?? []) {
+  const names = NAMES.get(Stack.of(workload));
+  for (const [name, path] of names ?? []) {
     if (path === workload.node.path) {
-      stack[NAMES_KEY]!.delete(name);
+      names!.delete(name);
     }
   }
 }
 
 function reserveName(workload: InferenceWorkload, name: string): void {
-  const stack = Stack.of(workload) as Stack & { [NAMES_KEY]?: Map<string, string> };
-  const names = stack[NAMES_KEY] ?? (stack[NAMES_KEY] = new Map());
+  const stack = Stack.of(workload);
+  let names = NAMES.get(stack);
+  if (names === undefined) {
+    names = new Map();
+    NAMES.set(stack, names);
+  }
   const other = names.get(name);
   if (other !== undefined) {
     throw new InferenceWorkloadValidationError(

@@ -71,7 +71,8 @@ const STATE = new WeakMap<CachedCloudFormationValidatePlugin, PluginState>();
 /** Engines built on a miss, one per rule settings, shared by every plugin in the process. */
 const ENGINES = new Map<string, CloudFormationValidatePlugin>();
 
-const REGISTERED = Symbol.for('inference-workload.template-validation-registered');
+/** The apps (or stages) `register()` has already seen: it registers at most once per app. */
+const REGISTERED = new WeakSet<Stage>();
 
 /**
  * aws-cdk-lib's CloudFormation template validation, with its findings cached on disk.
@@ -146,8 +147,7 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
     if (!Stage.isStage(root)) {
       return;
     }
-    const marked = root as Stage & { [REGISTERED]?: boolean };
-    if (marked[REGISTERED]) {
+    if (REGISTERED.has(root)) {
       return;
     }
     const mode = root.node.tryGetContext(CachedCloudFormationValidatePlugin.CONTEXT_KEY) ?? 'cached';
@@ -155,7 +155,7 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
       throw new InferenceWorkloadValidationError(
         `'${CachedCloudFormationValidatePlugin.CONTEXT_KEY}' must be 'cached', 'off' or 'built-in', got ${JSON.stringify(mode)}`);
     }
-    marked[REGISTERED] = true;
+    REGISTERED.add(root);
     if (mode === 'built-in') {
       return;
     }
