@@ -22,6 +22,7 @@ import {
 import { grantInvokeLambda } from './targets/lambda/lambda-target';
 import { LIVE_ALIAS_METRICS } from './targets/lambda/metrics';
 import { checkTargetOptions, renderPlacement } from './targets/registry';
+import { CachedCloudFormationValidatePlugin } from './validation';
 
 /**
  * Props of an `InferenceWorkload`.
@@ -102,6 +103,11 @@ const NAMES = new WeakMap<Stack, Map<string, string>>();
  *
  * The decision is made in the constructor, from concrete inputs; the renderer for the
  * chosen target then builds the resources under this construct.
+ *
+ * When the app sets the context key `inference-workload:templateValidation`, the workload
+ * registers template validation on its app as that key says (see
+ * `CachedCloudFormationValidatePlugin.register()`); unset, it registers none (an
+ * `InferencePlatform` registers the cached plugin on its app either way).
  */
 export class InferenceWorkload extends Construct implements IPlacedWorkload {
   /** The placement decision: target, rules, costs, sizing. */
@@ -181,6 +187,10 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
         : checkNotReserved('workloadName', defaultName(id));
       reserveName(this, this.workloadName);
       guardResourceLimit(this);
+      // an app opts in with the context key (in cdk.json, or CDK_CONTEXT_JSON for every app of a test run)
+      if (this.node.tryGetContext(CachedCloudFormationValidatePlugin.CONTEXT_KEY) !== undefined) {
+        CachedCloudFormationValidatePlugin.register(this);
+      }
 
       // every target's options are checked once, whatever the placement; then the policy decides
       const checked = checkTargetOptions({

@@ -95,7 +95,8 @@ const REGISTERED = new WeakSet<Stage>();
  * ```
  *
  * `InferencePlatform` does this for its app unless the context key
- * `inference-workload:templateValidation` says otherwise (see `register()`).
+ * `inference-workload:templateValidation` says otherwise (see `register()`); with that key set
+ * (in `cdk.json`, for example), every `InferenceWorkload` does it for its app as the key says.
  * A corrupted or unreadable cache file is a miss; files are written atomically (temporary file,
  * then rename); nothing is downloaded.
  */
