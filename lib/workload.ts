@@ -107,7 +107,7 @@ const NAMES = new WeakMap<Stack, Map<string, string>>();
  * When the app sets the context key `inference-workload:templateValidation`, the workload
  * registers template validation on its app as that key says (see
  * `CachedCloudFormationValidatePlugin.register()`); unset, it registers none (an
- * `InferencePlatform` registers the cached plugin on its app either way).
+ * `InferencePlatform` registers the cached plugin on its app unless the key says otherwise).
  */
 export class InferenceWorkload extends Construct implements IPlacedWorkload {
   /** The placement decision: target, rules, costs, sizing. */
