@@ -10,9 +10,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from './errors';
 import { ModelImage } from './image';
+import { applyPlacementLock } from './placement-lock';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
-import { applyPlacementLock } from './private/placement-lock';
-import { checkResourceLimitNow, guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
+import { checkResourceLimitNow, guardResourceLimit } from './private/resource-limit';
 import { checkDnsLabel, describeValue } from './private/validate';
 import { IPlacedWorkload, PlacementReport } from './report';
 import {
@@ -22,6 +22,7 @@ import {
 import { grantInvokeLambda } from './targets/lambda/lambda-target';
 import { LIVE_ALIAS_METRICS } from './targets/lambda/metrics';
 import { checkTargetOptions, renderPlacement } from './targets/registry';
+import { CachedCloudFormationValidatePlugin } from './validation';
 
 /**
  * Props of an `InferenceWorkload`.
@@ -79,7 +80,12 @@ export interface InferenceWorkloadProps {
   readonly managedInstances?: ManagedInstancesTargetOptions;
 }
 
-const NAMES_KEY = Symbol.for('inference-workload.names');
+/**
+ * The workload names taken in each stack (name to construct path): two workloads of one stack
+ * must not share a name, which names their Kubernetes objects and manifest file. Kept beside the
+ * stack, not on it, and dropped with it.
+ */
+const NAMES = new WeakMap<Stack, Map<string, string>>();
 
 /**
  * An ML inference workload, placed on AWS Lambda, a Kubernetes GPU Deployment or both by
@@ -87,6 +93,11 @@ const NAMES_KEY = Symbol.for('inference-workload.names');
  *
  * The decision is made in the constructor, from concrete inputs; the renderer for the
  * chosen target then builds the resources under this construct.
+ *
+ * When the app sets the context key `inference-workload:templateValidation`, the workload
+ * registers template validation on its app as that key says (see
+ * `CachedCloudFormationValidatePlugin.register()`); unset, it registers none (an
+ * `InferencePlatform` registers the cached plugin on its app unless the key says otherwise).
  */
 export class InferenceWorkload extends Construct implements IPlacedWorkload {
   /** The placement decision: target, rules, costs, sizing. */
@@ -151,7 +162,6 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
     // nothing half-built: a construct that failed validation or rendering leaves the tree, so an app
     // that catches the error and synthesizes anyway gets none of its resources
     try {
-      (this as any)[WORKLOAD_MARKER] = true;
       if (!props || typeof props !== 'object') {
         throw new InferenceWorkloadValidationError(`'props' must be an object, got ${String(props)}`);
       }
@@ -167,6 +177,10 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
         : checkNotReserved('workloadName', defaultName(id));
       reserveName(this, this.workloadName);
       guardResourceLimit(this);
+      // an app opts in with the context key (in cdk.json, or CDK_CONTEXT_JSON for every app of a test run)
+      if (this.node.tryGetContext(CachedCloudFormationValidatePlugin.CONTEXT_KEY) !== undefined) {
+        CachedCloudFormationValidatePlugin.register(this);
+      }
 
       // every target's options are checked once, whatever the placement; then the policy decides
       const checked = checkTargetOptions({
@@ -186,7 +200,8 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
           `'policy' must be an IPlacementPolicy (PlacementPolicy.default(), or an object with decide(profile)), got ${describeValue(policy)}`);
       }
       const decided = checkDecision(policy, policy.decide(props.profile));
-      this.decision = applyPlacementLock(this, this.workloadName, policy, decided, kept => checkDecision(kept, kept.decide(props.profile)));
+      // the placement lock may keep the workload on its locked target: the policy decides again, told so
+      this.decision = checkDecision(policy, applyPlacementLock(this, this.workloadName, policy, props.profile, decided));
 
       const out = renderPlacement(this, { workloadName: this.workloadName, image: props.image }, this.decision, checked);
       // a function on Lambda Managed Instances is reached, granted and alarmed like a Lambda placement's
@@ -384,17 +399,21 @@ function defaultName(id: string): string {
 }
 
 function releaseName(workload: InferenceWorkload): void {
-  const stack = Stack.of(workload) as Stack & { [NAMES_KEY]?: Map<string, string> };
-  for (const [name, path] of stack[NAMES_KEY] ?? []) {
+  const names = NAMES.get(Stack.of(workload));
+  for (const [name, path] of names ?? []) {
     if (path === workload.node.path) {
-      stack[NAMES_KEY]!.delete(name);
+      names!.delete(name);
     }
   }
 }
 
 function reserveName(workload: InferenceWorkload, name: string): void {
-  const stack = Stack.of(workload) as Stack & { [NAMES_KEY]?: Map<string, string> };
-  const names = stack[NAMES_KEY] ?? (stack[NAMES_KEY] = new Map());
+  const stack = Stack.of(workload);
+  let names = NAMES.get(stack);
+  if (names === undefined) {
+    names = new Map();
+    NAMES.set(stack, names);
+  }
   const other = names.get(name);
   if (other !== undefined) {
     throw new InferenceWorkloadValidationError(

@@ -1,4 +1,4 @@
-import { DEFAULT_LOCK_FILE, formatLock, LOCK_FILE_CONTEXT_KEY, LockEntry, LockFile, parseLock } from '../private/placement-lock';
+import { DEFAULT_LOCK_FILE, formatLock, LOCK_FILE_CONTEXT_KEY, LockEntry, LockFile, parseLock } from '../placement-lock';
 
 /** What `lock` reads and writes (injected, so tests run without touching the disk). @internal */
 export interface LockIo {

@@ -1,33 +1,39 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
-import { Construct, IValidation } from 'constructs';
+import { Construct, IConstruct, IValidation } from 'constructs';
 import { InferenceWorkloadValidationError } from '../errors';
 
 /** CloudFormation's hard limit on resources in one template. */
 export const CLOUDFORMATION_RESOURCE_LIMIT = 500;
 
-/** Set to true on every InferenceWorkload, so private helpers can count them without an import cycle. */
-export const WORKLOAD_MARKER = Symbol.for('inference-workload.workload');
-
-const GUARDED = Symbol.for('inference-workload.resource-limit-guard');
+/**
+ * The workloads declared in each guarded stack (a stack is guarded once it is a key), for the
+ * guard's message. Kept beside the stack, not on it, and dropped with it.
+ */
+const WORKLOADS = new WeakMap<Stack, Set<IConstruct>>();
 
 /**
- * Registers, once per stack, a synth-time check that the stack stays within
- * CloudFormation's resource limit, with a message naming the limit, the count and the fix.
+ * Records `workload` in its stack and registers, once per stack, a synth-time check that the
+ * stack stays within CloudFormation's resource limit, with a message naming the limit, the count
+ * and the fix.
  * @internal
  */
-export function guardResourceLimit(scope: Construct): void {
-  const stack = Stack.of(scope) as Stack & { [GUARDED]?: boolean };
-  if (stack[GUARDED]) {
+export function guardResourceLimit(workload: Construct): void {
+  const stack = Stack.of(workload);
+  const known = WORKLOADS.get(stack);
+  if (known !== undefined) {
+    known.add(workload);
     return;
   }
-  stack[GUARDED] = true;
+  const declared = new Set<IConstruct>([workload]);
+  WORKLOADS.set(stack, declared);
   const validation: IValidation = {
     validate(): string[] {
       const count = countResources(stack);
       if (count <= CLOUDFORMATION_RESOURCE_LIMIT) {
         return [];
       }
-      const workloads = stack.node.findAll().filter(c => (c as any)[WORKLOAD_MARKER] === true).length;
+      // a workload that failed left the tree: only those still in it are counted
+      const workloads = stack.node.findAll().filter(c => declared.has(c)).length;
       return [
         `'${stack.stackName}' has ${count} CloudFormation resources (${workloads} inference workloads), over CloudFormation's limit of `
         + `${CLOUDFORMATION_RESOURCE_LIMIT} per stack; declare the workloads through an InferencePlatform (platform.addWorkload(...)), `
@@ -48,7 +54,11 @@ function countResources(stack: Stack): number {
   return n;
 }
 
-const RUNNING_COUNT = Symbol.for('inference-workload.resource-count');
+/**
+ * The CloudFormation resources counted so far in each stack a workload added resources to.
+ * Kept beside the stack, not on it, and dropped with it.
+ */
+const RESOURCE_COUNTS = new WeakMap<Stack, number>();
 
 /**
  * Counts, at construction, the resources a workload just added to each stack (plus what the
@@ -66,9 +76,7 @@ export function checkResourceLimitNow(workload: Construct, workloadName: string)
     }
   }
   for (const [stack, count] of added) {
-    const s = stack as Stack & { [RUNNING_COUNT]?: number };
-    const before = s[RUNNING_COUNT] ?? countResources(stack) - count;
-    const total = before + count;
+    const total = before(stack, count) + count;
     if (total > CLOUDFORMATION_RESOURCE_LIMIT) {
       throw new InferenceWorkloadValidationError(
         `'${workloadName}' would bring stack ${stack.stackName} to ${total} CloudFormation resources (${count} of them its own), over `
@@ -77,7 +85,11 @@ export function checkResourceLimitNow(workload: Construct, workloadName: string)
     }
   }
   for (const [stack, count] of added) {
-    const s = stack as Stack & { [RUNNING_COUNT]?: number };
-    s[RUNNING_COUNT] = (s[RUNNING_COUNT] ?? countResources(stack) - count) + count;
+    RESOURCE_COUNTS.set(stack, before(stack, count) + count);
   }
+}
+
+/** The stack's resources before the workload that added `count` (counted once, on a stack's first workload). */
+function before(stack: Stack, count: number): number {
+  return RESOURCE_COUNTS.get(stack) ?? countResources(stack) - count;
 }

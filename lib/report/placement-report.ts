@@ -6,9 +6,9 @@ import { renderCostChart } from './chart';
 import { synthLines } from './console';
 import { chartFiles, chartPath, renderReportJson, renderReportMarkdown, ReportedWorkload, REPORT_FILES } from './render';
 import { InferenceWorkloadValidationError } from '../errors';
+import { pendingMoveOf } from '../placement-lock';
 import { PlacementDecision } from '../policy/decision';
 import { WorkloadProfile } from '../policy/profile';
-import { pendingMoveOf } from '../private/placement-lock';
 
 /** Id of the report construct under its `App` or `Stage`. */
 const REPORT_ID = 'InferenceWorkloadPlacementReport';

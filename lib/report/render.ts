@@ -1,9 +1,9 @@
 import { costChartDocument } from './chart';
 import { decidingRule, describeBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
 import { SvgDocument } from './svg';
+import type { PendingMove } from '../placement-lock';
 import { PlacementDecision, PriceTableReference, RuleVerdict } from '../policy/decision';
 import { PROFILE_FIELDS, ProfileField, resolveProfile, WorkloadProfile } from '../policy/profile';
-import type { PendingMove } from '../private/placement-lock';
 
 /** File and folder names inside the output folder. @internal */
 export const REPORT_FILES = {

@@ -71,7 +71,8 @@ const STATE = new WeakMap<CachedCloudFormationValidatePlugin, PluginState>();
 /** Engines built on a miss, one per rule settings, shared by every plugin in the process. */
 const ENGINES = new Map<string, CloudFormationValidatePlugin>();
 
-const REGISTERED = Symbol.for('inference-workload.template-validation-registered');
+/** The apps (or stages) `register()` has already seen: it registers at most once per app. */
+const REGISTERED = new WeakSet<Stage>();
 
 /**
  * aws-cdk-lib's CloudFormation template validation, with its findings cached on disk.
@@ -94,7 +95,8 @@ const REGISTERED = Symbol.for('inference-workload.template-validation-registered
  * ```
  *
  * `InferencePlatform` does this for its app unless the context key
- * `inference-workload:templateValidation` says otherwise (see `register()`).
+ * `inference-workload:templateValidation` says otherwise (see `register()`); with that key set
+ * (in `cdk.json`, for example), every `InferenceWorkload` does it for its app as the key says.
  * A corrupted or unreadable cache file is a miss; files are written atomically (temporary file,
  * then rename); nothing is downloaded.
  */
@@ -146,8 +148,7 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
     if (!Stage.isStage(root)) {
       return;
     }
-    const marked = root as Stage & { [REGISTERED]?: boolean };
-    if (marked[REGISTERED]) {
+    if (REGISTERED.has(root)) {
       return;
     }
     const mode = root.node.tryGetContext(CachedCloudFormationValidatePlugin.CONTEXT_KEY) ?? 'cached';
@@ -155,7 +156,7 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
       throw new InferenceWorkloadValidationError(
         `'${CachedCloudFormationValidatePlugin.CONTEXT_KEY}' must be 'cached', 'off' or 'built-in', got ${JSON.stringify(mode)}`);
     }
-    marked[REGISTERED] = true;
+    REGISTERED.add(root);
     if (mode === 'built-in') {
       return;
     }

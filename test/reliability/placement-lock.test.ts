@@ -7,8 +7,8 @@ import {
   InferenceWorkload, InferenceWorkloadValidationError, ModelImage, PlacementPolicy, PlacementReport, PlacementTarget, WorkloadProfile,
 } from '../../lib';
 import { LockIo, runLock } from '../../lib/cli/lock';
+import { formatLock, HYSTERESIS, pendingMoves } from '../../lib/placement-lock';
 import { RENDERED_OPTION } from '../../lib/policy/choice';
-import { formatLock, HYSTERESIS, pendingMoves } from '../../lib/private/placement-lock';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 

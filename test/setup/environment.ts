@@ -22,15 +22,19 @@ const MODULE_PATH = require.resolve('@aws/cloudformation-validate', {
 });
 
 let shared: unknown;
+/** The process's engines, one per rule configuration. */
+const engines = new Map<string, unknown>();
+/** How many times aws-cdk-lib asked this process for an engine (`new RegoEngine(config)`). */
+let requested = 0;
 
 function load(): unknown {
   if (shared === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const real = require(MODULE_PATH);
-    const engines = new Map<string, unknown>();
     // called with `new` by aws-cdk-lib's CloudFormationValidatePlugin: returning an object from a
     // constructor makes it the result of `new`
     function RegoEngine(config?: unknown): unknown {
+      requested++;
       const key = JSON.stringify(config ?? {});
       if (!engines.has(key)) {
         engines.set(key, new real.RegoEngine(config));
@@ -45,7 +49,7 @@ function load(): unknown {
 export default class SharedValidatorEnvironment extends NodeEnvironment {
   constructor(config: JestEnvironmentConfig, context: EnvironmentContext) {
     super(config, context);
-    const validator: SharedValidator = { modulePath: MODULE_PATH, load };
+    const validator: SharedValidator = { modulePath: MODULE_PATH, load, engines: () => ({ requested, configurations: [...engines.keys()] }) };
     (this.global as unknown as Record<symbol, SharedValidator>)[SHARED_VALIDATOR] = validator;
   }
 }

@@ -12,4 +12,9 @@ export interface SharedValidator {
   readonly modulePath: string;
   /** The process's validator module, whose `RegoEngine` returns one engine per rule configuration. */
   load(): unknown;
+  /**
+   * How many engines aws-cdk-lib asked for in this jest process, and the rule configuration (as
+   * JSON) of each engine built.
+   */
+  engines(): { readonly requested: number; readonly configurations: string[] };
 }

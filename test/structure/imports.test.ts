@@ -11,6 +11,31 @@ const IMPURE = /^(aws-cdk-lib|cdk8s|cdk8s-plus-\d+|constructs)(\/|$)|^(node:)?(f
 const impure = (specifier: string) => IMPURE.test(specifier);
 const rel = (chain: string[]) => chain.map(p => path.isAbsolute(p) ? path.relative(LIB, p) : p).join(' -> ');
 
+/**
+ * The files of lib/ that `start` reaches by any path (itself excluded) that `below` does not
+ * accept: a layer's file that reaches one of them imports upward.
+ */
+function reachedAbove(graph: ReturnType<typeof readImportGraph>, start: string, below: (file: string) => boolean): string[] {
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  const above: string[] = [];
+  while (queue.length > 0) {
+    for (const t of graph.edges.get(queue.shift()!) ?? []) {
+      if (path.isAbsolute(t) && !seen.has(t)) {
+        seen.add(t);
+        queue.push(t);
+        if (!below(t)) {
+          above.push(t);
+        }
+      }
+    }
+  }
+  return above.sort();
+}
+
+const under = (dir: string) => (file: string) => file.startsWith(dir + path.sep);
+const ERRORS = path.join(LIB, 'errors.ts');
+
 describe('the import graph of lib/', () => {
   const graph = readImportGraph([LIB]);
 
@@ -20,6 +45,20 @@ describe('the import graph of lib/', () => {
 
   test('lib/policy reaches no construct library and no I/O module by any path', () => {
     expect(forbiddenReach(graph, POLICY, impure).map(rel)).toEqual([]);
+  });
+
+  test('lib/private (helpers every layer uses) reaches no file of lib/ but its own and the errors', () => {
+    const PRIVATE = path.join(LIB, 'private');
+    const files = [...graph.edges.keys()].filter(under(PRIVATE));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(files.flatMap(f => reachedAbove(graph, f, t => under(PRIVATE)(t) || t === ERRORS).map(t => rel([f, t])))).toEqual([]);
+  });
+
+  test('the placement lock reaches the policy and helpers only, never the workload, a renderer or the report that use it', () => {
+    const LOCK = path.join(LIB, 'placement-lock.ts');
+    expect(graph.edges.has(LOCK)).toBe(true);
+    const below = (t: string) => under(POLICY)(t) || under(path.join(LIB, 'private'))(t) || t === ERRORS;
+    expect(reachedAbove(graph, LOCK, below).map(t => path.relative(LIB, t))).toEqual([]);
   });
 
   test('reads every file of lib/ (the checks above see the whole tree)', () => {
@@ -48,6 +87,15 @@ describe('the checks fail on a planted violation', () => {
     expect(chains.map(c => c.map(p => path.isAbsolute(p) ? path.relative(dir, p) : p))).toEqual([
       ['policy/engine.ts', 'private/index.ts', 'private/validate.ts', 'aws-cdk-lib'],
     ]);
+  });
+
+  test('a helper that imports a layer above it through another helper is reported', () => {
+    write('private/validate.ts', "import { describe } from './describe';\nexport const check = describe;\n");
+    write('private/describe.ts', "import { Workload } from '../workload';\nexport const describe = Workload;\n");
+    write('workload.ts', 'export class Workload {}\n');
+    const graph = readImportGraph([dir]);
+    const start = path.join(dir, 'private', 'validate.ts');
+    expect(reachedAbove(graph, start, under(path.join(dir, 'private'))).map(t => path.relative(dir, t))).toEqual(['workload.ts']);
   });
 
   test('a type-only import cycle between two folders is reported', () => {

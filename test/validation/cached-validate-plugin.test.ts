@@ -1,12 +1,17 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnResource, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
-import { CachedCloudFormationValidatePlugin, InferencePlatform, ModelImage, WorkloadTemplates } from '../../lib';
+import { App, CfnResource, CloudFormationValidatePlugin, IPolicyValidationPluginBeta1, Stack, Validations } from 'aws-cdk-lib';
+import { CONTEXT_ENV } from 'aws-cdk-lib/cx-api';
+import { CachedCloudFormationValidatePlugin, InferencePlatform, InferenceWorkload, ModelImage, WorkloadTemplates } from '../../lib';
 import { SHARED_VALIDATOR, SharedValidator } from '../setup/shared-validator';
 
 // The one suite that runs aws-cdk-lib's live validator (the engine), and compares the cached
 // plugin with it. Other suites validate through the cache (test/setup/validation.ts).
+
+// test/setup/validation.ts sets the template validation context key for every app through
+// CDK_CONTEXT_JSON, which would override the key this suite sets on its apps
+delete process.env[CONTEXT_ENV];
 
 const FLAG = '@aws-cdk/core:validateAgainstDefaultRules';
 
@@ -43,11 +48,6 @@ function pluginReports(outdir: string): unknown {
   const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf-8'));
   return JSON.parse(JSON.stringify(report.pluginReports, (key, value) => (key === 'stackTraces' ? undefined : value)));
 }
-
-beforeAll(() => {
-  // the live built-in plugin, not the cached default of test/setup/validation.ts
-  (CloudFormationValidatePlugin as unknown as { _instance?: CloudFormationValidatePlugin })._instance = undefined;
-});
 
 describe('CachedCloudFormationValidatePlugin', () => {
   let stderr: jest.SpyInstance;
@@ -173,28 +173,37 @@ describe('the validator engine of the test run (test/setup/environment.ts)', () 
     // the module aws-cdk-lib loads in this test file is the process's, not a fresh copy
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(require(shared!.modulePath)).toBe(shared!.load());
-    const engine = (props?: ConstructorParameters<typeof CloudFormationValidatePlugin>[0]) =>
-      (new CloudFormationValidatePlugin(props) as unknown as { engine: { engineName(): string } }).engine;
-    const first = engine();
-    expect(engine()).toBe(first);
-    expect(engine({})).toBe(first);
-    expect(first.engineName()).toMatch(/rego/i);
     const guardRules = [{ name: 'queues-named', content: "rule queues_named { Resources.*[ Type == 'AWS::SQS::Queue' ].Properties.QueueName exists }" }];
-    expect(engine({ guardRules })).not.toBe(first);
-    expect(engine({ guardRules })).toBe(engine({ guardRules }));
+    // every plugin asks the process for its engine, and gets the one of its rule configuration
+    // (built by this file's earlier tests, or by another file this process ran)
+    new CloudFormationValidatePlugin();
+    new CloudFormationValidatePlugin({ guardRules });
+    const start = shared!.engines();
+    expect(start.configurations).toEqual(expect.arrayContaining([JSON.stringify({}), JSON.stringify({ guardRules })]));
+    new CloudFormationValidatePlugin();
+    new CloudFormationValidatePlugin({});
+    new CloudFormationValidatePlugin({ guardRules });
+    new CloudFormationValidatePlugin({ guardRules });
+    expect(shared!.engines()).toEqual({ requested: start.requested + 4, configurations: start.configurations });
   });
 });
 
 describe('CachedCloudFormationValidatePlugin.register', () => {
   const image = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
-  const registered = (app: App) => ((app as any)._validationPlugins as unknown[]).filter(p => p instanceof CloudFormationValidatePlugin);
+  // every plugin added to an app goes through the public Validations.addPlugins (each test has one app)
+  let addPlugins: jest.SpyInstance<void, IPolicyValidationPluginBeta1[]>;
+  beforeEach(() => {
+    addPlugins = jest.spyOn(Validations.prototype, 'addPlugins');
+  });
+  afterEach(() => addPlugins.mockRestore());
+  const registered = () => addPlugins.mock.calls.flat().filter(p => p instanceof CloudFormationValidatePlugin);
 
   test('InferencePlatform registers the cached plugin on its app when the app is validated', () => {
     const app = new App({ outdir: tempDir('iw-reg-') });
     new InferencePlatform(app, 'P').addWorkload('Classifier', WorkloadTemplates.spikyClassifier({ image }));
-    expect(registered(app)).toHaveLength(0);
+    expect(registered()).toHaveLength(0);
     app.synth();
-    const plugins = registered(app);
+    const plugins = registered();
     expect(plugins).toHaveLength(1);
     expect((plugins[0] as CachedCloudFormationValidatePlugin).enabled).toBe(true);
   });
@@ -206,26 +215,43 @@ describe('CachedCloudFormationValidatePlugin.register', () => {
     const app = new App({ outdir: tempDir('iw-reg-'), context: { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: mode } });
     new InferencePlatform(app, 'P').addWorkload('Classifier', WorkloadTemplates.spikyClassifier({ image }));
     app.synth();
-    expect(registered(app).map(p => (p as CachedCloudFormationValidatePlugin).enabled)).toEqual([enabled]);
+    expect(registered().map(p => (p as CachedCloudFormationValidatePlugin).enabled)).toEqual([enabled]);
   });
 
   test('context built-in registers nothing, and a plugin of the user\'s own is kept', () => {
     const builtIn = new App({ outdir: tempDir('iw-reg-'), context: { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: 'built-in' } });
     new InferencePlatform(builtIn, 'P');
     builtIn.synth();
-    expect(registered(builtIn)).toHaveLength(0);
+    expect(registered()).toHaveLength(0);
 
     const own = new App({ outdir: tempDir('iw-reg-') });
     new InferencePlatform(own, 'P');
     const mine = CachedCloudFormationValidatePlugin.disabled();
     Validations.of(own).addPlugins(mine); // added after the platform: still the only one
     own.synth();
-    expect(registered(own)).toEqual([mine]);
+    expect(registered()).toEqual([mine]);
+  });
+
+  test.each([
+    [undefined, []],
+    ['cached', [true]],
+    ['off', [false]],
+    ['built-in', []],
+  ])('an InferenceWorkload in a plain stack registers as the context key %s says, nothing when it is unset', (mode, enabled) => {
+    const context = mode === undefined ? {} : { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: mode };
+    const app = new App({ outdir: tempDir('iw-reg-'), context });
+    const stack = new Stack(app, 'Serving');
+    new InferenceWorkload(stack, 'Classifier', WorkloadTemplates.spikyClassifier({ image }));
+    new InferenceWorkload(stack, 'Ranker', WorkloadTemplates.spikyClassifier({ image }));
+    app.synth();
+    expect(registered().map(p => (p as CachedCloudFormationValidatePlugin).enabled)).toEqual(enabled);
   });
 
   test('fails on an unknown context value', () => {
     const app = new App({ context: { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: 'sometimes' } });
     expect(() => new InferencePlatform(app, 'P'))
       .toThrow("'inference-workload:templateValidation' must be 'cached', 'off' or 'built-in', got \"sometimes\"");
+    expect(() => new InferenceWorkload(new Stack(app, 'Serving'), 'Classifier', WorkloadTemplates.spikyClassifier({ image })))
+      .toThrow("'inference-workload:templateValidation' must be 'cached', 'off' or 'built-in', got \"sometimes\" (in Serving/Classifier)");
   });
 });

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, Stack, Stage } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
-import { describeValue } from './validate';
-import { InferenceWorkloadValidationError } from '../errors';
-import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget } from '../policy';
-import { RENDERED_OPTION } from '../policy/choice';
-import { decidingRule } from '../policy/deciding-rule';
-import { formatUsd } from '../policy/decision';
+import { IConstruct } from 'constructs';
+import { InferenceWorkloadValidationError } from './errors';
+import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
+import { RENDERED_OPTION } from './policy/choice';
+import { decidingRule } from './policy/deciding-rule';
+import { formatUsd } from './policy/decision';
+import { describeValue } from './private/validate';
 
 /**
  * The placement lock: a file the app repository commits (like `cdk.context.json`) that records
@@ -18,6 +18,9 @@ import { formatUsd } from '../policy/decision';
  *
  * The file is read by the app at synth and written only by `npx inference-workload lock` (from
  * the placement report), so a synth never edits the repository.
+ *
+ * `InferenceWorkload` applies the lock to its decision; the placement report lists the moves
+ * accepted in this synth. This module sits below both and imports only the policy and helpers.
  */
 
 /** CDK context key: path of the lock file (relative to the app's directory), or `false` to ignore it. */
@@ -61,7 +64,11 @@ interface LockState {
   readonly unlocked: string[];
 }
 
-const STATE = Symbol.for('inference-workload.placement-lock');
+/**
+ * The lock as read for each app (or stage, which reads its own context): read once, on the first
+ * workload; `null` when the lock is turned off. Kept beside the app, not on it, and dropped with it.
+ */
+const STATES = new WeakMap<IConstruct, LockState | null>();
 
 /** The key of a workload in the lock: `<stack name>/<workload name>`. */
 export function lockKey(scope: IConstruct, workloadName: string): string {
@@ -98,13 +105,14 @@ export function formatLock(workloads: Record<string, LockEntry>): string {
 }
 
 function stateOf(scope: IConstruct): LockState | undefined {
-  const root = (Stage.of(scope) ?? scope.node.root) as Construct & { [STATE]?: LockState | null };
-  if (root[STATE] !== undefined) {
-    return root[STATE] ?? undefined;
+  const root = Stage.of(scope) ?? scope.node.root;
+  const known = STATES.get(root);
+  if (known !== undefined) {
+    return known ?? undefined;
   }
   const setting = scope.node.tryGetContext(LOCK_FILE_CONTEXT_KEY);
   if (setting === false || setting === 'false') {
-    root[STATE] = null;
+    STATES.set(root, null);
     return undefined;
   }
   if (setting !== undefined && (typeof setting !== 'string' || setting.length === 0)) {
@@ -114,7 +122,7 @@ function stateOf(scope: IConstruct): LockState | undefined {
   const accepted = acceptedMoves(scope.node.tryGetContext(ACCEPT_MOVES_CONTEXT_KEY));
   const lock = fs.existsSync(file) ? parseLock(fs.readFileSync(file, 'utf8'), file) : undefined;
   const state: LockState = { file, lock, accepted, pending: [], unlocked: [] };
-  root[STATE] = state;
+  STATES.set(root, state);
   return state;
 }
 
@@ -132,12 +140,12 @@ function acceptedMoves(value: unknown): Set<string> {
 }
 
 /**
- * Applies the lock to a fresh decision: returns the decision to render (the same one, or one kept
- * on the locked target by the hysteresis band), or throws when the workload would move and the
- * move is not accepted.
+ * Applies the lock to a fresh decision of `policy` for `profile`: returns the decision to render
+ * (the same one, or the policy's decision kept on the locked target by the hysteresis band), or
+ * throws when the workload would move and the move is not accepted.
  */
-export function applyPlacementLock(scope: IConstruct, workloadName: string, policy: IPlacementPolicy,
-  decision: PlacementDecision, redecide: (policy: IPlacementPolicy) => PlacementDecision): PlacementDecision {
+export function applyPlacementLock(scope: IConstruct, workloadName: string, policy: IPlacementPolicy, profile: WorkloadProfile,
+  decision: PlacementDecision): PlacementDecision {
   const state = stateOf(scope);
   if (state?.lock === undefined) {
     return decision;
@@ -160,7 +168,7 @@ export function applyPlacementLock(scope: IConstruct, workloadName: string, poli
   if (locked?.feasible && chosen !== undefined && policy instanceof PlacementPolicy && locked.monthlyUsd <= chosen.monthlyUsd * (1 + HYSTERESIS)) {
     const why = `the placement lock (${key} is locked on ${from}; ${to} would save ${formatUsd(Math.abs(delta))}/mo, `
       + `within the ${Math.round(HYSTERESIS * 100)}% hysteresis band)`;
-    return redecide(policy._keepOn(from, why));
+    return policy._keepOn(from, why).decide(profile);
   }
   const rule = decidingRule(decision)?.ruleId ?? 'costs';
   if (state.accepted.has(key) || state.accepted.has('*')) {
