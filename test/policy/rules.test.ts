@@ -326,17 +326,6 @@ describe('ties and boundaries of the choice rules', () => {
   });
 
   test.each([
-    // hybrid must be strictly cheaper than the current choice
-    [99.99, H],
-    [100, STAYS],
-    [100.01, STAYS],
-  ])('band.hybrid with hybrid at %f against Kubernetes at 100 moves the choice to %s', (hybridUsd, choose) => {
-    const r = evaluate('band.hybrid', { u: 0.3, current: K, usd: { [L]: 200, [K]: 100, [H]: hybridUsd } });
-    expect(r.verdict).toBe(choose === STAYS ? RuleVerdict.PASSED : RuleVerdict.FIRED);
-    expect(r.choose).toBe(choose === STAYS ? undefined : choose);
-  });
-
-  test.each([
     // from 20% sustained utilization up
     [0.1999, RuleVerdict.PASSED, /is under/],
     [0.2, RuleVerdict.FIRED, /cheaper than/],
@@ -348,12 +337,15 @@ describe('ties and boundaries of the choice rules', () => {
   });
 
   test.each([
-    // Managed Instances must be strictly cheaper than the current choice
-    [99.99, M],
-    [100, STAYS],
-    [100.01, STAYS],
-  ])('band.managed-instances with Managed Instances at %f against Kubernetes at 100 moves the choice to %s', (managedUsd, choose) => {
-    const r = evaluate('band.managed-instances', { u: 0.3, current: K, usd: { [L]: 200, [K]: 100, [M]: managedUsd } });
+    // hybrid and Managed Instances must each be strictly cheaper than the current choice to move it
+    ['band.hybrid', H, 99.99, H],
+    ['band.hybrid', H, 100, STAYS],
+    ['band.hybrid', H, 100.01, STAYS],
+    ['band.managed-instances', M, 99.99, M],
+    ['band.managed-instances', M, 100, STAYS],
+    ['band.managed-instances', M, 100.01, STAYS],
+  ])('%s with %s at %f against Kubernetes at 100 moves the choice to %s', (id, challenger, challengerUsd, choose) => {
+    const r = evaluate(id, { u: 0.3, current: K, usd: { [L]: 200, [K]: 100, [challenger]: challengerUsd } });
     expect(r.verdict).toBe(choose === STAYS ? RuleVerdict.PASSED : RuleVerdict.FIRED);
     expect(r.choose).toBe(choose === STAYS ? undefined : choose);
   });
