@@ -1,8 +1,8 @@
 import { GPU, rule, SPIKY_CPU, usd } from './helpers';
-import { PlacementPolicy, PlacementTarget, PriceTable, RuleKind, RuleVerdict, WorkloadProfile } from '../../lib/policy';
+import { CpuArchitecture, PlacementPolicy, PlacementTarget, PriceTable, RuleKind, RuleVerdict, WorkloadProfile } from '../../lib/policy';
 import { decide as decideWith } from '../../lib/policy/engine';
 import { resolveProfile } from '../../lib/policy/profile';
-import { EngineMode, PolicyRule } from '../../lib/policy/rule-types';
+import { ChoiceContext, ChoiceRule, EngineMode, PolicyRule, reasonText } from '../../lib/policy/rule-types';
 import { RULES } from '../../lib/policy/rules';
 
 const policy = PlacementPolicy.default();
@@ -25,6 +25,18 @@ const CONSTRAINTS: Array<[string, Partial<WorkloadProfile>, Partial<WorkloadProf
   ['constraint.managed-instances-gpu', { gpuCount: 0 }, { gpuCount: 1 }, [M]],
   ['constraint.managed-instances-memory', { memoryMiB: 10_240 }, { memoryMiB: 10_241 }, [M]],
 ];
+
+/** Engine settings of the default rules policy, over the default table. */
+const engine = (rules: readonly PolicyRule[]) => ({
+  policyName: 'test',
+  priceTable: PriceTable.awsUsEast1(),
+  mode: EngineMode.RULES,
+  bandCostTolerance: 0.2,
+  latencyWeight: 0,
+  includeHybrid: false,
+  utilizationTarget: 0.7,
+  rules,
+});
 
 describe('hard constraints', () => {
   test.each(CONSTRAINTS)('%s passes at the boundary and fires just past it', (id, at, past, excludes) => {
@@ -182,17 +194,6 @@ describe('constraint.instance-fit', () => {
 });
 
 describe('the rule table', () => {
-  const engine = (rules: readonly PolicyRule[]) => ({
-    policyName: 'test',
-    priceTable: PriceTable.awsUsEast1(),
-    mode: EngineMode.RULES,
-    bandCostTolerance: 0.2,
-    latencyWeight: 0,
-    includeHybrid: false,
-    utilizationTarget: 0.7,
-    rules,
-  });
-
   test('lists every rule id once, constraints first, in the order decisions report them', () => {
     expect(RULES.map(r => r.id)).toEqual([
       'constraint.gpu', 'constraint.memory', 'constraint.duration', 'constraint.image-size', 'constraint.payload',
@@ -232,5 +233,179 @@ describe('the rule table', () => {
         expect(r.excludes).toContain(PlacementTarget.HYBRID);
       }
     }
+  });
+});
+
+/*
+ * Every comparison of the choice rows at equality and on each side. The rows are evaluated on
+ * their own, with stated monthly costs (whole cents, as the cost model rounds them), so a tie is
+ * exact; the break-even rule's tie is also built end to end, through a custom price table.
+ */
+describe('ties and boundaries of the choice rules', () => {
+  const BASE = resolveProfile(SPIKY_CPU);
+  const OPTIONS = { ...engine(RULES), bandCostTolerance: 0.25 }; // 1.25 x a whole-cent cost is exact in binary
+  /** A band that does not move the choice. */
+  const STAYS = 'nothing (the current choice stays)';
+
+  interface Given {
+    readonly u?: number;
+    readonly current?: PlacementTarget;
+    readonly usd: Partial<Record<PlacementTarget, number>>;
+    readonly teamRunsKubernetes?: boolean;
+  }
+
+  /** One choice row's result for stated costs: every target with a cost is feasible, no other is. */
+  function evaluate(id: string, g: Given) {
+    const row = RULES.find(r => r.id === id) as ChoiceRule;
+    const price = (t: PlacementTarget) => (g.usd[t] === undefined ? undefined : { option: t, target: t, monthlyUsd: g.usd[t]!, feasible: true });
+    const ctx: ChoiceContext = {
+      p: { ...BASE, sustainedUtilization: g.u ?? 0.3, teamRunsKubernetes: g.teamRunsKubernetes ?? false },
+      o: OPTIONS,
+      current: g.current,
+      outcomes: [],
+      coldExposure: () => 0,
+      breakEven: () => undefined,
+      managedBreakEven: () => undefined,
+      cost: price,
+      feasible: t => g.usd[t] !== undefined,
+      usd: t => g.usd[t]!,
+    };
+    const r = row.evaluate(ctx)!;
+    return { verdict: r.verdict, favours: r.favours, choose: r.choose, reason: reasonText(r.reason) };
+  }
+
+  test.each([
+    // Lambda wins when it costs at most Kubernetes
+    ['Lambda cheaper by a cent', L, 99.99],
+    ['a tie', L, 100],
+    ['Lambda dearer by a cent', K, 100.01],
+  ])('economics.break-even: %s chooses %s', (_name, winner, lambdaUsd) => {
+    expect(evaluate('economics.break-even', { usd: { [L]: lambdaUsd, [K]: 100 } })).toMatchObject({ verdict: RuleVerdict.FIRED, favours: winner, choose: winner });
+  });
+
+  test.each([
+    // the first of lambda, kubernetes, hybrid, managed instances among equally cheap options wins
+    ['Lambda and Kubernetes tie', L, { [L]: 100, [K]: 100 }],
+    ['Kubernetes a cent cheaper than Lambda', K, { [L]: 100, [K]: 99.99 }],
+    ['Kubernetes and Managed Instances tie', K, { [L]: 100.01, [K]: 100, [M]: 100 }],
+    ['Managed Instances a cent cheaper', M, { [L]: 100.01, [K]: 100, [M]: 99.99 }],
+  ])('economics.cheapest: %s chooses %s', (_name, winner, costs) => {
+    expect(evaluate('economics.cheapest', { usd: costs })).toMatchObject({ verdict: RuleVerdict.FIRED, choose: winner });
+  });
+
+  test.each([
+    // under 10% sustained utilization is spiky
+    [0.0999, RuleVerdict.FIRED],
+    [0.1, RuleVerdict.PASSED],
+    [0.1001, RuleVerdict.PASSED],
+  ])('band.spiky at %f sustained utilization: %s', (u, verdict) => {
+    expect(evaluate('band.spiky', { u, current: L, usd: { [L]: 100, [K]: 100 } }).verdict).toBe(verdict);
+  });
+
+  test.each([
+    // Lambda moves the choice when it costs at most (1 + tolerance) x the current choice: 1.25 x 100 = 125
+    [124.99, L],
+    [125, L],
+    [125.01, STAYS],
+  ])('band.spiky with Lambda at %f against Kubernetes at 100 and a 25%% tolerance moves the choice to %s', (lambdaUsd, choose) => {
+    const r = evaluate('band.spiky', { u: 0.05, current: K, usd: { [L]: lambdaUsd, [K]: 100 } });
+    expect(r.verdict).toBe(choose === STAYS ? RuleVerdict.PASSED : RuleVerdict.FIRED);
+    expect(r.choose).toBe(choose === STAYS ? undefined : choose);
+  });
+
+  test.each([
+    // the band is 20-60% inclusive
+    [0.1999, RuleVerdict.PASSED],
+    [0.2, RuleVerdict.FIRED],
+    [0.2001, RuleVerdict.FIRED],
+    [0.5999, RuleVerdict.FIRED],
+    [0.6, RuleVerdict.FIRED],
+    [0.6001, RuleVerdict.PASSED],
+  ])('band.hybrid at %f sustained utilization (hybrid cheaper): %s', (u, verdict) => {
+    expect(evaluate('band.hybrid', { u, current: K, usd: { [L]: 200, [K]: 100, [H]: 90 } }).verdict).toBe(verdict);
+  });
+
+  test.each([
+    // from 20% sustained utilization up
+    [0.1999, RuleVerdict.PASSED, /is under/],
+    [0.2, RuleVerdict.FIRED, /cheaper than/],
+    [0.2001, RuleVerdict.FIRED, /cheaper than/],
+  ])('band.managed-instances at %f sustained utilization (Managed Instances cheaper): %s', (u, verdict, reason) => {
+    const r = evaluate('band.managed-instances', { u, current: K, usd: { [L]: 200, [K]: 100, [M]: 90 } });
+    expect(r.verdict).toBe(verdict);
+    expect(r.reason).toMatch(reason);
+  });
+
+  test.each([
+    // hybrid and Managed Instances must each be strictly cheaper than the current choice to move it
+    ['band.hybrid', H, 99.99, H],
+    ['band.hybrid', H, 100, STAYS],
+    ['band.hybrid', H, 100.01, STAYS],
+    ['band.managed-instances', M, 99.99, M],
+    ['band.managed-instances', M, 100, STAYS],
+    ['band.managed-instances', M, 100.01, STAYS],
+  ])('%s with %s at %f against Kubernetes at 100 moves the choice to %s', (id, challenger, challengerUsd, choose) => {
+    const r = evaluate(id, { u: 0.3, current: K, usd: { [L]: 200, [K]: 100, [challenger]: challengerUsd } });
+    expect(r.verdict).toBe(choose === STAYS ? RuleVerdict.PASSED : RuleVerdict.FIRED);
+    expect(r.choose).toBe(choose === STAYS ? undefined : choose);
+  });
+});
+
+describe('the break-even rule at an exact tie, end to end', () => {
+  // one CPU node type whose price sets the Kubernetes cost; no cluster overhead, so that cost is
+  // linear in the node price; Managed Instances priced out of the way
+  const base = PriceTable.awsUsEast1().props;
+  const table = (hourlyUsd: number) => PriceTable.custom({
+    ...base,
+    name: 'tie',
+    cpuInstances: [{ instanceType: 'm7i.large', architecture: CpuArchitecture.X86_64, vcpu: 2, memoryGiB: 8, hourlyUsd }],
+    clusterOverhead: { ...base.clusterOverhead, controlPlaneHourlyUsd: 0, opsMonthlyUsd: 0 },
+    managedInstances: { ...PriceTable.awsUsEast1().managedInstancesPrices, managementFeeRate: 10 },
+  });
+  const profile: WorkloadProfile = { ...SPIKY_CPU, sustainedUtilization: 0.3 };
+  const decideAt = (hourlyUsd: number) => PlacementPolicy.default({ priceTable: table(hourlyUsd) }).decide(profile);
+
+  // Kubernetes costs (pods x share of a node x 730 h) x the node's price; read that factor at a high price
+  const perDollarHour = usd(decideAt(100), 'kubernetes') / 100;
+  const lambdaUsd = usd(decideAt(100), 'lambda-provisioned');
+
+  test.each([
+    ['Kubernetes a cent cheaper', K, -0.01],
+    ['a tie', L, 0],
+    ['Kubernetes a cent dearer', L, 0.01],
+  ])('%s: %s wins', (_name, winner, delta) => {
+    const d = decideAt((lambdaUsd + delta) / perDollarHour);
+    // the prices are what the case says, to the cent (the cost model rounds every figure to cents)
+    expect(usd(d, 'lambda-provisioned')).toBe(lambdaUsd);
+    expect(usd(d, 'kubernetes')).toBe(Math.round((lambdaUsd + delta) * 100) / 100);
+    const r = rule(d, 'economics.break-even');
+    expect(r).toMatchObject({ verdict: RuleVerdict.FIRED, favours: winner });
+    expect(r.reason).toContain(winner === L ? 'lambda-provisioned' : 'kubernetes');
+  });
+});
+
+describe('the hybrid\'s Lambda overflow at Lambda\'s 900 s timeout', () => {
+  // the tail may overflow to Lambda when the p99 on CPU (p99 x slowdown) fits in 900 s
+  test.each([
+    [299_999, true],
+    [300_000, true], // 300 s x 3 = 900 s exactly
+    [300_001, false],
+  ])('a p99 of %i ms with a CPU slowdown of 3 overflows to Lambda: %s', (requestDurationP99Ms, overflow) => {
+    const d = PlacementPolicy.fixed(H).decide({
+      ...SPIKY_CPU, requestDurationP50Ms: 1000, requestDurationP99Ms, cpuFallbackCapable: true, cpuFallbackSlowdown: 3,
+    });
+    expect(d.hybrid!.overflowToLambda).toBe(overflow);
+  });
+});
+
+describe('constraint.managed-instances-memory at the 2,048 MiB floor', () => {
+  test.each([
+    [2047, 'is sized up to Lambda Managed Instances\' 2,048 MiB minimum'],
+    [2048, 'fits Lambda Managed Instances\' 2,048-10,240 MiB'],
+    [2049, 'fits Lambda Managed Instances\' 2,048-10,240 MiB'],
+  ])('a %i MiB function: %s', (memoryMiB, reason) => {
+    const r = rule(decide({ memoryMiB }), 'constraint.managed-instances-memory');
+    expect(r.verdict).toBe(RuleVerdict.PASSED);
+    expect(r.reason).toContain(reason);
   });
 });

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import { CfnWaitConditionHandle } from 'aws-cdk-lib/aws-cloudformation';
-import { InferencePlatform, InferenceWorkload, ModelImage, PlacementTarget, WorkloadProfile } from '../../lib';
+import { CachedCloudFormationValidatePlugin, InferencePlatform, InferenceWorkload, ModelImage, PlacementTarget, WorkloadProfile } from '../../lib';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 const LAMBDA_PROFILE: WorkloadProfile = {
@@ -46,26 +46,66 @@ describe('InferencePlatform', () => {
   });
 });
 
-describe('CloudFormation resource limit', () => {
-  test('resources added after the workloads are caught at synth, naming the limit, the count and the fix, and no template is written', () => {
+/** CloudFormation resources in a stack's construct tree (what the template will hold). */
+function resourceCount(stack: Stack): number {
+  return stack.node.findAll().filter(c => CfnResource.isCfnResource(c) && Stack.of(c) === stack).length;
+}
+
+/** Adds the cheapest resource there is (a wait condition handle) until the stack holds exactly `total`. */
+function padTo(stack: Stack, total: number): void {
+  for (let i = 0; resourceCount(stack) < total; i++) {
+    new CfnWaitConditionHandle(stack, `Other${i}`);
+  }
+  expect(resourceCount(stack)).toBe(total);
+}
+
+/**
+ * A stack with one Lambda workload. No version-reporting resource, so the template holds what the
+ * tree holds; no template validation: the padding is hundreds of identical handles, whose
+ * validation on an empty cache costs tens of seconds of CPU and says nothing about the limit.
+ */
+function stackWithWorkload(outdir: string, name: string): { app: App; stack: Stack } {
+  const app = new App({ outdir, analyticsReporting: false });
+  Validations.of(app).addPlugins(CachedCloudFormationValidatePlugin.disabled());
+  const stack = new Stack(app, name);
+  const w = new InferenceWorkload(stack, 'W0', { image: IMAGE, profile: LAMBDA_PROFILE });
+  expect(w.decision.target).toBe(PlacementTarget.LAMBDA);
+  return { app, stack };
+}
+
+describe('CloudFormation resource limit (500 per stack)', () => {
+  test('a stack of exactly 500 resources, one workload among them, synthesizes with all 500 in its template', () => {
     const outdir = tempOutdir();
-    const app = new App({ outdir });
-    const stack = new Stack(app, 'Crowded');
-    const w = new InferenceWorkload(stack, 'W0', { image: IMAGE, profile: LAMBDA_PROFILE });
-    expect(w.decision.target).toBe(PlacementTarget.LAMBDA);
-    // the workload fits; the user's own resources then push the stack over the limit
-    let resources = stack.node.findAll().filter(c => (c as any).cfnResourceType !== undefined).length;
-    for (let i = 0; resources <= 500; i++, resources++) {
-      new CfnWaitConditionHandle(stack, `Other${i}`);
-    }
-    expect(() => app.synth()).toThrow(new RegExp(`'Crowded' has ${resources} CloudFormation resources \\(1 inference workloads\\), over CloudFormation's limit of 500 per stack; declare the workloads through an InferencePlatform`));
+    const { app, stack } = stackWithWorkload(outdir, 'Full');
+    padTo(stack, 500);
+    const template = app.synth().getStackByName('Full').template;
+    expect(Object.keys(template.Resources)).toHaveLength(500);
+  });
+
+  test('fails at 501: resources added after the workloads are caught at synth, naming the limit, the count and the fix, and no template is written', () => {
+    const outdir = tempOutdir();
+    const { app, stack } = stackWithWorkload(outdir, 'Crowded');
+    // the workload fits; the user's own resources then push the stack one over the limit
+    padTo(stack, 501);
+    expect(() => app.synth()).toThrow("'Crowded' has 501 CloudFormation resources (1 inference workloads), over CloudFormation's limit of 500 per stack; "
+      + 'declare the workloads through an InferencePlatform (platform.addWorkload(...)), which spreads them over stacks, or split them over stacks yourself');
     expect(fs.existsSync(path.join(outdir, 'Crowded.template.json'))).toBe(false);
   });
 
-  test('a stack at the limit synthesizes', () => {
-    const app = new App({ outdir: tempOutdir() });
-    const stack = new Stack(app, 'Fine');
-    new InferenceWorkload(stack, 'One', { image: IMAGE, profile: LAMBDA_PROFILE });
-    expect(() => app.synth()).not.toThrow();
+  test('a workload that would take the stack to 501 resources fails at construction; one that takes it to exactly 500 does not', () => {
+    // how many resources one Lambda workload adds
+    const probe = new Stack(new App({ analyticsReporting: false }), 'Probe');
+    new InferenceWorkload(probe, 'W', { image: IMAGE, profile: LAMBDA_PROFILE });
+    const own = resourceCount(probe);
+
+    const fits = new Stack(new App({ analyticsReporting: false }), 'Fits');
+    padTo(fits, 500 - own);
+    new InferenceWorkload(fits, 'W', { image: IMAGE, profile: LAMBDA_PROFILE });
+    expect(resourceCount(fits)).toBe(500);
+
+    const over = new Stack(new App({ analyticsReporting: false }), 'Over');
+    padTo(over, 500 - own + 1);
+    expect(() => new InferenceWorkload(over, 'W', { image: IMAGE, profile: LAMBDA_PROFILE }))
+      .toThrow(`'w' would bring stack Over to 501 CloudFormation resources (${own} of them its own), over CloudFormation's limit of 500 per stack`);
   });
 });

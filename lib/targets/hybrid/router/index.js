@@ -21,7 +21,22 @@
  * Other configuration: DATA_PLANE_URL, OVERFLOW_FUNCTION (ARN of the overflow alias; absent: no
  * overflow), LAMBDA_ENDPOINT_URL (the Lambda interface VPC endpoint), MAX_PAYLOAD_BYTES,
  * RESPONSE_STREAMING ('true': the handler streams, for a function URL in RESPONSE_STREAM mode),
- * METRICS_NAMESPACE, INFERENCE_WORKLOAD_NAME.
+ * METRICS_NAMESPACE, INFERENCE_WORKLOAD_NAME, and:
+ * - DATA_PLANE_IDLE_TIMEOUT_MS (default 60000): how long a keep-alive connection to the data plane
+ *   may sit idle in the pool before the router closes it. It must stay below the idle timeout of the
+ *   load balancer in front of the data plane, so the router never reuses a flow the load balancer
+ *   has already forgotten: a Network Load Balancer closes TCP flows idle for more than 350 s by
+ *   default (60-6000 s when configured; TLS listeners 350 s, fixed), and answers a later packet on
+ *   them with a TCP RST
+ *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html).
+ *
+ * Retries (at most one per request, within the data-plane deadline): a refused connection (nothing
+ * was sent), and a reused keep-alive connection reset (ECONNRESET, EPIPE, "socket hang up") before
+ * any byte of the answer arrived; the retry goes on a new connection. The request body is always held
+ * whole in memory (a function URL event carries it), so it can be sent again. Once any byte of the
+ * answer has arrived, nothing is retried. Node.js marks a request sent on a reused socket with
+ * `request.reusedSocket` for exactly this retry
+ * (https://nodejs.org/docs/latest-v20.x/api/http.html#requestreusedsocket).
  *
  * Metrics go to stdout in CloudWatch Embedded Metric Format (no SDK call):
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
@@ -37,6 +52,10 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect',
 ]);
 const ROUTE_HEADER = 'x-inference-route';
+/** Idle keep-alive connections are closed after this long by default: well below an NLB's 350 s (see the header). */
+const DEFAULT_IDLE_TIMEOUT_MS = 60000;
+/** Errors of a connection the peer reset or closed; on a reused socket before any answer, the pool held a dead flow. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 function readConfig(env) {
   const num = (key, fallback) => (env[key] === undefined || env[key] === '' ? fallback : Number(env[key]));
@@ -49,6 +68,7 @@ function readConfig(env) {
     dataPlaneDeadlineMs: num('DATA_PLANE_DEADLINE_MS', 3000),
     overflowTimeoutMs: num('OVERFLOW_TIMEOUT_MS', 0),
     retryDelayMs: num('RETRY_DELAY_MS', 25),
+    idleTimeoutMs: num('DATA_PLANE_IDLE_TIMEOUT_MS', DEFAULT_IDLE_TIMEOUT_MS),
     marginMs: num('MARGIN_MS', 250),
     streaming: env.RESPONSE_STREAMING === 'true',
     namespace: env.METRICS_NAMESPACE || 'InferenceWorkload/Hybrid',
@@ -115,7 +135,7 @@ function joinPath(base, path) {
 
 /**
  * One request to the data plane. Resolves (never rejects) with either a failure
- * (`refused` | `connect-timeout` | `timeout` | `stalled` | `too-large` | `error`) or an answer:
+ * (`refused` | `reset` | `connect-timeout` | `timeout` | `stalled` | `too-large` | `error`) or an answer:
  * status, headers and, when `collect`, the whole body; otherwise the first chunk and the paused
  * response to stream the rest from.
  */
@@ -164,7 +184,12 @@ function callDataPlane(cfg, agent, req, deadlineAt, collect) {
         clearTimeout(connectTimer);
       });
     });
-    request.on('error', (e) => finish({ failure: e && e.code === 'ECONNREFUSED' ? 'refused' : 'error', detail: e && (e.code || e.message) }));
+    request.on('error', (e) => {
+      const code = e && e.code;
+      // a reused keep-alive socket that the peer reset before any byte of the answer: the flow was dead
+      const reset = request.reusedSocket && !answered && RESET_CODES.has(code);
+      finish({ failure: code === 'ECONNREFUSED' ? 'refused' : reset ? 'reset' : 'error', detail: e && (code || e.message) });
+    });
     request.on('response', (res) => {
       answered = true;
       const { headers, cookies } = responseHeadersOf(res.headers);
@@ -204,6 +229,14 @@ function callDataPlane(cfg, agent, req, deadlineAt, collect) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Closes the keep-alive sockets waiting in an agent's pool (Node.js removes destroyed ones from `freeSockets`). */
+function dropIdleSockets(agent) {
+  if (!agent || !agent.freeSockets) return;
+  for (const sockets of Object.values(agent.freeSockets)) {
+    for (const socket of sockets) socket.destroy();
+  }
+}
 
 /** Errors of the Lambda Invoke API, mapped to what the caller should see (SDK v3 exception names). */
 function overflowFailure(e, aborted, timeoutMs) {
@@ -270,7 +303,9 @@ function createRouter(env, deps) {
   const d = deps || {};
   const log = d.log || ((line) => process.stdout.write(`${line}\n`));
   const now = d.now || Date.now;
-  const agent = d.agent !== undefined ? d.agent : new (cfg.dataPlaneUrl.protocol === 'https:' ? https : http).Agent({ keepAlive: true });
+  // `timeout` closes a pooled socket after that long idle (Node.js http.Agent destroys a free socket on timeout)
+  const agent = d.agent !== undefined ? d.agent
+    : new (cfg.dataPlaneUrl.protocol === 'https:' ? https : http).Agent({ keepAlive: true, timeout: cfg.idleTimeoutMs });
   let lambda = d.lambda;
   let InvokeCommand = d.InvokeCommand;
   const sdk = () => {
@@ -322,9 +357,15 @@ function createRouter(env, deps) {
     }
     const deadlineAt = startedAt + cfg.dataPlaneDeadlineMs;
     let answer = await callDataPlane(cfg, agent, req, deadlineAt, collect);
-    // retry only what is safe: the connection was refused, so no byte of the request reached the data plane
+    // retry only what is safe, once: a refused connection (no byte of the request reached the data
+    // plane), or a reused connection reset before any byte of the answer (a flow the load balancer
+    // had dropped); the body is in memory, so it is sent again whole
     if (answer.failure === 'refused' && now() + cfg.retryDelayMs < deadlineAt) {
       await sleep(cfg.retryDelayMs);
+      answer = await callDataPlane(cfg, agent, req, deadlineAt, collect);
+    } else if (answer.failure === 'reset' && now() < deadlineAt) {
+      // the other idle sockets in the pool went quiet as long as this one: close them, so the retry connects anew
+      dropIdleSockets(agent);
       answer = await callDataPlane(cfg, agent, req, deadlineAt, collect);
     }
     const latency = now() - startedAt;
