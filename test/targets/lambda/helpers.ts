@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { CpuArchitecture, LambdaSizing, ModelImage, PlacementDecision, PlacementTarget } from '../../../lib';
+import { CachedCloudFormationValidatePlugin, CpuArchitecture, LambdaSizing, ModelImage, PlacementDecision, PlacementTarget } from '../../../lib';
 import { LambdaRendering, renderLambda } from '../../../lib/targets/lambda/lambda-target';
 import { checkLambdaOptions, LambdaTargetOptions } from '../../../lib/targets/lambda/options';
 
@@ -36,9 +36,15 @@ export function lambdaDecision(sizing: Partial<LambdaSizing> = {}): PlacementDec
   });
 }
 
-/** A stack in an app whose synth fails on CloudFormation schema errors. */
+/**
+ * A stack in an app whose synth fails on CloudFormation schema errors. Its app registers template
+ * validation as the test run's context says (test/setup/validation.ts), as an app with an
+ * `InferenceWorkload` does: the renderers here run without one.
+ */
 export function strictStack(): Stack {
-  return new Stack(new App({ context: STRICT_CONTEXT }), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+  const stack = new Stack(new App({ context: STRICT_CONTEXT }), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+  CachedCloudFormationValidatePlugin.register(stack);
+  return stack;
 }
 
 export interface Rendered {
