@@ -11,6 +11,11 @@ import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from './errors';
 import { ModelImage } from './image';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
+import { PROFILE_KEYS } from './policy/profile';
+import { knownKeysOf } from './private/known-keys';
+import {
+  HYBRID_OPTION_KEYS, KUBERNETES_OPTION_KEYS, LAMBDA_OPTION_KEYS, MANAGED_INSTANCES_OPTION_KEYS, rejectUnknownKeys,
+} from './private/option-keys';
 import { applyPlacementLock } from './private/placement-lock';
 import { checkResourceLimitNow, guardResourceLimit, WORKLOAD_MARKER } from './private/resource-limit';
 import { checkDnsLabel, describeValue } from './private/validate';
@@ -22,6 +27,7 @@ import {
 import { grantInvokeLambda } from './targets/lambda/lambda-target';
 import { LIVE_ALIAS_METRICS } from './targets/lambda/metrics';
 import { checkTargetOptions, renderPlacement } from './targets/registry';
+import { CachedCloudFormationValidatePlugin } from './validation';
 
 /**
  * Props of an `InferenceWorkload`.
@@ -91,12 +97,30 @@ export interface InferenceWorkloadProps {
 
 const NAMES_KEY = Symbol.for('inference-workload.names');
 
+/** The props' keys, the profile's and the options': any other key is refused at construction. */
+const PROPS_KEYS = knownKeysOf<InferenceWorkloadProps>('InferenceWorkloadProps', {
+  profile: PROFILE_KEYS,
+  image: true,
+  policy: true,
+  workloadName: true,
+  lambda: LAMBDA_OPTION_KEYS,
+  lambdaOptions: LAMBDA_OPTION_KEYS,
+  kubernetes: KUBERNETES_OPTION_KEYS,
+  hybrid: HYBRID_OPTION_KEYS,
+  managedInstances: MANAGED_INSTANCES_OPTION_KEYS,
+});
+
 /**
  * An ML inference workload, placed on AWS Lambda, a Kubernetes GPU Deployment or both by
  * a placement policy that says why.
  *
  * The decision is made in the constructor, from concrete inputs; the renderer for the
  * chosen target then builds the resources under this construct.
+ *
+ * The workload registers `CachedCloudFormationValidatePlugin` on its app (once per app, and only
+ * if the app registers no `CloudFormationValidatePlugin` of its own), so each template content is
+ * validated once with the built-in validator's findings; the context key
+ * `inference-workload:templateValidation` (`cached`, `off`, `built-in`) changes that.
  */
 export class InferenceWorkload extends Construct implements IPlacedWorkload {
   /** The placement decision: target, rules, costs, sizing. */
@@ -172,6 +196,7 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
         throw new InferenceWorkloadValidationError(`'image' must be a ModelImage (ModelImage.fromImageUri(...)), got ${String(props.image)}`);
       }
       rejectTokens(props.profile);
+      rejectUnknownKeys(props, PROPS_KEYS);
       this.workloadName = props.workloadName !== undefined
         ? checkNotReserved('workloadName', checkDnsLabel('workloadName', props.workloadName, 50))
         : checkNotReserved('workloadName', defaultName(id));
@@ -227,6 +252,9 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
       this._profile = props.profile;
       warnIfModelExceedsMemory(this, props.profile);
       PlacementReport.of(this).addWorkload(this);
+      // each template content is validated once per machine, as for an InferencePlatform's app
+      // (once per app; the context key CachedCloudFormationValidatePlugin.CONTEXT_KEY opts out)
+      CachedCloudFormationValidatePlugin.register(this);
     } catch (e) {
       scope.node.tryRemoveChild(this.node.id);
       releaseName(this);

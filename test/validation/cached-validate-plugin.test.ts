@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, CfnResource, CloudFormationValidatePlugin, Stack, Validations } from 'aws-cdk-lib';
-import { CachedCloudFormationValidatePlugin, InferencePlatform, ModelImage, WorkloadTemplates } from '../../lib';
+import { CachedCloudFormationValidatePlugin, InferencePlatform, InferenceWorkload, ModelImage, WorkloadTemplates } from '../../lib';
 import { SHARED_VALIDATOR, SharedValidator } from '../setup/shared-validator';
 
 // The one suite that runs aws-cdk-lib's live validator (the engine), and compares the cached
@@ -197,6 +197,20 @@ describe('CachedCloudFormationValidatePlugin.register', () => {
     const plugins = registered(app);
     expect(plugins).toHaveLength(1);
     expect((plugins[0] as CachedCloudFormationValidatePlugin).enabled).toBe(true);
+  });
+
+  test('an InferenceWorkload registers the cached plugin once on its app, as a platform does', () => {
+    const app = new App({ outdir: tempDir('iw-reg-') });
+    const stack = new Stack(app, 'S');
+    new InferenceWorkload(stack, 'A', WorkloadTemplates.spikyClassifier({ image }));
+    new InferenceWorkload(stack, 'B', WorkloadTemplates.spikyClassifier({ image }));
+    app.synth();
+    expect(registered(app).map(p => (p as CachedCloudFormationValidatePlugin).enabled)).toEqual([true]);
+
+    const off = new App({ outdir: tempDir('iw-reg-'), context: { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: 'off' } });
+    new InferenceWorkload(new Stack(off, 'S'), 'A', WorkloadTemplates.spikyClassifier({ image }));
+    off.synth();
+    expect(registered(off).map(p => (p as CachedCloudFormationValidatePlugin).enabled)).toEqual([false]);
   });
 
   test.each([
