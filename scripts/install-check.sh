@@ -17,7 +17,7 @@ echo "== install: npx projen compile && npx projen package:js"
 npx projen compile
 npx projen package:js
 VERSION=$(node -p "require('./package.json').version")
-TARBALL="$ROOT/dist/js/inference-workload-$VERSION.tgz"
+TARBALL="$ROOT/dist/js/inference-workload@$VERSION.jsii.tgz"
 test -f "$TARBALL" || { echo "no tarball at $TARBALL" >&2; exit 1; }
 
 echo "== install: the tarball's contents"
@@ -47,11 +47,6 @@ EOF
   cat > tsconfig.json <<'EOF'
 { "compilerOptions": { "target": "ES2022", "module": "NodeNext", "moduleResolution": "NodeNext", "lib": ["es2022"], "strict": true, "skipLibCheck": true, "esModuleInterop": true } }
 EOF
-  # the README's quiet setting: the CDK CLI does not print the template after synth; no notices
-  # and no telemetry, which would reach for the network
-  cat > cdk.json <<'EOF'
-{ "app": "npx ts-node --prefer-ts-exts bin/app.ts", "quiet": true, "notices": false, "context": { "cli-telemetry": false } }
-EOF
   mkdir bin
   # the README's Getting started code, as the app
   node -e '
@@ -60,6 +55,14 @@ EOF
     process.stdout.write(/```ts\n([\s\S]*?)```/.exec(section)[1]);
   ' "$ROOT/README.md" > bin/app.ts
   npm install --prefer-offline --no-audit --no-fund "aws-cdk-lib@$CDK_LIB" constructs aws-cdk ts-node typescript@~5.9.0 @types/node
+  # cdk.json as `cdk init` writes it (the app command and aws-cdk-lib's recommended feature flags),
+  # plus the README's quiet setting (the CDK CLI does not print the template after synth); no notices
+  # and no telemetry, which would reach for the network
+  node -e '
+    const flags = require("aws-cdk-lib/recommended-feature-flags.json");
+    const cdkJson = { app: "npx ts-node --prefer-ts-exts bin/app.ts", quiet: true, notices: false, context: { ...flags, "cli-telemetry": false } };
+    require("fs").writeFileSync("cdk.json", JSON.stringify(cdkJson, null, 2));
+  '
   npm install --prefer-offline --no-audit --no-fund "$TARBALL"
   node -e 'require("inference-workload")'
 

@@ -39,17 +39,17 @@ describe('README Install', () => {
   });
 
   test('installs the tarball package:js writes', () => {
-    expect(install).toEqual(['npm install <path>/dist/js/inference-workload-<version>.tgz']);
-    // jsii-pacmak writes <outdir>/js/<name>-<version>.tgz
+    expect(install).toEqual(['npm install <path>/dist/js/inference-workload@<version>.jsii.tgz']);
+    // jsii-pacmak writes <outdir>/js/<name>@<version>.jsii.tgz
     expect(pkg.jsii.outdir).toBe('dist');
     expect(tasks['package:js'].steps).toEqual([{ execArgs: ['jsii-pacmak', '-v', '--target', 'js'] }]);
-    expect(script).toContain('TARBALL="$ROOT/dist/js/inference-workload-$VERSION.tgz"');
+    expect(script).toContain('TARBALL="$ROOT/dist/js/inference-workload@$VERSION.jsii.tgz"');
     expect(pkg.name).toBe('inference-workload');
   });
 
   test('names the version the package has, a 0.x release', () => {
     expect(pkg.version).toMatch(/^0\.[1-9]\d*\.\d+$|^0\.\d+\.[1-9]\d*$/);
-    expect(readme).toContain(`inference-workload-${pkg.version}.tgz`);
+    expect(readme).toContain(`inference-workload@${pkg.version}.jsii.tgz`);
   });
 
   test('build packages JavaScript only: the other languages need their registries and are package-all', () => {
