@@ -15,7 +15,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
-  minNodeVersion: '20.0.0',
+  // what CI runs the suite on (.ci/run: jest under Node 22 and 24): the active LTS lines. aws-cdk-lib
+  // bundles @aws/cloudformation-validate, whose package.json asks for Node ^22.15.0
+  // (node_modules/aws-cdk-lib/node_modules/@aws/cloudformation-validate/package.json); Node 20 is
+  // end-of-life since 2026-04-30 (https://github.com/nodejs/release#release-schedule)
+  minNodeVersion: '22.15.0',
 
   // a lib/ source tree compiled into build/
   srcdir: 'lib',
@@ -51,6 +55,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   pullRequestTemplate: false,
   docgen: true,
 
+  // `npm test` reports lint errors without rewriting files; `npx projen eslint:fix` rewrites them
+  eslintOptions: { dirs: ['lib'], devdirs: ['test', 'build-tools'], commandOptions: { fix: false } },
+
   jest: true,
   jestOptions: {
     // projen's default `jest --updateSnapshot` would make every snapshot test pass
@@ -68,6 +75,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   // type-checking is done once by `tsc --noEmit` (see the test task) instead of per test file:
   // test/tsconfig.json sets `isolatedModules`, which makes ts-jest transpile only
+
+  // no source maps in the package: inline maps (projen's default) were most of its JavaScript bytes
+  tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
 
   gitignore: ['cdk.out', '/tmp-*', '.bench/', '/node_modules'],
   npmignoreEnabled: true,
@@ -88,6 +98,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'InferenceWorkloads', packageId: 'InferenceWorkloads' },
   publishToGo: { moduleName: 'github.com/inference-workload/inference-workload-go', packageName: 'inferenceworkload' },
 });
+
+// a 0.x version until the first release (projen writes 0.0.0 outside a release build)
+project.package.addVersion('0.1.0');
+
+// `build` packages JavaScript only, so it succeeds on any machine with the npm registry; the other
+// languages' packages need their toolchains and registries (Maven Central, PyPI, NuGet) and are
+// their own task, `npx projen package-all`
+project.tasks.tryFind('package')!.reset();
+project.tasks.tryFind('package')!.spawn(project.tasks.tryFind('package:js')!);
+
+// `npm test` lints without rewriting; this task applies eslint's fixes
+project.addTask('eslint:fix', { description: 'Runs eslint with --fix (rewrites files)' })
+  .spawn(project.tasks.tryFind('eslint')!, { args: ['--fix'] });
 
 // projen takes every @aws-cdk/* package for a CDK v1 module; these are CDK v2 packages
 const CDK_V2_SCOPED = ['@aws-cdk/lambda-layer-kubectl-v28'];

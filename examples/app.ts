@@ -4,12 +4,11 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CachedCloudFormationValidatePlugin, CacheSidecar, InferenceWorkload, ModelImage, ModelServer } from '../lib';
+import { CacheSidecar, InferenceWorkload, ModelImage, ModelServer } from '../lib';
 
 /** Builds the example app; exported so tests synthesize exactly what `cdk synth` does. */
 export function buildExampleApp(app: App = new App()): App {
-  // aws-cdk-lib's template validation, each template content validated once (cdk.json: 'inference-workload:templateValidation')
-  CachedCloudFormationValidatePlugin.register(app);
+  // every InferenceWorkload registers the cached template validation on its app (cdk.json: 'inference-workload:templateValidation')
   const stack = new Stack(app, 'InferencePlatform', {
     description: 'Example inference platform placed by inference-workload',
   });

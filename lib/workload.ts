@@ -13,6 +13,11 @@ import { ModelImage } from './image';
 import { applyPlacementLock } from './placement-lock';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
 import { checkResourceLimitNow, guardResourceLimit } from './private/resource-limit';
+import { PROFILE_KEYS } from './policy/profile';
+import { knownKeysOf } from './private/known-keys';
+import {
+  HYBRID_OPTION_KEYS, KUBERNETES_OPTION_KEYS, LAMBDA_OPTION_KEYS, MANAGED_INSTANCES_OPTION_KEYS, rejectUnknownKeys,
+} from './private/option-keys';
 import { checkDnsLabel, describeValue } from './private/validate';
 import { IPlacedWorkload, PlacementReport } from './report';
 import {
@@ -87,6 +92,18 @@ export interface InferenceWorkloadProps {
  */
 const NAMES = new WeakMap<Stack, Map<string, string>>();
 
+/** The props' keys, the profile's and the options': any other key is refused at construction. */
+const PROPS_KEYS = knownKeysOf<InferenceWorkloadProps>('InferenceWorkloadProps', {
+  profile: PROFILE_KEYS,
+  image: true,
+  policy: true,
+  workloadName: true,
+  lambda: LAMBDA_OPTION_KEYS,
+  kubernetes: KUBERNETES_OPTION_KEYS,
+  hybrid: HYBRID_OPTION_KEYS,
+  managedInstances: MANAGED_INSTANCES_OPTION_KEYS,
+});
+
 /**
  * An ML inference workload, placed on AWS Lambda, a Kubernetes GPU Deployment or both by
  * a placement policy that says why.
@@ -94,10 +111,10 @@ const NAMES = new WeakMap<Stack, Map<string, string>>();
  * The decision is made in the constructor, from concrete inputs; the renderer for the
  * chosen target then builds the resources under this construct.
  *
- * When the app sets the context key `inference-workload:templateValidation`, the workload
- * registers template validation on its app as that key says (see
- * `CachedCloudFormationValidatePlugin.register()`); unset, it registers none (an
- * `InferencePlatform` registers the cached plugin on its app unless the key says otherwise).
+ * The workload registers `CachedCloudFormationValidatePlugin` on its app (once per app, and only
+ * if the app registers no `CloudFormationValidatePlugin` of its own), so each template content is
+ * validated once with the built-in validator's findings; the context key
+ * `inference-workload:templateValidation` (`cached`, `off`, `built-in`) changes that.
  */
 export class InferenceWorkload extends Construct implements IPlacedWorkload {
   /** The placement decision: target, rules, costs, sizing. */
@@ -172,15 +189,12 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
         throw new InferenceWorkloadValidationError(`'image' must be a ModelImage (ModelImage.fromImageUri(...)), got ${String(props.image)}`);
       }
       rejectTokens(props.profile);
+      rejectUnknownKeys(props, PROPS_KEYS);
       this.workloadName = props.workloadName !== undefined
         ? checkNotReserved('workloadName', checkDnsLabel('workloadName', props.workloadName, 50))
         : checkNotReserved('workloadName', defaultName(id));
       reserveName(this, this.workloadName);
       guardResourceLimit(this);
-      // an app opts in with the context key (in cdk.json, or CDK_CONTEXT_JSON for every app of a test run)
-      if (this.node.tryGetContext(CachedCloudFormationValidatePlugin.CONTEXT_KEY) !== undefined) {
-        CachedCloudFormationValidatePlugin.register(this);
-      }
 
       // every target's options are checked once, whatever the placement; then the policy decides
       const checked = checkTargetOptions({
@@ -232,6 +246,9 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
       this._profile = props.profile;
       warnIfModelExceedsMemory(this, props.profile);
       PlacementReport.of(this).addWorkload(this);
+      // each template content is validated once per machine, as for an InferencePlatform's app
+      // (once per app; the context key CachedCloudFormationValidatePlugin.CONTEXT_KEY opts out)
+      CachedCloudFormationValidatePlugin.register(this);
     } catch (e) {
       scope.node.tryRemoveChild(this.node.id);
       releaseName(this);

@@ -204,11 +204,11 @@ function describeReadError(e: unknown): string {
 }
 
 /**
- * Parses a profile file's text: a `WorkloadProfile`, or `{"profile": {...}}`. Returns the
- * profile and warnings for fields the profile does not have.
+ * Parses a profile file's text: a `WorkloadProfile`, or `{"profile": {...}}`. A field the profile
+ * does not have is refused when the profile is checked, as the construct refuses it.
  * @internal
  */
-export function parseProfile(text: string, file: string): { profile: WorkloadProfile; warnings: string[] } {
+export function parseProfile(text: string, file: string): { profile: WorkloadProfile } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -227,15 +227,6 @@ export function parseProfile(text: string, file: string): { profile: WorkloadPro
     }
     profile = inner as Record<string, unknown>;
   }
-  // the profile's own field table: a field the policy reads is never reported as ignored
-  const known = Object.keys(PROFILE_FIELDS);
-  const warnings = Object.keys(profile)
-    .filter(k => !known.includes(k))
-    .sort()
-    .map(k => {
-      const near = closest(k, known);
-      return `'${prefix}${k}' is not a WorkloadProfile field${near ? ` (did you mean '${near}'?)` : ''}; it is ignored`;
-    });
   const missing = Object.entries(PROFILE_FIELDS)
     .filter(([k, spec]) => (spec as { required?: boolean }).required && profile[k] === undefined)
     .map(([k]) => `'${prefix}${k}'`);
@@ -245,7 +236,7 @@ export function parseProfile(text: string, file: string): { profile: WorkloadPro
     const required = `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required, got no value`;
     throw new CliError(`invalid profile in ${file}: ${joinProblems([required, ...others])}`, EXIT.invalidInput);
   }
-  return { profile: profile as unknown as WorkloadProfile, warnings };
+  return { profile: profile as unknown as WorkloadProfile };
 }
 
 /** Decides the placement of a parsed profile, turning validation errors into CLI errors. @internal */
@@ -324,8 +315,7 @@ export function runExplain(argv: string[], io: CliIo): number {
   } catch (e) {
     throw new CliError(`cannot read profile file ${args.file}: ${describeReadError(e)}`, EXIT.invalidInput);
   }
-  const { profile, warnings } = parseProfile(text, args.file);
-  warnings.forEach(w => io.stderr(`inference-workload: warning: ${w}\n`));
+  const { profile } = parseProfile(text, args.file);
   const decision = decide(profile, policy, args.file);
   io.stdout(formatDecision(decision, args.format, args.file, { profile, policySource: source }));
   if (args.chart) {
@@ -358,32 +348,4 @@ export function describeJsonError(e: Error, text: string): string {
   const line = before.split('\n').length;
   const column = pos - before.lastIndexOf('\n');
   return `${e.message.replace(/ at position \d+.*$/, '')} at line ${line}, column ${column}`;
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

@@ -1,6 +1,7 @@
 import { InferenceWorkloadValidationError } from '../errors';
 import { ARTICLE_THRESHOLDS } from './limits';
 import { cronMinutes } from './schedule';
+import { KnownKeys, knownKeysOf, unknownKeyProblems } from '../private/known-keys';
 import { checkNumber, checkString, numberFits, describeValue, formatBound, formatValue } from '../private/validate';
 
 /**
@@ -252,6 +253,15 @@ export const PROFILE_FIELDS = {
   allowScaleToZero: { kind: 'boolean' },
 } as const satisfies Record<keyof WorkloadProfile, FieldSpec>;
 
+/**
+ * The profile's keys (those of `PROFILE_FIELDS`) and a warm window's: any other key is refused.
+ * @internal
+ */
+export const PROFILE_KEYS: KnownKeys = knownKeysOf<WorkloadProfile>('WorkloadProfile', {
+  ...Object.fromEntries(Object.keys(PROFILE_FIELDS).map(k => [k, true])) as Record<keyof WorkloadProfile, true>,
+  warmSchedules: knownKeysOf<WarmSchedule>('WarmSchedule', { name: true, startCron: true, endCron: true, minCapacity: true, timeZone: true }),
+});
+
 /** The profile's field names. @internal */
 export type ProfileField = keyof typeof PROFILE_FIELDS;
 
@@ -338,6 +348,7 @@ const ARCHITECTURES: readonly string[] = Object.values(CpuArchitecture);
 
 function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): ResolvedProfile | undefined {
   const n = (name: ProfileField) => `${prefix}${name}`;
+  unknownKeyProblems(p, PROFILE_KEYS, prefix, describeValue).forEach(m => problems.add(m));
   let bad: Set<ProfileField> | undefined; // fields found wrong, created at the first problem
   const check = <T>(name: ProfileField, f: () => T): T | undefined => {
     const before = problems.messages.length;

@@ -166,7 +166,7 @@ export const RULES: readonly PolicyRule[] = [
     source: 'aws-cdk-lib 2.262 aws-lambda CapacityProvider (InstanceTypeFilter, ScalingOptions.manual(TargetTrackingScalingPolicy.cpuUtilization) only, read 2026-09-20); '
       + 'accelerated instances for Managed Instances: github.com/aws/aws-lambda-roadmap/issues/81 (open since 2025-12-10)',
     evaluate: ({ p }) => p.gpuCount > 0
-      ? { fired: true, reason: () => `needs ${p.gpuCount} GPU(s); the aws-cdk-lib in use (2.262) exposes only CPU instance requirements and CPU scaling for Lambda Managed Instances' capacity providers, so no GPU placement is rendered there until it exposes accelerators` }
+      ? { fired: true, reason: () => `needs ${p.gpuCount} GPU(s); this library renders Lambda Managed Instances capacity providers with CPU instance requirements and CPU scaling only, so no GPU placement is rendered there` }
       : { fired: false, reason: 'CPU only (0 GPUs)' },
   },
   {

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { runCli } from '../../lib/cli';
 import { CliIo, EXIT, parseArgs, parseProfile } from '../../lib/cli/explain';
-import { PROFILE_FIELDS } from '../../lib/policy/profile';
+import { PROFILE_FIELDS, profileProblems, WorkloadProfile } from '../../lib/policy/profile';
 import { version } from '../../package.json';
 import { GPU as GPU_PROFILE, SPIKY_CPU as CPU_PROFILE } from '../policy/helpers';
 
@@ -64,18 +64,25 @@ describe('runCli (pure)', () => {
     expect(out.stderr).toContain('wrote chart g.svg');
   });
 
-  test('warns about unknown fields and suggests the right name', () => {
+  test('refuses unknown fields, as the construct does, and suggests the right name', () => {
     const { io, out } = fakeIo({ 'c.json': JSON.stringify({ ...CPU_PROFILE, gpuCnt: 0, zzz: 1 }) });
-    expect(runCli(['explain', 'c.json'], io)).toBe(EXIT.ok);
-    expect(out.stderr).toContain("warning: 'profile.gpuCnt' is not a WorkloadProfile field (did you mean 'gpuCount'?); it is ignored");
-    expect(out.stderr).toContain("warning: 'profile.zzz' is not a WorkloadProfile field; it is ignored");
+    expect(runCli(['explain', 'c.json'], io)).toBe(EXIT.invalidInput);
+    expect(out.stderr).toContain("invalid profile in c.json: 'profile.gpuCnt' is not a WorkloadProfile field (did you mean 'gpuCount'?), got 0; "
+      + "also: 'profile.zzz' is not a WorkloadProfile field, got 1");
+    expect(out.stdout).toBe('');
   });
 
-  test('accepts every field the policy reads without a warning', () => {
-    // the CLI reads the profile's own field table, so a field the policy uses cannot be reported as ignored
+  test('reports an unknown field with the missing ones', () => {
+    const { io, out } = fakeIo({ 'c.json': JSON.stringify({ memoryMiB: 512, requestDurationP50Ms: 10, averageRequestPerSecond: 1 }) });
+    expect(runCli(['explain', 'c.json'], io)).toBe(EXIT.invalidInput);
+    expect(out.stderr).toContain("'profile.averageRequestsPerSecond' is required, got no value; "
+      + "also: 'profile.averageRequestPerSecond' is not a WorkloadProfile field (did you mean 'averageRequestsPerSecond'?), got 1");
+  });
+
+  test('accepts every field the policy reads as a known field', () => {
+    // the check reads the profile's own field table, so a field the policy uses cannot be refused as unknown
     const everyField = Object.fromEntries(Object.keys(PROFILE_FIELDS).map(k => [k, 1]));
-    expect(parseProfile(JSON.stringify(everyField), 'f').warnings).toEqual([]);
-    expect(parseProfile(JSON.stringify({ ...CPU_PROFILE, cpuFallbackSlowdown: 3 }), 'f').warnings).toEqual([]);
+    expect(profileProblems(everyField as unknown as WorkloadProfile).filter(m => m.includes('is not a WorkloadProfile field'))).toEqual([]);
   });
 
   test('fails with exit 1 on a missing file', () => {

@@ -1,6 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as fc from 'fast-check';
 import { rule, usd } from './helpers';
 import { PlacementPolicy, PlacementTarget, RuleVerdict, WorkloadProfile } from '../../lib/policy';
+import { MANAGED_INSTANCES_LIMITS } from '../../lib/policy/limits';
 import { MANAGED_INSTANCES_PROFILE } from '../helpers/fixtures';
 
 const policy = PlacementPolicy.default();
@@ -22,9 +25,16 @@ describe('Lambda Managed Instances: hard constraints', () => {
     expect(d.costs.find(c => c.option === 'lambda-managed-instances')?.feasible ?? false).toBe(false);
   });
 
-  test('the GPU rule says why: the aws-cdk-lib in use exposes CPU capacity providers only', () => {
+  test('the GPU rule says why: the library renders CPU capacity providers only', () => {
     expect(rule(policy.decide({ ...TAGGER, gpuCount: 1 }), 'constraint.managed-instances-gpu').reason)
-      .toMatch(/^needs 1 GPU\(s\); the aws-cdk-lib in use \(2\.262\) exposes only CPU instance requirements and CPU scaling/);
+      .toMatch(/^needs 1 GPU\(s\); this library renders Lambda Managed Instances capacity providers with CPU instance requirements and CPU scaling only/);
+  });
+
+  test('the Managed Instances limits are what the installed aws-cdk-lib validates', () => {
+    // read from the installed package's capacity provider, so a bump that changes a range fails here
+    const js = fs.readFileSync(path.join(path.dirname(require.resolve('aws-cdk-lib')), 'aws-lambda', 'lib', 'capacity-provider.js'), 'utf-8');
+    expect(js).toContain(`maxVCpuCount must be between ${MANAGED_INSTANCES_LIMITS.minVCpuCount} and ${MANAGED_INSTANCES_LIMITS.maxVCpuCount}`);
+    expect(js).toContain(`maxExecutionEnvironments must be between 0 and ${MANAGED_INSTANCES_LIMITS.maxEnvironments}`);
   });
 
   test('under 2,048 MiB the function is sized up to the 2 GB / 1 vCPU minimum and priced so', () => {

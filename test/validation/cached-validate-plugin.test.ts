@@ -208,6 +208,21 @@ describe('CachedCloudFormationValidatePlugin.register', () => {
     expect((plugins[0] as CachedCloudFormationValidatePlugin).enabled).toBe(true);
   });
 
+  test('an InferenceWorkload registers the cached plugin once on its app, as a platform does', () => {
+    const app = new App({ outdir: tempDir('iw-reg-') });
+    const stack = new Stack(app, 'S');
+    new InferenceWorkload(stack, 'A', WorkloadTemplates.spikyClassifier({ image }));
+    new InferenceWorkload(stack, 'B', WorkloadTemplates.spikyClassifier({ image }));
+    app.synth();
+    expect(registered().map(p => (p as CachedCloudFormationValidatePlugin).enabled)).toEqual([true]);
+    addPlugins.mockClear();
+
+    const off = new App({ outdir: tempDir('iw-reg-'), context: { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: 'off' } });
+    new InferenceWorkload(new Stack(off, 'S'), 'A', WorkloadTemplates.spikyClassifier({ image }));
+    off.synth();
+    expect(registered().map(p => (p as CachedCloudFormationValidatePlugin).enabled)).toEqual([false]);
+  });
+
   test.each([
     ['off', false],
     ['cached', true],
@@ -233,11 +248,11 @@ describe('CachedCloudFormationValidatePlugin.register', () => {
   });
 
   test.each([
-    [undefined, []],
+    [undefined, [true]],
     ['cached', [true]],
     ['off', [false]],
     ['built-in', []],
-  ])('an InferenceWorkload in a plain stack registers as the context key %s says, nothing when it is unset', (mode, enabled) => {
+  ])('an InferenceWorkload in a plain stack registers as the context key %s says (cached when it is unset)', (mode, enabled) => {
     const context = mode === undefined ? {} : { [CachedCloudFormationValidatePlugin.CONTEXT_KEY]: mode };
     const app = new App({ outdir: tempDir('iw-reg-'), context });
     const stack = new Stack(app, 'Serving');
