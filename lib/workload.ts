@@ -12,12 +12,9 @@ import { InferenceWorkloadValidationError } from './errors';
 import { ModelImage } from './image';
 import { applyPlacementLock } from './placement-lock';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
-import { checkResourceLimitNow, guardResourceLimit } from './private/resource-limit';
 import { PROFILE_KEYS } from './policy/profile';
 import { knownKeysOf } from './private/known-keys';
-import {
-  HYBRID_OPTION_KEYS, KUBERNETES_OPTION_KEYS, LAMBDA_OPTION_KEYS, MANAGED_INSTANCES_OPTION_KEYS, rejectUnknownKeys,
-} from './private/option-keys';
+import { checkResourceLimitNow, guardResourceLimit } from './private/resource-limit';
 import { checkDnsLabel, describeValue } from './private/validate';
 import { IPlacedWorkload, PlacementReport } from './report';
 import {
@@ -26,6 +23,9 @@ import {
 } from './targets';
 import { grantInvokeLambda } from './targets/lambda/lambda-target';
 import { LIVE_ALIAS_METRICS } from './targets/lambda/metrics';
+import {
+  HYBRID_OPTION_KEYS, KUBERNETES_OPTION_KEYS, LAMBDA_OPTION_KEYS, MANAGED_INSTANCES_OPTION_KEYS, rejectUnknownKeys,
+} from './targets/option-keys';
 import { checkTargetOptions, renderPlacement } from './targets/registry';
 import { CachedCloudFormationValidatePlugin } from './validation';
 

@@ -2,14 +2,14 @@
  * The keys every target's options accept, for the construct's unknown-key check. Each table is
  * checked by the compiler against its interface.
  */
-import { KnownKeys, knownKeysOf, unknownKeyProblems } from './known-keys';
-import { describeValue } from './validate';
-import { InferenceWorkloadValidationError } from '../errors';
-import { joinProblems } from '../policy/profile';
 import type {
   EgressDestination, EnvironmentSource, EnvironmentVariable, ExtraVolume, HybridTargetOptions, KubernetesTargetOptions,
   LambdaTargetOptions, ManagedInstancesTargetOptions, NetworkPeer, NodeToleration,
-} from '../targets';
+} from '.';
+import { InferenceWorkloadValidationError } from '../errors';
+import { joinProblems } from '../policy/profile';
+import { KnownKeys, knownKeysOf, unknownKeyProblems } from '../private/known-keys';
+import { describeValue } from '../private/validate';
 
 /** @internal */
 export const LAMBDA_OPTION_KEYS = knownKeysOf<LambdaTargetOptions>('LambdaTargetOptions', {
