@@ -1,4 +1,4 @@
-import { managedInstancesBurstFloor } from './cost';
+import { managedInstancesBurstFloor, peakConcurrency } from './cost';
 import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { EngineMode, PolicyRule, reasonText } from './rule-types';
@@ -202,7 +202,7 @@ export const RULES: readonly PolicyRule[] = [
       + 'aws-cdk-lib 2.262 validates 0-15,000 execution environments',
     evaluate: ({ p }) => {
       const floor = managedInstancesBurstFloor(p);
-      const peak = p.peakRequestsPerSecond * p.requestDurationP50Ms / 1000;
+      const peak = peakConcurrency(p);
       if (floor > MI.maxEnvironments) {
         return {
           fired: true,

@@ -7,7 +7,6 @@ import { synthLines } from './console';
 import { chartFiles, chartPath, renderReportJson, renderReportMarkdown, ReportedWorkload, REPORT_FILES } from './render';
 import { InferenceWorkloadValidationError } from '../errors';
 import { PlacementDecision } from '../policy/decision';
-import { WorkloadProfile } from '../policy/profile';
 import { pendingMoveOf } from '../private/placement-lock';
 
 /** Id of the report construct under its `App` or `Stage`. */
@@ -152,7 +151,6 @@ export class PlacementReport extends Construct {
       workloadName: workload.workloadName,
       decision: workload.decision,
       manifestPath: workload.manifestPath,
-      profile: (workload as { _profile?: WorkloadProfile })._profile,
       pendingMove: pendingMoveOf(workload, workload.workloadName),
     });
   }
