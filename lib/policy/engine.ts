@@ -48,7 +48,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
   const warmPeak = warmPeakEnvironments(p);
   const rPeak = peakReplicas(p, load);
   const node = chooseNode(p, t, rPeak);
-  const ctx: ConstraintContext = { p, peakConcurrency: warmPeak, node };
+  const ctx: ConstraintContext = { p, warmPeakEnvironments: warmPeak, node };
 
   // 1. hard constraints
   const outcomes: PendingOutcome[] = [];

@@ -78,7 +78,7 @@ export interface LambdaPlan {
 /** The Lambda function's sizing (the Lambda target, or a hybrid's control plane). */
 export function lambdaSizing(p: ResolvedProfile, plan: LambdaPlan): LambdaSizing {
   const scheduleMax = Math.max(0, ...p.warmSchedules.map(w => w.minCapacity));
-  const { provisioned, peakConcurrency } = plan;
+  const { provisioned } = plan;
   return {
     memoryMiB: Math.min(LAMBDA_LIMITS.maxMemoryMiB, Math.max(LAMBDA_LIMITS.minMemoryMiB, plan.memoryMiB)),
     timeoutSeconds: plan.timeoutSeconds ?? requestTimeoutSeconds(p),
@@ -87,9 +87,9 @@ export function lambdaSizing(p: ResolvedProfile, plan: LambdaPlan): LambdaSizing
     architecture: lambdaArchitecture(p),
     provisionedConcurrencyMin: provisioned,
     // never above what provisioned concurrency allows, unless a warm window asks for more explicitly
-    provisionedConcurrencyMax: Math.max(provisioned, scheduleMax, Math.min(LAMBDA_LIMITS.maxProvisionedConcurrency, peakConcurrency)),
+    provisionedConcurrencyMax: Math.max(provisioned, scheduleMax, Math.min(LAMBDA_LIMITS.maxProvisionedConcurrency, plan.peakConcurrency)),
     utilizationTarget: plan.utilizationTarget,
-    peakConcurrency,
+    peakConcurrency: plan.peakConcurrency,
     ...(p.warmSchedules.length > 0 ? { warmSchedules: p.warmSchedules } : {}),
     ...(p.latencyBudgetP99Ms !== undefined ? { latencyBudgetMs: p.latencyBudgetP99Ms } : {}),
   };

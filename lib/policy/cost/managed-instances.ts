@@ -91,7 +91,9 @@ export function chooseManagedInstance(
       continue;
     }
     const input: ManagedInstancesInput = {
-      instance: { instanceType: n.instanceType, hourlyUsd: n.hourlyUsd, architecture: n.architecture, instanceVcpu: n.vcpu, ...shape, perInstance, concurrency },
+      instance: {
+        instanceType: n.instanceType, hourlyUsd: n.hourlyUsd, architecture: n.architecture, instanceVcpu: n.vcpu, ...shape, perInstance, concurrency,
+      },
       floorEnvironments,
       cpuTarget,
     };

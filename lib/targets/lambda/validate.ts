@@ -1,13 +1,14 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { CpuArchitecture, LambdaSizing, WarmSchedule } from '../../policy';
+import { LAMBDA_LIMITS } from '../../policy/limits';
 import { checkNumber, checkString, describeValue, formatBound, formatValue } from '../../private/validate';
 
 /** Lambda's documented limits, as the renderer enforces them. */
 const LIMITS = {
-  memoryMiB: [128, 10_240],
-  timeoutSeconds: [1, 900],
-  ephemeralStorageMiB: [512, 10_240],
+  memoryMiB: [LAMBDA_LIMITS.minMemoryMiB, LAMBDA_LIMITS.maxMemoryMiB],
+  timeoutSeconds: [LAMBDA_LIMITS.minTimeoutSeconds, LAMBDA_LIMITS.maxTimeoutSeconds],
+  ephemeralStorageMiB: [LAMBDA_LIMITS.minEphemeralStorageMiB, LAMBDA_LIMITS.maxEphemeralStorageMiB],
   utilizationTarget: [0.1, 0.9],
   environmentBytes: 4096,
 } as const;
