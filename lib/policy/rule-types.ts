@@ -46,8 +46,8 @@ export interface ConstraintContext {
 }
 
 /**
- * A rule's sentence, or a function that writes it from the numbers the rule saw (written when the
- * decision is built, with the outcomes of the rules evaluated after it).
+ * A rule's sentence, or a function that writes it from the numbers the rule saw: written when the
+ * decision is built, once every rule has been evaluated.
  */
 export type Reason = string | (() => string);
 
