@@ -1,12 +1,12 @@
-import { lambdaDeployedCost, loadAt, ManagedInstancesInput, managedInstancesCost, round3 } from './cost';
+import { lambdaDeployedBill, loadAt, ManagedInstancesInput, managedInstancesBill, round3 } from './cost';
 import { CostCurvePoint, ManagedInstancesBreakEven } from './decision';
 import { PriceTable } from './pricing';
 import { ResolvedProfile } from './profile';
 
 /*
  * Analytics for the decision: the break-even utilizations and the cost curve. They reprice the same
- * workload at other utilizations with the same peak, through the options' own cost functions;
- * neither changes the decision's target.
+ * workload at other utilizations with the same peak, through the options' own bills (the numbers the
+ * line items are written from); neither changes the decision's target.
  */
 
 /** The utilization (0-1) where `f` changes sign, by bisection (16 steps); undefined when it does not. */
@@ -35,7 +35,7 @@ function crossing(f: (u: number) => number): number | undefined {
  * Bisection; Lambda's cost grows with utilization. Undefined when one side wins everywhere.
  */
 export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, kubernetesUsd: number, pinned: number | undefined): number | undefined {
-  const f = (u: number) => lambdaDeployedCost(p, t, loadAt(p, u), pinned).monthlyUsd - kubernetesUsd;
+  const f = (u: number) => lambdaDeployedBill(p, t, loadAt(p, u), pinned).monthlyUsd - kubernetesUsd;
   if (f(0) > 0 || f(1) <= 0) {
     return undefined; // dedicated is cheaper at every utilization, or serverless is
   }
@@ -61,8 +61,8 @@ export function managedInstancesBreakEven(
   p: ResolvedProfile, t: PriceTable, managed: ManagedInstancesInput, pinned: number | undefined, lambdaFeasible: boolean,
   kubernetesUsd: number | undefined,
 ): ManagedInstancesBreakEven {
-  const m = (u: number) => managedInstancesCost(t, loadAt(p, u), managed).monthlyUsd;
-  const versusLambda = lambdaFeasible ? crossing(u => m(u) - lambdaDeployedCost(p, t, loadAt(p, u), pinned).monthlyUsd) : undefined;
+  const m = (u: number) => managedInstancesBill(t, loadAt(p, u), managed).monthlyUsd;
+  const versusLambda = lambdaFeasible ? crossing(u => m(u) - lambdaDeployedBill(p, t, loadAt(p, u), pinned).monthlyUsd) : undefined;
   const versusKubernetes = kubernetesUsd === undefined ? undefined : crossing(u => m(u) - kubernetesUsd);
   return {
     ...(versusLambda !== undefined ? { versusLambda } : {}),

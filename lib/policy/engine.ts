@@ -1,8 +1,9 @@
 import { breakEvenUtilization, costCurve, managedInstancesBreakEven } from './analytics';
 import { chooseTarget, constraintOutcome, RENDERED_OPTION } from './choice';
 import {
-  chooseManagedInstance, chooseNode, CONTROL_PLANE_MEMORY_MIB, hybridCost, HybridPlan, kubernetesCost, lambdaDeployedCost, lambdaOnDemandCost,
-  Load, loadAt, managedInstancesCost, nodeCandidates, peakReplicas, PricedOption, ProvisionedPlan, warmPeakEnvironments,
+  Bill, chooseManagedInstance, chooseNode, CONTROL_PLANE_MEMORY_MIB, hybridBill, hybridCost, HybridPlan, kubernetesBill, kubernetesCost,
+  lambdaDeployedBill, lambdaDeployedCost, lambdaOnDemandBill, lambdaOnDemandCost, Load, loadAt, managedInstancesBill, nodeCandidates,
+  peakReplicas, PricedOption, ProvisionedPlan, warmPeakEnvironments,
 } from './cost';
 import { ManagedInstancesBreakEven, OptionCost, PlacementDecision, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { InferenceWorkloadValidationError } from '../errors';
@@ -88,19 +89,30 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
 
   // 2. every option priced once, at the workload's utilization; the cost curve prices the same way at others
   const managed = chooseManagedInstance(p, t, load, managedFloor, o.utilizationTarget);
+  // an option's bill (numbers only) at a load: the cost curve's prices, and what the line items below are written from
+  const billAt = (option: string, at: Load): Bill | undefined => {
+    switch (option) {
+      case OPTION.LAMBDA_ON_DEMAND: return lambdaOnDemandBill(p, t, at);
+      case OPTION.LAMBDA_PROVISIONED: return lambdaDeployedBill(p, t, at, pinned);
+      case OPTION.KUBERNETES: return node && kubernetesBill(p, t, at, node);
+      case OPTION.HYBRID: return node && hybridBill(p, t, at, node, overflow, k8sMin);
+      default: return managed && managedInstancesBill(t, at, managed.input);
+    }
+  };
+  // the options at the workload's utilization, with their line items
   const priceAt = (option: string, at: Load): PricedOption | undefined => {
     switch (option) {
       case OPTION.LAMBDA_ON_DEMAND: return lambdaOnDemandCost(p, t, at);
       case OPTION.LAMBDA_PROVISIONED: return lambdaDeployedCost(p, t, at, pinned);
       case OPTION.KUBERNETES: return node && kubernetesCost(p, t, at, node);
       case OPTION.HYBRID: return node && hybridCost(p, t, at, node, overflow, k8sMin);
-      default: return managed && managedInstancesCost(t, at, managed.input);
+      default: return managed?.plan;
     }
   };
   const priced: Record<string, PricedOption | undefined> = {};
   const costs: OptionCost[] = [];
   for (const [option, optionTarget] of OPTIONS) {
-    const c = option === OPTION.LAMBDA_MANAGED_INSTANCES ? managed?.plan : priceAt(option, load);
+    const c = priceAt(option, load);
     priced[option] = c;
     if (c !== undefined) {
       // an option without a node (or instance type) that fits is not meaningfully priced: not listed
@@ -164,7 +176,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
     : undefined;
 
   // 6. the cost curve: each priced option at other utilizations, same peak, through the same cost functions
-  const curve = costCurve(costs.map(c => c.option), (option, u) => priceAt(option, loadAt(p, u))!.monthlyUsd);
+  const curve = costCurve(costs.map(c => c.option), (option, u) => billAt(option, loadAt(p, u))!.monthlyUsd);
   return new PlacementDecision({
     target,
     policyName: o.policyName,

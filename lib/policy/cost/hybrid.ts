@@ -1,18 +1,32 @@
-import { nodeItem, nodeUsd, overheadItems, peakReplicas } from './kubernetes';
-import { CONTROL_PLANE_MEMORY_MIB, lambdaArchitecture, lambdaProvisionedCost } from './lambda';
-import { clamp, item, Load, num, PricedOption, round2, round3, total, volumeAbove } from './load';
+import { nodeBasis, nodeUsd, overheadAmounts, overheadLines, peakReplicas } from './kubernetes';
+import { CONTROL_PLANE_MEMORY_MIB, lambdaArchitecture, lambdaProvisionedBill, ProvisionedBill, provisionedItems } from './lambda';
+import { Bill, clamp, inCents, itemsOf, Load, num, PricedOption, round2, round3, sumOf, volumeAbove } from './load';
 import { NodeChoice } from './node-choice';
 import { LAMBDA_LIMITS } from '../limits';
 import { HOURS_PER_MONTH, PriceTable, SECONDS_PER_MONTH } from '../pricing';
 import { ResolvedProfile } from '../profile';
 
-/** A hybrid plan: data-plane floor, overflow and control plane. */
-export interface HybridPlan extends PricedOption {
+/** What the hybrid's sizing reads of its price: the data-plane floor, the overflow and the control plane. */
+interface HybridFacts {
   readonly floorReplicas: number;
   readonly overflowToLambda: boolean;
   readonly controlPlaneProvisioned: number;
   readonly overflowThresholdRps: number;
 }
+
+/** A hybrid plan with its line items. */
+export interface HybridPlan extends PricedOption, HybridFacts {}
+
+/** The hybrid, numbers only: data-plane nodes, the overflow (if any), the control plane, the cluster overhead. */
+export interface HybridBill extends Bill, HybridFacts {
+  readonly peakReplicas: number;
+  readonly controlPlane: ProvisionedBill;
+  /** The overflow's volume, when the tail overflows to Lambda. */
+  readonly overflow?: { readonly seconds: number; readonly requests: number; readonly gb: number; readonly slowdown: number };
+}
+
+/** The index of the spillover among a provisioned bill's amounts (left out of the control plane's items when $0.00). */
+const SPILL = 3;
 
 /**
  * Hybrid: a serverless control plane (entry function with a small provisioned concurrency) in front of
@@ -20,46 +34,75 @@ export interface HybridPlan extends PricedOption {
  * to a Lambda function running the model on CPU (priced at the p99 duration); without it, the data plane
  * holds the peak as `kubernetes` does.
  */
-export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice, overflowToLambda: boolean, minFloor: number): HybridPlan {
+export function hybridBill(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice, overflowToLambda: boolean, minFloor: number): HybridBill {
   const rPeak = peakReplicas(p, load);
-  const controlPlane = lambdaProvisionedCost(p, t, load, CONTROL_PLANE_MEMORY_MIB);
-  // a spillover of $0.00 is left out of the control plane's items
-  const cpItems = controlPlane.lineItems
-    .filter(i => i.monthlyUsd > 0 || i.label !== 'on-demand spillover above provisioned concurrency')
-    .map(i => ({ ...i, label: `control plane: ${i.label}` }));
+  const controlPlane = lambdaProvisionedBill(p, t, load, CONTROL_PLANE_MEMORY_MIB);
+  // a spillover of $0.00 is left out of the control plane's amounts
+  const cpAmounts = controlPlane.amounts.filter((a, i) => a > 0 || i !== SPILL);
   const perReplicaRps = p.concurrencyPerReplica * 1000 / p.requestDurationP50Ms;
   if (!overflowToLambda) {
     const floor = clamp(minFloor, 1, rPeak);
-    const items = [nodeItem(`data plane nodes for ${rPeak} replica(s) at the peak`, node, rPeak), ...cpItems, ...overheadItems(p, t)];
+    const amounts = inCents([nodeUsd(node, rPeak), ...cpAmounts, ...overheadAmounts(p, t)]);
     return {
-      monthlyUsd: total(items),
-      lineItems: items,
+      amounts,
+      monthlyUsd: sumOf(amounts),
       coldExposure: 0,
-      floorReplicas: floor,
-      overflowToLambda: false,
+      controlPlane,
       controlPlaneProvisioned: controlPlane.provisioned,
+      peakReplicas: rPeak,
+      overflowToLambda,
+      floorReplicas: floor,
       overflowThresholdRps: round3(floor * perReplicaRps),
     };
   }
   const o = hybridOverflow(p, t, load, node, rPeak);
   const { floor, overflowSeconds, overflowRequests, gb, slowdown, prices } = o;
-  const items = [
-    nodeItem(`data plane nodes for a warm floor of ${floor} replica(s)`, node, floor),
-    item('overflow: requests', overflowRequests * prices.requestUsd, `${num(overflowRequests / 1e6, 3)} M tail requests x $${prices.requestUsd}/request`),
-    item('overflow: duration on CPU (on demand)', overflowSeconds * gb * slowdown * prices.gbSecondUsd,
-      `${num(overflowSeconds * gb * slowdown, 0)} GB-s at the p99 duration x ${p.cpuFallbackSlowdown} (CPU slowdown) x $${prices.gbSecondUsd}/GB-s`),
-    ...cpItems,
-    ...overheadItems(p, t),
-  ];
   const coldExposure = load.u > 0 ? volumeAbove(load.u, Math.min(1, floor * p.concurrencyPerReplica / load.peakConcurrency)) / load.u : 0;
+  const amounts = inCents([
+    nodeUsd(node, floor),
+    overflowRequests * prices.requestUsd,
+    overflowSeconds * gb * slowdown * prices.gbSecondUsd,
+    ...cpAmounts,
+    ...overheadAmounts(p, t),
+  ]);
   return {
-    monthlyUsd: total(items),
-    lineItems: items,
+    amounts,
+    monthlyUsd: sumOf(amounts),
     coldExposure: round3(coldExposure),
-    floorReplicas: floor,
-    overflowToLambda: true,
+    controlPlane,
     controlPlaneProvisioned: controlPlane.provisioned,
+    peakReplicas: rPeak,
+    overflowToLambda,
+    floorReplicas: floor,
     overflowThresholdRps: round3(floor * perReplicaRps),
+    overflow: { seconds: overflowSeconds, requests: overflowRequests, gb, slowdown },
+  };
+}
+
+/** The hybrid with its line items, written from its bill. */
+export function hybridCost(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice, overflowToLambda: boolean, minFloor: number): HybridPlan {
+  const b = hybridBill(p, t, load, node, overflowToLambda, minFloor);
+  const prices = t.lambdaPrices(lambdaArchitecture(p));
+  const cpLines = provisionedItems(p, t, b.controlPlane)
+    .filter((_, i) => b.controlPlane.amounts[i] > 0 || i !== SPILL)
+    .map((i): [string, string] => [`control plane: ${i.label}`, i.basis]);
+  const o = b.overflow;
+  const dataPlane: Array<[string, string]> = o === undefined
+    ? [[`data plane nodes for ${b.peakReplicas} replica(s) at the peak`, nodeBasis(node, b.peakReplicas)]]
+    : [
+      [`data plane nodes for a warm floor of ${b.floorReplicas} replica(s)`, nodeBasis(node, b.floorReplicas)],
+      ['overflow: requests', `${num(o.requests / 1e6, 3)} M tail requests x $${prices.requestUsd}/request`],
+      ['overflow: duration on CPU (on demand)',
+        `${num(o.seconds * o.gb * o.slowdown, 0)} GB-s at the p99 duration x ${p.cpuFallbackSlowdown} (CPU slowdown) x $${prices.gbSecondUsd}/GB-s`],
+    ];
+  return {
+    monthlyUsd: b.monthlyUsd,
+    lineItems: itemsOf(b, [...dataPlane, ...cpLines, ...overheadLines(p, t)]),
+    coldExposure: b.coldExposure,
+    floorReplicas: b.floorReplicas,
+    overflowToLambda: b.overflowToLambda,
+    controlPlaneProvisioned: b.controlPlaneProvisioned,
+    overflowThresholdRps: b.overflowThresholdRps,
   };
 }
 

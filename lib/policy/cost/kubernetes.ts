@@ -1,6 +1,6 @@
-import { item, Load, num, PricedOption, round6, total } from './load';
+import { Bill, inCents, itemsOf, Load, num, PricedOption, round6, sumOf } from './load';
 import { NodeChoice } from './node-choice';
-import { CostLineItem, formatUsd } from '../decision';
+import { formatUsd } from '../decision';
 import { HOURS_PER_MONTH, PriceTable } from '../pricing';
 import { ResolvedProfile } from '../profile';
 
@@ -16,32 +16,54 @@ export function nodeUsd(node: NodeChoice, replicas: number): number {
     : replicas * node.share * node.hourlyUsd * HOURS_PER_MONTH;
 }
 
-/** Node cost of `replicas` pods for a month, as a line item. */
-export function nodeItem(label: string, node: NodeChoice, replicas: number): CostLineItem {
-  const basis = node.wholeNodes
+/** How the node cost of `replicas` pods is computed, as a line item says it. */
+export function nodeBasis(node: NodeChoice, replicas: number): string {
+  return node.wholeNodes
     ? `${Math.ceil(replicas / node.podsPerNode)} x ${node.instanceType} (${node.podsPerNode} pod(s) per node) x ${HOURS_PER_MONTH} h x $${node.hourlyUsd}/h`
     : `${replicas} pod(s) x ${num(node.share, 3)} of a ${node.instanceType} x ${HOURS_PER_MONTH} h x $${node.hourlyUsd}/h`;
-  return item(label, nodeUsd(node, replicas), basis);
 }
 
-/** The cluster's control plane and operations, this workload's share. */
-export function overheadItems(p: ResolvedProfile, t: PriceTable): CostLineItem[] {
+/** The cluster's control plane and, without a Kubernetes team, operations: this workload's share, USD per month (unrounded). */
+export function overheadAmounts(p: ResolvedProfile, t: PriceTable): number[] {
   const o = t.props.clusterOverhead;
-  const items = [item('cluster control plane (share)', o.controlPlaneHourlyUsd * HOURS_PER_MONTH / o.workloadsPerCluster,
-    `$${o.controlPlaneHourlyUsd}/h x ${HOURS_PER_MONTH} h / ${o.workloadsPerCluster} workloads per cluster`)];
+  const amounts = [o.controlPlaneHourlyUsd * HOURS_PER_MONTH / o.workloadsPerCluster];
   if (!p.teamRunsKubernetes) {
-    items.push(item('cluster operations (share)', o.opsMonthlyUsd / o.workloadsPerCluster,
-      `${formatUsd(o.opsMonthlyUsd)}/mo / ${o.workloadsPerCluster} workloads per cluster (the team does not run Kubernetes yet)`));
+    amounts.push(o.opsMonthlyUsd / o.workloadsPerCluster);
   }
-  return items;
+  return amounts;
+}
+
+/** The labels and bases of `overheadAmounts()`, in the same order. */
+export function overheadLines(p: ResolvedProfile, t: PriceTable): Array<[string, string]> {
+  const o = t.props.clusterOverhead;
+  const lines: Array<[string, string]> = [['cluster control plane (share)', `$${o.controlPlaneHourlyUsd}/h x ${HOURS_PER_MONTH} h / ${o.workloadsPerCluster} workloads per cluster`]];
+  if (!p.teamRunsKubernetes) {
+    lines.push(['cluster operations (share)', `${formatUsd(o.opsMonthlyUsd)}/mo / ${o.workloadsPerCluster} workloads per cluster (the team does not run Kubernetes yet)`]);
+  }
+  return lines;
+}
+
+/** Kubernetes, numbers only: nodes for the peak replicas, then the cluster overhead share. */
+export interface KubernetesBill extends Bill {
+  readonly replicas: number;
 }
 
 /**
  * Kubernetes: capacity for the peak stands all month (node provisioning takes minutes, longer than
  * any latency budget; the HPA's scale-down is not credited), plus the cluster overhead share.
  */
-export function kubernetesCost(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice): PricedOption {
+export function kubernetesBill(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice): KubernetesBill {
   const replicas = peakReplicas(p, load);
-  const items = [nodeItem(`nodes for ${replicas} replica(s) at the peak`, node, replicas), ...overheadItems(p, t)];
-  return { monthlyUsd: total(items), lineItems: items, coldExposure: 0 };
+  const amounts = inCents([nodeUsd(node, replicas), ...overheadAmounts(p, t)]);
+  return { amounts, monthlyUsd: sumOf(amounts), coldExposure: 0, replicas };
+}
+
+/** Kubernetes with its line items. */
+export function kubernetesCost(p: ResolvedProfile, t: PriceTable, load: Load, node: NodeChoice): PricedOption {
+  const b = kubernetesBill(p, t, load, node);
+  return {
+    monthlyUsd: b.monthlyUsd,
+    coldExposure: 0,
+    lineItems: itemsOf(b, [[`nodes for ${b.replicas} replica(s) at the peak`, nodeBasis(node, b.replicas)], ...overheadLines(p, t)]),
+  };
 }

@@ -1,4 +1,5 @@
-import { clamp, item, Load, num, PricedOption, round3, total, volumeAbove } from './load';
+import { Bill, clamp, inCents, itemsOf, Load, num, PricedOption, round3, sumOf, volumeAbove } from './load';
+import { CostLineItem } from '../decision';
 import { LAMBDA_LIMITS } from '../limits';
 import { HOURS_PER_MONTH, LambdaPrices, PriceTable, SECONDS_PER_MONTH } from '../pricing';
 import { CpuArchitecture, ResolvedProfile } from '../profile';
@@ -12,20 +13,49 @@ export function lambdaArchitecture(p: ResolvedProfile): CpuArchitecture {
   return p.architecture === CpuArchitecture.X86_64 ? CpuArchitecture.X86_64 : CpuArchitecture.ARM64;
 }
 
-/** Lambda on demand: every invocation billed at the on-demand duration price. */
+/** Lambda on demand, numbers only: every invocation billed at the on-demand duration price. */
+export interface OnDemandBill extends Bill {
+  readonly requests: number;
+  readonly gbSeconds: number;
+}
+
+/** The on-demand bill: requests, then duration. */
+export function lambdaOnDemandBill(p: ResolvedProfile, t: PriceTable, load: Load): OnDemandBill {
+  const prices = t.lambdaPrices(lambdaArchitecture(p));
+  const gbSeconds = load.avgRps * SECONDS_PER_MONTH * (p.requestDurationP50Ms / 1000) * (p.memoryMiB / 1024);
+  const requests = load.avgRps * SECONDS_PER_MONTH;
+  const amounts = inCents([requests * prices.requestUsd, gbSeconds * prices.gbSecondUsd]);
+  return { amounts, monthlyUsd: sumOf(amounts), coldExposure: load.u > 0 ? 1 : 0, requests, gbSeconds };
+}
+
+/** Lambda on demand with its line items. */
 export function lambdaOnDemandCost(p: ResolvedProfile, t: PriceTable, load: Load): PricedOption {
   const architecture = lambdaArchitecture(p);
   const prices = t.lambdaPrices(architecture);
-  const gbSeconds = load.avgRps * SECONDS_PER_MONTH * (p.requestDurationP50Ms / 1000) * (p.memoryMiB / 1024);
-  const requests = load.avgRps * SECONDS_PER_MONTH;
-  const items = [
-    item('requests', requests * prices.requestUsd, `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
-    item('duration (on demand)', gbSeconds * prices.gbSecondUsd, `${num(gbSeconds, 0)} GB-s x $${prices.gbSecondUsd}/GB-s (${architecture})`),
-  ];
-  return { monthlyUsd: total(items), lineItems: items, coldExposure: load.u > 0 ? 1 : 0 };
+  const b = lambdaOnDemandBill(p, t, load);
+  return {
+    monthlyUsd: b.monthlyUsd,
+    coldExposure: b.coldExposure,
+    lineItems: itemsOf(b, [
+      ['requests', `${num(b.requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`],
+      ['duration (on demand)', `${num(b.gbSeconds, 0)} GB-s x $${prices.gbSecondUsd}/GB-s (${architecture})`],
+    ]),
+  };
 }
 
-/** The result of sizing provisioned concurrency. */
+/** Provisioned concurrency, numbers only: requests, standby, duration on it, on-demand spillover. */
+export interface ProvisionedBill extends Bill {
+  /** Provisioned concurrency (environments kept warm; 0 when it follows warm windows). */
+  readonly provisioned: number;
+  readonly memoryMiB: number;
+  readonly requests: number;
+  readonly warmConcurrencySeconds: number;
+  readonly spillConcurrencySeconds: number;
+  /** Environment-hours the warm windows hold: set when provisioned concurrency follows them. */
+  readonly environmentHours?: number;
+}
+
+/** The result of sizing provisioned concurrency, with its line items. */
 export interface ProvisionedPlan extends PricedOption {
   /** Provisioned concurrency (environments kept warm). */
   readonly provisioned: number;
@@ -36,13 +66,13 @@ export interface ProvisionedPlan extends PricedOption {
  * the load's peak concurrency. With `pinned` the count is fixed; otherwise the cheapest P >= 1 is
  * chosen (the cost is convex in P, so the integer neighbours of the continuous optimum are exact).
  */
-export function lambdaProvisionedCost(p: ResolvedProfile, t: PriceTable, load: Load, memoryMiB: number, pinned?: number): ProvisionedPlan {
+export function lambdaProvisionedBill(p: ResolvedProfile, t: PriceTable, load: Load, memoryMiB: number, pinned?: number): ProvisionedBill {
   const prices = t.lambdaPrices(lambdaArchitecture(p));
   return pinned !== undefined ? provisionedAt(prices, load, memoryMiB, pinned) : cheapestProvisioned(prices, load, memoryMiB);
 }
 
-/** The plan with the cheapest provisioned count P >= 1 (at most what a function can get). */
-function cheapestProvisioned(prices: LambdaPrices, load: Load, memoryMiB: number): ProvisionedPlan {
+/** The bill with the cheapest provisioned count P >= 1 (at most what a function can get). */
+function cheapestProvisioned(prices: LambdaPrices, load: Load, memoryMiB: number): ProvisionedBill {
   const peak = load.peakConcurrency;
   const maxP = Math.max(1, Math.min(LAMBDA_LIMITS.maxProvisionedConcurrency, Math.ceil(peak)));
   // marginal environment at level x is busy a share (1-x)^k of the month; keep it warm while
@@ -61,9 +91,9 @@ function cheapestProvisioned(prices: LambdaPrices, load: Load, memoryMiB: number
   // candidates in ascending order; ties keep the smaller count
   let best = provisionedAt(prices, load, memoryMiB, 1);
   for (const c of [clamp(Math.floor(x), 1, maxP), clamp(Math.ceil(x), 1, maxP), maxP]) {
-    const plan = provisionedAt(prices, load, memoryMiB, c);
-    if (plan.monthlyUsd < best.monthlyUsd) {
-      best = plan;
+    const b = provisionedAt(prices, load, memoryMiB, c);
+    if (b.monthlyUsd < best.monthlyUsd) {
+      best = b;
     }
   }
   return best;
@@ -97,18 +127,21 @@ function provisionedParts(prices: LambdaPrices, load: Load, memoryMiB: number, P
   };
 }
 
-function provisionedAt(prices: LambdaPrices, load: Load, memoryMiB: number, P: number): ProvisionedPlan {
+function provisionedAt(prices: LambdaPrices, load: Load, memoryMiB: number, P: number): ProvisionedBill {
   const x = provisionedParts(prices, load, memoryMiB, P);
-  const gb = memoryMiB / 1024;
   const requests = load.avgRps * SECONDS_PER_MONTH;
-  const items = [
-    item('requests', requests * prices.requestUsd, `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
-    item('provisioned concurrency standby', x.standbyUsd, `${P} x ${num(gb, 3)} GB x ${HOURS_PER_MONTH} h x $${prices.provisionedGbSecondUsd}/GB-s`),
-    item('duration on provisioned concurrency', x.warmUsd, `${num(x.warmConcurrencySeconds * gb, 0)} GB-s x $${prices.provisionedExecutionGbSecondUsd}/GB-s`),
-    item('on-demand spillover above provisioned concurrency', x.spillUsd, `${num(x.spillConcurrencySeconds * gb, 0)} GB-s x $${prices.gbSecondUsd}/GB-s`),
-  ];
   const coldExposure = load.u > 0 ? x.spillShare / load.u : 0;
-  return { monthlyUsd: total(items), lineItems: items, coldExposure: round3(coldExposure), provisioned: P };
+  const amounts = inCents([requests * prices.requestUsd, x.standbyUsd, x.warmUsd, x.spillUsd]);
+  return {
+    amounts,
+    monthlyUsd: sumOf(amounts),
+    coldExposure: round3(coldExposure),
+    provisioned: P,
+    memoryMiB,
+    requests,
+    warmConcurrencySeconds: x.warmConcurrencySeconds,
+    spillConcurrencySeconds: x.spillConcurrencySeconds,
+  };
 }
 
 /**
@@ -116,31 +149,54 @@ function provisionedAt(prices: LambdaPrices, load: Load, memoryMiB: number, P: n
  * (`allowScaleToZero`): each floor is priced for the share of the month it holds, and the hours at
  * 0 run every request on demand.
  */
-export function lambdaScheduledCost(p: ResolvedProfile, t: PriceTable, load: Load, memoryMiB: number, floors: FloorShare[]): ProvisionedPlan {
+export function lambdaScheduledBill(p: ResolvedProfile, t: PriceTable, load: Load, memoryMiB: number, floors: FloorShare[]): ProvisionedBill {
   const prices = t.lambdaPrices(lambdaArchitecture(p));
   const parts = floors.map(f => ({ ...f, x: provisionedParts(prices, load, memoryMiB, f.floor) }));
   const sum = (get: (x: ProvisionedParts) => number) => parts.reduce((acc, f) => acc + f.share * get(f.x), 0);
-  const gb = memoryMiB / 1024;
   const requests = load.avgRps * SECONDS_PER_MONTH;
-  const warmSeconds = sum(x => x.warmConcurrencySeconds);
-  const spillSeconds = sum(x => x.spillConcurrencySeconds);
-  const environmentHours = floors.reduce((acc, f) => acc + f.floor * f.share * HOURS_PER_MONTH, 0);
-  const items = [
-    item('requests', requests * prices.requestUsd, `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`),
-    item('provisioned concurrency standby', sum(x => x.standbyUsd), `${num(environmentHours, 0)} environment-hours in the warm windows (0 outside) x ${num(gb, 3)} GB x $${prices.provisionedGbSecondUsd}/GB-s`),
-    item('duration on provisioned concurrency', sum(x => x.warmUsd), `${num(warmSeconds * gb, 0)} GB-s x $${prices.provisionedExecutionGbSecondUsd}/GB-s`),
-    item('on-demand spillover above provisioned concurrency', sum(x => x.spillUsd), `${num(spillSeconds * gb, 0)} GB-s x $${prices.gbSecondUsd}/GB-s (all traffic outside the warm windows)`),
-  ];
   const coldExposure = load.u > 0 ? sum(x => x.spillShare) / load.u : 0;
-  return { monthlyUsd: total(items), lineItems: items, coldExposure: round3(coldExposure), provisioned: 0 };
+  const amounts = inCents([requests * prices.requestUsd, sum(x => x.standbyUsd), sum(x => x.warmUsd), sum(x => x.spillUsd)]);
+  return {
+    amounts,
+    monthlyUsd: sumOf(amounts),
+    coldExposure: round3(coldExposure),
+    provisioned: 0,
+    memoryMiB,
+    requests,
+    warmConcurrencySeconds: sum(x => x.warmConcurrencySeconds),
+    spillConcurrencySeconds: sum(x => x.spillConcurrencySeconds),
+    environmentHours: floors.reduce((acc, f) => acc + f.floor * f.share * HOURS_PER_MONTH, 0),
+  };
 }
 
 /**
  * The Lambda shape the Lambda target deploys: warm windows over a floor of 0 when the profile
  * allows scale to zero, otherwise a provisioned floor (pinned, or the cheapest) with on-demand spillover.
  */
-export function lambdaDeployedCost(p: ResolvedProfile, t: PriceTable, load: Load, pinned: number | undefined): ProvisionedPlan {
+export function lambdaDeployedBill(p: ResolvedProfile, t: PriceTable, load: Load, pinned: number | undefined): ProvisionedBill {
   return p.allowScaleToZero
-    ? lambdaScheduledCost(p, t, load, p.memoryMiB, floorShares(p.warmSchedules, 0))
-    : lambdaProvisionedCost(p, t, load, p.memoryMiB, pinned);
+    ? lambdaScheduledBill(p, t, load, p.memoryMiB, floorShares(p.warmSchedules, 0))
+    : lambdaProvisionedBill(p, t, load, p.memoryMiB, pinned);
+}
+
+/** The line items of a provisioned-concurrency bill, written from its numbers. */
+export function provisionedItems(p: ResolvedProfile, t: PriceTable, b: ProvisionedBill): CostLineItem[] {
+  const prices = t.lambdaPrices(lambdaArchitecture(p));
+  const gb = b.memoryMiB / 1024;
+  const scheduled = b.environmentHours !== undefined;
+  return itemsOf(b, [
+    ['requests', `${num(b.requests / 1e6, 3)} M requests x $${prices.requestUsd}/request`],
+    ['provisioned concurrency standby', scheduled
+      ? `${num(b.environmentHours!, 0)} environment-hours in the warm windows (0 outside) x ${num(gb, 3)} GB x $${prices.provisionedGbSecondUsd}/GB-s`
+      : `${b.provisioned} x ${num(gb, 3)} GB x ${HOURS_PER_MONTH} h x $${prices.provisionedGbSecondUsd}/GB-s`],
+    ['duration on provisioned concurrency', `${num(b.warmConcurrencySeconds * gb, 0)} GB-s x $${prices.provisionedExecutionGbSecondUsd}/GB-s`],
+    ['on-demand spillover above provisioned concurrency',
+      `${num(b.spillConcurrencySeconds * gb, 0)} GB-s x $${prices.gbSecondUsd}/GB-s${scheduled ? ' (all traffic outside the warm windows)' : ''}`],
+  ]);
+}
+
+/** The deployed Lambda shape with its line items. */
+export function lambdaDeployedCost(p: ResolvedProfile, t: PriceTable, load: Load, pinned: number | undefined): ProvisionedPlan {
+  const b = lambdaDeployedBill(p, t, load, pinned);
+  return { monthlyUsd: b.monthlyUsd, coldExposure: b.coldExposure, provisioned: b.provisioned, lineItems: provisionedItems(p, t, b) };
 }

@@ -75,14 +75,40 @@ export interface PricedOption {
   readonly coldExposure: number;
 }
 
-/** A line item: the amount rounded to cents, and the text that says how it was computed (written from the same numbers). */
-export function item(label: string, monthlyUsd: number, basis: string): CostLineItem {
-  return { label, monthlyUsd: round2(monthlyUsd), basis };
+/**
+ * What an option costs, numbers only: each line item's amount rounded to cents, in line-item order,
+ * and their sum. The line items' text is written from these same numbers (`itemsOf`), so the
+ * searches and the cost curve read the bill and the decision's costs the items, one pricing path.
+ */
+export interface Bill {
+  /** Each line item's amount, rounded to cents, in order. */
+  readonly amounts: readonly number[];
+  /** Their sum, rounded to cents. */
+  readonly monthlyUsd: number;
+  /** Share of requests that may land on a cold Lambda environment (0-1). */
+  readonly coldExposure: number;
 }
 
-/** The monthly cost of line items: their rounded amounts added in order, rounded to cents. */
-export function total(items: CostLineItem[]): number {
-  return round2(items.reduce((s, i) => s + i.monthlyUsd, 0));
+/** Rounds each amount of a bill to cents, in place (a fresh array from the caller), and returns it. */
+export function inCents(amounts: number[]): number[] {
+  for (let i = 0; i < amounts.length; i++) {
+    amounts[i] = round2(amounts[i]);
+  }
+  return amounts;
+}
+
+/** The monthly cost of a bill: its rounded amounts added in order, rounded to cents. */
+export function sumOf(amounts: readonly number[]): number {
+  let sum = 0;
+  for (const a of amounts) {
+    sum += a;
+  }
+  return round2(sum);
+}
+
+/** The line items of a bill: its amounts with their labels and bases (the same order). */
+export function itemsOf(b: Bill, lines: ReadonlyArray<readonly [label: string, basis: string]>): CostLineItem[] {
+  return lines.map(([label, basis], i) => ({ label, monthlyUsd: b.amounts[i], basis }));
 }
 
 /** Rounds to cents (costs are reported in cents; keeps decisions stable across platforms). */

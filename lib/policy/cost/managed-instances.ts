@@ -1,4 +1,4 @@
-import { item, Load, num, peakConcurrency, PricedOption, round2, round6, total, volumeAbove } from './load';
+import { Bill, inCents, itemsOf, Load, num, peakConcurrency, PricedOption, round2, round6, sumOf, volumeAbove } from './load';
 import { archFits } from './node-choice';
 import { MANAGED_INSTANCES_LIMITS } from '../limits';
 import { HOURS_PER_MONTH, PriceTable, SECONDS_PER_MONTH } from '../pricing';
@@ -81,7 +81,7 @@ export function chooseManagedInstance(
 ): { input: ManagedInstancesInput; plan: ManagedInstancesPlan } | undefined {
   const shape = managedEnvironmentShape(p);
   const concurrency = Math.min(MANAGED_INSTANCES_LIMITS.maxConcurrencyPerEnvironment, p.concurrencyPerReplica);
-  let best: { input: ManagedInstancesInput; plan: ManagedInstancesPlan } | undefined;
+  let best: { input: ManagedInstancesInput; usd: number } | undefined;
   for (const n of t.props.cpuInstances) {
     if (!archFits(p.architecture, n.architecture)) {
       continue;
@@ -97,18 +97,26 @@ export function chooseManagedInstance(
       floorEnvironments,
       cpuTarget,
     };
-    const plan = managedInstancesCost(t, load, input);
-    const usd = plan.monthlyUsd;
-    if (best === undefined || usd < best.plan.monthlyUsd - 1e-9
-      || (Math.abs(usd - best.plan.monthlyUsd) <= 1e-9 && n.hourlyUsd < best.input.instance.hourlyUsd)) {
-      best = { input, plan };
+    const usd = managedInstancesBill(t, load, input).monthlyUsd;
+    if (best === undefined || usd < best.usd - 1e-9 || (Math.abs(usd - best.usd) <= 1e-9 && n.hourlyUsd < best.input.instance.hourlyUsd)) {
+      best = { input, usd };
     }
   }
-  return best;
+  return best && { input: best.input, plan: managedInstancesCost(t, load, best.input) };
 }
 
-/** Lambda Managed Instances at one load: the warm floor, instances above it, the management fee, requests. */
-export function managedInstancesCost(t: PriceTable, load: Load, m: ManagedInstancesInput): ManagedInstancesPlan {
+/** Lambda Managed Instances, numbers only: the warm floor, instances above it, the management fee, requests. */
+export interface ManagedInstancesBill extends Bill {
+  readonly floorEnvironments: number;
+  readonly peakEnvironments: number;
+  readonly floorInstances: number;
+  readonly peakInstances: number;
+  readonly aboveInstances: number;
+  readonly requests: number;
+}
+
+/** Lambda Managed Instances at one load, numbers only. */
+export function managedInstancesBill(t: PriceTable, load: Load, m: ManagedInstancesInput): ManagedInstancesBill {
   const prices = t.managedInstancesPrices;
   const i = m.instance;
   const peakEnvironmentsExact = load.peakConcurrency / i.concurrency / m.cpuTarget;
@@ -124,20 +132,38 @@ export function managedInstancesCost(t: PriceTable, load: Load, m: ManagedInstan
   // the fee is a share of the instances' amounts as billed (in cents)
   const feeUsd = (round2(floorUsd) + round2(aboveUsd)) * prices.managementFeeRate;
   const requests = load.avgRps * SECONDS_PER_MONTH;
-  const env = `environment(s) of ${i.memoryMiB / 1024} GiB / ${i.vcpu} vCPU, ${i.perInstance} per instance`;
-  const items = [
-    item('instances for the warm floor', floorUsd, `${floorInstances} x ${i.instanceType} (${m.floorEnvironments} ${env}) x ${HOURS_PER_MONTH} h x $${i.hourlyUsd}/h`),
-    item('instances above the floor', aboveUsd, `${num(aboveInstances, 3)} ${i.instanceType} on average (up to ${peakInstances} at the peak, CPU target ${Math.round(m.cpuTarget * 100)}%) x ${HOURS_PER_MONTH} h x $${i.hourlyUsd}/h`),
-    item('management fee', feeUsd, `${Math.round(prices.managementFeeRate * 1000) / 10}% of the instances' on-demand price`),
-    item('requests', requests * prices.requestUsd, `${num(requests / 1e6, 3)} M requests x $${prices.requestUsd}/request (no duration charge)`),
-  ];
+  const amounts = inCents([floorUsd, aboveUsd, feeUsd, requests * prices.requestUsd]);
   return {
-    monthlyUsd: total(items),
-    lineItems: items,
+    amounts,
+    monthlyUsd: sumOf(amounts),
     coldExposure: 0,
     floorEnvironments: m.floorEnvironments,
     peakEnvironments,
     floorInstances,
     peakInstances,
+    aboveInstances,
+    requests,
+  };
+}
+
+/** Lambda Managed Instances at one load, with the line items written from the bill. */
+export function managedInstancesCost(t: PriceTable, load: Load, m: ManagedInstancesInput): ManagedInstancesPlan {
+  const b = managedInstancesBill(t, load, m);
+  const prices = t.managedInstancesPrices;
+  const i = m.instance;
+  const env = `environment(s) of ${i.memoryMiB / 1024} GiB / ${i.vcpu} vCPU, ${i.perInstance} per instance`;
+  return {
+    monthlyUsd: b.monthlyUsd,
+    lineItems: itemsOf(b, [
+      ['instances for the warm floor', `${b.floorInstances} x ${i.instanceType} (${m.floorEnvironments} ${env}) x ${HOURS_PER_MONTH} h x $${i.hourlyUsd}/h`],
+      ['instances above the floor', `${num(b.aboveInstances, 3)} ${i.instanceType} on average (up to ${b.peakInstances} at the peak, CPU target ${Math.round(m.cpuTarget * 100)}%) x ${HOURS_PER_MONTH} h x $${i.hourlyUsd}/h`],
+      ['management fee', `${Math.round(prices.managementFeeRate * 1000) / 10}% of the instances' on-demand price`],
+      ['requests', `${num(b.requests / 1e6, 3)} M requests x $${prices.requestUsd}/request (no duration charge)`],
+    ]),
+    coldExposure: 0,
+    floorEnvironments: b.floorEnvironments,
+    peakEnvironments: b.peakEnvironments,
+    floorInstances: b.floorInstances,
+    peakInstances: b.peakInstances,
   };
 }
