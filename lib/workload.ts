@@ -167,11 +167,6 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
    * `chart`, `deployment`... the data plane.
    */
   public readonly hybrid?: HybridRendering;
-  /**
-   * The profile as given (the report tells given values from assumed defaults).
-   * @internal
-   */
-  public readonly _profile?: WorkloadProfile;
   private readonly lambdaRendering?: LambdaRendering;
 
   constructor(scope: Construct, id: string, props: InferenceWorkloadProps) {
@@ -243,7 +238,6 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
       checkResourceLimitNow(this, this.workloadName);
       // the decision is printed once per app at synth by the placement report (one line per
       // workload and a summary), not as an info annotation: warnings stay annotations
-      this._profile = props.profile;
       warnIfModelExceedsMemory(this, props.profile);
       PlacementReport.of(this).addWorkload(this);
       // each template content is validated once per machine, as for an InferencePlatform's app

@@ -259,7 +259,7 @@ export function decide(profile: WorkloadProfile, policy: IPlacementPolicy, file:
 /** Renders a decision in one of the formats. @internal */
 export function formatDecision(
   decision: PlacementDecision, format: ExplainArgs['format'], file: string,
-  context: { profile?: WorkloadProfile; policySource?: string } = {},
+  context: { policySource?: string } = {},
 ): string {
   const name = path.basename(file).replace(/\.json$/i, '') || 'workload';
   switch (format) {
@@ -268,11 +268,11 @@ export function formatDecision(
         profileFile: file,
         policySource: context.policySource,
         decidingRule: decidingRule(decision)?.ruleId ?? null,
-        assumedDefaults: assumedDefaults(context.profile),
+        assumedDefaults: assumedDefaults(decision),
         decision: decision.toJson(),
       }, undefined, 2) + '\n';
     case 'md':
-      return renderWorkloadMarkdown({ constructPath: file, stack: '', workloadName: name, decision, profile: context.profile }, { headingLevel: 1 }) + '\n';
+      return renderWorkloadMarkdown({ constructPath: file, stack: '', workloadName: name, decision }, { headingLevel: 1 }) + '\n';
     case 'table':
     default: {
       const lines = [`Profile: ${file}`];
@@ -280,7 +280,7 @@ export function formatDecision(
         lines.push(`Policy from: ${context.policySource}`);
       }
       lines.push(`Deciding rule: ${decidingRule(decision)?.ruleId ?? 'none fired'}`, decision.explain());
-      const assumed = assumedDefaults(context.profile);
+      const assumed = assumedDefaults(decision);
       if (Object.keys(assumed).length > 0) {
         lines.push('', `Assumed (not in the profile): ${Object.entries(assumed).map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(v, 3) : String(v)}`).join(', ')}`);
       }
@@ -317,7 +317,7 @@ export function runExplain(argv: string[], io: CliIo): number {
   }
   const { profile } = parseProfile(text, args.file);
   const decision = decide(profile, policy, args.file);
-  io.stdout(formatDecision(decision, args.format, args.file, { profile, policySource: source }));
+  io.stdout(formatDecision(decision, args.format, args.file, { policySource: source }));
   if (args.chart) {
     const name = path.basename(args.file).replace(/\.json$/i, '') || 'workload';
     io.writeFile(args.chart, renderCostChart({ workloadName: name, constructPath: args.file, decision }));

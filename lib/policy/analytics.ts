@@ -1,44 +1,15 @@
-import {
-  hybridUsd, kubernetesCost, lambdaDeployedUsd, lambdaOnDemandUsd, Load, loadAt, ManagedInstancesInput, managedInstancesUsd, NodeChoice, round3,
-  withoutDetail,
-} from './cost';
+import { lambdaDeployedBill, loadAt, ManagedInstancesInput, managedInstancesBill, round3 } from './cost';
 import { CostCurvePoint, ManagedInstancesBreakEven } from './decision';
-import { OPTION } from './limits';
 import { PriceTable } from './pricing';
 import { ResolvedProfile } from './profile';
 
 /*
- * Analytics for the report: the break-even utilization and the cost curve. Both reprice the same
- * workload at other utilizations with the same peak; neither changes the decision's target.
+ * Analytics for the decision: the break-even utilizations and the cost curve. They reprice the same
+ * workload at other utilizations with the same peak, through the options' own bills (the numbers the
+ * line items are written from); neither changes the decision's target.
  */
 
-/**
- * Sustained utilization at which the Lambda shape we deploy (provisioned concurrency, on-demand spillover)
- * costs the same as Kubernetes, with the same peak. Bisection; Lambda's cost grows with utilization,
- * Kubernetes' is flat (capacity for the peak). Undefined when one side wins everywhere.
- */
-export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, node: NodeChoice, pinned: number | undefined): number | undefined {
-  return withoutDetail(() => {
-    const k8s = kubernetesCost(p, t, loadAt(p, 1), node).monthlyUsd;
-    const f = (u: number) => lambdaDeployedUsd(p, t, loadAt(p, u), pinned) - k8s;
-    if (f(0) > 0 || f(1) <= 0) {
-      return undefined; // dedicated is cheaper at every utilization, or serverless is
-    }
-    let lo = 0;
-    let hi = 1;
-    for (let i = 0; i < 16; i++) {
-      const mid = (lo + hi) / 2;
-      if (f(mid) <= 0) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    return round3((lo + hi) / 2);
-  });
-}
-
-/** The utilization (0-1) where `f` changes sign, by bisection; undefined when it does not. */
+/** The utilization (0-1) where `f` changes sign, by bisection (16 steps); undefined when it does not. */
 function crossing(f: (u: number) => number): number | undefined {
   const at0 = f(0);
   const at1 = f(1);
@@ -59,58 +30,59 @@ function crossing(f: (u: number) => number): number | undefined {
 }
 
 /**
- * Where Lambda Managed Instances cost the same as Lambda with provisioned concurrency (the shape
- * the Lambda target deploys) and as Kubernetes, with the same peak. Undefined parts: that target is
- * infeasible, or one side is cheaper at every utilization.
+ * Sustained utilization at which the Lambda shape we deploy (provisioned concurrency, on-demand spillover)
+ * costs the same as Kubernetes (`kubernetesUsd`: capacity for the peak, the same at every utilization).
+ * Bisection; Lambda's cost grows with utilization. Undefined when one side wins everywhere.
  */
-export function managedInstancesBreakEven(
-  p: ResolvedProfile, t: PriceTable, managed: ManagedInstancesInput, pinned: number | undefined, lambdaFeasible: boolean,
-  node: NodeChoice | undefined,
-): ManagedInstancesBreakEven {
-  return withoutDetail(() => {
-    const m = (u: number) => managedInstancesUsd(t, loadAt(p, u), managed);
-    const versusLambda = lambdaFeasible ? crossing(u => m(u) - lambdaDeployedUsd(p, t, loadAt(p, u), pinned)) : undefined;
-    let versusKubernetes: number | undefined;
-    if (node !== undefined) {
-      const k8s = kubernetesCost(p, t, loadAt(p, 1), node).monthlyUsd;
-      versusKubernetes = crossing(u => m(u) - k8s);
+export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, kubernetesUsd: number, pinned: number | undefined): number | undefined {
+  const f = (u: number) => lambdaDeployedBill(p, t, loadAt(p, u), pinned).monthlyUsd - kubernetesUsd;
+  if (f(0) > 0 || f(1) <= 0) {
+    return undefined; // dedicated is cheaper at every utilization, or serverless is
+  }
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 16; i++) {
+    const mid = (lo + hi) / 2;
+    if (f(mid) <= 0) {
+      lo = mid;
+    } else {
+      hi = mid;
     }
-    return {
-      ...(versusLambda !== undefined ? { versusLambda } : {}),
-      ...(versusKubernetes !== undefined ? { versusKubernetes } : {}),
-    };
-  });
+  }
+  return round3((lo + hi) / 2);
 }
 
 /**
- * Each priced option at 0%, 5%, ... 100% sustained utilization, same peak. Numbers only: the
- * same monthly costs as the options' cost functions at each utilization, without line items.
+ * Where Lambda Managed Instances cost the same as Lambda with provisioned concurrency (the shape
+ * the Lambda target deploys; `lambdaFeasible`) and as Kubernetes (`kubernetesUsd`, when feasible),
+ * with the same peak. Undefined parts: that target is infeasible, or one side is cheaper at every utilization.
  */
-export function costCurve(
-  p: ResolvedProfile, t: PriceTable, node: NodeChoice | undefined, pinned: number | undefined,
-  overflow: boolean, options: string[], managed?: ManagedInstancesInput,
-): CostCurvePoint[] {
-  return withoutDetail(() => {
-    // Kubernetes holds the peak all month: the same at every utilization
-    const kubernetes = node === undefined ? undefined : kubernetesCost(p, t, loadAt(p, 1), node).monthlyUsd;
-    const usdOf = (option: string, load: Load): number => {
-      switch (option) {
-        case OPTION.LAMBDA_ON_DEMAND: return lambdaOnDemandUsd(p, t, load);
-        case OPTION.LAMBDA_PROVISIONED: return lambdaDeployedUsd(p, t, load, pinned);
-        case OPTION.KUBERNETES: return kubernetes!;
-        case OPTION.HYBRID: return hybridUsd(p, t, load, node!, overflow);
-        case OPTION.LAMBDA_MANAGED_INSTANCES: return managedInstancesUsd(t, load, managed!);
-        default: throw new Error(`costCurve: unknown option ${option}`);
-      }
-    };
-    const points: CostCurvePoint[] = [];
-    for (let i = 0; i <= 20; i++) {
-      const u = i / 20;
-      const load = loadAt(p, u);
-      for (const option of options) {
-        points.push({ option, utilization: u, monthlyUsd: usdOf(option, load) });
-      }
+export function managedInstancesBreakEven(
+  p: ResolvedProfile, t: PriceTable, managed: ManagedInstancesInput, pinned: number | undefined, lambdaFeasible: boolean,
+  kubernetesUsd: number | undefined,
+): ManagedInstancesBreakEven {
+  const m = (u: number) => managedInstancesBill(t, loadAt(p, u), managed).monthlyUsd;
+  const versusLambda = lambdaFeasible ? crossing(u => m(u) - lambdaDeployedBill(p, t, loadAt(p, u), pinned).monthlyUsd) : undefined;
+  const versusKubernetes = kubernetesUsd === undefined ? undefined : crossing(u => m(u) - kubernetesUsd);
+  return {
+    ...(versusLambda !== undefined ? { versusLambda } : {}),
+    ...(versusKubernetes !== undefined ? { versusKubernetes } : {}),
+  };
+}
+
+/** The utilizations of the cost curve: 0%, 5%, ... 100%. */
+export const COST_CURVE_UTILIZATIONS: readonly number[] = Array.from({ length: 21 }, (_, i) => i / 20);
+
+/**
+ * Each option at each utilization of `COST_CURVE_UTILIZATIONS`, same peak: `priceAt(option, u)` is
+ * the option's own cost function at that utilization (the figure the option would be decided at).
+ */
+export function costCurve(options: readonly string[], priceAt: (option: string, u: number) => number): CostCurvePoint[] {
+  const points: CostCurvePoint[] = [];
+  for (const u of COST_CURVE_UTILIZATIONS) {
+    for (const option of options) {
+      points.push({ option, utilization: u, monthlyUsd: priceAt(option, u) });
     }
-    return points;
-  });
+  }
+  return points;
 }

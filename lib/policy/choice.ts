@@ -43,7 +43,7 @@ export function constraintOutcome(rule: ConstraintRule, r: ConstraintResult): Pe
   return out;
 }
 
-/** What target choice starts from: the profile and the options' prices, each computed when first asked for. */
+/** What target choice starts from: the profile, the options' prices and the break-evens, all computed before the choice. */
 export interface ChoiceInput {
   readonly p: ResolvedProfile;
   readonly o: EngineOptions;

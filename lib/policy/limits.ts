@@ -1,13 +1,11 @@
 /**
- * Most provisioned concurrency one function gets: the default regional concurrency quota (1,000)
- * minus the 100 Lambda keeps unreserved. Traffic above it spills on demand.
+ * Lambda's documented limits, the one table the policy and the renderers read
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
  */
-export const MAX_PROVISIONED_CONCURRENCY = 900;
-
-/** Lambda's documented limits (AWS Lambda quotas page). */
 export const LAMBDA_LIMITS = {
   maxMemoryMiB: 10_240,
   minMemoryMiB: 128,
+  minTimeoutSeconds: 1,
   maxTimeoutSeconds: 900,
   maxEphemeralStorageMiB: 10_240,
   minEphemeralStorageMiB: 512,
@@ -15,12 +13,11 @@ export const LAMBDA_LIMITS = {
   maxImageSizeGiB: 10,
   /** Synchronous invocation payload: 6 MB request and response. */
   maxSyncPayloadKiB: 6_144,
-  /** Default regional concurrency quota (1,000) minus the 100 Lambda keeps unreserved. */
-  maxProvisionedConcurrency: MAX_PROVISIONED_CONCURRENCY,
-
-  // Read by the renderers' checks (lib/targets/lambda/validate.ts).
-  /** Shortest function timeout: 1 s (AWS::Lambda::Function `Timeout`, minimum 1). */
-  minTimeoutSeconds: 1,
+  /**
+   * Most provisioned concurrency one function gets: the default regional concurrency quota (1,000)
+   * minus the 100 Lambda keeps unreserved. Traffic above it spills on demand.
+   */
+  maxProvisionedConcurrency: 900,
   /**
    * Environment variables of a function: 4 KB for all of them in aggregate
    * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).

@@ -3,7 +3,7 @@ import { decide } from './engine';
 import { EngineMode, EngineOptions } from './rule-types';
 import { InferenceWorkloadValidationError } from '../errors';
 import { PriceTable, validatePriceTable } from './pricing';
-import { resolveProfile, WorkloadProfile } from './profile';
+import { assumedProfileFields, resolveProfile, WorkloadProfile } from './profile';
 import { checkNumber, describeValue } from '../private/validate';
 
 /**
@@ -192,7 +192,8 @@ export class PlacementPolicy implements IPlacementPolicy {
 
   /** Decides the placement of one workload. */
   public decide(profile: WorkloadProfile): PlacementDecision {
-    return decide(resolveProfile(profile), this.engine);
+    const resolved = resolveProfile(profile);
+    return decide(resolved, this.engine, assumedProfileFields(profile, resolved));
   }
 
   /**

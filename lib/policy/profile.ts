@@ -298,6 +298,22 @@ export function resolveProfile(p: WorkloadProfile, prefix = 'profile.'): Resolve
 }
 
 /**
+ * The fields the user did not give and the resolved profile holds a default for (in the order of
+ * `PROFILE_FIELDS`; lists and fields without a default left out): what the report calls assumed.
+ * @internal
+ */
+export function assumedProfileFields(given: WorkloadProfile, resolved: ResolvedProfile): ProfileField[] {
+  const out: ProfileField[] = [];
+  for (const field of Object.keys(PROFILE_FIELDS) as ProfileField[]) {
+    const spec = PROFILE_FIELDS[field] as { noDefault?: boolean; kind: string };
+    if (given[field] === undefined && !spec.noDefault && spec.kind !== 'list' && resolved[field] !== undefined) {
+      out.push(field);
+    }
+  }
+  return out;
+}
+
+/**
  * Every problem of a profile, in the order `resolveProfile()` reports them (the CLI reports
  * missing fields its own way and the others after them).
  * @internal

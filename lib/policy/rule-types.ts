@@ -40,14 +40,14 @@ export interface EngineOptions {
 export interface ConstraintContext {
   readonly p: ResolvedProfile;
   /** Environments needed to hold the peak warm (peak rps x p99). */
-  readonly peakConcurrency: number;
+  readonly warmPeakEnvironments: number;
   /** The cheapest node that fits one pod, if any. */
   readonly node?: NodeChoice;
 }
 
 /**
- * A rule's sentence, or a function that writes it: the text is only built when the decision's
- * rules are read (a decision is made far more often than it is explained).
+ * A rule's sentence, or a function that writes it from the numbers the rule saw: written when the
+ * decision is built, once every rule has been evaluated.
  */
 export type Reason = string | (() => string);
 
@@ -78,13 +78,13 @@ export interface ChoiceContext {
   readonly current?: PlacementTarget;
   /** The outcomes of the rules evaluated so far, in order. */
   readonly outcomes: readonly PendingOutcome[];
-  /** Share of requests that may land on a cold Lambda environment (0-1) on a target (priced on first call). */
+  /** Share of requests that may land on a cold Lambda environment (0-1) on a target. */
   coldExposure(target: PlacementTarget): number;
-  /** Break-even sustained utilization between the deployed Lambda shape and Kubernetes, if any (computed on first call). */
+  /** Break-even sustained utilization between the deployed Lambda shape and Kubernetes, if any. */
   breakEven(): number | undefined;
-  /** Break-evens of Lambda Managed Instances against Lambda and Kubernetes, when it is feasible (computed on first call). */
+  /** Break-evens of Lambda Managed Instances against Lambda and Kubernetes, when it is feasible. */
   managedBreakEven(): ManagedInstancesBreakEven | undefined;
-  /** The cost of the option a target renders as, if priced (without line items; priced on first call). */
+  /** The cost of the option a target renders as, if priced (its line items are not read by the rules). */
   cost(target: PlacementTarget): OptionPrice | undefined;
   /** Whether the option a target renders as is priced and allowed by every constraint. */
   feasible(target: PlacementTarget): boolean;
@@ -139,7 +139,7 @@ export interface ChoiceRule extends RuleRow {
 /** An option's monthly cost and feasibility, as the choice rules see it (no line items). */
 export type OptionPrice = Omit<OptionCost, 'lineItems'>;
 
-/** A rule's outcome while the decision is made: its reason and threshold are written when read. */
+/** A rule's outcome while the decision is made: its reason and threshold are written when the decision is built. */
 export interface PendingOutcome extends Omit<RuleOutcome, 'reason' | 'threshold'> {
   readonly reason: Reason;
   readonly threshold?: Reason;

@@ -1,4 +1,4 @@
-import { managedInstancesBurstFloor } from './cost';
+import { managedInstancesBurstFloor, peakConcurrency } from './cost';
 import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { EngineMode, PolicyRule, reasonText } from './rule-types';
@@ -124,23 +124,23 @@ export const RULES: readonly PolicyRule[] = [
     condition: 'coldStartToleranceMs < 500 (and the warm peak needs > 900 environments to exclude Lambda)',
     threshold: '500 ms; 900 provisioned environments',
     source: 'article: cold starts 200 ms-1 s, "Cold start tolerance is 500ms+" to stay serverless; AWS Lambda concurrency quota (1,000, 100 unreserved)',
-    evaluate: ({ p, peakConcurrency }) => {
+    evaluate: ({ p, warmPeakEnvironments }) => {
       if (p.coldStartToleranceMs >= ARTICLE_THRESHOLDS.coldStartToleranceMs) {
         return { fired: false, reason: () => `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is at least ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms` };
       }
-      if (peakConcurrency > LAMBDA_LIMITS.maxProvisionedConcurrency) {
+      if (warmPeakEnvironments > LAMBDA_LIMITS.maxProvisionedConcurrency) {
         return {
           fired: true,
-          pinProvisionedConcurrency: peakConcurrency,
-          reason: () => `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is under Lambda's ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms and holding the peak warm needs ${n(peakConcurrency)} environments, over the ${LAMBDA_LIMITS.maxProvisionedConcurrency} provisioned concurrency allows`,
+          pinProvisionedConcurrency: warmPeakEnvironments,
+          reason: () => `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is under Lambda's ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms and holding the peak warm needs ${n(warmPeakEnvironments)} environments, over the ${LAMBDA_LIMITS.maxProvisionedConcurrency} provisioned concurrency allows`,
         };
       }
       return {
         fired: true,
         excludes: [],
         excludesOptions: [OPTION.LAMBDA_ON_DEMAND],
-        pinProvisionedConcurrency: peakConcurrency,
-        reason: () => `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is under Lambda's ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms, so no traffic may spill past provisioned concurrency: Lambda must keep all ${n(peakConcurrency)} peak environments warm`,
+        pinProvisionedConcurrency: warmPeakEnvironments,
+        reason: () => `cold-start tolerance ${n(p.coldStartToleranceMs)} ms is under Lambda's ${ARTICLE_THRESHOLDS.coldStartToleranceMs} ms, so no traffic may spill past provisioned concurrency: Lambda must keep all ${n(warmPeakEnvironments)} peak environments warm`,
       };
     },
   },
@@ -202,7 +202,7 @@ export const RULES: readonly PolicyRule[] = [
       + 'aws-cdk-lib 2.262 validates 0-15,000 execution environments',
     evaluate: ({ p }) => {
       const floor = managedInstancesBurstFloor(p);
-      const peak = p.peakRequestsPerSecond * p.requestDurationP50Ms / 1000;
+      const peak = peakConcurrency(p);
       if (floor > MI.maxEnvironments) {
         return {
           fired: true,

@@ -1,7 +1,8 @@
-import { HybridPlan, lambdaArchitecture, Load, ManagedInstancesInput, ManagedInstancesPlan, NodeChoice, peakReplicas } from './cost';
+import { HybridPlan, lambdaArchitecture, Load, ManagedInstancesInput, ManagedInstancesPlan, NodeChoice, peakConcurrency, peakReplicas, round3 } from './cost';
 import { HybridSizing, KubernetesNodeCandidate, KubernetesSizing, LambdaSizing, ManagedInstancesSizing } from './decision';
 import { LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS } from './limits';
 import { ResolvedProfile } from './profile';
+import { DEFAULT_TERMINATION_GRACE_SECONDS, defaultSharedMemoryMiB } from './sizing-defaults';
 import { hybridTimeBudget, LAMBDA_MAX_TIMEOUT_MS, ROUTER_MARGIN_MS } from './time-budget';
 
 /*
@@ -29,8 +30,6 @@ export const WEIGHT_LOAD_SECONDS_PER_GIB = 15;
 export const PRE_STOP_DELAY_SECONDS = 10;
 /** Seconds added to the p99 request for the server to close connections after the last request. */
 export const DRAIN_MARGIN_SECONDS = 5;
-/** Kubernetes' default grace period, the shortest the sizing gives. */
-const MIN_TERMINATION_GRACE_SECONDS = 30;
 
 /** Seconds a new replica takes to serve (node, image, weights): see the estimates above. */
 export function estimatedScaleOutSeconds(p: ResolvedProfile): number {
@@ -40,7 +39,7 @@ export function estimatedScaleOutSeconds(p: ResolvedProfile): number {
 
 /** Grace period of a stopping pod: preStop delay + p99 request + drain margin, at least 30 s. */
 export function terminationGracePeriodSeconds(p: ResolvedProfile): number {
-  return Math.max(MIN_TERMINATION_GRACE_SECONDS,
+  return Math.max(DEFAULT_TERMINATION_GRACE_SECONDS,
     PRE_STOP_DELAY_SECONDS + Math.ceil(p.requestDurationP99Ms / 1000) + DRAIN_MARGIN_SECONDS);
 }
 
@@ -79,7 +78,7 @@ export interface LambdaPlan {
 /** The Lambda function's sizing (the Lambda target, or a hybrid's control plane). */
 export function lambdaSizing(p: ResolvedProfile, plan: LambdaPlan): LambdaSizing {
   const scheduleMax = Math.max(0, ...p.warmSchedules.map(w => w.minCapacity));
-  const { provisioned, peakConcurrency } = plan;
+  const { provisioned } = plan;
   return {
     memoryMiB: Math.min(LAMBDA_LIMITS.maxMemoryMiB, Math.max(LAMBDA_LIMITS.minMemoryMiB, plan.memoryMiB)),
     timeoutSeconds: plan.timeoutSeconds ?? requestTimeoutSeconds(p),
@@ -88,9 +87,9 @@ export function lambdaSizing(p: ResolvedProfile, plan: LambdaPlan): LambdaSizing
     architecture: lambdaArchitecture(p),
     provisionedConcurrencyMin: provisioned,
     // never above what provisioned concurrency allows, unless a warm window asks for more explicitly
-    provisionedConcurrencyMax: Math.max(provisioned, scheduleMax, Math.min(LAMBDA_LIMITS.maxProvisionedConcurrency, peakConcurrency)),
+    provisionedConcurrencyMax: Math.max(provisioned, scheduleMax, Math.min(LAMBDA_LIMITS.maxProvisionedConcurrency, plan.peakConcurrency)),
     utilizationTarget: plan.utilizationTarget,
-    peakConcurrency,
+    peakConcurrency: plan.peakConcurrency,
     ...(p.warmSchedules.length > 0 ? { warmSchedules: p.warmSchedules } : {}),
     ...(p.latencyBudgetP99Ms !== undefined ? { latencyBudgetMs: p.latencyBudgetP99Ms } : {}),
   };
@@ -123,6 +122,7 @@ export function kubernetesSizing(
   s.exclusiveCpu = node.exclusiveCpu;
   s.estimatedScaleOutSeconds = estimatedScaleOutSeconds(p);
   s.terminationGracePeriodSeconds = terminationGracePeriodSeconds(p);
+  s.sharedMemoryMiB = defaultSharedMemoryMiB(p.memoryMiB);
   s.nodeCandidates = candidates;
   return s;
 }
@@ -176,8 +176,8 @@ export function managedInstancesSizing(
     maxExecutionEnvironments: Math.min(MI.maxEnvironments, Math.max(plan.floorEnvironments, plan.peakEnvironments)),
     maxVCpuCount,
     cpuUtilizationTarget: cpuTarget,
-    timeoutSeconds: Math.min(LAMBDA_LIMITS.maxTimeoutSeconds, Math.max(3, Math.ceil(p.requestDurationP99Ms * 3 / 1000))),
-    peakConcurrency: Math.round(p.peakRequestsPerSecond * p.requestDurationP50Ms) / 1000,
+    timeoutSeconds: requestTimeoutSeconds(p),
+    peakConcurrency: round3(peakConcurrency(p)),
     ...(p.latencyBudgetP99Ms !== undefined ? { latencyBudgetMs: p.latencyBudgetP99Ms } : {}),
   };
 }

@@ -8,9 +8,10 @@
  * connection, the answer); only then does the router overflow, with what is left.
  */
 import { InferenceWorkloadValidationError } from '../errors';
+import { LAMBDA_LIMITS } from './limits';
 
-/** Lambda's longest function timeout: 900 s (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
-export const LAMBDA_MAX_TIMEOUT_MS = 900_000;
+/** Lambda's longest function timeout, ms (`LAMBDA_LIMITS.maxTimeoutSeconds`). */
+export const LAMBDA_MAX_TIMEOUT_MS = LAMBDA_LIMITS.maxTimeoutSeconds * 1000;
 /**
  * The longest cold start of an on-demand function: the Init phase is limited to 10 s; past it,
  * Lambda retries Init within the invocation, under the function's own timeout

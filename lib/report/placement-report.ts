@@ -8,7 +8,6 @@ import { chartFiles, chartPath, renderReportJson, renderReportMarkdown, Reported
 import { InferenceWorkloadValidationError } from '../errors';
 import { pendingMoveOf } from '../placement-lock';
 import { PlacementDecision } from '../policy/decision';
-import { WorkloadProfile } from '../policy/profile';
 
 /** Id of the report construct under its `App` or `Stage`. */
 const REPORT_ID = 'InferenceWorkloadPlacementReport';
@@ -152,7 +151,6 @@ export class PlacementReport extends Construct {
       workloadName: workload.workloadName,
       decision: workload.decision,
       manifestPath: workload.manifestPath,
-      profile: (workload as { _profile?: WorkloadProfile })._profile,
       pendingMove: pendingMoveOf(workload, workload.workloadName),
     });
   }

@@ -3,7 +3,7 @@ import { decidingRule, describeBreakEven, formatNumber, formatPercent, formatUsd
 import { SvgDocument } from './svg';
 import type { PendingMove } from '../placement-lock';
 import { PlacementDecision, PriceTableReference, RuleVerdict } from '../policy/decision';
-import { PROFILE_FIELDS, ProfileField, resolveProfile, WorkloadProfile } from '../policy/profile';
+import { ProfileField } from '../policy/profile';
 
 /** File and folder names inside the output folder. @internal */
 export const REPORT_FILES = {
@@ -30,8 +30,6 @@ export interface ReportedWorkload {
   readonly decision: PlacementDecision;
   /** Manifest file inside the output folder, when placed on Kubernetes. */
   readonly manifestPath?: string;
-  /** The profile as the user gave it, to tell given values from assumed defaults. */
-  readonly profile?: WorkloadProfile;
   /** A move away from the placement lock, accepted for this synth and not yet recorded. */
   readonly pendingMove?: PendingMove;
 }
@@ -74,39 +72,17 @@ const UNITS: Partial<Record<ProfileField, string>> = {
 
 /**
  * The profile fields the user did not give and the policy assumed, with the value it assumed:
- * `{ imageSizeGiB: 1, requestPayloadKiB: 64, ... }`. Empty without the given profile.
+ * `{ imageSizeGiB: 1, requestPayloadKiB: 64, ... }`, as the decision records them. Empty for a
+ * decision that does not record its profile (a custom policy).
  * @internal
  */
-export function assumedDefaults(profile: WorkloadProfile | undefined): Record<string, unknown> {
-  if (!profile) {
-    return {};
-  }
-  // the JSON entry and the Markdown section both ask; a profile is a plain value read at synth
-  let assumed = ASSUMED.get(profile);
-  if (assumed === undefined) {
-    assumed = computeAssumedDefaults(profile);
-    ASSUMED.set(profile, assumed);
-  }
-  return assumed;
-}
-
-const ASSUMED = new WeakMap<WorkloadProfile, Record<string, unknown>>();
-
-function computeAssumedDefaults(profile: WorkloadProfile): Record<string, unknown> {
-  let resolved: Record<string, unknown>;
-  try {
-    resolved = resolveProfile(profile) as unknown as Record<string, unknown>;
-  } catch {
-    return {};
-  }
+export function assumedDefaults(d: PlacementDecision): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of Object.keys(PROFILE_FIELDS) as ProfileField[]) {
-    const spec = PROFILE_FIELDS[field] as { noDefault?: boolean; kind: string };
-    const value = resolved[field];
-    if ((profile as any)[field] !== undefined || spec.noDefault || value === undefined || spec.kind === 'list') {
-      continue;
+  const profile = d.profile as Record<string, unknown> | undefined;
+  if (profile !== undefined) {
+    for (const field of d.assumedProfileFields) {
+      out[field] = profile[field];
     }
-    out[field] = value;
   }
   return out;
 }
@@ -222,7 +198,7 @@ export function reportEntry(w: ReportedWorkload, shared: ReportShared = reportSh
     breakEvenUtilization: d.breakEvenUtilization ?? null,
     chosenOption: chosen?.option ?? null,
     chosenMonthlyUsd: chosen?.monthlyUsd ?? null,
-    assumedDefaults: assumedDefaults(w.profile),
+    assumedDefaults: assumedDefaults(w.decision),
     pendingMove: w.pendingMove === undefined ? undefined
       : { from: w.pendingMove.from, to: w.pendingMove.to, rule: w.pendingMove.rule, monthlyUsdDelta: w.pendingMove.monthlyUsdDelta },
     rules: d.rules.map(r => ({
@@ -369,7 +345,7 @@ export function renderWorkloadMarkdown(
       out.push(`Sizing (${platform}): ${Object.entries(s).map(([k, v]) => `\`${k}\` ${describeValue(v)}`).join(', ')}.`);
     }
   }
-  const assumed = assumedDefaults(w.profile);
+  const assumed = assumedDefaults(w.decision);
   if (Object.keys(assumed).length > 0) {
     out.push('');
     out.push(`Assumed (not in the profile, defaults): ${describeAssumed(assumed)}.`);

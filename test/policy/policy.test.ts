@@ -65,6 +65,7 @@ describe('PlacementPolicy.default()', () => {
       concurrencyPerReplica: 4,
       modelSizeGiB: 15, // the profile's default: memoryMiB / 2048
       nodeLocalStateGiB: 0,
+      sharedMemoryMiB: 7_680, // a quarter of 30,720 MiB, within 1-16 GiB
     });
     expect(d.lambda).toBeUndefined();
     // every instance type one pod fits on, the chosen one first, then cheapest first

@@ -1,4 +1,5 @@
 import { gpuDecision, lambdaDecision } from './fixtures';
+import { PlacementPolicy } from '../../lib/policy';
 import { renderCostChart } from '../../lib/report/chart';
 import { assumedDefaults, chartPath, mdCell, renderCharts, renderReportJson, renderReportMarkdown, reportEntry, ReportedWorkload, totalsByTarget } from '../../lib/report/render';
 
@@ -130,7 +131,7 @@ describe('renderReportMarkdown', () => {
 
   test('marks the defaults the policy assumed, apart from the given values', () => {
     const profile = { memoryMiB: 30_720, gpuCount: 1, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3 };
-    const given = renderReportMarkdown([{ ...CHAT, profile }]);
+    const given = renderReportMarkdown([{ ...CHAT, decision: PlacementPolicy.default().decide(profile) }]);
     expect(given).toMatch(/Assumed \(not in the profile, defaults\): .*`imageSizeGiB` 1 GiB.*`coldStartToleranceMs` 1,000 ms.*`requestPayloadKiB` 64 KiB/);
     expect(given).not.toMatch(/Assumed[^\n]*`memoryMiB`/);
   });
@@ -177,10 +178,14 @@ describe('charts', () => {
     ]);
   });
 
-  test('assumes nothing without the given profile, and nothing that was given', () => {
-    expect(assumedDefaults(undefined)).toEqual({});
+  test('assumes nothing for a decision without its profile, and nothing that was given', () => {
+    expect(assumedDefaults(gpuDecision())).toEqual({});
     const given = { memoryMiB: 1024, requestDurationP50Ms: 10, averageRequestsPerSecond: 1, requestPayloadKiB: 64 };
-    expect(assumedDefaults(given)).not.toHaveProperty('requestPayloadKiB');
+    const assumed = assumedDefaults(PlacementPolicy.default().decide(given));
+    expect(assumed).not.toHaveProperty('requestPayloadKiB');
+    expect(assumed).not.toHaveProperty('memoryMiB');
+    // the values are the decision's resolved profile's
+    expect(assumed).toMatchObject({ imageSizeGiB: 1, coldStartToleranceMs: 1000 });
   });
 
   test('escapes pipes and newlines in Markdown cells', () => {

@@ -72,7 +72,7 @@ function expectPodAsPriced(w: InferenceWorkload, d: PlacementDecision): void {
   const deployment = manifests.find((m: any) => m.kind === 'Deployment');
   const containers: any[] = deployment.spec.template.spec.containers;
   const server = containers.find((c: any) => c.name === 'model-server');
-  const stateMiB = Math.ceil((sizing.nodeLocalStateGiB ?? 0) * 1024);
+  const stateMiB = Math.ceil(sizing.nodeLocalStateGiB! * 1024);
   expect(containers.reduce((sum, c) => sum + millis(c.resources.requests.cpu), 0)).toBe(Math.ceil(sizing.cpuMillis));
   expect(containers.reduce((sum, c) => sum + mib(c.resources.requests.memory), 0)).toBe(Math.ceil(sizing.memoryMiB) + stateMiB);
   expect(server.resources.requests.memory).toBe(`${Math.ceil(sizing.memoryMiB)}Mi`);
@@ -82,9 +82,25 @@ function expectPodAsPriced(w: InferenceWorkload, d: PlacementDecision): void {
   }
   expect(server.resources.limits.memory).toBe(`${Math.ceil(sizing.memoryMiB)}Mi`);
   expect(server.resources.limits['nvidia.com/gpu'] ?? 0).toBe(sizing.gpuCount);
+  // the pod's stop and shared memory, as the decision sized them
+  expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(sizing.terminationGracePeriodSeconds);
+  const shm = deployment.spec.template.spec.volumes.find((v: any) => v.emptyDir?.medium === 'Memory');
+  expect(shm.emptyDir.sizeLimit).toBe(`${sizing.sharedMemoryMiB}Mi`);
   const scaler = manifests.find((m: any) => m.kind === 'HorizontalPodAutoscaler');
   expect(scaler.spec.minReplicas).toBe(sizing.replicasMin);
   expect(scaler.spec.maxReplicas).toBe(sizing.replicasMax);
+}
+
+/** The router's time budget is the decision's: its environment and the control plane's timeout. */
+function expectRouterBudgetAsDecided(w: InferenceWorkload, d: PlacementDecision): void {
+  const b = d.hybrid!.timeBudget!;
+  const fn = Template.fromStack(Stack.of(w)).toJSON().Resources[Stack.of(w).resolve((w.function!.node.defaultChild as any).logicalId)].Properties;
+  expect(fn.Environment.Variables).toMatchObject({
+    CONNECT_TIMEOUT_MS: String(b.connectTimeoutMs),
+    RESPONSE_TIMEOUT_MS: String(b.responseTimeoutMs),
+    DATA_PLANE_DEADLINE_MS: String(b.dataPlaneDeadlineMs),
+  });
+  expect(fn.Timeout).toBe(b.controlPlaneTimeoutSeconds);
 }
 
 function expectAsPriced(profile: WorkloadProfile): PlacementTarget {
@@ -104,6 +120,7 @@ function expectAsPriced(profile: WorkloadProfile): PlacementTarget {
       expectPodAsPriced(w, d);
       expectLambdaAsPriced(w, d);
       expect(d.kubernetes!.replicasMin).toBe(d.hybrid!.dataPlaneFloorReplicas);
+      expectRouterBudgetAsDecided(w, d);
       break;
   }
   return d.target;

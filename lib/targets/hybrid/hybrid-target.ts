@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
 import { LAMBDA_LIMITS } from '../../policy/limits';
-import { HybridTimeBudget, hybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
+import { HybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
 import { checkNumber, checkOptionsObject, checkString } from '../../private/validate';
 import { CheckedKubernetesOptions } from '../kubernetes/options';
 import { KubernetesRendering, renderKubernetes } from '../kubernetes/render';
@@ -160,15 +160,10 @@ export function renderHybrid(
   const onCluster = input.kubernetes.cluster !== undefined;
   const admitted = admittedCidrsOf(o, o.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
 
-  // the time budget: the data plane gets the decision's own allowance for one request (3 x p99),
-  // the overflow its cold start plus its timeout; the control plane waits for both
-  const budget = hybrid.timeBudget ?? hybridTimeBudget({
-    dataPlaneDeadlineMs: decidedControl.timeoutSeconds * 1000,
-    overflowFunctionTimeoutMs: hybrid.overflowToLambda ? overflowSizing(decidedControl, hybrid).timeoutSeconds * 1000 : undefined,
-  });
-  if (hybrid.timeBudget !== undefined) {
-    checkTimeBudget(budget);
-  }
+  // the time budget, as the decision carries it: the data plane's deadline, the overflow's cold start
+  // plus its timeout; the control plane waits for both
+  const budget = hybrid.timeBudget!;
+  checkTimeBudget(budget);
   if (budget.overflowTimeoutMs < budget.overflowNeedMs) {
     Annotations.of(scope).addWarningV2('inference-workload:hybrid-overflow-budget',
       `${workloadName}: Lambda's ${LAMBDA_LIMITS.maxTimeoutSeconds} s timeout leaves the overflow ${budget.overflowTimeoutMs} ms of the ${budget.overflowNeedMs} ms it may need `

@@ -93,8 +93,8 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     checkMigProfile(o.migProfile, sizing);
   }
   const name = input.workloadName;
-  const modelSizeGiB = checkNumber('decision.kubernetes.modelSizeGiB', sizing.modelSizeGiB ?? sizing.memoryMiB / 2048, { min: 0 });
-  const stateMiB = Math.ceil(checkNumber('decision.kubernetes.nodeLocalStateGiB', sizing.nodeLocalStateGiB ?? 0, { min: 0 }) * 1024);
+  const modelSizeGiB = checkNumber('decision.kubernetes.modelSizeGiB', sizing.modelSizeGiB!, { min: 0 });
+  const stateMiB = Math.ceil(checkNumber('decision.kubernetes.nodeLocalStateGiB', sizing.nodeLocalStateGiB!, { min: 0 }) * 1024);
   const gpu = sizing.gpuCount > 0;
   const prerequisites: string[] = [];
 
@@ -139,15 +139,13 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   const startupSeconds = o.startupTimeoutSeconds ?? 120 + Math.ceil(modelSizeGiB * (hasModelCache ? 15 : 60));
   const stabilizationSeconds = o.scaleDownStabilizationSeconds
     ?? Math.min(MAX_STABILIZATION_SECONDS, Math.max(gpu ? 600 : 300, startupSeconds));
-  // default /dev/shm: a quarter of the pod's memory, at least 1 GiB and at most 16 GiB, and never
-  // more than half of the memory it counts against (small CPU pods)
-  const shmMiB = o.sharedMemoryMiB
-    ?? Math.min(16_384, Math.max(1024, Math.floor(sizing.memoryMiB / 4)), Math.floor(sizing.memoryMiB / 2));
+  // /dev/shm: the option, else the decision's
+  const shmMiB = o.sharedMemoryMiB ?? checkNumber('decision.kubernetes.sharedMemoryMiB', sizing.sharedMemoryMiB!, { min: 1, integer: true });
   if (shmMiB >= sizing.memoryMiB) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.sharedMemorySize' must be less than the model server's memory (${formatMiB(sizing.memoryMiB)}) it counts against, got ${formatMiB(shmMiB)}`);
   }
-  const graceSeconds = checkNumber('decision.kubernetes.terminationGracePeriodSeconds', sizing.terminationGracePeriodSeconds ?? 30, { min: 1, integer: true });
+  const graceSeconds = checkNumber('decision.kubernetes.terminationGracePeriodSeconds', sizing.terminationGracePeriodSeconds!, { min: 1, integer: true });
   const preStopSeconds = Math.min(PRE_STOP_DELAY_SECONDS, Math.max(1, graceSeconds - 1));
   const port = o.port ?? o.modelServer.port;
 
