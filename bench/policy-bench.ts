@@ -14,9 +14,9 @@ export interface PolicyBenchmarkResult {
   readonly profiles: number;
   /** Seconds of the median round of `decide()` over every profile. */
   readonly seconds: number;
-  /** Decisions per second in the median round (`decide()` only: what explains a decision is computed when first read). */
+  /** Decisions per second in the median round (`decide()` builds the whole decision: rules, line items, break-evens, cost curve). */
   readonly decisionsPerSecond: number;
-  /** Decisions per second including the cost curve and `explain()` (what a report needs). */
+  /** Decisions per second when each decision is also explained (`explain()`, what a report prints). */
   readonly fullDecisionsPerSecond: number;
   /** How many profiles landed on each target. */
   readonly targets: Record<PlacementTarget, number>;
