@@ -196,6 +196,27 @@ export function checkDnsLabel(prop: string, value: string, maxLength = 63): stri
 }
 
 /**
+ * An optional option's value, or `fallback` when it is omitted. Only `undefined` means omitted:
+ * `null` (a JSON or JavaScript caller's) is returned as is, so that the option's own check refuses
+ * it by name instead of a default hiding it or aws-cdk-lib failing on it.
+ */
+export function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}
+
+/**
+ * Checks an optional `ec2.SubnetSelection`: omitted (`undefined`) selects the default subnets;
+ * anything but an object (null, a string, an array) is refused, since `vpc.selectSubnets()` would
+ * fail on it with a TypeError.
+ */
+export function checkSubnetSelection(prop: string, value: unknown): void {
+  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    throw new InferenceWorkloadValidationError(
+      `'${prop}' must be an ec2.SubnetSelection ({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }), or omitted for the default, got ${describeValue(value)}`);
+  }
+}
+
+/**
  * A target's options: `undefined` means none; anything but a plain object (a string, a number, an
  * array, null) is refused rather than silently ignored.
  */

@@ -11,7 +11,8 @@ import {
   InferenceWorkload, InferenceWorkloadProps, InferenceWorkloadValidationError, IPlacementPolicy, ModelImage, PlacementDecision, PlacementPolicy,
   PlacementTarget,
 } from '../../lib';
-import { CPU_PROFILE, GPU_PROFILE } from '../helpers/fixtures';
+import { HYBRID_OPTION_KEYS, KUBERNETES_OPTION_KEYS, LAMBDA_OPTION_KEYS, MANAGED_INSTANCES_OPTION_KEYS } from '../../lib/targets/option-keys';
+import { CPU_PROFILE, GPU_PROFILE, importedVpc } from '../helpers/fixtures';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 
@@ -102,6 +103,37 @@ describe('refused at construction, naming the prop', () => {
     expect((error as Error).message).toMatch(new RegExp(`^'w${placed}' would bring stack Crowded to \\d+ CloudFormation resources`));
     expect(placed).toBeGreaterThan(10);
     expect(stack.node.tryFindChild(`W${placed}`)).toBeUndefined();
+  });
+});
+
+describe('null for an option', () => {
+  // `undefined` is the documented way to omit an option; a JSON or JavaScript caller's `null` is
+  // refused by the option's own check, never taken for a default nor passed on to aws-cdk-lib
+  const targets: Array<[string, { readonly keys: Record<string, unknown> }, PlacementTarget[]]> = [
+    ['lambda', LAMBDA_OPTION_KEYS as any, [PlacementTarget.LAMBDA]],
+    ['kubernetes', KUBERNETES_OPTION_KEYS as any, [PlacementTarget.KUBERNETES, PlacementTarget.HYBRID]],
+    ['hybrid', HYBRID_OPTION_KEYS as any, [PlacementTarget.HYBRID]],
+    ['managedInstances', MANAGED_INSTANCES_OPTION_KEYS as any, [PlacementTarget.LAMBDA_MANAGED_INSTANCES]],
+  ];
+  const rows = targets.flatMap(([option, table, placements]) =>
+    Object.keys(table.keys).flatMap(key => placements.map(placement => [`${option}.${key}`, placement] as [string, PlacementTarget])));
+
+  test('every target option is covered', () => {
+    expect(rows.map(([prop]) => prop)).toEqual(expect.arrayContaining(['hybrid.vpcSubnets', 'lambda.vpcSubnets', 'managedInstances.vpcSubnets', 'kubernetes.tolerations']));
+  });
+
+  test.each(rows)('%s: null is refused by name on the %s target, never a TypeError, even with a VPC given', (prop, placement) => {
+    const [option, key] = prop.split('.');
+    expectRefused(() => build({ policy: PlacementPolicy.fixed(placement) }, 'Workload', stack => {
+      // the VPC each target needs, so that the null reaches the option's own check
+      const vpc = importedVpc(stack);
+      const given: Record<string, Record<string, unknown>> = {
+        hybrid: { vpc },
+        managedInstances: { vpc },
+        lambda: key === 'securityGroups' || key === 'vpcSubnets' ? { vpc } : {},
+      };
+      return { ...given, [option]: { ...given[option], [key]: null } } as Partial<InferenceWorkloadProps>;
+    }), prop, /got null|^Cannot configure '[^']+' without/);
   });
 });
 

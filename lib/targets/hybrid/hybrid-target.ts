@@ -12,7 +12,7 @@ import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
 import { LAMBDA_LIMITS } from '../../policy/limits';
 import { HybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
-import { checkNumber, checkOptionsObject, checkString } from '../../private/validate';
+import { checkNumber, checkOptionsObject, checkString, checkSubnetSelection } from '../../private/validate';
 import { CheckedKubernetesOptions } from '../kubernetes/options';
 import { KubernetesRendering, renderKubernetes } from '../kubernetes/render';
 import { checkDnsSubdomain } from '../kubernetes/validate';
@@ -430,6 +430,7 @@ export function checkHybridOptions(options: HybridTargetOptions | undefined): Hy
   if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown } | null)?.selectSubnets !== 'function') {
     throw new InferenceWorkloadValidationError(`'hybrid.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${JSON.stringify(o.vpc)}`);
   }
+  checkSubnetSelection('hybrid.vpcSubnets', o.vpcSubnets);
   if (o.vpc === undefined && o.vpcSubnets !== undefined) {
     throw new InferenceWorkloadValidationError('Cannot configure \'hybrid.vpcSubnets\' without \'hybrid.vpc\'');
   }

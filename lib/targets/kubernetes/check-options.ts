@@ -11,7 +11,7 @@ import {
 import { ScalingMetric, ZoneSpread } from './scaling';
 import { checkDnsSubdomain, checkLabelKey, checkLabelValue, durationSeconds, sizeMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
-import { checkDnsLabel, checkNumber, checkOptionalNumber, checkOptionsObject, checkString, formatBound, formatValue } from '../../private/validate';
+import { checkDnsLabel, checkNumber, checkOptionalNumber, checkOptionsObject, checkString, orDefault, formatBound, formatValue } from '../../private/validate';
 
 export const MAX_STABILIZATION_SECONDS = 3600;
 
@@ -24,22 +24,22 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
  */
 export function checkKubernetesOptions(options: KubernetesTargetOptions | undefined): CheckedKubernetesOptions {
   const o = checkOptionsObject('kubernetes', options, 'KubernetesTargetOptions');
-  const namespace = checkDnsLabel('kubernetes.namespace', o.namespace ?? 'default');
+  const namespace = checkDnsLabel('kubernetes.namespace', orDefault(o.namespace, 'default'));
   const port = checkOptionalNumber('kubernetes.containerPort', o.containerPort, { min: 1, max: 65535, integer: true });
   const modelServer = o.modelServer === undefined ? ModelServer.generic() : checkModelServer(o.modelServer);
   if (o.modelUri !== undefined) {
     checkModelUri('kubernetes.modelUri', o.modelUri);
   }
-  const cacheSidecars = o.cacheSidecars ?? [];
+  const cacheSidecars = orDefault(o.cacheSidecars, []);
   if (!Array.isArray(cacheSidecars) || cacheSidecars.some(s => !(s instanceof CacheSidecar))) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.cacheSidecars' must be a list of CacheSidecar (CacheSidecar.modelCache(), CacheSidecar.redis()), got ${JSON.stringify(cacheSidecars)}`);
   }
-  const gpuNodeLabels = o.gpuNodeLabels ?? GpuNodeLabels.instanceTypes();
+  const gpuNodeLabels = orDefault(o.gpuNodeLabels, GpuNodeLabels.instanceTypes());
   if (!(gpuNodeLabels instanceof GpuNodeLabels)) {
     throw new InferenceWorkloadValidationError(`'kubernetes.gpuNodeLabels' must be a GpuNodeLabels (GpuNodeLabels.karpenter()), got ${JSON.stringify(gpuNodeLabels)}`);
   }
-  const tolerations = o.tolerations ?? [];
+  const tolerations = orDefault(o.tolerations, []);
   if (!Array.isArray(tolerations)) {
     throw new InferenceWorkloadValidationError(`'kubernetes.tolerations' must be a list of tolerations ({ key, value?, effect? }), got ${JSON.stringify(tolerations)}`);
   }
@@ -70,7 +70,7 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     : checkSeconds('kubernetes.scaleDownStabilization', o.scaleDownStabilization, 0, MAX_STABILIZATION_SECONDS);
   const readinessPath = o.readinessProbePath === undefined ? undefined : checkHttpPath('kubernetes.readinessProbePath', o.readinessProbePath);
   const livenessPath = o.livenessProbePath === undefined ? undefined : checkHttpPath('kubernetes.livenessProbePath', o.livenessProbePath);
-  const zoneSpread = o.zoneSpread ?? ZoneSpread.BEST_EFFORT;
+  const zoneSpread = orDefault(o.zoneSpread, ZoneSpread.BEST_EFFORT);
   if (!Object.values(ZoneSpread).includes(zoneSpread)) {
     throw new InferenceWorkloadValidationError(`'kubernetes.zoneSpread' must be one of ${Object.values(ZoneSpread).join(', ')}, got ${JSON.stringify(zoneSpread)}`);
   }
@@ -97,7 +97,7 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
       `Cannot configure both 'kubernetes.modelBucket' (creates a role) and 'kubernetes.serviceAccountRoleArn', got ${JSON.stringify(serviceAccountRoleArn)}`);
   }
   const modelCredentials = checkModelCredentials(o, cacheSidecars, serviceAccountRoleArn);
-  const preStopAction = o.preStopAction ?? PreStopAction.SLEEP;
+  const preStopAction = orDefault(o.preStopAction, PreStopAction.SLEEP);
   if (!Object.values(PreStopAction).includes(preStopAction)) {
     throw new InferenceWorkloadValidationError(`'kubernetes.preStopAction' must be one of ${Object.values(PreStopAction).join(', ')}, got ${JSON.stringify(preStopAction)}`);
   }

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { checkManagedInstancesSizing } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ManagedInstancesSizing, PlacementDecision } from '../../policy';
-import { checkOptionsObject, describeValue } from '../../private/validate';
+import { checkOptionsObject, checkSubnetSelection, describeValue } from '../../private/validate';
 import { exposeLiveAlias, planFunction, renderFunction, renderLiveAlias } from '../lambda/function-core';
 import { LambdaRendering } from '../lambda/lambda-target';
 import { CheckedLambdaOptions } from '../lambda/options';
@@ -71,6 +71,7 @@ export function checkManagedInstancesOptions(options: ManagedInstancesTargetOpti
   if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown } | null)?.selectSubnets !== 'function') {
     throw new InferenceWorkloadValidationError(`'managedInstances.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${describeValue(o.vpc)}`);
   }
+  checkSubnetSelection('managedInstances.vpcSubnets', o.vpcSubnets);
   if (o.vpc === undefined && (o.vpcSubnets !== undefined || o.securityGroups !== undefined)) {
     throw new InferenceWorkloadValidationError(
       `Cannot configure '${o.vpcSubnets !== undefined ? 'managedInstances.vpcSubnets' : 'managedInstances.securityGroups'}' without 'managedInstances.vpc'`);

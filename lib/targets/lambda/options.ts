@@ -8,7 +8,7 @@ import { LambdaEntryPoint } from './entry-point';
 import { checkEnvironment, checkLatencyBudget } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { LAMBDA_LIMITS } from '../../policy/limits';
-import { checkNumber, checkOptionsObject, describeValue } from '../../private/validate';
+import { checkNumber, checkOptionsObject, checkSubnetSelection, describeValue } from '../../private/validate';
 
 /**
  * Options for the Lambda target. They only apply when the workload is placed on Lambda
@@ -126,6 +126,7 @@ export function checkLambdaOptions(options: LambdaTargetOptions | undefined): Ch
     throw new InferenceWorkloadValidationError(`'lambda.environment' must be an object of strings, got ${describeValue(o.environment)}`);
   }
   checkEnvironment({ ...o.environment });
+  checkSubnetSelection('lambda.vpcSubnets', o.vpcSubnets);
   if (o.vpc === undefined && (o.vpcSubnets !== undefined || o.securityGroups !== undefined)) {
     throw new InferenceWorkloadValidationError(`Cannot configure '${o.vpcSubnets !== undefined ? 'lambda.vpcSubnets' : 'lambda.securityGroups'}' without 'lambda.vpc'`);
   }
@@ -168,6 +169,12 @@ let RETENTIONS: Set<unknown> | undefined;
 function checkOptionTypes(o: LambdaTargetOptions): void {
   if (o.code !== undefined && !(o.code instanceof LambdaCode)) {
     throw new InferenceWorkloadValidationError(`'lambda.code' must be a LambdaCode (LambdaCode.fromImage(...), fromDockerfile(...)), got ${describeValue(o.code)}`);
+  }
+  if (o.securityGroups !== undefined && !Array.isArray(o.securityGroups)) {
+    throw new InferenceWorkloadValidationError(`'lambda.securityGroups' must be a list of ec2.ISecurityGroup, got ${describeValue(o.securityGroups)}`);
+  }
+  if (o.additionalVersions !== undefined && !Array.isArray(o.additionalVersions)) {
+    throw new InferenceWorkloadValidationError(`'lambda.additionalVersions' must be a list of lambda.VersionWeight, got ${describeValue(o.additionalVersions)}`);
   }
   if (o.entryPoint !== undefined && !(o.entryPoint instanceof LambdaEntryPoint)) {
     throw new InferenceWorkloadValidationError(
