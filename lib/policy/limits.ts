@@ -30,6 +30,21 @@ export const LAMBDA_LIMITS = {
    */
   minUtilizationTarget: 0.1,
   maxUtilizationTarget: 0.9,
+  /**
+   * `reservedConcurrentExecutions` of a function. The API allows 0 (Integer, minimum 0,
+   * https://docs.aws.amazon.com/lambda/latest/dg/API_Concurrency.html), but 0 throttles every
+   * invocation, so a workload reserves at least 1.
+   */
+  minReservedConcurrency: 1,
+  /**
+   * No hard maximum is documented: a function can reserve up to the Region's concurrency quota
+   * minus the 100 Lambda keeps unreserved (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html),
+   * and that quota is 1,000 by default and "can be increased up to tens of thousands"
+   * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). 100,000 is above any
+   * quota that page describes, so a value past it is a mistake (1e308 would fail only at deploy);
+   * a value under it can still exceed the account's own quota, which only the deploy knows.
+   */
+  maxReservedConcurrency: 100_000,
 } as const;
 
 /** The seed article's numbers. */

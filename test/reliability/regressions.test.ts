@@ -11,6 +11,7 @@ import {
   InferenceWorkload, InferenceWorkloadProps, InferenceWorkloadValidationError, IPlacementPolicy, ModelImage, PlacementDecision, PlacementPolicy,
   PlacementTarget,
 } from '../../lib';
+import { LAMBDA_LIMITS } from '../../lib/policy/limits';
 import { HYBRID_OPTION_KEYS, KUBERNETES_OPTION_KEYS, LAMBDA_OPTION_KEYS, MANAGED_INSTANCES_OPTION_KEYS } from '../../lib/targets/option-keys';
 import { CPU_PROFILE, GPU_PROFILE, importedVpc } from '../helpers/fixtures';
 
@@ -134,6 +135,24 @@ describe('null for an option', () => {
       };
       return { ...given, [option]: { ...given[option], [key]: null } } as Partial<InferenceWorkloadProps>;
     }), prop, /got null|^Cannot configure '[^']+' without/);
+  });
+});
+
+describe('lambda.reservedConcurrentExecutions is bounded by Lambda\'s limits at construction, not at deploy', () => {
+  const onLambda = (reservedConcurrentExecutions: number) => build({ policy: PlacementPolicy.fixed(PlacementTarget.LAMBDA), lambda: { reservedConcurrentExecutions } });
+
+  test.each([
+    ['1e308', 1e308],
+    ['one past the ceiling', LAMBDA_LIMITS.maxReservedConcurrency + 1],
+    ['0, which would throttle every invocation', LAMBDA_LIMITS.minReservedConcurrency - 1],
+  ])('%s is refused', (_name, value) => {
+    expectRefused(() => onLambda(value), 'lambda.reservedConcurrentExecutions',
+      `must be between ${LAMBDA_LIMITS.minReservedConcurrency.toLocaleString('en-US')} and ${LAMBDA_LIMITS.maxReservedConcurrency.toLocaleString('en-US')}`);
+  });
+
+  test('the ceiling itself is accepted and rendered', () => {
+    Template.fromStack(onLambda(LAMBDA_LIMITS.maxReservedConcurrency)).hasResourceProperties('AWS::Lambda::Function',
+      { ReservedConcurrentExecutions: LAMBDA_LIMITS.maxReservedConcurrency });
   });
 });
 

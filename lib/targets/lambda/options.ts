@@ -41,7 +41,9 @@ export interface LambdaTargetOptions {
   readonly utilizationTarget?: number;
 
   /**
-   * Concurrency reserved for the function. Must be at least the provisioned concurrency maximum.
+   * Concurrency reserved for the function: an integer from 1 to 100,000 (above every Region quota
+   * Lambda documents) and at least the provisioned concurrency maximum. The account's own quota is
+   * checked only at deploy.
    * @default - no reservation: the function draws on the account's unreserved pool
    */
   readonly reservedConcurrentExecutions?: number;
@@ -139,7 +141,8 @@ export function checkLambdaOptions(options: LambdaTargetOptions | undefined): Ch
     checkNumber('lambda.utilizationTarget', o.utilizationTarget, { min: LAMBDA_LIMITS.minUtilizationTarget, max: LAMBDA_LIMITS.maxUtilizationTarget });
   }
   if (o.reservedConcurrentExecutions !== undefined) {
-    checkNumber('lambda.reservedConcurrentExecutions', o.reservedConcurrentExecutions, { min: 1, integer: true });
+    checkNumber('lambda.reservedConcurrentExecutions', o.reservedConcurrentExecutions,
+      { min: LAMBDA_LIMITS.minReservedConcurrency, max: LAMBDA_LIMITS.maxReservedConcurrency, integer: true });
   }
   return { ...o, latencyBudgetMs };
 }

@@ -87,7 +87,8 @@ export function checkLambdaSizing(sizing: LambdaSizing, o: SizingOverrides, path
     o.utilizationTarget ?? sizing.utilizationTarget, L.minUtilizationTarget, L.maxUtilizationTarget, false);
   const latencyBudgetMs = checkLatencyBudgetMs(at('latencyBudgetMs'), sizing.latencyBudgetMs);
   if (o.reservedConcurrentExecutions !== undefined) {
-    const reserved = checkNumber('reservedConcurrentExecutions', o.reservedConcurrentExecutions, { min: 1, integer: true });
+    const reserved = checkNumber('lambda.reservedConcurrentExecutions', o.reservedConcurrentExecutions,
+      { min: L.minReservedConcurrency, max: L.maxReservedConcurrency, integer: true });
     if (reserved < max) {
       throw new InferenceWorkloadValidationError(
         `'reservedConcurrentExecutions' must be at least the provisioned concurrency maximum (${max}), got ${reserved}`);
