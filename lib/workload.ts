@@ -13,6 +13,7 @@ import { ModelImage } from './image';
 import { applyPlacementLock } from './placement-lock';
 import { IPlacementPolicy, PlacementDecision, PlacementPolicy, PlacementTarget, WorkloadProfile } from './policy';
 import { PROFILE_KEYS } from './policy/profile';
+import { checkReplicaCeiling } from './policy/sizing';
 import { knownKeysOf } from './private/known-keys';
 import { checkResourceLimitNow, guardResourceLimit } from './private/resource-limit';
 import { checkDnsLabel, describeValue } from './private/validate';
@@ -211,6 +212,8 @@ export class InferenceWorkload extends Construct implements IPlacedWorkload {
       const decided = checkDecision(policy, policy.decide(props.profile));
       // the placement lock may keep the workload on its locked target: the policy decides again, told so
       this.decision = checkDecision(policy, applyPlacementLock(this, this.workloadName, policy, props.profile, decided));
+      // before the renderer: a profile that needs more replicas than a Deployment is sized for is named as such
+      checkReplicaCeiling(props.profile, this.decision);
 
       const out = renderPlacement(this, { workloadName: this.workloadName, image: props.image }, this.decision, checked);
       // a function on Lambda Managed Instances is reached, granted and alarmed like a Lambda placement's

@@ -47,6 +47,17 @@ export const LAMBDA_LIMITS = {
   maxReservedConcurrency: 100_000,
 } as const;
 
+/** The Kubernetes target's sizing bounds, read by the policy and the renderer's checks. */
+export const KUBERNETES_LIMITS = {
+  /**
+   * Most replicas one Deployment is sized for. Kubernetes' large-cluster guidance is at most 5,000
+   * nodes, 110 pods per node and 150,000 pods per cluster
+   * (https://kubernetes.io/docs/setup/best-practices/cluster-large/); one workload's 10,000 stays
+   * well inside that, and beyond it the sizing (not the cluster) is what is wrong.
+   */
+  maxReplicas: 10_000,
+} as const;
+
 /** The seed article's numbers. */
 export const ARTICLE_THRESHOLDS = {
   /** "Stay with serverless when cold start tolerance is 500ms+" (cold starts: 200 ms-1 s). */

@@ -1,9 +1,15 @@
-import { HybridPlan, lambdaArchitecture, Load, ManagedInstancesInput, ManagedInstancesPlan, NodeChoice, peakConcurrency, peakReplicas, round3 } from './cost';
-import { HybridSizing, KubernetesNodeCandidate, KubernetesSizing, LambdaSizing, ManagedInstancesSizing } from './decision';
-import { LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS } from './limits';
-import { ResolvedProfile } from './profile';
+import {
+  HybridPlan, lambdaArchitecture, Load, loadAt, ManagedInstancesInput, ManagedInstancesPlan, NodeChoice, peakConcurrency, peakReplicas, round3,
+} from './cost';
+import {
+  HybridSizing, KubernetesNodeCandidate, KubernetesSizing, LambdaSizing, ManagedInstancesSizing, PlacementDecision, PlacementTarget,
+} from './decision';
+import { KUBERNETES_LIMITS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS } from './limits';
+import { resolveProfile, ResolvedProfile, WorkloadProfile } from './profile';
+import { InferenceWorkloadValidationError } from '../errors';
 import { DEFAULT_TERMINATION_GRACE_SECONDS, defaultSharedMemoryMiB } from './sizing-defaults';
 import { hybridTimeBudget, LAMBDA_MAX_TIMEOUT_MS, ROUTER_MARGIN_MS } from './time-budget';
+import { formatValue } from '../private/validate';
 
 /*
  * Sizing: turns the priced plan into what the renderers build. Every figure here is the one the
@@ -180,4 +186,34 @@ export function managedInstancesSizing(
     peakConcurrency: round3(peakConcurrency(p)),
     ...(p.latencyBudgetP99Ms !== undefined ? { latencyBudgetMs: p.latencyBudgetP99Ms } : {}),
   };
+}
+
+/**
+ * Refuses a decision on Kubernetes (or the hybrid's data plane) whose peak replicas, sized from the
+ * profile, are more than a Deployment is sized for: the message names the profile fields and the
+ * arithmetic, so the user reads their own inputs rather than the renderer's check of the decision.
+ * A decision whose replicas are not the profile's peak (a custom policy's) is left to that check.
+ * @internal
+ */
+export function checkReplicaCeiling(profile: WorkloadProfile, decision: PlacementDecision): void {
+  const replicasMax = decision.kubernetes?.replicasMax;
+  if ((decision.target !== PlacementTarget.KUBERNETES && decision.target !== PlacementTarget.HYBRID)
+    || replicasMax === undefined || replicasMax <= KUBERNETES_LIMITS.maxReplicas) {
+    return;
+  }
+  let p: ResolvedProfile;
+  try {
+    p = resolveProfile(profile);
+  } catch {
+    return; // a custom policy may take a profile the built-in policies refuse: the renderer's check speaks for it
+  }
+  const replicas = peakReplicas(p, loadAt(p, p.sustainedUtilization));
+  if (replicas !== replicasMax) {
+    return;
+  }
+  throw new InferenceWorkloadValidationError(
+    `'profile' must need at most ${formatValue(KUBERNETES_LIMITS.maxReplicas)} replicas at peak for the ${decision.target} target, got ${formatValue(replicas)} `
+    + `(peakRequestsPerSecond ${formatValue(p.peakRequestsPerSecond)} x requestDurationP50Ms ${formatValue(p.requestDurationP50Ms)} ms / 1,000 = `
+    + `${formatValue(peakConcurrency(p))} concurrent requests / concurrencyPerReplica ${formatValue(p.concurrencyPerReplica)}); `
+    + 'lower peakRequestsPerSecond or requestDurationP50Ms, or raise concurrencyPerReplica');
 }

@@ -11,7 +11,7 @@ import {
   InferenceWorkload, InferenceWorkloadProps, InferenceWorkloadValidationError, IPlacementPolicy, ModelImage, PlacementDecision, PlacementPolicy,
   PlacementTarget,
 } from '../../lib';
-import { LAMBDA_LIMITS } from '../../lib/policy/limits';
+import { KUBERNETES_LIMITS, LAMBDA_LIMITS } from '../../lib/policy/limits';
 import { HYBRID_OPTION_KEYS, KUBERNETES_OPTION_KEYS, LAMBDA_OPTION_KEYS, MANAGED_INSTANCES_OPTION_KEYS } from '../../lib/targets/option-keys';
 import { CPU_PROFILE, GPU_PROFILE, importedVpc } from '../helpers/fixtures';
 
@@ -139,7 +139,8 @@ describe('null for an option', () => {
 });
 
 describe('lambda.reservedConcurrentExecutions is bounded by Lambda\'s limits at construction, not at deploy', () => {
-  const onLambda = (reservedConcurrentExecutions: number) => build({ policy: PlacementPolicy.fixed(PlacementTarget.LAMBDA), lambda: { reservedConcurrentExecutions } });
+  const onLambda = (reservedConcurrentExecutions: number) =>
+    build({ policy: PlacementPolicy.fixed(PlacementTarget.LAMBDA), lambda: { reservedConcurrentExecutions } });
 
   test.each([
     ['1e308', 1e308],
@@ -153,6 +154,39 @@ describe('lambda.reservedConcurrentExecutions is bounded by Lambda\'s limits at 
   test('the ceiling itself is accepted and rendered', () => {
     Template.fromStack(onLambda(LAMBDA_LIMITS.maxReservedConcurrency)).hasResourceProperties('AWS::Lambda::Function',
       { ReservedConcurrentExecutions: LAMBDA_LIMITS.maxReservedConcurrency });
+  });
+});
+
+describe('a profile needing more replicas than the Kubernetes target sizes is refused at construction, before the renderer, naming the profile fields', () => {
+  // one GPU pod of 4 concurrent requests: the peak replicas are peakRequestsPerSecond x 4 s / 4
+  const gpuAtPeak = (peakRequestsPerSecond: number) => ({
+    memoryMiB: 30720,
+    gpuCount: 1,
+    gpuMemoryGiB: 24,
+    requestDurationP50Ms: 4000,
+    concurrencyPerReplica: 4,
+    averageRequestsPerSecond: 1000,
+    peakRequestsPerSecond,
+  });
+  const ceiling = KUBERNETES_LIMITS.maxReplicas;
+
+  test.each([PlacementTarget.KUBERNETES, PlacementTarget.HYBRID])('at the ceiling, %s is sized for exactly that many replicas', (target) => {
+    const stack = build({ profile: gpuAtPeak(ceiling), policy: PlacementPolicy.fixed(target) }, 'Workload', s => ({ hybrid: { vpc: importedVpc(s) } }));
+    const workload = stack.node.findAll().find((c): c is InferenceWorkload => c instanceof InferenceWorkload)!;
+    expect(workload.decision.kubernetes?.replicasMax).toBe(ceiling);
+  });
+
+  test.each([PlacementTarget.KUBERNETES, PlacementTarget.HYBRID])('one replica past the ceiling, %s is refused with the arithmetic', (target) => {
+    expect(() => build({ profile: gpuAtPeak(ceiling + 1), policy: PlacementPolicy.fixed(target) }, 'Workload', s => ({ hybrid: { vpc: importedVpc(s) } }))).toThrow(
+      new InferenceWorkloadValidationError(`'profile' must need at most ${ceiling.toLocaleString('en-US')} replicas at peak for the ${target} target, got ${(ceiling + 1).toLocaleString('en-US')} `
+        + `(peakRequestsPerSecond ${(ceiling + 1).toLocaleString('en-US')} x requestDurationP50Ms 4,000 ms / 1,000 = ${(4 * (ceiling + 1)).toLocaleString('en-US')} concurrent requests / concurrencyPerReplica 4); `
+        + 'lower peakRequestsPerSecond or requestDurationP50Ms, or raise concurrencyPerReplica (in Regressions/Workload)'));
+  });
+
+  test('the outside fuzz\'s profile is refused naming the profile, before the renderer checks the decision', () => {
+    const profile = { memoryMiB: 30720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 60000, averageRequestsPerSecond: 1000, peakRequestsPerSecond: 7125 };
+    expect(() => build({ profile })).toThrow(new RegExp('^\'profile\' must need at most 10,000 replicas at peak for the (kubernetes|hybrid) target, got 106,875 '
+      + '\\(peakRequestsPerSecond 7,125 x requestDurationP50Ms 60,000 ms'));
   });
 });
 

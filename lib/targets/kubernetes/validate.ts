@@ -1,6 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { KubernetesSizing } from '../../policy';
+import { KUBERNETES_LIMITS } from '../../policy/limits';
 import { checkNumber, checkOptionalNumber, checkString } from '../../private/validate';
 
 const QUALIFIED_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
@@ -107,7 +108,7 @@ export function isToken(value: string): boolean {
 export function checkKubernetesSizing(s: KubernetesSizing, policyName: string): KubernetesSizing {
   const P = 'decision.kubernetes';
   checkNumber(`${P}.replicasMin`, s.replicasMin, { min: 1, integer: true });
-  checkNumber(`${P}.replicasMax`, s.replicasMax, { min: s.replicasMin, max: 10_000, integer: true });
+  checkNumber(`${P}.replicasMax`, s.replicasMax, { min: s.replicasMin, max: KUBERNETES_LIMITS.maxReplicas, integer: true });
   checkNumber(`${P}.gpuCount`, s.gpuCount, { min: 0, max: 16, integer: true });
   checkNumber(`${P}.gpuMemoryGiB`, s.gpuMemoryGiB, { min: 0, max: 1024 });
   if (s.gpuCount === 0 && s.gpuMemoryGiB > 0) {
