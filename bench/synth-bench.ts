@@ -28,11 +28,17 @@ import * as policyBench from './policy-bench';
 import type { SynthMeasurement, ValidationMode } from './synth-once';
 import { OUT_DIR, transpileForBench } from './transpile';
 
-/** The targets, on a 2-core machine. */
+/**
+ * The targets, on a 2-core machine: library / by hand at most 1.05 where N is large enough for a
+ * ratio to mean something (N >= 100), and at small N (where two 0.15 s processes make the ratio
+ * noise) at most 25 ms added with validation off; `decide()` for 1,000 workloads under 2% of their synth.
+ */
 const TARGET_RATIO = 1.05;
+const TARGET_RATIO_FROM_N = 100;
+const TARGET_SMALL_N_MS = 25;
 const TARGET_SECONDS_AT_1000 = 10;
 const TARGET_MIB_AT_1000 = 1024;
-const TARGET_DECISIONS_PER_SECOND = 200_000;
+const TARGET_DECIDE_SHARE = 0.02;
 const MODES: ValidationMode[] = ['shipped', 'cached', 'off'];
 const MODE_TITLES: Record<ValidationMode, string> = {
   shipped: 'validation as aws-cdk-lib ships it (built-in CloudFormationValidatePlugin, engine built per process)',
@@ -257,12 +263,19 @@ function main(): void {
 
   console.log('targets');
   for (const { mode, rows } of tables) {
-    if (mode === 'cached' || rows.length === 0) {
+    const large = rows.filter(r => r.n >= TARGET_RATIO_FROM_N);
+    if (mode === 'cached' || large.length === 0) {
       continue;
     }
-    const worst = rows.reduce((w, r) => (r.seconds.library / r.seconds['hand-written'] > w.seconds.library / w.seconds['hand-written'] ? r : w), rows[0]);
+    const worst = large.reduce((w, r) => (r.seconds.library / r.seconds['hand-written'] > w.seconds.library / w.seconds['hand-written'] ? r : w), large[0]);
     const worstRatio = worst.seconds.library / worst.seconds['hand-written'];
-    console.log(`  ratio <= ${TARGET_RATIO} at every N, validation ${mode}: ${worstRatio <= TARGET_RATIO ? 'met' : 'MISSED'} (worst ${fmt(worstRatio)} at N=${int(worst.n)})`);
+    console.log(`  ratio <= ${TARGET_RATIO} at N >= ${TARGET_RATIO_FROM_N}, validation ${mode}: ${worstRatio <= TARGET_RATIO ? 'met' : 'MISSED'} (worst ${fmt(worstRatio)} at N=${int(worst.n)})`);
+  }
+  const small = tables.find(t => t.mode === 'off')?.rows.filter(r => r.n < TARGET_RATIO_FROM_N) ?? [];
+  if (small.length > 0) {
+    const worst = small.reduce((w, r) => (r.seconds.library - r.seconds['hand-written'] > w.seconds.library - w.seconds['hand-written'] ? r : w), small[0]);
+    const addedMs = (worst.seconds.library - worst.seconds['hand-written']) * 1000;
+    console.log(`  at most ${TARGET_SMALL_N_MS} ms added at N < ${TARGET_RATIO_FROM_N}, validation off: ${addedMs <= TARGET_SMALL_N_MS ? 'met' : 'MISSED'} (worst +${fmt(addedMs, 0)} ms at N=${int(worst.n)})`);
   }
   const warm = tables.find(t => t.mode === 'cached')?.rows.find(r => r.n === 1000);
   if (warm) {
@@ -276,10 +289,14 @@ function main(): void {
     const run = (policyBench as { runPolicyBenchmark?: PolicyBenchmark }).runPolicyBenchmark;
     if (typeof run === 'function') {
       const p = run({ profiles: 10_000 });
-      console.log(`  decide() at >= ${int(TARGET_DECISIONS_PER_SECOND)} decisions/s: ${p.decisionsPerSecond >= TARGET_DECISIONS_PER_SECOND ? 'met' : 'MISSED'} `
-        + `(${int(p.decisionsPerSecond)} decisions/s over ${int(p.profiles)} generated profiles`
-        + (p.fullDecisionsPerSecond !== undefined ? `; ${int(p.fullDecisionsPerSecond)}/s with cost curve and explanation` : '')
-        + '; bench/policy-bench.ts)');
+      const synth = tables.find(t => t.mode === 'off')?.rows.find(r => r.n === 1000) ?? warm;
+      const decideSeconds = 1000 / p.decisionsPerSecond;
+      const share = synth ? decideSeconds / synth.seconds.library : undefined;
+      console.log(`  decide() of 1,000 workloads under ${fmt(TARGET_DECIDE_SHARE * 100, 0)}% of their synth: `
+        + (share === undefined ? 'not measured (no N = 1,000 run)' : `${share < TARGET_DECIDE_SHARE ? 'met' : 'MISSED'} (${fmt(share * 100, 1)}%: ${fmt(decideSeconds * 1000, 0)} ms of ${fmt(synth!.seconds.library, 1)} s)`)
+        + `; ${int(p.decisionsPerSecond)} decisions/s over ${int(p.profiles)} generated profiles`
+        + (p.fullDecisionsPerSecond !== undefined ? `, ${int(p.fullDecisionsPerSecond)}/s explained` : '')
+        + ' (bench/policy-bench.ts)');
     } else {
       console.log('  placement policy: bench/policy-bench.ts exports no runPolicyBenchmark(); skipped');
     }
