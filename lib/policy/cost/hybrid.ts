@@ -40,20 +40,20 @@ export function hybridBill(p: ResolvedProfile, t: PriceTable, load: Load, node: 
   // a spillover of $0.00 is left out of the control plane's amounts
   const cpAmounts = controlPlane.amounts.filter((a, i) => a > 0 || i !== SPILL);
   const perReplicaRps = p.concurrencyPerReplica * 1000 / p.requestDurationP50Ms;
+  // the parts every hybrid bill has, whether or not the tail overflows to Lambda
+  const bill = (amounts: number[], floor: number, coldExposure: number) => ({
+    amounts,
+    monthlyUsd: sumOf(amounts),
+    coldExposure,
+    controlPlane,
+    controlPlaneProvisioned: controlPlane.provisioned,
+    peakReplicas: rPeak,
+    overflowToLambda,
+    floorReplicas: floor,
+    overflowThresholdRps: round3(floor * perReplicaRps),
+  });
   if (!overflowToLambda) {
-    const floor = clamp(minFloor, 1, rPeak);
-    const amounts = inCents([nodeUsd(node, rPeak), ...cpAmounts, ...overheadAmounts(p, t)]);
-    return {
-      amounts,
-      monthlyUsd: sumOf(amounts),
-      coldExposure: 0,
-      controlPlane,
-      controlPlaneProvisioned: controlPlane.provisioned,
-      peakReplicas: rPeak,
-      overflowToLambda,
-      floorReplicas: floor,
-      overflowThresholdRps: round3(floor * perReplicaRps),
-    };
+    return bill(inCents([nodeUsd(node, rPeak), ...cpAmounts, ...overheadAmounts(p, t)]), clamp(minFloor, 1, rPeak), 0);
   }
   const o = hybridOverflow(p, t, load, node, rPeak);
   const { floor, overflowSeconds, overflowRequests, gb, slowdown, prices } = o;
@@ -65,18 +65,7 @@ export function hybridBill(p: ResolvedProfile, t: PriceTable, load: Load, node: 
     ...cpAmounts,
     ...overheadAmounts(p, t),
   ]);
-  return {
-    amounts,
-    monthlyUsd: sumOf(amounts),
-    coldExposure: round3(coldExposure),
-    controlPlane,
-    controlPlaneProvisioned: controlPlane.provisioned,
-    peakReplicas: rPeak,
-    overflowToLambda,
-    floorReplicas: floor,
-    overflowThresholdRps: round3(floor * perReplicaRps),
-    overflow: { seconds: overflowSeconds, requests: overflowRequests, gb, slowdown },
-  };
+  return { ...bill(amounts, floor, round3(coldExposure)), overflow: { seconds: overflowSeconds, requests: overflowRequests, gb, slowdown } };
 }
 
 /** The hybrid with its line items, written from its bill. */
