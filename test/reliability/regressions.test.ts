@@ -184,7 +184,9 @@ describe('a profile needing more replicas than the Kubernetes target sizes is re
   });
 
   test('the outside fuzz\'s profile is refused naming the profile, before the renderer checks the decision', () => {
-    const profile = { memoryMiB: 30720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 60000, averageRequestsPerSecond: 1000, peakRequestsPerSecond: 7125 };
+    const profile = {
+      memoryMiB: 30720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 60000, averageRequestsPerSecond: 1000, peakRequestsPerSecond: 7125,
+    };
     expect(() => build({ profile })).toThrow(new RegExp('^\'profile\' must need at most 10,000 replicas at peak for the (kubernetes|hybrid) target, got 106,875 '
       + '\\(peakRequestsPerSecond 7,125 x requestDurationP50Ms 60,000 ms'));
   });
