@@ -47,6 +47,7 @@ export const KUBERNETES_OPTION_KEYS = knownKeysOf<KubernetesTargetOptions>('Kube
   createNamespace: true,
   modelUri: true,
   cacheSidecars: true,
+  flavor: true,
   gpuNodeLabels: true,
   tolerations: knownKeysOf<NodeToleration>('NodeToleration', { key: true, value: true, effect: true }),
   runtimeClassName: true,

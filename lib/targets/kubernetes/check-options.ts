@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as kplus from 'cdk8s-plus-28';
 import { CacheSidecar } from './cache-sidecar';
+import { checkClusterFlavor } from './cluster';
 import { checkMigProfile, GpuNodeLabels } from './gpu';
 import { checkModelUri } from './model-cache';
 import { checkHttpPath, checkModelServer, ModelServer } from './model-server';
@@ -24,6 +25,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/;
  */
 export function checkKubernetesOptions(options: KubernetesTargetOptions | undefined): CheckedKubernetesOptions {
   const o = checkOptionsObject('kubernetes', options, 'KubernetesTargetOptions');
+  const flavor = checkClusterFlavor(o.flavor);
   const namespace = checkDnsLabel('kubernetes.namespace', orDefault(o.namespace, 'default'));
   const port = checkOptionalNumber('kubernetes.containerPort', o.containerPort, { min: 1, max: 65535, integer: true });
   const modelServer = o.modelServer === undefined ? ModelServer.generic() : checkModelServer(o.modelServer);
@@ -124,6 +126,7 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     createNamespace,
     modelUri: o.modelUri,
     cacheSidecars,
+    flavor,
     gpuNodeLabels,
     tolerations,
     runtimeClassName,

@@ -3,6 +3,8 @@ export { CacheVolumeType, CacheVolume } from './cache-volume';
 export type { EmptyDirCacheOptions, EphemeralCacheOptions } from './cache-volume';
 export type { ModelCacheOptions } from './model-cache';
 export type { RedisCacheOptions } from './redis-cache';
+export { ClusterDns, ClusterFlavor, IpFamily, LoadBalancerIntegration, MetricsStack } from './cluster';
+export type { ClusterFlavorOptions, ManagedNodeGroupsFlavorOptions, NodePoolFlavorOptions, PrometheusOperatorOptions } from './cluster';
 export { GpuLabelFormat, GpuNodeLabels } from './gpu';
 export type { GpuFeatureDiscoveryOptions, KarpenterGpuOptions, NodeToleration } from './gpu';
 export type { KubernetesTargetOptions } from './options';

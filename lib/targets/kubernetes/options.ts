@@ -2,6 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CacheSidecar } from './cache-sidecar';
+import { ClusterFlavor, ResolvedClusterFlavor } from './cluster';
 import { GpuNodeLabels, NodeToleration } from './gpu';
 import { ModelServer } from './model-server';
 import {
@@ -14,6 +15,13 @@ import { ScalingMetric, ZoneSpread } from './scaling';
  * Kubernetes (or on the data plane of a hybrid).
  */
 export interface KubernetesTargetOptions {
+  /**
+   * The cluster the manifests are for: its node provisioner (EKS Auto Mode, Karpenter, managed node
+   * groups), DNS, IP family, load-balancer integration, metrics stack and Kubernetes version.
+   * @default ClusterFlavor.karpenter() (CoreDNS, IPv4, AWS Load Balancer Controller v2.11+, Prometheus Operator)
+   */
+  readonly flavor?: ClusterFlavor;
+
   /**
    * Namespace of every object (a DNS-1123 label). The namespace must exist.
    * @default 'default'
@@ -246,6 +254,8 @@ export interface KubernetesTargetOptions {
  * @internal
  */
 export interface CheckedKubernetesOptions {
+  /** The cluster, with its defaults. */
+  readonly flavor: ResolvedClusterFlavor;
   /** The EKS cluster the chart is delivered to. @default - the manifest is written to the cloud assembly */
   readonly cluster?: eks.ICluster;
   /** The bucket the IRSA role may read. @default - none */
