@@ -1,5 +1,5 @@
 import { InferenceWorkloadValidationError } from '../../errors';
-import { checkOptionsObject, checkString, describeValue } from '../../private/validate';
+import { checkOptionsObject, checkString, describeValue, orDefault } from '../../private/validate';
 
 /*
  * The target cluster, as a typed input: which node provisioner makes the nodes (EKS Auto Mode,
@@ -218,7 +218,8 @@ export function defaultClusterFlavor(): ClusterFlavor {
 
 /** The checked flavor of `kubernetes.flavor`. @internal */
 export function checkClusterFlavor(value: ClusterFlavor | undefined): ResolvedClusterFlavor {
-  const flavor = value ?? defaultClusterFlavor();
+  // null is not "not given": it is refused by name below
+  const flavor = value === undefined ? defaultClusterFlavor() : value;
   if (!(flavor instanceof ClusterFlavor)) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.flavor' must be a ClusterFlavor (ClusterFlavor.eksAutoMode(), .karpenter(), .managedNodeGroups()), got ${describeValue(flavor)}`);
@@ -228,17 +229,17 @@ export function checkClusterFlavor(value: ClusterFlavor | undefined): ResolvedCl
 
 function resolve(kind: ClusterFlavorKind, o: NodePoolFlavorOptions & ManagedNodeGroupsFlavorOptions): ResolvedClusterFlavor {
   const autoMode = kind === 'eks-auto-mode';
-  const kubernetesVersion = parseVersion('kubernetes.flavor.kubernetesVersion', o.kubernetesVersion ?? '1.31', 2);
-  const ipFamily = o.ipFamily ?? IpFamily.IPV4;
+  const kubernetesVersion = parseVersion('kubernetes.flavor.kubernetesVersion', orDefault(o.kubernetesVersion, '1.31'), 2);
+  const ipFamily = orDefault(o.ipFamily, IpFamily.IPV4);
   checkEnum('kubernetes.flavor.ipFamily', ipFamily, Object.values(IpFamily));
-  const dns = o.dns ?? (autoMode ? ClusterDns.NODE_RESOLVER : ClusterDns.COREDNS);
+  const dns = orDefault(o.dns, autoMode ? ClusterDns.NODE_RESOLVER : ClusterDns.COREDNS);
   checkEnum('kubernetes.flavor.dns', dns, Object.values(ClusterDns));
-  const loadBalancer = o.loadBalancer ?? (autoMode ? LoadBalancerIntegration.eksAutoMode() : LoadBalancerIntegration.awsLoadBalancerController());
+  const loadBalancer = orDefault(o.loadBalancer, autoMode ? LoadBalancerIntegration.eksAutoMode() : LoadBalancerIntegration.awsLoadBalancerController());
   if (!(loadBalancer instanceof LoadBalancerIntegration)) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.flavor.loadBalancer' must be a LoadBalancerIntegration (LoadBalancerIntegration.awsLoadBalancerController('2.11.0')), got ${describeValue(loadBalancer)}`);
   }
-  const metrics = o.metrics ?? MetricsStack.prometheusOperator();
+  const metrics = orDefault(o.metrics, MetricsStack.prometheusOperator());
   if (!(metrics instanceof MetricsStack)) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.flavor.metrics' must be a MetricsStack (MetricsStack.prometheusOperator()), got ${describeValue(metrics)}`);
@@ -247,7 +248,7 @@ function resolve(kind: ClusterFlavorKind, o: NodePoolFlavorOptions & ManagedNode
     throw new InferenceWorkloadValidationError(
       `'kubernetes.flavor.nodePools' and 'nodeClassName' apply to ClusterFlavor.karpenter() and .eksAutoMode(), not to managed node groups, got ${describeValue(o.nodePools ?? o.nodeClassName)}`);
   }
-  const nodeClassName = checkString('kubernetes.flavor.nodeClassName', o.nodeClassName ?? 'default');
+  const nodeClassName = checkString('kubernetes.flavor.nodeClassName', orDefault(o.nodeClassName, 'default'));
   return {
     kind,
     kubernetesVersion,
