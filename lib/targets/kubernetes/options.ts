@@ -73,6 +73,17 @@ export interface KubernetesTargetOptions {
   readonly volumes?: ExtraVolume[];
 
   /**
+   * A registry the library's own images (the model cache's AWS CLI, curl and ORAS, and Redis) are
+   * pulled from instead of ECR Public, Docker Hub and GitHub's registry, for clusters without
+   * internet access or with pull rate limits: each image keeps its repository path under it
+   * (`<imageRegistry>/aws-cli/aws-cli:2.17.0`, `<imageRegistry>/curlimages/curl:8.10.1`,
+   * `<imageRegistry>/oras-project/oras:v1.2.0`, `<imageRegistry>/docker/library/redis:7.2-alpine`),
+   * as an ECR pull-through cache or a mirror lays them out. An image given per sidecar wins.
+   * @default - the images' public registries
+   */
+  readonly imageRegistry?: string;
+
+  /**
    * Whether the image tags never move (e.g. an ECR repository with immutable tags): the pods then
    * pull only images the node does not have (`imagePullPolicy: IfNotPresent`). Images pinned by
    * digest always do.
@@ -270,6 +281,8 @@ export interface CheckedKubernetesOptions {
   readonly imagePullSecrets: string[];
   readonly volumes: CheckedVolume[];
   readonly immutableImageTags: boolean;
+  /** The registry of the library's own images. @default - their public registries */
+  readonly imageRegistry?: string;
   readonly modelCredentials?: ModelCredentials;
   readonly preStopAction: PreStopAction;
   /** Sources allowed on the service port; any source when undefined. */

@@ -77,8 +77,14 @@ describe('delivery into an EKS cluster (imported, with the kubectl v28 layer)', 
     });
     // the issuer of an imported provider is known at synth: no CfnJson custom resource (and its Lambda) is needed
     t.resourceCountIs('Custom::AWSCDKCfnJson', 0);
+    // no s3:// model: the server reads the bucket itself, read-only (GetObject and ListBucket, no GetBucket*, no writes)
     t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
+      PolicyDocument: {
+        Statement: [
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::example-models/*']] } },
+          { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::example-models']] } },
+        ],
+      },
     });
     const sa = deliveredManifests(t).find(m => m.kind === 'ServiceAccount')!;
     expect(sa.metadata!.annotations!['eks.amazonaws.com/role-arn']).toBe('TOKEN');
