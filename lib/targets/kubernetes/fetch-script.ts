@@ -56,7 +56,12 @@ export function fetchScript(options: FetchScriptOptions): string {
     'echo "$me" > "$lock/owner"',
     `( n=0; while [ -d "$lock" ]; do n=$((n + 1)); echo "$me $n" > "$lock/heartbeat" 2>/dev/null || exit 0; sleep ${poll}; done ) &`,
     'beater=$!',
-    'release() { kill "$beater" 2>/dev/null || true; if [ "$(cat "$lock/owner" 2>/dev/null || true)" = "$me" ]; then rm -rf "$lock"; fi; }',
+    // on any exit: a failed fetch's partial directory goes (disk), then the lock, if still ours
+    'release() {',
+    '  kill "$beater" 2>/dev/null || true',
+    '  rm -rf "$final.partial.$me"',
+    '  if [ "$(cat "$lock/owner" 2>/dev/null || true)" = "$me" ]; then rm -rf "$lock"; fi',
+    '}',
     'trap release EXIT',
     'trap "exit 143" TERM INT',
     'if [ -f "$final/.complete" ]; then echo "model cache filled by another pod"; exit 0; fi',

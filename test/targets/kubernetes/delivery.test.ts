@@ -9,21 +9,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, IMAGE, newStack, place } from './fixtures';
+import { CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, IMAGE, importCluster, newStack, OIDC_ARN, place } from './fixtures';
 import { InferenceWorkload } from '../../../lib';
 import { addChartToCluster, MAX_MANIFEST_BYTES, MAX_TEMPLATE_MANIFEST_BYTES } from '../../../lib/targets/kubernetes/delivery';
 import { expectValidAndRestricted, Manifest, readManifestFiles } from '../../helpers/kubernetes';
-
-const OIDC_ARN = 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
-
-function importCluster(stack: Stack, withOidc = true): eks.ICluster {
-  return eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
-    clusterName: 'inference',
-    kubectlRoleArn: 'arn:aws:iam::123456789012:role/inference-kubectl',
-    kubectlLayer: new KubectlV28Layer(stack, 'KubectlLayer'),
-    openIdConnectProvider: withOidc ? iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Oidc', OIDC_ARN) : undefined,
-  });
-}
 
 /** The manifest the custom resource carries, parsed (tokens left as CloudFormation intrinsics). */
 function deliveredManifests(template: Template): Manifest[] {
