@@ -84,7 +84,7 @@ describe('private sources: refused without what they need', () => {
     ['../etc/passwd'], ['/abs'], ['a/../../b'], ['a b'], ['$(x)'],
   ])('throws for the file name %j', f => {
     expect(() => CacheSidecar.modelCache({ uri: 'https://models.example.com/llm/', files: [f] })).toThrow(
-      `'cacheSidecars.modelCache.files[0]' must be a relative path`);
+      '\'cacheSidecars.modelCache.files[0]\' must be a relative path');
   });
 
   test('throws for an hf:// model not pinned to a commit', () => {
@@ -110,7 +110,9 @@ describe('private sources: refused without what they need', () => {
 describe('images: overridable registry, pull policy from the reference', () => {
   test('kubernetes.imageRegistry moves every default image under the registry, keeping the repository path', () => {
     const spec = kindOf(synth(place({
-      modelUri: ECR_MODEL, serviceAccountRoleArn: TEST_MODEL_ROLE_ARN, imageRegistry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror',
+      modelUri: ECR_MODEL,
+      serviceAccountRoleArn: TEST_MODEL_ROLE_ARN,
+      imageRegistry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror',
       cacheSidecars: [CacheSidecar.redis()],
     })), 'Deployment').spec.template.spec;
     const images = [...spec.initContainers, ...spec.containers].filter((c: any) => c.name !== 'model-server').map((c: any) => c.image);

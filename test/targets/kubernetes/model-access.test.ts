@@ -67,8 +67,10 @@ describe('credentials exist before the pods that use them', () => {
   ])('%s: the manifest depends on the role, its policy and the association', (_name, modelCredentials, ids) => {
     const stack = newStack();
     place({
-      cluster: importCluster(stack), modelBucket: s3.Bucket.fromBucketName(stack, 'Models', 'example-models'),
-      modelUri: 's3://example-models/llm/', modelCredentials,
+      cluster: importCluster(stack),
+      modelBucket: s3.Bucket.fromBucketName(stack, 'Models', 'example-models'),
+      modelUri: 's3://example-models/llm/',
+      modelCredentials,
     }, undefined, {}, stack);
     const t = Template.fromStack(stack);
     const [manifest] = Object.values(t.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[];
