@@ -1,6 +1,7 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { kindOf, place, synth, TEST_MODEL_ROLE_ARN } from './fixtures';
+import { kindOf, newStack, place, synth, TEST_MODEL_ROLE_ARN } from './fixtures';
 import { CacheSidecar, ModelCredentials } from '../../../lib';
 import { admitPod, containersWithCredentials, CredentialMode } from '../../helpers/pod-identity-webhook';
 
@@ -31,6 +32,14 @@ describe('AWS credentials reach the fetch containers only (the EKS Pod Identity 
     const deployment = kindOf(synth(place({ serviceAccountRoleArn: TEST_MODEL_ROLE_ARN })), 'Deployment');
     expect(deployment.spec.template.metadata.annotations?.['eks.amazonaws.com/skip-containers']).toBeUndefined();
     expect(containersWithCredentials(admitPod(deployment, 'irsa'), 'irsa')).toEqual(['model-server']);
+  });
+
+  test('the node role is not held back: the synth warning says every container can read it', () => {
+    const stack = newStack();
+    place({ modelUri: 's3://models/llm/', modelCredentials: ModelCredentials.NODE_ROLE }, undefined, {}, stack);
+    const deployment = kindOf(synth(place({ modelUri: 's3://models/llm/', modelCredentials: ModelCredentials.NODE_ROLE })), 'Deployment');
+    expect(deployment.spec.template.metadata.annotations?.['eks.amazonaws.com/skip-containers']).toBeUndefined();
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('the model server and sidecars can read the node role too'))).toHaveLength(1);
   });
 
   test('fails on a planted regression: a pod template without the skip annotation gives the server the role', () => {
