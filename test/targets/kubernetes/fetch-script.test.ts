@@ -1,18 +1,31 @@
 /**
- * Runs the model cache's rendered fetch script for real, with `sh` (dash) and bash, against fake
+ * Runs the model cache's rendered fetch script for real, with `sh` (dash), bash and, where
+ * installed, BusyBox ash with only BusyBox applets on PATH (the shell and tools of the curl and
+ * ORAS images, both Alpine-based), against fake
  * `aws` and `curl` binaries on PATH that copy from a local directory: two pods sharing one cache,
  * a fetch that fails half-way, a lock left by a dead pod, a warm cache, and the Hugging Face Hub
  * and https:// directory fetches. Only the poll interval and the stale-lock threshold of the
  * shipped script are shortened (and the test checks that they were there to shorten).
  */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { container, place, synth } from './fixtures';
 import { CacheSidecar } from '../../../lib';
 
-const SHELLS = ['sh', 'bash'];
+/** BusyBox, when installed: its applets, linked into a directory that is then the whole PATH besides the fakes. */
+const BUSYBOX_APPLETS = (() => {
+  if (spawnSync('busybox', ['true']).status !== 0) {
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'busybox-'));
+  spawnSync('busybox', ['--install', '-s', dir]);
+  return dir;
+})();
+afterAll(() => BUSYBOX_APPLETS && rmSync(BUSYBOX_APPLETS, { recursive: true, force: true }));
+
+const SHELLS = ['sh', 'bash', ...BUSYBOX_APPLETS ? ['busybox'] : []];
 
 /** The fetch script of a rendered workload, with a short poll and stale threshold. */
 function renderedScript(kubernetes: Parameters<typeof place>[0]): { script: string; env: Record<string, string> } {
@@ -90,9 +103,10 @@ class Sandbox {
   }
 
   public run(shell: string, script: string, env: Record<string, string>, pod: string, extra: Record<string, string> = {}): Run {
-    const child = spawn(shell, ['-c', script], {
+    const busybox = shell === 'busybox';
+    const child = spawn(busybox ? join(BUSYBOX_APPLETS!, 'ash') : shell, ['-c', script], {
       env: {
-        PATH: `${this.bin}:${process.env.PATH}`,
+        PATH: `${this.bin}:${busybox ? BUSYBOX_APPLETS : process.env.PATH}`,
         HOSTNAME: pod,
         FAKE_CALLS: this.calls,
         FAKE_SRC: this.src,
