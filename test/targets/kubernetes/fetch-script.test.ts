@@ -7,8 +7,10 @@
  * and https:// directory fetches. Only the poll interval and the stale-lock threshold of the
  * shipped script are shortened (and the test checks that they were there to shorten).
  */
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import * as https from 'https';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { container, place, synth } from './fixtures';
@@ -277,4 +279,83 @@ test('the fake fetch is able to fail the test: a script that writes .complete be
   } finally {
     box.dispose();
   }
+});
+
+describe('the fetch script with the real curl, against an HTTPS server on 127.0.0.1', () => {
+  let box: Sandbox;
+  let server: https.Server;
+  let base: string;
+  let caBundle: string;
+  const requests: string[] = [];
+  beforeAll(async () => {
+    box = new Sandbox();
+    // the fake curl must not shadow the real one here
+    rmSync(join(box.bin, 'curl'));
+    const key = join(box.root, 'key.pem');
+    const cert = join(box.root, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    mkdirSync(join(box.src, 'llm', 'tokenizer'), { recursive: true });
+    writeFileSync(join(box.src, 'llm', 'config.json'), '{"model_type": "llama"}');
+    writeFileSync(join(box.src, 'llm', 'tokenizer', 'tokenizer.json'), '{}');
+    writeFileSync(join(box.src, 'llm', 'm.gguf'), 'gguf weights');
+    server = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+      requests.push(req.url!);
+      const file = join(box.src, req.url!);
+      if (!file.startsWith(box.src) || !existsSync(file)) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200).end(readFileSync(file));
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    base = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
+    caBundle = cert;
+  });
+  afterAll(async () => {
+    await new Promise(resolve => server.close(resolve));
+    box.dispose();
+  });
+  beforeEach(() => {
+    requests.length = 0;
+    rmSync(box.cache, { recursive: true, force: true });
+    mkdirSync(box.cache);
+  });
+  // curl trusts the test's self-signed certificate through CURL_CA_BUNDLE, nothing else changes
+  const tls = () => ({ CURL_CA_BUNDLE: caBundle });
+
+  test('an https:// directory shared by two pods: each file is requested once, subdirectories created', async () => {
+    const { script, env } = renderedScript({
+      cacheSidecars: [CacheSidecar.modelCache({ uri: `${base}/llm/`, files: ['config.json', 'tokenizer/tokenizer.json'] })],
+    });
+    const a = box.run('sh', script, env, 'pod-a', tls());
+    const b = box.run('sh', script, env, 'pod-b', tls());
+    expect([await a.done, await b.done]).toEqual([0, 0]);
+    expect(requests.sort()).toEqual(['/llm/config.json', '/llm/tokenizer/tokenizer.json']);
+    const final = join(box.cache, env.MODEL_DIR.slice(env.MODEL_DIR.lastIndexOf('/') + 1));
+    expect(readFileSync(join(final, 'tokenizer', 'tokenizer.json'), 'utf8')).toBe('{}');
+    expect(existsSync(join(final, '.complete'))).toBe(true);
+  });
+
+  test('a single file with a wrong sha256 fails the fetch and completes nothing; the right one completes', async () => {
+    const wrong = renderedScript({ cacheSidecars: [CacheSidecar.modelCache({ uri: `${base}/llm/m.gguf`, sha256: '0'.repeat(64) })] });
+    const failed = box.run('sh', wrong.script, wrong.env, 'pod-a', tls());
+    expect(await failed.done).not.toBe(0);
+    expect(readdirSync(box.cache)).toEqual([]);
+    const sha = createHash('sha256').update('gguf weights').digest('hex');
+    const right = renderedScript({ cacheSidecars: [CacheSidecar.modelCache({ uri: `${base}/llm/m.gguf`, sha256: sha })] });
+    const run = box.run('sh', right.script, right.env, 'pod-a', tls());
+    expect(await run.done).toBe(0);
+    const final = join(box.cache, right.env.MODEL_DIR.slice(right.env.MODEL_DIR.lastIndexOf('/') + 1));
+    expect(readdirSync(final).sort()).toEqual(['.complete', 'm.gguf']);
+  });
+
+  test('a missing file of a directory fails the fetch (curl --fail), completing nothing', async () => {
+    const { script, env } = renderedScript({
+      cacheSidecars: [CacheSidecar.modelCache({ uri: `${base}/llm/`, files: ['config.json', 'missing.safetensors'] })],
+    });
+    const run = box.run('sh', script, env, 'pod-a', tls());
+    expect(await run.done).not.toBe(0);
+    expect(readdirSync(box.cache)).toEqual([]);
+  });
 });
