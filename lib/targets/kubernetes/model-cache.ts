@@ -62,7 +62,8 @@ export interface ModelCacheOptions {
 
   /**
    * Image of the fetch step. Pin it by digest (`...@sha256:<64 hex>`) to fetch with exactly the
-   * image you reviewed (it is then pulled only when missing).
+   * image you reviewed (it is then pulled only when missing). The registry login step of an Amazon
+   * ECR source always uses the default AWS CLI image (under `kubernetes.imageRegistry` when given).
    * @default - an AWS CLI image for `s3://`, curl for `https://` and `hf://`, ORAS for `oci://` (under `kubernetes.imageRegistry` when given)
    */
   readonly image?: string;
