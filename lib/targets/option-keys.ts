@@ -40,6 +40,7 @@ export const KUBERNETES_OPTION_KEYS = knownKeysOf<KubernetesTargetOptions>('Kube
   imagePullSecrets: true,
   volumes: knownKeysOf<ExtraVolume>('ExtraVolume', { name: true, mountPath: true, secretName: true, configMapName: true, emptyDirSize: true }),
   immutableImageTags: true,
+  imageRegistry: true,
   modelCredentials: true,
   preStopAction: true,
   allowedIngressPeers: knownKeysOf<NetworkPeer>('NetworkPeer', { cidr: true, namespaceLabels: true, podLabels: true }),

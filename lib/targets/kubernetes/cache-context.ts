@@ -20,6 +20,12 @@ export interface CacheRenderContext {
   readonly stateCpuMillis?: number;
   /** Adds node-local disk (MiB) the pod writes to its ephemeral-storage request. */
   readonly addEphemeralStorage: (mib: number) => void;
+  /** The registry the default images are pulled from (`kubernetes.imageRegistry`). */
+  readonly imageRegistry?: string;
+  /** Whether image tags never move (`kubernetes.immutableImageTags`). */
+  readonly immutableImageTags: boolean;
+  /** Whether the pod has an IAM role (IRSA or Pod Identity) that only the fetch may receive. */
+  readonly restrictCredentials: boolean;
 }
 
 /**
@@ -41,6 +47,9 @@ export interface CacheImplementation {
 
   /** The directory the server reads the weights from, when the cache fetches them. */
   _modelDir?(targetUri: string | undefined): string | undefined;
+
+  /** The HTTPS destinations of a fetch (empty: anywhere but the instance metadata service). */
+  _egressCidrs?(): string[];
 
   /** Adds the cache's containers and volumes to the pod. */
   _render(ctx: CacheRenderContext): void;

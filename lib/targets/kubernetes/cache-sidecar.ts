@@ -66,6 +66,15 @@ export class CacheSidecar {
   }
 
   /**
+   * The HTTPS destinations of the cache's fetch (empty: anywhere but the instance metadata
+   * service); undefined when the cache fetches nothing.
+   * @internal
+   */
+  public _fetchEgressCidrs(): string[] | undefined {
+    return this.cache._egressCidrs?.();
+  }
+
+  /**
    * Adds the cache's containers and volumes to the pod.
    * @internal
    */

@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { CacheSidecar } from './cache-sidecar';
 import { checkClusterFlavor } from './cluster';
 import { checkMigProfile, GpuNodeLabels } from './gpu';
-import { checkModelUri } from './model-cache';
+import { checkImageRegistry } from './images';
+import { checkModelUri, needsAwsCredentials } from './model-cache';
 import { checkHttpPath, checkModelServer, ModelServer } from './model-server';
 import { CheckedKubernetesOptions, KubernetesTargetOptions } from './options';
 import {
@@ -119,6 +120,7 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     imagePullSecrets: checkImagePullSecrets(o.imagePullSecrets),
     volumes: checkVolumes(o.volumes),
     immutableImageTags: checkBoolean('kubernetes.immutableImageTags', o.immutableImageTags),
+    imageRegistry: o.imageRegistry === undefined ? undefined : checkImageRegistry(o.imageRegistry),
     modelCredentials,
     preStopAction,
     allowedIngressPeers: checkIngressPeers(o.allowedIngressPeers),
@@ -153,7 +155,7 @@ function checkBoolean(prop: string, value: boolean | undefined): boolean {
 }
 
 /**
- * An `s3://` model needs credentials the library wires (an IRSA role, or a Pod Identity role it
+ * An `s3://` or Amazon ECR `oci://` model needs credentials the library wires (an IRSA role, or a Pod Identity role it
  * creates) or an explicit acknowledgement (`POD_IDENTITY` made elsewhere, `NODE_ROLE`): without
  * them the fetch step fails at runtime (Init:CrashLoopBackOff).
  */
@@ -179,12 +181,12 @@ function checkModelCredentials(
   }
   const credentials = given ?? (role ? ModelCredentials.SERVICE_ACCOUNT_ROLE : undefined);
   const uris = [o.modelUri, ...cacheSidecars.map(c => c._uri(o.modelUri))].filter((u): u is string => u !== undefined);
-  const s3Uri = uris.find(u => u.startsWith('s3://'));
-  if (s3Uri !== undefined && credentials === undefined) {
+  const awsUri = uris.find(needsAwsCredentials);
+  if (awsUri !== undefined && credentials === undefined) {
     throw new InferenceWorkloadValidationError(
-      `'kubernetes.modelCredentials' is required for the s3:// model ${JSON.stringify(s3Uri)}: give 'kubernetes.serviceAccountRoleArn' (IRSA), `
+      `'kubernetes.modelCredentials' is required for the ${awsUri.slice(0, awsUri.indexOf(':'))}:// model ${JSON.stringify(awsUri)}: give 'kubernetes.serviceAccountRoleArn' (IRSA), `
       + '\'kubernetes.modelBucket\' with \'kubernetes.cluster\' (a role is created), ModelCredentials.POD_IDENTITY, or ModelCredentials.NODE_ROLE '
-      + 'to acknowledge that the node role reads the bucket; got none');
+      + 'to acknowledge that the node role reads the bucket or repository; got none');
   }
   return credentials;
 }

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
+import { grantModelRead, modelSourceUri } from './model-access';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials } from './pod-options';
 import { warnPrerequisites } from './prerequisites';
@@ -70,17 +71,26 @@ export function deliverKubernetes(
 ): KubernetesDelivery {
   const namespace = options.namespace;
   let serviceAccountRole: iam.Role | undefined;
+  let association: eks.CfnPodIdentityAssociation | undefined;
   if (options.modelBucket && options.cluster && options.modelCredentials === ModelCredentials.POD_IDENTITY) {
-    serviceAccountRole = createPodIdentityRole(scope, options.cluster, namespace, rendering.serviceAccount.name);
-    options.modelBucket.grantRead(serviceAccountRole);
+    ({ role: serviceAccountRole, association } = createPodIdentityRole(scope, options.cluster, namespace, rendering.serviceAccount.name));
+    grantModelRead(serviceAccountRole, options.modelBucket, modelSourceUri(options));
   } else if (options.modelBucket && options.cluster) {
     serviceAccountRole = createModelReaderRole(scope, options.cluster, namespace, rendering.serviceAccount.name);
-    options.modelBucket.grantRead(serviceAccountRole);
+    grantModelRead(serviceAccountRole, options.modelBucket, modelSourceUri(options));
     rendering.serviceAccount.metadata.addAnnotation('eks.amazonaws.com/role-arn', serviceAccountRole.roleArn);
   }
   warnPrerequisites(scope, workloadName, rendering.prerequisites);
   if (options.cluster) {
     const manifest = addChartToCluster(scope, options.cluster, rendering.chart, `${namespace}-${workloadName}`, workloadName);
+    // pods admitted before their credentials exist never get them (the webhook mutates a pod once, at
+    // admission): the role, its policy and the Pod Identity association come first
+    if (serviceAccountRole !== undefined) {
+      manifest.node.addDependency(serviceAccountRole);
+    }
+    if (association !== undefined) {
+      manifest.node.addDependency(association);
+    }
     return { manifest, serviceAccountRole };
   }
   const manifestPath = manifestRelativePath(scope, workloadName);
@@ -159,7 +169,9 @@ function createModelReaderRole(scope: Construct, cluster: eks.ICluster, namespac
  * `sts:TagSession`), and its association with the workload's ServiceAccount
  * (`AWS::EKS::PodIdentityAssociation`). The cluster needs the EKS Pod Identity Agent add-on.
  */
-function createPodIdentityRole(scope: Construct, cluster: eks.ICluster, namespace: string, serviceAccountName: string): iam.Role {
+function createPodIdentityRole(
+  scope: Construct, cluster: eks.ICluster, namespace: string, serviceAccountName: string,
+): { role: iam.Role; association: eks.CfnPodIdentityAssociation } {
   const role = new iam.Role(scope, 'ModelReaderPodIdentityRole', {
     assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com'),
     description: `Reads model weights for the ServiceAccount ${namespace}/${serviceAccountName} (EKS Pod Identity)`,
@@ -168,13 +180,13 @@ function createPodIdentityRole(scope: Construct, cluster: eks.ICluster, namespac
     actions: ['sts:TagSession'],
     principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')],
   }));
-  new eks.CfnPodIdentityAssociation(scope, 'ModelReaderPodIdentity', {
+  const association = new eks.CfnPodIdentityAssociation(scope, 'ModelReaderPodIdentity', {
     clusterName: cluster.clusterName,
     namespace,
     serviceAccount: serviceAccountName,
     roleArn: role.roleArn,
   });
-  return role;
+  return { role, association };
 }
 
 /**

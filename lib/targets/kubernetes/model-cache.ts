@@ -3,7 +3,11 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CacheImplementation, CacheRenderContext, checkImage } from './cache-context';
 import { CacheVolume, CacheVolumeType } from './cache-volume';
+import { restrictCredentialsTo } from './credentials';
 import { patchEphemeralVolume } from './escape-hatches';
+import { fetchScript } from './fetch-script';
+import { DEFAULT_IMAGES, defaultImage, pullPolicy } from './images';
+import { checkCidr } from './pod-options';
 import { restrictedContainerSecurity } from './security';
 import { checkDnsSubdomain, formatMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
@@ -12,12 +16,36 @@ import { checkOptionalNumber, checkString } from '../../private/validate';
 /** Options of `CacheSidecar.modelCache()`. */
 export interface ModelCacheOptions {
   /**
-   * Where the weights are fetched from: `s3://bucket/prefix/` (synced; a key without a trailing
-   * `/` is copied), `https://host/path/file` (downloaded) or `oci://registry/repository:tag`
-   * (pulled with ORAS).
+   * Where the weights are fetched from:
+   * - `s3://bucket/prefix/` (synced; a key without a trailing `/` is copied), with the pod's IAM role;
+   * - `https://host/path/file` (one file), or `https://host/path/` with `files` (a directory);
+   * - `hf://org/model@<40-hex commit>`: every file of that commit of a Hugging Face Hub model
+   *   (or only `files`), listed through the Hub API;
+   * - `oci://registry/repository:tag` or `@sha256:...` (pulled with ORAS); a private Amazon ECR
+   *   repository (`<account>.dkr.ecr.<region>.amazonaws.com`) is read with the pod's IAM role
+   *   (`kubernetes.modelCredentials`): a registry token is fetched at every pod start.
    * @default - the target's `modelUri`
    */
   readonly uri?: string;
+
+  /**
+   * The files of a directory source, relative paths (e.g. `config.json`,
+   * `model-00001-of-00002.safetensors`): required for an `https://` URI ending in `/` (each is
+   * fetched from the URI + the path), optional for `hf://` (only these files instead of every file
+   * of the commit). Not for `s3://` (a prefix is synced) or `oci://` (the artifact lists its files).
+   * @default - every file (hf://); a single file (https://)
+   */
+  readonly files?: string[];
+
+  /**
+   * The destinations the fetch reaches over HTTPS (TCP 443), as CIDR blocks. NetworkPolicy egress
+   * applies to the whole pod, so the model server can open connections to them too, for its whole
+   * life: give the narrowest list, e.g. the CIDRs of the region's S3 prefix list
+   * (`com.amazonaws.<region>.s3`, reached through the VPC's S3 gateway endpoint) plus the VPC CIDR
+   * when STS or ECR is reached through interface endpoints.
+   * @default - any address but the instance metadata service
+   */
+  readonly egressCidrs?: string[];
 
   /**
    * The volume the weights are fetched into.
@@ -34,8 +62,9 @@ export interface ModelCacheOptions {
 
   /**
    * Image of the fetch step. Pin it by digest (`...@sha256:<64 hex>`) to fetch with exactly the
-   * image you reviewed.
-   * @default - an AWS CLI image for `s3://`, curl for `https://`, ORAS for `oci://`
+   * image you reviewed (it is then pulled only when missing). The registry login step of an Amazon
+   * ECR source always uses the default AWS CLI image (under `kubernetes.imageRegistry` when given).
+   * @default - an AWS CLI image for `s3://`, curl for `https://` and `hf://`, ORAS for `oci://` (under `kubernetes.imageRegistry` when given)
    */
   readonly image?: string;
 
@@ -48,10 +77,11 @@ export interface ModelCacheOptions {
   readonly sha256?: string;
 
   /**
-   * A Secret in the namespace that authenticates the fetch: for `https://` (e.g. a gated Hugging
-   * Face model) its key `token` is sent as `Authorization: Bearer <token>`; for `oci://` it is a
-   * `kubernetes.io/dockerconfigjson` Secret (key `.dockerconfigjson`) passed to ORAS. `s3://` uses
-   * the pod's IAM role instead.
+   * A Secret in the namespace that authenticates the fetch: for `https://` and `hf://` (e.g. a
+   * gated Hugging Face model) its key `token` is sent as `Authorization: Bearer <token>`; for
+   * `oci://` it is a `kubernetes.io/dockerconfigjson` Secret (key `.dockerconfigjson`) passed to
+   * ORAS. `s3://` and Amazon ECR use the pod's IAM role instead (an ECR token in a Secret would
+   * expire after 12 hours).
    * @default - anonymous fetch
    */
   readonly authSecretName?: string;
@@ -69,14 +99,34 @@ export interface ModelCacheOptions {
   readonly memoryMiB?: number;
 }
 
-/** Images of the fetch step, by URI scheme. */
-const DEFAULT_IMAGES = {
-  s3: 'public.ecr.aws/aws-cli/aws-cli:2.17.0',
-  https: 'docker.io/curlimages/curl:8.10.1',
-  oci: 'ghcr.io/oras-project/oras:v1.2.0',
-} as const;
+const URI = /^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s'"`$\\]*)?|https:\/\/[^\s'"`$\\/]+(\/[^\s'"`$\\]*)?|oci:\/\/[^\s'"`$\\]+|hf:\/\/[A-Za-z0-9][A-Za-z0-9._-]{0,95}\/[A-Za-z0-9][A-Za-z0-9._-]{0,95}@[a-f0-9]{40})$/;
 
-const URI = /^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s'"`$\\]*)?|https:\/\/[^\s'"`$\\/]+(\/[^\s'"`$\\]*)?|oci:\/\/[^\s'"`$\\]+)$/;
+/** A relative file path of a directory source: no `..`, no absolute path, no shell metacharacters. */
+const FILE = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_][A-Za-z0-9._\/-]{0,254}$/;
+
+/**
+ * An Amazon ECR private registry host (docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html:
+ * `aws_account_id.dkr.ecr.region.amazonaws.com`; `.amazonaws.com.cn` in China, `dkr.ecr-fips` for FIPS).
+ */
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+
+/** The fetch containers: the only ones that receive the pod's AWS credentials. @internal */
+export const FETCH_CONTAINERS = ['model-registry-login', 'model-cache'] as const;
+
+/** The ECR registry an `oci://` URI names, with its region; undefined for other sources. */
+function ecrRegistry(uri: string): { host: string; region: string } | undefined {
+  if (!uri.startsWith('oci://')) {
+    return undefined;
+  }
+  const host = uri.slice('oci://'.length).split('/')[0];
+  const m = ECR_HOST.exec(host);
+  return m ? { host, region: m[3] } : undefined;
+}
+
+/** Whether the fetch of a URI needs the pod's AWS credentials (S3, Amazon ECR). @internal */
+export function needsAwsCredentials(uri: string): boolean {
+  return uri.startsWith('s3://') || ecrRegistry(uri) !== undefined;
+}
 
 /**
  * An init container that fetches the weights into a volume shared with the model server
@@ -102,16 +152,24 @@ export class ModelCache implements CacheImplementation {
     }
     if (options.sha256 !== undefined) {
       checkString('cacheSidecars.modelCache.sha256', options.sha256, { pattern: /^[a-f0-9]{64}$/, patternDescription: '64 lowercase hex digits' });
-      if (options.uri !== undefined) {
-        checkSingleFile('cacheSidecars.modelCache.sha256', options.uri);
-      }
     }
     if (options.authSecretName !== undefined) {
       checkDnsSubdomain('cacheSidecars.modelCache.authSecretName', options.authSecretName);
-      if (options.uri?.startsWith('s3://')) {
-        throw new InferenceWorkloadValidationError(
-          `Cannot configure 'cacheSidecars.modelCache.authSecretName' for an s3:// URI (the pod's IAM role reads S3), got ${JSON.stringify(options.authSecretName)}`);
+    }
+    if (options.files !== undefined) {
+      if (!Array.isArray(options.files) || options.files.length === 0) {
+        throw new InferenceWorkloadValidationError(`'cacheSidecars.modelCache.files' must be a non-empty list of relative paths, got ${JSON.stringify(options.files)}`);
       }
+      options.files.forEach((f, i) => checkString(`cacheSidecars.modelCache.files[${i}]`, f, {
+        pattern: FILE,
+        patternDescription: 'a relative path of letters, digits, \'.\', \'_\', \'-\' and \'/\' without \'..\'',
+      }));
+    }
+    if (options.egressCidrs !== undefined) {
+      if (!Array.isArray(options.egressCidrs) || options.egressCidrs.length === 0) {
+        throw new InferenceWorkloadValidationError(`'cacheSidecars.modelCache.egressCidrs' must be a non-empty list of CIDR blocks, got ${JSON.stringify(options.egressCidrs)}`);
+      }
+      options.egressCidrs.forEach((c, i) => checkCidr(`cacheSidecars.modelCache.egressCidrs[${i}]`, c));
     }
     if (options.volume !== undefined && !(options.volume instanceof CacheVolume)) {
       throw new InferenceWorkloadValidationError(
@@ -119,7 +177,11 @@ export class ModelCache implements CacheImplementation {
     }
     checkOptionalNumber('cacheSidecars.modelCache.cpuMillis', options.cpuMillis, { min: 10, max: 64_000, integer: true });
     checkOptionalNumber('cacheSidecars.modelCache.memoryMiB', options.memoryMiB, { min: 64, max: 262_144, integer: true });
-    return new ModelCache({ ...options, mountPath });
+    const cache = new ModelCache({ ...options, mountPath });
+    if (options.uri !== undefined) {
+      cache.checkSource(options.uri);
+    }
+    return cache;
   }
 
   private constructor(private readonly options: ModelCacheOptions & { mountPath: string }) {}
@@ -137,21 +199,52 @@ export class ModelCache implements CacheImplementation {
   }
 
   /**
-   * The directory the weights of this URI (and checksum) live in: a subdirectory of the mount keyed
-   * by both, so that a shared or persistent volume never serves another version's weights.
+   * The HTTPS destinations of the fetch, for the NetworkPolicy (empty: anywhere but the instance
+   * metadata service).
+   * @internal
+   */
+  public _egressCidrs(): string[] {
+    return [...this.options.egressCidrs ?? []];
+  }
+
+  /**
+   * The directory the weights of this URI (and checksum and file list) live in: a subdirectory of
+   * the mount keyed by them, so that a shared or persistent volume never serves another version's weights.
    * @internal
    */
   public _modelDir(targetUri: string | undefined): string {
     const uri = this.requireUri(targetUri);
-    if (this.options.sha256 !== undefined) {
-      checkSingleFile('cacheSidecars.modelCache.sha256', uri);
-    }
-    if (this.options.authSecretName !== undefined && uri.startsWith('s3://')) {
-      throw new InferenceWorkloadValidationError(
-        `Cannot configure 'cacheSidecars.modelCache.authSecretName' for an s3:// URI (the pod's IAM role reads S3), got ${JSON.stringify(this.options.authSecretName)}`);
-    }
-    const key = createHash('sha256').update(`${uri}\n${this.options.sha256 ?? ''}`).digest('hex').slice(0, 16);
+    this.checkSource(uri);
+    // the file list joins the key only when given, so that existing caches keep their directory
+    const files = this.options.files === undefined ? '' : `\n${this.options.files.join('\n')}`;
+    const key = createHash('sha256').update(`${uri}\n${this.options.sha256 ?? ''}${files}`).digest('hex').slice(0, 16);
     return `${this.options.mountPath.replace(/\/+$/, '')}/${key}`;
+  }
+
+  /** The checks that depend on the source URI (the sidecar's, or the target's `modelUri`). */
+  private checkSource(uri: string): void {
+    const o = this.options;
+    if (o.sha256 !== undefined && (uri.startsWith('oci://') || uri.startsWith('hf://') || uri.endsWith('/'))) {
+      throw new InferenceWorkloadValidationError(
+        `Cannot configure 'cacheSidecars.modelCache.sha256' for ${JSON.stringify(uri)}: a checksum verifies one file (an https:// URI or an s3:// key without a trailing '/'); `
+        + 'pin an oci:// artifact by digest (oci://registry/repository@sha256:...) and an hf:// model by commit instead');
+    }
+    if (o.authSecretName !== undefined && needsAwsCredentials(uri)) {
+      throw new InferenceWorkloadValidationError(
+        `Cannot configure 'cacheSidecars.modelCache.authSecretName' for ${JSON.stringify(uri)}: the pod's IAM role ('kubernetes.modelCredentials') reads S3 and Amazon ECR `
+        + `(an ECR token stored in a Secret expires after 12 hours), got ${JSON.stringify(o.authSecretName)}`);
+    }
+    const directory = uri.startsWith('https://') && uri.endsWith('/');
+    if (directory && o.files === undefined) {
+      throw new InferenceWorkloadValidationError(
+        `'cacheSidecars.modelCache.files' is required for the https:// directory ${JSON.stringify(uri)} (HTTP has no listing): name the files, `
+        + 'or use hf://org/model@<commit> for a Hugging Face Hub model, s3://bucket/prefix/ or oci://; got none');
+    }
+    if (o.files !== undefined && !directory && !uri.startsWith('hf://')) {
+      throw new InferenceWorkloadValidationError(
+        `Cannot configure 'cacheSidecars.modelCache.files' for ${JSON.stringify(uri)}: files name the contents of an https:// URI ending in '/' or of an hf:// model, `
+        + `got ${JSON.stringify(o.files)}`);
+    }
   }
 
   private requireUri(targetUri: string | undefined): string {
@@ -193,11 +286,16 @@ export class ModelCache implements CacheImplementation {
     ctx.server.mount(mountPath, volume, { readOnly: true });
     ctx.server.env.addVariable('MODEL_DIR', kplus.EnvValue.fromValue(modelDir));
 
-    const fetch = fetchCommand(uri, this.options.authSecretName !== undefined);
+    const ecr = ecrRegistry(uri);
+    const fetch = fetchCommand(uri, this.options, ecr !== undefined);
     const cpu = this.options.cpuMillis ?? 1000;
     const memory = this.options.memoryMiB ?? 1024;
+    const resources = {
+      cpu: { request: kplus.Cpu.millis(cpu), limit: kplus.Cpu.millis(cpu) },
+      memory: { request: cdk8s.Size.mebibytes(memory), limit: cdk8s.Size.mebibytes(memory) },
+    };
     const verify = this.options.sha256 === undefined ? ''
-      : ` echo "$MODEL_SHA256  $MODEL_DIR/${fetch.fileName}" | sha256sum -c -;`;
+      : `\necho "$MODEL_SHA256  $MODEL_DIR/${fetch.fileName}" | sha256sum -c -`;
     const env: Record<string, kplus.EnvValue> = {
       MODEL_URI: kplus.EnvValue.fromValue(fetch.source),
       MODEL_DIR: kplus.EnvValue.fromValue(modelDir),
@@ -206,11 +304,36 @@ export class ModelCache implements CacheImplementation {
     if (this.options.sha256 !== undefined) {
       env.MODEL_SHA256 = kplus.EnvValue.fromValue(this.options.sha256);
     }
+    if (this.options.files !== undefined) {
+      env.MODEL_FILES = kplus.EnvValue.fromValue(this.options.files.join('\n'));
+    }
     const mounts: kplus.VolumeMount[] = [
       { path: mountPath, volume },
       { path: '/tmp', volume: ctx.tmpVolume },
     ];
-    if (this.options.authSecretName !== undefined) {
+    const image = (fallback: string) => defaultImage(fallback, ctx.imageRegistry);
+    if (ecr !== undefined) {
+      // a registry token fetched with the pod's role at every start (valid 12 hours,
+      // docs.aws.amazon.com/AmazonECR/latest/userguide/registry_auth.html), in a memory volume only
+      // the two fetch containers mount
+      const auth = kplus.Volume.fromEmptyDir(ctx.chart, 'ModelAuthVolume', 'model-auth', {
+        medium: kplus.EmptyDirMedium.MEMORY,
+        sizeLimit: cdk8s.Size.mebibytes(1),
+      });
+      mounts.push({ path: REGISTRY_AUTH_DIR, volume: auth });
+      env.REGISTRY = kplus.EnvValue.fromValue(ecr.host);
+      const loginImage = image(DEFAULT_IMAGES.awsCli);
+      ctx.deployment.addInitContainer({
+        name: FETCH_CONTAINERS[0],
+        image: loginImage,
+        imagePullPolicy: pullPolicy(loginImage, ctx.immutableImageTags),
+        command: ['sh', '-c', `set -eu; umask 077; aws ecr get-login-password --region "$ECR_REGION" > ${REGISTRY_AUTH_DIR}/password`],
+        envVariables: { ECR_REGION: kplus.EnvValue.fromValue(ecr.region), HOME: kplus.EnvValue.fromValue('/tmp') },
+        resources,
+        securityContext: restrictedContainerSecurity(ctx.user),
+        volumeMounts: [{ path: REGISTRY_AUTH_DIR, volume: auth }, { path: '/tmp', volume: ctx.tmpVolume }],
+      });
+    } else if (this.options.authSecretName !== undefined) {
       const secret = kplus.Secret.fromSecretName(ctx.chart, 'ModelAuthSecret', this.options.authSecretName);
       if (uri.startsWith('oci://')) {
         mounts.push({ path: REGISTRY_AUTH_DIR, volume: kplus.Volume.fromSecret(ctx.chart, 'ModelAuthVolume', secret, { name: 'model-auth' }), readOnly: true });
@@ -218,19 +341,20 @@ export class ModelCache implements CacheImplementation {
         env.MODEL_TOKEN = kplus.EnvValue.fromSecretValue({ secret, key: 'token' });
       }
     }
+    const fetchImage = this.options.image ?? image(fetch.image);
     ctx.deployment.addInitContainer({
-      name: 'model-cache',
-      image: this.options.image ?? fetch.image,
-      command: ['sh', '-c', 'set -eu; if [ -f "$MODEL_DIR/.complete" ]; then echo "model cache is warm"; exit 0; fi; '
-        + `mkdir -p "$MODEL_DIR"; ${fetch.script};${verify} touch "$MODEL_DIR/.complete"`],
+      name: FETCH_CONTAINERS[1],
+      image: fetchImage,
+      imagePullPolicy: pullPolicy(fetchImage, ctx.immutableImageTags),
+      command: ['sh', '-c', fetchScript({ fetch: fetch.script + verify })],
       envVariables: env,
-      resources: {
-        cpu: { request: kplus.Cpu.millis(cpu), limit: kplus.Cpu.millis(cpu) },
-        memory: { request: cdk8s.Size.mebibytes(memory), limit: cdk8s.Size.mebibytes(memory) },
-      },
+      resources,
       securityContext: restrictedContainerSecurity(ctx.user),
       volumeMounts: mounts,
     });
+    if (ctx.restrictCredentials) {
+      restrictCredentialsTo(ctx.deployment, FETCH_CONTAINERS);
+    }
 
     if (cacheVolume.type === CacheVolumeType.EPHEMERAL) {
       patchEphemeralVolume(ctx.deployment, volume.name, cacheVolume.storageClassName!, sizeMiBValue!);
@@ -254,29 +378,24 @@ function renderVolume(ctx: CacheRenderContext, cacheVolume: CacheVolume, sizeMiB
   }
 }
 
-/** Where an OCI registry's docker config Secret is mounted in the fetch step. */
+/** Where an OCI registry's credentials (docker config Secret, or the ECR token) are mounted in the fetch step. */
 const REGISTRY_AUTH_DIR = '/var/run/registry-auth';
 
-/** Checks a model URI (`s3://`, `https://`, `oci://`; plain `http://` is refused). @internal */
+/** Checks a model URI (`s3://`, `https://`, `hf://`, `oci://`; plain `http://` is refused). @internal */
 export function checkModelUri(prop: string, uri: string): string {
   if (typeof uri === 'string' && uri.startsWith('http://')) {
     throw new InferenceWorkloadValidationError(
       `'${prop}' must use https:// (weights fetched over plain HTTP can be altered in transit), got ${JSON.stringify(uri)}`);
   }
+  if (typeof uri === 'string' && uri.startsWith('hf://') && !/@[a-f0-9]{40}$/.test(uri)) {
+    throw new InferenceWorkloadValidationError(
+      `'${prop}' must pin a Hugging Face Hub model to a commit (hf://org/model@<40 hex digits>: a branch moves, and the cache is keyed by the URI), got ${JSON.stringify(uri)}`);
+  }
   return checkString(prop, uri, {
     maxLength: 1024,
     pattern: URI,
-    patternDescription: 'an s3://, https:// or oci:// URI without spaces, quotes or \'$\'',
+    patternDescription: 'an s3://, https://, hf://org/model@<commit> or oci:// URI without spaces, quotes or \'$\'',
   });
-}
-
-/** A checksum names one file: an https:// URI or an s3:// key without a trailing `/`. */
-function checkSingleFile(prop: string, uri: string): void {
-  if (uri.startsWith('oci://') || uri.endsWith('/')) {
-    throw new InferenceWorkloadValidationError(
-      `Cannot configure '${prop}' for ${JSON.stringify(uri)}: a checksum verifies one file (an https:// URI or an s3:// key without a trailing '/'); `
-      + 'pin an oci:// artifact by digest (oci://registry/repository@sha256:...) instead');
-  }
 }
 
 /** The last path segment of a URI, without its query: the file a single-file fetch writes. */
@@ -285,28 +404,67 @@ function fileNameOf(uri: string): string {
   return path.slice(path.lastIndexOf('/') + 1) || 'model';
 }
 
+/** curl: HTTPS only, on the first request and on every redirect (`--proto`, `--proto-redir`). */
+const CURL = 'curl --fail --silent --show-error --location --proto =https --proto-redir =https --max-redirs 5 --retry 5';
+
 /**
- * The fetch step for a URI; the URI reaches the shell through an environment variable, never inlined.
- * curl refuses anything but HTTPS, on the first request and on every redirect (`--proto`,
- * `--proto-redir`); the NetworkPolicy blocks the instance metadata address.
+ * The Hugging Face Hub: `GET /api/models/<repo>/revision/<commit>` lists the files of a commit
+ * (`siblings[].rfilename`), and `/<repo>/resolve/<commit>/<file>` serves each one
+ * (huggingface_hub, `HfApi.model_info` in src/huggingface_hub/hf_api.py and `hf_hub_url` in
+ * src/huggingface_hub/file_download.py).
  */
-function fetchCommand(uri: string, authenticated: boolean): { image: string; script: string; source: string; fileName: string } {
+const HF_ENDPOINT = 'https://huggingface.co';
+
+/**
+ * Fetches each file of `$MODEL_FILES` (one relative path a line) from `$base<file>`; a listed
+ * name that is absolute or climbs out with `..` (from a Hub listing) fails the fetch.
+ */
+function fetchEach(base: string, auth: string): string {
+  return [
+    'set -f',
+    'for f in $MODEL_FILES; do',
+    '  case "$f" in /*|..|../*|*/..|*/../*) echo "refusing the file name $f" >&2; exit 1 ;; esac',
+    `  ${CURL}${auth} --create-dirs --output "$MODEL_DIR/$f" "${base}$f"`,
+    'done',
+    'set +f',
+  ].join('\n');
+}
+
+/**
+ * The fetch step for a URI; the URI reaches the shell through an environment variable, never
+ * inlined. The NetworkPolicy blocks the instance metadata address.
+ */
+function fetchCommand(uri: string, o: ModelCacheOptions, ecr: boolean): { image: string; script: string; source: string; fileName: string } {
   const fileName = fileNameOf(uri);
   if (uri.startsWith('s3://')) {
     return uri.endsWith('/')
-      ? { image: DEFAULT_IMAGES.s3, source: uri, fileName, script: 'aws s3 sync --no-progress "$MODEL_URI" "$MODEL_DIR"' }
-      : { image: DEFAULT_IMAGES.s3, source: uri, fileName, script: 'aws s3 cp --no-progress "$MODEL_URI" "$MODEL_DIR/"' };
+      ? { image: DEFAULT_IMAGES.awsCli, source: uri, fileName, script: 'aws s3 sync --no-progress "$MODEL_URI" "$MODEL_DIR"' }
+      : { image: DEFAULT_IMAGES.awsCli, source: uri, fileName, script: 'aws s3 cp --no-progress "$MODEL_URI" "$MODEL_DIR/"' };
   }
   if (uri.startsWith('oci://')) {
-    const auth = authenticated ? ` --registry-config ${REGISTRY_AUTH_DIR}/.dockerconfigjson` : '';
-    return { image: DEFAULT_IMAGES.oci, source: uri.slice('oci://'.length), fileName, script: `oras pull${auth} "$MODEL_URI" --output "$MODEL_DIR"` };
+    const config = `${REGISTRY_AUTH_DIR}/${ecr ? 'config.json' : '.dockerconfigjson'}`;
+    const login = ecr ? `oras login --username AWS --password-stdin --registry-config ${config} "$REGISTRY" < ${REGISTRY_AUTH_DIR}/password\n` : '';
+    const auth = ecr || o.authSecretName !== undefined ? ` --registry-config ${config}` : '';
+    return { image: DEFAULT_IMAGES.oras, source: uri.slice('oci://'.length), fileName, script: `${login}oras pull${auth} "$MODEL_URI" --output "$MODEL_DIR"` };
   }
-  const auth = authenticated ? ' --header "Authorization: Bearer $MODEL_TOKEN"' : '';
+  const auth = o.authSecretName !== undefined ? ' --header "Authorization: Bearer $MODEL_TOKEN"' : '';
+  if (uri.startsWith('hf://')) {
+    const [repo, commit] = uri.slice('hf://'.length).split('@');
+    const list = o.files !== undefined ? '' : [
+      `MODEL_FILES="$(${CURL}${auth} "${HF_ENDPOINT}/api/models/${repo}/revision/${commit}" \\`,
+      '  | grep -o \'"rfilename" *: *"[^"]*"\' | sed \'s/^"rfilename" *: *"//; s/"$//\')"',
+      '[ -n "$MODEL_FILES" ] || { echo "the Hub lists no file for $MODEL_URI" >&2; exit 1; }',
+      '',
+    ].join('\n');
+    return { image: DEFAULT_IMAGES.curl, source: uri, fileName, script: list + fetchEach(`${HF_ENDPOINT}/${repo}/resolve/${commit}/`, auth) };
+  }
+  if (uri.endsWith('/')) {
+    return { image: DEFAULT_IMAGES.curl, source: uri, fileName, script: fetchEach('$MODEL_URI', auth) };
+  }
   return {
-    image: DEFAULT_IMAGES.https,
+    image: DEFAULT_IMAGES.curl,
     source: uri,
     fileName,
-    script: `curl --fail --silent --show-error --location --proto =https --proto-redir =https --max-redirs 5 --retry 5${auth} `
-      + `--output "$MODEL_DIR/${fileName}" "$MODEL_URI"`,
+    script: `${CURL}${auth} --output "$MODEL_DIR/${fileName}" "$MODEL_URI"`,
   };
 }

@@ -9,12 +9,12 @@ const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 
 /**
  * Ingress: the service port, from `admittedCidrs` when given, else from the declared peers or any source. Egress: the cluster DNS; HTTPS
- * anywhere but the instance metadata service when a model cache fetches weights (S3, STS, a registry
- * or a model hub); the Pod Identity Agent when it supplies credentials; and the declared destinations.
+ * to `fetchCidrs` when a model cache fetches weights (S3, STS, a registry or a model hub: anywhere but
+ * the instance metadata service when empty); the Pod Identity Agent when it supplies credentials; and the declared destinations.
  * (cdk8s-plus' NetworkPolicy rules always name a peer: the generated object expresses these exactly.)
  */
 export function networkPolicySpec(
-  matchLabels: Record<string, string>, port: number, o: CheckedKubernetesOptions, fetches: boolean, admittedCidrs?: string[],
+  matchLabels: Record<string, string>, port: number, o: CheckedKubernetesOptions, fetchCidrs: string[] | undefined, admittedCidrs?: string[],
 ): kplus.k8s.NetworkPolicySpec {
   const tcp = (p: number) => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(p) });
   const peers = admittedCidrs !== undefined ? admittedCidrs.map(cidr => ({ ipBlock: { cidr } }))
@@ -28,8 +28,9 @@ export function networkPolicySpec(
     }],
     ports: [{ protocol: 'UDP', port: kplus.k8s.IntOrString.fromNumber(53) }, tcp(53)],
   }];
-  if (fetches) {
-    egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [INSTANCE_METADATA_CIDR] } }], ports: [tcp(443)] });
+  if (fetchCidrs !== undefined) {
+    const to = fetchCidrs.length > 0 ? fetchCidrs.map(cidr => ({ ipBlock: { cidr } })) : [{ ipBlock: { cidr: '0.0.0.0/0', except: [INSTANCE_METADATA_CIDR] } }];
+    egress.push({ to, ports: [tcp(443)] });
   }
   if (o.modelCredentials === ModelCredentials.POD_IDENTITY) {
     egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(80)] });

@@ -73,6 +73,17 @@ export interface KubernetesTargetOptions {
   readonly volumes?: ExtraVolume[];
 
   /**
+   * A registry the library's own images (the model cache's AWS CLI, curl and ORAS, and Redis) are
+   * pulled from instead of ECR Public, Docker Hub and GitHub's registry, for clusters without
+   * internet access or with pull rate limits: each image keeps its repository path under it
+   * (`<imageRegistry>/aws-cli/aws-cli:2.17.0`, `<imageRegistry>/curlimages/curl:8.10.1`,
+   * `<imageRegistry>/oras-project/oras:v1.2.0`, `<imageRegistry>/docker/library/redis:7.2-alpine`),
+   * as an ECR pull-through cache or a mirror lays them out. An image given per sidecar wins.
+   * @default - the images' public registries
+   */
+  readonly imageRegistry?: string;
+
+  /**
    * Whether the image tags never move (e.g. an ECR repository with immutable tags): the pods then
    * pull only images the node does not have (`imagePullPolicy: IfNotPresent`). Images pinned by
    * digest always do.
@@ -81,8 +92,9 @@ export interface KubernetesTargetOptions {
   readonly immutableImageTags?: boolean;
 
   /**
-   * Where an `s3://` model's fetch gets AWS credentials. An `s3://` model without credentials the
-   * library wires fails at construction, naming this option.
+   * Where an `s3://` or Amazon ECR `oci://` model's fetch gets AWS credentials. Such a model without
+   * credentials the library wires fails at construction, naming this option. With a model cache, an
+   * IRSA or Pod Identity role reaches the fetch containers only (`eks.amazonaws.com/skip-containers`).
    * @default - ModelCredentials.SERVICE_ACCOUNT_ROLE when `serviceAccountRoleArn` or `modelBucket` is given, else none
    */
   readonly modelCredentials?: ModelCredentials;
@@ -102,7 +114,8 @@ export interface KubernetesTargetOptions {
 
   /**
    * Destinations the pods may connect to, in addition to the cluster DNS and, when a model cache
-   * fetches weights, HTTPS anywhere except the instance metadata service (NetworkPolicy egress).
+   * fetches weights, HTTPS to its `egressCidrs` (default: anywhere except the instance metadata
+   * service) (NetworkPolicy egress).
    * `[{ cidr: '0.0.0.0/0' }]` allows every destination.
    * @default - none
    */
@@ -234,9 +247,11 @@ export interface KubernetesTargetOptions {
   readonly serviceAccountRoleArn?: string;
 
   /**
-   * A bucket the model server and the model cache read weights from. Creates an IAM role in
-   * CloudFormation, trusted by the cluster's OIDC provider for this workload's ServiceAccount only,
-   * granted read on the bucket, and annotates the ServiceAccount with it (IRSA). Needs `cluster`.
+   * A bucket the model cache (or, without one, the model server) reads weights from. Creates an IAM
+   * role in CloudFormation, trusted by the cluster's OIDC provider for this workload's
+   * ServiceAccount only, and annotates the ServiceAccount with it (IRSA). The role reads the model's
+   * prefix (`s3:GetObject`, `s3:ListBucket` under it; the whole bucket without an `s3://` model) and
+   * decrypts through S3 with the bucket's KMS key when it has one. Needs `cluster`.
    * @default - no role is created
    */
   readonly modelBucket?: s3.IBucket;
@@ -270,6 +285,8 @@ export interface CheckedKubernetesOptions {
   readonly imagePullSecrets: string[];
   readonly volumes: CheckedVolume[];
   readonly immutableImageTags: boolean;
+  /** The registry of the library's own images. @default - their public registries */
+  readonly imageRegistry?: string;
   readonly modelCredentials?: ModelCredentials;
   readonly preStopAction: PreStopAction;
   /** Sources allowed on the service port; any source when undefined. */

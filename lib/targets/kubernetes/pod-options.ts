@@ -66,7 +66,7 @@ export interface ExtraVolume {
   readonly emptyDirSize?: Size;
 }
 
-/** Where the model cache's `s3://` reads get their AWS credentials. */
+/** Where the model cache's `s3://` and Amazon ECR reads get their AWS credentials. */
 export enum ModelCredentials {
   /**
    * An IAM role for the ServiceAccount (IRSA): `serviceAccountRoleArn`, or the role created for
@@ -80,8 +80,9 @@ export enum ModelCredentials {
    */
   POD_IDENTITY = 'pod-identity',
   /**
-   * You acknowledge that the node's instance role reads the bucket (the pods then need the
-   * instance metadata service, which the NetworkPolicy otherwise blocks).
+   * You acknowledge that the node's instance role reads the bucket or repository (the pods then
+   * need the instance metadata service, which the NetworkPolicy otherwise blocks; NetworkPolicy
+   * egress is per pod, so every container of the pod can then read the node role).
    */
   NODE_ROLE = 'node-role',
 }

@@ -1,6 +1,7 @@
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CacheImplementation, CacheRenderContext, checkImage } from './cache-context';
+import { DEFAULT_IMAGES, defaultImage, pullPolicy } from './images';
 import { restrictedContainerSecurity } from './security';
 import { formatMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
@@ -9,8 +10,9 @@ import { checkOptionalNumber } from '../../private/validate';
 /** Options of `CacheSidecar.redis()`. */
 export interface RedisCacheOptions {
   /**
-   * Redis image.
-   * @default 'public.ecr.aws/docker/library/redis:7.2-alpine'
+   * Redis image. Pin it by digest (`...@sha256:<64 hex>`) to run exactly the image you reviewed
+   * (it is then pulled only when missing).
+   * @default 'public.ecr.aws/docker/library/redis:7.2-alpine' (under `kubernetes.imageRegistry` when given)
    */
   readonly image?: string;
 
@@ -34,9 +36,6 @@ export interface RedisCacheOptions {
    */
   readonly cpuMillis?: number;
 }
-
-/** The default Redis image. */
-const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/redis:7.2-alpine';
 
 /** Where the key-value cache's unix socket lives, in both containers. */
 const KV_SOCKET_DIR = '/var/run/kv-cache';
@@ -103,9 +102,11 @@ export class RedisCache implements CacheImplementation {
     const maxMemory = this.maxMemoryMiB(ctx.stateMiB);
     const limit = this._memoryMiB(ctx.stateMiB);
     const cpu = this._cpuMillis(ctx.stateCpuMillis);
+    const image = this.options.image ?? defaultImage(DEFAULT_IMAGES.redis, ctx.imageRegistry);
     ctx.deployment.addContainer({
       name: 'kv-cache',
-      image: this.options.image ?? DEFAULT_IMAGE,
+      image,
+      imagePullPolicy: pullPolicy(image, ctx.immutableImageTags),
       command: ['redis-server'],
       args: [
         '--bind', '127.0.0.1', '--port', String(port), '--protected-mode', 'yes',

@@ -6,10 +6,11 @@ import { CacheSidecar, CacheSidecarType } from './cache-sidecar';
 import { MAX_STABILIZATION_SECONDS } from './check-options';
 import { patchPodSpec } from './escape-hatches';
 import { addGpuLimit, checkMigProfile, GPU_RESOURCE, migResource } from './gpu';
+import { pullPolicy } from './images';
 import { HOME_DIR } from './model-server';
 import { networkPolicySpec } from './network-policy';
 import { CheckedKubernetesOptions } from './options';
-import { PreStopAction } from './pod-options';
+import { ModelCredentials, PreStopAction } from './pod-options';
 import { clusterPrerequisites } from './prerequisites';
 import { ScalingMetric, ZoneSpread } from './scaling';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
@@ -252,6 +253,9 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     stateMiB,
     stateCpuMillis: sizing.nodeLocalStateCpuMillis,
     addEphemeralStorage: (mib: number) => { ephemeralMiB += mib; },
+    imageRegistry: o.imageRegistry,
+    immutableImageTags: o.immutableImageTags,
+    restrictCredentials: o.modelCredentials === ModelCredentials.SERVICE_ACCOUNT_ROLE || o.modelCredentials === ModelCredentials.POD_IDENTITY,
   };
   // the model cache first: its volume must be the server's first mount
   sidecars.filter(s => s.type === CacheSidecarType.MODEL_CACHE).forEach(s => s._render(ctx));
@@ -364,7 +368,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
 
   const networkPolicy = new kplus.k8s.KubeNetworkPolicy(chart, 'NetworkPolicy', {
     metadata: { name },
-    spec: networkPolicySpec(deployment.matchLabels, port, o, hasModelCache, input.admittedIngressCidrs),
+    spec: networkPolicySpec(deployment.matchLabels, port, o, modelCache?._fetchEgressCidrs(), input.admittedIngressCidrs),
   });
 
   prerequisites.push(...clusterPrerequisites(name, sizing, o, ephemeralMiB, hasModelCache));
@@ -381,11 +385,6 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     namespace,
     prerequisites,
   };
-}
-
-/** Digests never move: pull only when missing. Tags do, unless the user says they are immutable. */
-function pullPolicy(image: string, immutableTags: boolean): kplus.ImagePullPolicy {
-  return image.includes('@sha256:') || immutableTags ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS;
 }
 
 function nonEmpty(args: string[]): string[] | undefined {

@@ -109,8 +109,8 @@ describe('local cache sidecars', () => {
   });
 
   test('fails on bad URIs, a model cache without a URI, two model caches, and clashing ports', () => {
-    expect(() => place({ modelUri: 'ftp://x/y' })).toThrow("'kubernetes.modelUri' must be an s3://, https:// or oci:// URI without spaces, quotes or '$', got \"ftp://x/y\"");
-    expect(() => place({ modelUri: 's3://bucket/$(reboot)' })).toThrow("'kubernetes.modelUri' must be an s3://, https:// or oci:// URI");
+    expect(() => place({ modelUri: 'ftp://x/y' })).toThrow("'kubernetes.modelUri' must be an s3://, https://, hf://org/model@<commit> or oci:// URI without spaces, quotes or '$', got \"ftp://x/y\"");
+    expect(() => place({ modelUri: 's3://bucket/$(reboot)' })).toThrow("'kubernetes.modelUri' must be an s3://, https://, hf://org/model@<commit> or oci:// URI");
     expect(() => place({ cacheSidecars: [CacheSidecar.modelCache()] }))
       .toThrow("'cacheSidecars.modelCache.uri' is required when the target has no 'modelUri', got undefined");
     expect(() => place({ modelUri: 's3://models/x/', cacheSidecars: [CacheSidecar.modelCache(), CacheSidecar.modelCache()] }))

@@ -9,21 +9,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, IMAGE, newStack, place } from './fixtures';
+import { CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, IMAGE, importCluster, newStack, OIDC_ARN, place } from './fixtures';
 import { InferenceWorkload } from '../../../lib';
 import { addChartToCluster, MAX_MANIFEST_BYTES, MAX_TEMPLATE_MANIFEST_BYTES } from '../../../lib/targets/kubernetes/delivery';
 import { expectValidAndRestricted, Manifest, readManifestFiles } from '../../helpers/kubernetes';
-
-const OIDC_ARN = 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
-
-function importCluster(stack: Stack, withOidc = true): eks.ICluster {
-  return eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
-    clusterName: 'inference',
-    kubectlRoleArn: 'arn:aws:iam::123456789012:role/inference-kubectl',
-    kubectlLayer: new KubectlV28Layer(stack, 'KubectlLayer'),
-    openIdConnectProvider: withOidc ? iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Oidc', OIDC_ARN) : undefined,
-  });
-}
 
 /** The manifest the custom resource carries, parsed (tokens left as CloudFormation intrinsics). */
 function deliveredManifests(template: Template): Manifest[] {
@@ -77,8 +66,14 @@ describe('delivery into an EKS cluster (imported, with the kubectl v28 layer)', 
     });
     // the issuer of an imported provider is known at synth: no CfnJson custom resource (and its Lambda) is needed
     t.resourceCountIs('Custom::AWSCDKCfnJson', 0);
+    // no s3:// model: the server reads the bucket itself, read-only (GetObject and ListBucket, no GetBucket*, no writes)
     t.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
+      PolicyDocument: {
+        Statement: [
+          { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::example-models/*']] } },
+          { Action: 's3:ListBucket', Effect: 'Allow', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::example-models']] } },
+        ],
+      },
     });
     const sa = deliveredManifests(t).find(m => m.kind === 'ServiceAccount')!;
     expect(sa.metadata!.annotations!['eks.amazonaws.com/role-arn']).toBe('TOKEN');

@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { buildExampleApp } from '../../../examples/app';
 import { InferenceWorkload, PlacementTarget } from '../../../lib';
 import { expectRestricted, Manifest, readManifestFiles, validateManifests } from '../../helpers/kubernetes';
+import { admitPod, containersWithCredentials } from '../../helpers/pod-identity-webhook';
 
 /** Synthesizes the example app exactly as `npx cdk synth` does, into a temporary folder. */
 function synthExample(): { outdir: string; workloads: InferenceWorkload[] } {
@@ -64,5 +65,14 @@ describe('the example app\'s Kubernetes manifests', () => {
     const sidecar = spec.containers.find((c: any) => c.name === 'kv-cache');
     const shared = sidecar.volumeMounts.map((v: any) => v.name).filter((n: string) => server.volumeMounts.some((v: any) => v.name === n));
     expect(shared).toEqual(['kv-cache']);
+  });
+
+  test('no serving container receives AWS credentials: with a role, the webhook (simulated) gives them to the fetch only', () => {
+    const withRole = files.filter(f => f.manifests.some(m => m.kind === 'ServiceAccount' && m.metadata.annotations?.['eks.amazonaws.com/role-arn']));
+    expect(withRole.map(f => path.basename(f.file))).toContain('llm-chat.k8s.yaml');
+    for (const f of withRole) {
+      const admitted = admitPod(f.manifests.find(m => m.kind === 'Deployment')!, 'irsa');
+      expect([path.basename(f.file), containersWithCredentials(admitted, 'irsa')]).toEqual([path.basename(f.file), ['model-cache']]);
+    }
   });
 });

@@ -1,4 +1,7 @@
+import { KubectlV28Layer } from '@aws-cdk/lambda-layer-kubectl-v28';
 import { App, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Testing } from 'cdk8s';
 import {
   IPlacementPolicy, InferenceWorkload, InferenceWorkloadProps, KubernetesSizing, KubernetesTargetOptions, ModelImage,
@@ -63,6 +66,18 @@ export class FixedKubernetesPolicy implements IPlacementPolicy {
       kubernetes: this.sizing,
     });
   }
+}
+
+export const OIDC_ARN = 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
+
+/** An imported EKS cluster with the kubectl v28 layer (and, by default, its OIDC provider). */
+export function importCluster(stack: Stack, withOidc = true): eks.ICluster {
+  return eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: 'inference',
+    kubectlRoleArn: 'arn:aws:iam::123456789012:role/inference-kubectl',
+    kubectlLayer: new KubectlV28Layer(stack, 'KubectlLayer'),
+    openIdConnectProvider: withOidc ? iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Oidc', OIDC_ARN) : undefined,
+  });
 }
 
 export function newStack(id = 'Test'): Stack {

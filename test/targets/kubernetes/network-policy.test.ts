@@ -68,4 +68,19 @@ describe('NetworkPolicy', () => {
       { to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: [{ protocol: 'TCP', port: 5432 }] },
     ]);
   });
+
+  test('a model cache with egressCidrs reaches HTTPS on those blocks only (e.g. the S3 prefix list through the gateway endpoint)', () => {
+    const np = kindOf(synth(place({
+      cacheSidecars: [CacheSidecar.modelCache({ uri: 's3://models/llm/', egressCidrs: ['52.216.0.0/15', '3.5.0.0/19'] })],
+    })), 'NetworkPolicy').spec;
+    expect(np.egress).toEqual([
+      DNS_EGRESS,
+      { to: [{ ipBlock: { cidr: '52.216.0.0/15' } }, { ipBlock: { cidr: '3.5.0.0/19' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+  });
+
+  test('throws for egressCidrs that are not CIDR blocks, or empty', () => {
+    expect(() => CacheSidecar.modelCache({ egressCidrs: ['s3.amazonaws.com'] })).toThrow('\'cacheSidecars.modelCache.egressCidrs[0]\' must be a CIDR block');
+    expect(() => CacheSidecar.modelCache({ egressCidrs: [] })).toThrow('\'cacheSidecars.modelCache.egressCidrs\' must be a non-empty list of CIDR blocks, got []');
+  });
 });

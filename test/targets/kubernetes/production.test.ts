@@ -228,7 +228,7 @@ describe('weights that arrive', () => {
     expect(container(oci, 'model-cache').command.join(' ')).toContain('oras pull --registry-config /var/run/registry-auth/.dockerconfigjson');
     expect(podSpec(oci).volumes).toContainEqual({ name: 'model-auth', secret: { secretName: 'regcred' } });
     expect(() => CacheSidecar.modelCache({ uri: 's3://models/llm/', sha256: sha })).toThrow("Cannot configure 'cacheSidecars.modelCache.sha256' for \"s3://models/llm/\"");
-    expect(() => CacheSidecar.modelCache({ uri: 's3://models/llm/m.bin', authSecretName: 'x' })).toThrow("Cannot configure 'cacheSidecars.modelCache.authSecretName' for an s3:// URI");
+    expect(() => CacheSidecar.modelCache({ uri: 's3://models/llm/m.bin', authSecretName: 'x' })).toThrow("Cannot configure 'cacheSidecars.modelCache.authSecretName' for \"s3://models/llm/m.bin\": the pod's IAM role");
   });
 });
 
