@@ -171,7 +171,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
       : undefined;
   const kubernetes = target === K || hybridPlan
     ? kubernetesSizing(p, node!, hybridPlan ? hybridPlan.floorReplicas : k8sMin, rPeak, nodeCandidates(p, t, node!),
-      hybridPlan?.overflowToLambda ? undefined : k8sFloor.basis)
+      hybridPlan?.overflowToLambda ? undefined : k8sFloor.basis())
     : undefined;
   const managedInstances = target === M
     ? managedInstancesSizing(p, managed!.input, managed!.plan, o.utilizationTarget)

@@ -63,8 +63,8 @@ export const HPA_REACTION_SECONDS = 30;
 export interface ReplicaFloor {
   /** Replicas always warm (`minReplicas`), 1 to the peak replicas. */
   readonly replicas: number;
-  /** The arithmetic, as the report prints it. */
-  readonly basis: string;
+  /** The arithmetic, as the report prints it (written only for a decision that renders it). */
+  basis(): string;
 }
 
 /**
@@ -80,17 +80,17 @@ export function replicaFloor(p: ResolvedProfile, load: Load, utilizationTarget: 
   const perReplicaRps = p.concurrencyPerReplica * 1000 / p.requestDurationP50Ms;
   const peak = peakReplicas(p, load);
   const average = Math.min(peak, Math.max(1, Math.ceil(round6(load.avgRps / (perReplicaRps * utilizationTarget)))));
-  const averageBasis = `average ${num(load.avgRps, 3)} rps / (${num(perReplicaRps, 3)} rps per replica x ${utilizationTarget} target) = ${average}`;
+  const averageBasis = () => `average ${num(load.avgRps, 3)} rps / (${num(perReplicaRps, 3)} rps per replica x ${utilizationTarget} target) = ${average}`;
   const scaleOutSeconds = HPA_REACTION_SECONDS + estimatedScaleOutSeconds(p);
   if (scaleOutSeconds * 1000 <= p.coldStartToleranceMs) {
-    return { replicas: average, basis: `${averageBasis} (new replicas serve in ${scaleOutSeconds} s, within the cold-start tolerance)` };
+    return { replicas: average, basis: () => `${averageBasis()} (new replicas serve in ${scaleOutSeconds} s, within the cold-start tolerance)` };
   }
   const covered = Math.min(load.peakRps, load.avgRps + p.rampRequestsPerSecondPerMinute * scaleOutSeconds / 60);
   const ramp = Math.max(1, Math.ceil(round6(covered * p.requestDurationP50Ms / 1000 / p.concurrencyPerReplica)));
   const replicas = Math.min(peak, Math.max(average, ramp));
   return {
     replicas,
-    basis: `${averageBasis}; ramp: average ${num(load.avgRps, 3)} rps + ${num(p.rampRequestsPerSecondPerMinute, 3)} rps/min x ${scaleOutSeconds} s to scale out `
+    basis: () => `${averageBasis()}; ramp: average ${num(load.avgRps, 3)} rps + ${num(p.rampRequestsPerSecondPerMinute, 3)} rps/min x ${scaleOutSeconds} s to scale out `
       + `(${HPA_REACTION_SECONDS} s HPA + ${scaleOutSeconds - HPA_REACTION_SECONDS} s node, image, weights) / 60 = ${num(covered, 3)} rps `
       + `(at most the peak ${num(load.peakRps, 3)}) / ${num(perReplicaRps, 3)} rps per replica = ${ramp}; floor ${replicas} of ${peak} at the peak`,
   };

@@ -92,6 +92,24 @@ export interface NodeRoom {
  * `allocatableFraction`, when it states one, caps it further at that share of the capacity.
  */
 export function nodeRoom(vcpu: number, memoryGiB: number, gpu: boolean, o: ClusterOverhead): NodeRoom {
+  let rooms = ROOMS.get(o);
+  if (rooms === undefined) {
+    rooms = new Map();
+    ROOMS.set(o, rooms);
+  }
+  const key = `${vcpu}/${memoryGiB}/${gpu}`;
+  let room = rooms.get(key);
+  if (room === undefined) {
+    room = computeRoom(vcpu, memoryGiB, gpu, o);
+    rooms.set(key, room);
+  }
+  return room;
+}
+
+/** The room of each node shape, per overhead (a price table's overhead is one object): computed once. */
+const ROOMS = new WeakMap<ClusterOverhead, Map<string, NodeRoom>>();
+
+function computeRoom(vcpu: number, memoryGiB: number, gpu: boolean, o: ClusterOverhead): NodeRoom {
   const dsCpu = (o.daemonSetCpuMillis ?? DAEMONSET_CPU_MILLIS) + (gpu ? (o.gpuDaemonSetCpuMillis ?? GPU_DAEMONSET_CPU_MILLIS) : 0);
   const dsMemory = (o.daemonSetMemoryMiB ?? DAEMONSET_MEMORY_MIB) + (gpu ? (o.gpuDaemonSetMemoryMiB ?? GPU_DAEMONSET_MEMORY_MIB) : 0);
   const capacityCpu = vcpu * 1000;
