@@ -1,5 +1,5 @@
 import {
-  HybridPlan, lambdaArchitecture, Load, loadAt, ManagedInstancesInput, ManagedInstancesPlan, NodeChoice, num, peakConcurrency, peakReplicas,
+  HybridPlan, lambdaArchitecture, Load, loadAt, ManagedInstancesInput, ManagedInstancesPlan, NodeChoice, peakConcurrency, peakReplicas,
   round3, round6,
 } from './cost';
 import {
@@ -80,7 +80,7 @@ export function replicaFloor(p: ResolvedProfile, load: Load, utilizationTarget: 
   const perReplicaRps = p.concurrencyPerReplica * 1000 / p.requestDurationP50Ms;
   const peak = peakReplicas(p, load);
   const average = Math.min(peak, Math.max(1, Math.ceil(round6(load.avgRps / (perReplicaRps * utilizationTarget)))));
-  const averageBasis = () => `average ${num(load.avgRps, 3)} rps / (${num(perReplicaRps, 3)} rps per replica x ${utilizationTarget} target) = ${average}`;
+  const averageBasis = () => `average ${rate(load.avgRps)} rps / (${rate(perReplicaRps)} rps per replica x ${utilizationTarget} target) = ${average}`;
   const scaleOutSeconds = HPA_REACTION_SECONDS + estimatedScaleOutSeconds(p);
   if (scaleOutSeconds * 1000 <= p.coldStartToleranceMs) {
     return { replicas: average, basis: () => `${averageBasis()} (new replicas serve in ${scaleOutSeconds} s, within the cold-start tolerance)` };
@@ -90,10 +90,15 @@ export function replicaFloor(p: ResolvedProfile, load: Load, utilizationTarget: 
   const replicas = Math.min(peak, Math.max(average, ramp));
   return {
     replicas,
-    basis: () => `${averageBasis()}; ramp: average ${num(load.avgRps, 3)} rps + ${num(p.rampRequestsPerSecondPerMinute, 3)} rps/min x ${scaleOutSeconds} s to scale out `
-      + `(${HPA_REACTION_SECONDS} s HPA + ${scaleOutSeconds - HPA_REACTION_SECONDS} s node, image, weights) / 60 = ${num(covered, 3)} rps `
-      + `(at most the peak ${num(load.peakRps, 3)}) / ${num(perReplicaRps, 3)} rps per replica = ${ramp}; floor ${replicas} of ${peak} at the peak`,
+    basis: () => `${averageBasis()}; ramp: average ${rate(load.avgRps)} rps + ${rate(p.rampRequestsPerSecondPerMinute)} rps/min x ${scaleOutSeconds} s to scale out `
+      + `(${HPA_REACTION_SECONDS} s HPA + ${scaleOutSeconds - HPA_REACTION_SECONDS} s node, image, weights) / 60 = ${rate(covered)} rps `
+      + `(at most the peak ${rate(load.peakRps)}) / ${rate(perReplicaRps)} rps per replica = ${ramp}; floor ${replicas} of ${peak} at the peak`,
   };
+}
+
+/** A rate as the floor's arithmetic writes it: 4 significant digits (small rates keep theirs). */
+function rate(x: number): string {
+  return String(Number(x.toPrecision(4)));
 }
 
 /** The rate a floor of `replicas` serves at full concurrency, requests per second (what `replicaFloor` covers). */

@@ -224,6 +224,16 @@ describe('HPA floors from the ramp', () => {
     expect(floorAt(0)).toBe(15);
   });
 
+  test('the ramp check fails on a floor one replica short (planted defect)', () => {
+    const d = kubernetes.decide({
+      memoryMiB: 4096, requestDurationP50Ms: 1000, averageRequestsPerSecond: 10, peakRequestsPerSecond: 100, rampRequestsPerSecondPerMinute: 6,
+    });
+    expect(firstUncoveredSecond(d)).toBeUndefined();
+    const short = new PlacementDecision({ ...d, kubernetes: { ...d.kubernetes!, replicasMin: d.kubernetes!.replicasMin - 1 } });
+    // 22 replicas serve 22 rps: 10 + 6 x t / 60 passes 22 after 120 s, inside the 130 s it takes to scale out
+    expect(firstUncoveredSecond(short)).toBe(121);
+  });
+
   test('the default ramp follows the traffic shape: spiky traffic reaches its peak in 5 minutes, steady traffic in 15', () => {
     expect(resolveProfile({ memoryMiB: 1024, requestDurationP50Ms: 100, averageRequestsPerSecond: 5, peakRequestsPerSecond: 100 })
       .rampRequestsPerSecondPerMinute).toBe(19); // 5% sustained: (100 - 5) / 5
