@@ -202,10 +202,17 @@ export interface KubernetesSizing {
   readonly exclusiveCpu?: boolean;
   /**
    * Seconds a new replica takes to serve: node provisioning (GPU pods), image pull and weight load.
-   * An estimate; when it exceeds the cold-start tolerance the floor (`replicasMin`) holds the peak.
+   * An estimate; when it (with the HPA's reaction) exceeds the cold-start tolerance, the floor
+   * (`replicasMin`) covers the profile's ramp in that time (`floorBasis`).
    * @default - not estimated
    */
   readonly estimatedScaleOutSeconds?: number;
+  /**
+   * How the floor (`replicasMin`) was reached from the peak (`replicasMax`): the average load, the
+   * ramp and the scale-out time, as arithmetic.
+   * @default - not stated
+   */
+  readonly floorBasis?: string;
   /**
    * Seconds a pod has to finish in-flight requests when it is stopped (`terminationGracePeriodSeconds`):
    * the preStop delay, the p99 request duration and a drain margin. A decision always carries it

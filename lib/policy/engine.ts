@@ -11,7 +11,7 @@ import { LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { ResolvedProfile } from './profile';
 import { EngineOptions, ConstraintContext, ConstraintRule, PendingOutcome, PolicyRule, reasonText, writeOutcome } from './rule-types';
 import { RULES } from './rules';
-import { averageReplicas, hybridSizing, kubernetesSizing, lambdaSizing, managedInstancesSizing } from './sizing';
+import { hybridSizing, kubernetesSizing, lambdaSizing, managedInstancesSizing, replicaFloor } from './sizing';
 
 const L = PlacementTarget.LAMBDA;
 const K = PlacementTarget.KUBERNETES;
@@ -85,7 +85,8 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
   // the tail may overflow to Lambda only if the model runs on CPU within Lambda's timeout there
   const overflow = p.cpuFallbackCapable && !lambdaBlockedForOverflow
     && p.requestDurationP99Ms * p.cpuFallbackSlowdown <= LAMBDA_LIMITS.maxTimeoutSeconds * 1000;
-  const k8sMin = averageReplicas(p, load, o.utilizationTarget);
+  const k8sFloor = replicaFloor(p, load, o.utilizationTarget);
+  const k8sMin = k8sFloor.replicas;
 
   // 2. every option priced once, at the workload's utilization; the cost curve prices the same way at others
   const managed = chooseManagedInstance(p, t, load, managedFloor, o.utilizationTarget);
@@ -169,7 +170,8 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
       })
       : undefined;
   const kubernetes = target === K || hybridPlan
-    ? kubernetesSizing(p, node!, hybridPlan ? hybridPlan.floorReplicas : k8sMin, rPeak, nodeCandidates(p, t, node!))
+    ? kubernetesSizing(p, node!, hybridPlan ? hybridPlan.floorReplicas : k8sMin, rPeak, nodeCandidates(p, t, node!),
+      hybridPlan?.overflowToLambda ? undefined : k8sFloor.basis())
     : undefined;
   const managedInstances = target === M
     ? managedInstancesSizing(p, managed!.input, managed!.plan, o.utilizationTarget)

@@ -1,6 +1,7 @@
 import { InferenceWorkloadValidationError } from '../errors';
 import { ARTICLE_THRESHOLDS } from './limits';
 import { cronMinutes } from './schedule';
+import { defaultRampRequestsPerSecondPerMinute, defaultVcpus } from './sizing-defaults';
 import { KnownKeys, knownKeysOf, unknownKeyProblems } from '../private/known-keys';
 import { checkNumber, checkString, numberFits, describeValue, formatBound, formatValue } from '../private/validate';
 
@@ -177,8 +178,9 @@ export interface WorkloadProfile {
    * vCPUs one model server (a CPU pod, or a Lambda Managed Instances execution environment) needs
    * to serve at the stated request durations. Kubernetes pods and Managed Instances environments are
    * priced and rendered with it.
-   * @default - what Lambda gives `memoryMiB` (1 vCPU per 1,769 MB, at most 6): the durations are
-   * taken to be measured at that memory
+   * @default - for GPU work 2 per GPU (the model server's own work while the GPU computes); for CPU
+   * work what Lambda gives `memoryMiB` (1 vCPU per 1,769 MB, at most 6): the durations are taken to be
+   * measured at that memory
    */
   readonly vcpus?: number;
 
@@ -201,6 +203,15 @@ export interface WorkloadProfile {
    * @default false
    */
   readonly allowScaleToZero?: boolean;
+
+  /**
+   * How fast traffic can rise, requests per second per minute. A Kubernetes placement keeps enough
+   * replicas warm (its HPA floor) to absorb this rise, from the average load, while new capacity
+   * starts (node, image, weights, server), when that takes longer than `coldStartToleranceMs`.
+   * @default - the rise from the average to the peak over 5 minutes for spiky traffic (sustained
+   * utilization under 10%, the article's "spiky") and over 15 minutes otherwise; 0 for flat traffic
+   */
+  readonly rampRequestsPerSecondPerMinute?: number;
 }
 
 /** Bounds of a numeric profile field. */
@@ -251,6 +262,7 @@ export const PROFILE_FIELDS = {
   vcpus: { kind: 'number', bounds: { min: 0.05, max: 192 } },
   warmSchedules: { kind: 'list' },
   allowScaleToZero: { kind: 'boolean' },
+  rampRequestsPerSecondPerMinute: { kind: 'number', bounds: RPS },
 } as const satisfies Record<keyof WorkloadProfile, FieldSpec>;
 
 /**
@@ -447,11 +459,13 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   const cpuFallbackCapable = bool('cpuFallbackCapable');
   const cpuFallbackSlowdown = num('cpuFallbackSlowdown');
   const vcpus = num('vcpus');
+  const ramp = num('rampRequestsPerSecondPerMinute');
   if (problems.messages.length > 0 || memoryMiB === undefined || gpuCount === undefined || p50 === undefined || p99 === undefined
     || avg === undefined || peak === undefined || coldStartToleranceMs === undefined || allowScaleToZero === undefined
     || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined) {
     return undefined;
   }
+  const u = sustainedUtilization ?? round3(avg / peak);
   return {
     memoryMiB,
     gpuCount,
@@ -463,7 +477,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
     requestDurationP99Ms: p99,
     averageRequestsPerSecond: avg,
     peakRequestsPerSecond: peak,
-    sustainedUtilization: sustainedUtilization ?? round3(avg / peak),
+    sustainedUtilization: u,
     latencyBudgetP99Ms,
     coldStartToleranceMs,
     jitterBudgetMicros,
@@ -474,10 +488,10 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
     cpuFallbackCapable,
     cpuFallbackSlowdown: cpuFallbackSlowdown ?? (gpuCount > 0 ? 5 : 1),
     concurrencyPerReplica: concurrencyPerReplica ?? (gpuCount > 0 ? 4 : 1),
-    // Lambda: "At 1,769 MB, a function has the equivalent of one vCPU"; 10,240 MB has 6
-    vcpus: vcpus ?? round3(Math.min(6, memoryMiB / 1769)),
+    vcpus: vcpus ?? defaultVcpus(memoryMiB, gpuCount),
     warmSchedules,
     allowScaleToZero,
+    rampRequestsPerSecondPerMinute: ramp ?? defaultRampRequestsPerSecondPerMinute(peak, u, ARTICLE_THRESHOLDS.spikyUtilization),
   };
 }
 

@@ -1,5 +1,6 @@
 import {
-  HybridPlan, lambdaArchitecture, Load, loadAt, ManagedInstancesInput, ManagedInstancesPlan, NodeChoice, peakConcurrency, peakReplicas, round3,
+  HybridPlan, lambdaArchitecture, Load, loadAt, ManagedInstancesInput, ManagedInstancesPlan, NodeChoice, peakConcurrency, peakReplicas,
+  round3, round6,
 } from './cost';
 import {
   HybridSizing, KubernetesNodeCandidate, KubernetesSizing, LambdaSizing, ManagedInstancesSizing, PlacementDecision, PlacementTarget,
@@ -50,19 +51,59 @@ export function terminationGracePeriodSeconds(p: ResolvedProfile): number {
 }
 
 /**
- * The HPA floor: warm replicas for the average load, never below 1 nor above the peak replicas;
- * raised to the peak replicas when a scale-out takes longer than the cold-start tolerance (load
- * above the floor would wait minutes for a GPU node). The cost model prices the peak replicas all
+ * Seconds the HPA takes to act on a rise: its sync period (15 s, kube-controller-manager's
+ * `--horizontal-pod-autoscaler-sync-period` default,
+ * https://kubernetes.io/docs/concepts/workloads/autoscaling/horizontal-pod-autoscale/#how-does-a-horizontalpodautoscaler-work)
+ * plus one metrics resolution (15 s, metrics-server's `--metric-resolution` default,
+ * https://github.com/kubernetes-sigs/metrics-server#configuration).
+ */
+export const HPA_REACTION_SECONDS = 30;
+
+/** The HPA floor and how it was reached. */
+export interface ReplicaFloor {
+  /** Replicas always warm (`minReplicas`), 1 to the peak replicas. */
+  readonly replicas: number;
+  /** The arithmetic, as the report prints it (written only for a decision that renders it). */
+  basis(): string;
+}
+
+/**
+ * The HPA floor. Warm replicas for the average load at the utilization target, at least 1; and, when
+ * new capacity takes longer than the cold-start tolerance (the HPA's reaction, then node, image,
+ * weights: `estimatedScaleOutSeconds`), enough replicas to serve, at their full concurrency, the
+ * average load plus the rise the profile's ramp (`rampRequestsPerSecondPerMinute`) brings in that
+ * time, at most the peak. A rise that starts above the average meets the replicas the HPA has added by
+ * then, with their headroom (1 - utilization target). The cost model prices the peak replicas all
  * month either way (`kubernetesCost`), so the floor never costs more than priced.
  */
-export function averageReplicas(p: ResolvedProfile, load: Load, utilizationTarget: number): number {
-  const avgConcurrency = load.avgRps * p.requestDurationP50Ms / 1000;
-  const replicas = Math.ceil(Math.round(avgConcurrency / (p.concurrencyPerReplica * utilizationTarget) * 1e6) / 1e6);
+export function replicaFloor(p: ResolvedProfile, load: Load, utilizationTarget: number): ReplicaFloor {
+  const perReplicaRps = p.concurrencyPerReplica * 1000 / p.requestDurationP50Ms;
   const peak = peakReplicas(p, load);
-  if (estimatedScaleOutSeconds(p) * 1000 > p.coldStartToleranceMs) {
-    return peak;
+  const average = Math.min(peak, Math.max(1, Math.ceil(round6(load.avgRps / (perReplicaRps * utilizationTarget)))));
+  const averageBasis = () => `average ${rate(load.avgRps)} rps / (${rate(perReplicaRps)} rps per replica x ${utilizationTarget} target) = ${average}`;
+  const scaleOutSeconds = HPA_REACTION_SECONDS + estimatedScaleOutSeconds(p);
+  if (scaleOutSeconds * 1000 <= p.coldStartToleranceMs) {
+    return { replicas: average, basis: () => `${averageBasis()} (new replicas serve in ${scaleOutSeconds} s, within the cold-start tolerance)` };
   }
-  return Math.min(peak, Math.max(1, replicas));
+  const covered = Math.min(load.peakRps, load.avgRps + p.rampRequestsPerSecondPerMinute * scaleOutSeconds / 60);
+  const ramp = Math.max(1, Math.ceil(round6(covered * p.requestDurationP50Ms / 1000 / p.concurrencyPerReplica)));
+  const replicas = Math.min(peak, Math.max(average, ramp));
+  return {
+    replicas,
+    basis: () => `${averageBasis()}; ramp: average ${rate(load.avgRps)} rps + ${rate(p.rampRequestsPerSecondPerMinute)} rps/min x ${scaleOutSeconds} s to scale out `
+      + `(${HPA_REACTION_SECONDS} s HPA + ${scaleOutSeconds - HPA_REACTION_SECONDS} s node, image, weights) / 60 = ${rate(covered)} rps `
+      + `(at most the peak ${rate(load.peakRps)}) / ${rate(perReplicaRps)} rps per replica = ${ramp}; floor ${replicas} of ${peak} at the peak`,
+  };
+}
+
+/** A rate as the floor's arithmetic writes it: 4 significant digits (small rates keep theirs). */
+function rate(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
+
+/** The rate a floor of `replicas` serves at full concurrency, requests per second (what `replicaFloor` covers). */
+export function floorCapacityRps(p: ResolvedProfile, replicas: number): number {
+  return replicas * p.concurrencyPerReplica * 1000 / p.requestDurationP50Ms;
 }
 
 /** What the Lambda sizing is built from. */
@@ -103,7 +144,7 @@ export function lambdaSizing(p: ResolvedProfile, plan: LambdaPlan): LambdaSizing
 
 /** The Kubernetes Deployment's sizing (the Kubernetes target, or a hybrid's data plane). */
 export function kubernetesSizing(
-  p: ResolvedProfile, node: NodeChoice, replicasMin: number, replicasMax: number, candidates: KubernetesNodeCandidate[],
+  p: ResolvedProfile, node: NodeChoice, replicasMin: number, replicasMax: number, candidates: KubernetesNodeCandidate[], floorBasis?: string,
 ): KubernetesSizing {
   // built field by field (keys in the documented order): conditional spreads are slow in a hot path
   const s: { -readonly [K in keyof KubernetesSizing]: KubernetesSizing[K] } = {
@@ -130,6 +171,9 @@ export function kubernetesSizing(
   s.terminationGracePeriodSeconds = terminationGracePeriodSeconds(p);
   s.sharedMemoryMiB = defaultSharedMemoryMiB(p.memoryMiB);
   s.nodeCandidates = candidates;
+  if (floorBasis !== undefined) {
+    s.floorBasis = floorBasis;
+  }
   return s;
 }
 

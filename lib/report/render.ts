@@ -345,6 +345,10 @@ export function renderWorkloadMarkdown(
       out.push(`Sizing (${platform}): ${Object.entries(s).map(([k, v]) => `\`${k}\` ${describeValue(v)}`).join(', ')}.`);
     }
   }
+  if (d.kubernetes?.floorBasis !== undefined) {
+    out.push('');
+    out.push(`Autoscaling floor (kubernetes): \`minReplicas\` ${d.kubernetes.replicasMin}, \`maxReplicas\` ${d.kubernetes.replicasMax} at the peak; ${d.kubernetes.floorBasis}.`);
+  }
   const assumed = assumedDefaults(w.decision);
   if (Object.keys(assumed).length > 0) {
     out.push('');

@@ -1,4 +1,5 @@
 import { CpuArchitecture, PlacementDecision, PlacementPolicy, PlacementTarget, PriceTable, WorkloadProfile } from '../../lib/policy';
+import { nodeRoom } from '../../lib/policy/cost/node-overhead';
 
 /*
  * Every term of every option's bill, stated from first principles: the expected amount of each line
@@ -95,11 +96,12 @@ describe('Lambda with provisioned concurrency', () => {
 describe('Kubernetes', () => {
   test('CPU nodes: replicas x the share of a node a pod takes x hours x the hourly price', () => {
     // 2 concurrent requests at the peak, 1 per replica: 2 replicas; a pod asks 2,048 MiB and the vCPUs
-    // Lambda gives 2,048 MB (2048 / 1769 = 1.158 -> 1,200m, rounded up to 50m); the node keeps 90% allocatable
+    // Lambda gives 2,048 MB (2048 / 1769 = 1.158 -> 1,200m, rounded up to 50m); of the node's room for pods
+    // after kube-reserved, eviction threshold and DaemonSets (the overhead model, pinned in node-overhead.test.ts)
     const k = PlacementPolicy.fixed(PlacementTarget.KUBERNETES).decide(CPU);
     const node = cpuRow(k.kubernetes!.instanceType);
-    const alloc = overhead.allocatableFraction ?? 0.9;
-    const share = Math.max(2048 / (node.memoryGiB * 1024 * alloc), 1200 / (node.vcpu * 1000 * alloc));
+    const room = nodeRoom(node.vcpu, node.memoryGiB, false, overhead);
+    const share = Math.max(2048 / room.memoryMiB, 1200 / room.cpuMillis);
     expect(item(k, 'kubernetes', 'nodes for 2 replica(s) at the peak')).toBe(r2(2 * share * HOURS * node.hourlyUsd));
   });
 
@@ -159,9 +161,9 @@ describe('hybrid with a Lambda overflow', () => {
 
   test('the data plane is the warm floor\'s node share x hours x the hourly price', () => {
     const node = cpuRow(d.kubernetes!.instanceType);
-    const alloc = overhead.allocatableFraction ?? 0.9;
+    const room = nodeRoom(node.vcpu, node.memoryGiB, false, overhead);
     // a 1 GiB pod asks the vCPUs Lambda gives 1,024 MB: 1024 / 1769 = 0.579 -> 600m
-    const share = Math.max(1024 / (node.memoryGiB * 1024 * alloc), 600 / (node.vcpu * 1000 * alloc));
+    const share = Math.max(1024 / room.memoryMiB, 600 / room.cpuMillis);
     expect(item(d, 'hybrid', `data plane nodes for a warm floor of ${floor} replica(s)`)).toBe(r2(floor * share * HOURS * node.hourlyUsd));
   });
 });

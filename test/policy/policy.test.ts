@@ -47,9 +47,10 @@ describe('PlacementPolicy.default()', () => {
     const d = PlacementPolicy.default().decide(GPU);
     expect(d.target).toBe(K);
     expect(d.kubernetes).toEqual({
-      // 3 rps x 1.5 s / 4 per replica / 0.7 = 2 for the average, but a new GPU replica takes 385 s
-      // (150 s node + 1 GiB image x 10 s + 15 GiB x 15 s), past the 1,000 ms cold-start tolerance: the floor holds the peak
-      replicasMin: 5,
+      // 3 rps x 1.5 s / 4 per replica / 0.7 = 2 for the average, but a new GPU replica takes 30 s (HPA) + 385 s
+      // (150 s node + 1 GiB image x 10 s + 15 GiB x 15 s), past the 1,000 ms cold-start tolerance: the floor covers the
+      // ramp (12 x 0.75 / 15 min = 0.6 rps/min) in that time, 3 + 0.6 x 415 / 60 = 7.15 rps x 1.5 s / 4 per replica -> 3
+      replicasMin: 3,
       replicasMax: 5, // 12 rps x 1.5 s / 4 per replica
       estimatedScaleOutSeconds: 385,
       terminationGracePeriodSeconds: 30, // 10 s preStop + 2 s p99 + 5 s drain, at least 30 s
@@ -60,21 +61,24 @@ describe('PlacementPolicy.default()', () => {
       gpuProduct: 'NVIDIA-L4',
       gpuName: 'l4',
       instanceType: 'g6.4xlarge', // the cheapest 24 GiB GPU with room for a 30 GiB pod
-      cpuMillis: 14_400,
+      cpuMillis: 2000, // the model server's own need: 2 vCPUs per GPU by default, not a share of the node
       memoryMiB: 30_720,
       concurrencyPerReplica: 4,
       modelSizeGiB: 15, // the profile's default: memoryMiB / 2048
       nodeLocalStateGiB: 0,
       sharedMemoryMiB: 7_680, // a quarter of 30,720 MiB, within 1-16 GiB
+      floorBasis: expect.stringContaining('0.6 rps/min x 415 s to scale out'),
     });
     expect(d.lambda).toBeUndefined();
     // every instance type one pod fits on, the chosen one first, then cheapest first
     expect(d.kubernetes!.nodeCandidates!.map(c => c.instanceType)).toEqual(
-      ['g6.4xlarge', 'gr6.4xlarge', 'g5.4xlarge', 'g6.8xlarge', 'gr6.8xlarge', 'g5.8xlarge', 'g6e.4xlarge', 'g6.16xlarge', 'g7e.4xlarge', 'g5.16xlarge']);
+      ['g6.4xlarge', 'gr6.4xlarge', 'g5.4xlarge', 'g6.8xlarge', 'g6e.2xlarge', 'gr6.8xlarge', 'g5.8xlarge', 'g6e.4xlarge', 'g7e.2xlarge', 'g6.16xlarge']);
   });
 
   test('keeps the average floor when a scale-out fits the cold-start tolerance', () => {
-    const d = PlacementPolicy.default().decide({ ...GPU, coldStartToleranceMs: 400_000 });
+    // 30 s for the HPA to react + 385 s to serve: within a 415 s tolerance, no ramp to cover
+    const d = PlacementPolicy.default().decide({ ...GPU, coldStartToleranceMs: 415_000 });
+    expect(PlacementPolicy.default().decide({ ...GPU, coldStartToleranceMs: 414_999 }).kubernetes!.replicasMin).toBe(3);
     expect(d.kubernetes).toMatchObject({ replicasMin: 2, replicasMax: 5, estimatedScaleOutSeconds: 385 });
   });
 
@@ -103,8 +107,8 @@ describe('PlacementPolicy.default()', () => {
     expect(d.target).toBe(H);
     expect(d.chosenOption).toBe('hybrid');
     expect(d.hybrid).toEqual({
-      dataPlaneFloorReplicas: 9,
-      overflowThresholdRequestsPerSecond: 45, // 9 replicas x 1 / 0.2 s
+      dataPlaneFloorReplicas: 10,
+      overflowThresholdRequestsPerSecond: 50, // 10 replicas x 1 / 0.2 s
       overflowToLambda: true,
       controlPlaneProvisionedConcurrency: 4,
       overflowMemoryMiB: 4096,
@@ -119,18 +123,19 @@ describe('PlacementPolicy.default()', () => {
         controlPlaneTimeoutSeconds: 17, // 3 + 13 + 1
       },
     });
-    expect(d.kubernetes).toMatchObject({ replicasMin: 9, replicasMax: 20, instanceType: 'm7i.large' });
+    expect(d.kubernetes).toMatchObject({ replicasMin: 10, replicasMax: 20, instanceType: 'm7i.4xlarge' });
     // the control-plane entry function, whose timeout is the router's budget
     expect(d.lambda).toMatchObject({ memoryMiB: 512, provisionedConcurrencyMin: 4, timeoutSeconds: 17 });
     const items = d.chosenCost!.lineItems.map(i => i.label);
-    expect(items).toEqual(expect.arrayContaining(['data plane nodes for a warm floor of 9 replica(s)', 'overflow: duration on CPU (on demand)', 'control plane: requests']));
+    expect(items).toEqual(expect.arrayContaining(['data plane nodes for a warm floor of 10 replica(s)', 'overflow: duration on CPU (on demand)', 'control plane: requests']));
   });
 
   test('hybrid overflows to Lambda only for CPU-capable models that Lambda can run', () => {
     const fixedHybrid = PlacementPolicy.fixed(H);
-    // without overflow the data plane holds the peak, and so does its floor: a GPU scale-out takes minutes, past the cold-start tolerance
+    // without overflow the data plane holds the peak, and its floor covers the ramp while a node starts: 30 rps +
+    // 100 x 0.7 / 15 min = 4.67 rps/min x (30 s HPA + 100 s scale-out) / 60 = 40.1 rps x 0.2 s -> 9 of 20
     expect(fixedHybrid.decide({ ...MIDDLE, cpuFallbackCapable: false }).hybrid)
-      .toMatchObject({ overflowToLambda: false, dataPlaneFloorReplicas: 20 });
+      .toMatchObject({ overflowToLambda: false, dataPlaneFloorReplicas: 9 });
     expect(fixedHybrid.decide({ ...MIDDLE, nodeLocalStateGiB: 2 }).hybrid!.overflowToLambda).toBe(false);
     expect(fixedHybrid.decide({ ...MIDDLE, coldStartToleranceMs: 200 }).hybrid!.overflowToLambda).toBe(false);
     expect(fixedHybrid.decide({ ...GPU, cpuFallbackCapable: true, memoryMiB: 8192 }).hybrid!.overflowToLambda).toBe(true);
@@ -298,7 +303,7 @@ describe('explanation', () => {
     expect(e).toMatch(/^option\s+target\s+monthly\s+feasible$/m);
     expect(e).toMatch(/^lambda-provisioned, line by line:$/m);
     expect(e).toMatch(/^provisioned concurrency standby\s+\$[\d,.]+\s+1 x 2 GB x 730 h/m);
-    expect(PlacementPolicy.default().decide(GPU).explain()).toContain('Kubernetes: 5-5 replica(s) on g6.4xlarge (1 x NVIDIA-L4), 14400m CPU, 30720 MiB');
+    expect(PlacementPolicy.default().decide(GPU).explain()).toContain('Kubernetes: 3-5 replica(s) on g6.4xlarge (1 x NVIDIA-L4), 2000m CPU, 30720 MiB');
   });
 
   test('toJson() is plain data including the cost curve', () => {

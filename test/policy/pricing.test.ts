@@ -52,7 +52,7 @@ describe('the default price table', () => {
     const types = DEFAULT.props.cpuInstances.map(c => c.instanceType);
     expect(types).toEqual(expect.arrayContaining(['m7i.large', 'm7g.large', 'c7i.large', 'r7i.large']));
     expect(DEFAULT.props.clusterOverhead).toEqual({
-      controlPlaneHourlyUsd: 0.10, opsMonthlyUsd: 2000, workloadsPerCluster: 10, allocatableFraction: 0.9,
+      controlPlaneHourlyUsd: 0.10, opsMonthlyUsd: 2000, workloadsPerCluster: 10,
     });
   });
 
@@ -100,6 +100,9 @@ describe('a custom price table', () => {
     ['a CPU node of architecture any', p => p.cpuInstances[0].architecture = 'any', "'priceTable.cpuInstances[0].architecture' must be one of x86_64, arm64, got \"any\""],
     ['no workloads per cluster', p => p.clusterOverhead.workloadsPerCluster = 0, "'priceTable.clusterOverhead.workloadsPerCluster' must be between 1 and 10,000, got 0"],
     ['an allocatable fraction under half', p => p.clusterOverhead.allocatableFraction = 0.3, "'priceTable.clusterOverhead.allocatableFraction' must be between 0.5 and 1, got 0.3"],
+    ['a negative DaemonSet CPU request', p => p.clusterOverhead.daemonSetCpuMillis = -1, "'priceTable.clusterOverhead.daemonSetCpuMillis' must be between 0 and 65,536, got -1"],
+    ['GPU DaemonSet memory in bytes', p => p.clusterOverhead.gpuDaemonSetMemoryMiB = 536_870_912,
+      "'priceTable.clusterOverhead.gpuDaemonSetMemoryMiB' must be between 0 and 65,536, got 536,870,912"],
     ['a negative ops overhead', p => p.clusterOverhead.opsMonthlyUsd = -1, "'priceTable.clusterOverhead.opsMonthlyUsd' must be between 0 and 10,000,000, got -1"],
     ['an unknown field', p => p.spotDiscount = 0.6, "'priceTable.spotDiscount' is not a price table field (expected one of name, region, effectiveDate, source, currency, lambdaX86, lambdaArm64, gpuInstances, cpuInstances, clusterOverhead, managedInstances, networkLoadBalancer), got 0.6"],
   ];

@@ -150,11 +150,12 @@ describe('constraint.instance-fit', () => {
   const small = PlacementPolicy.default({ priceTable: oneNode });
 
   test.each([
-    // 8 GiB x 0.9 allocatable = 7,372.8 MiB; the pod states 1.8 vCPU (of 1.8 allocatable)
-    [7372, RuleVerdict.PASSED],
-    [7373, RuleVerdict.FIRED],
+    // 8,192 MiB - kube-reserved (11 MiB x 110 max pods + 255 = 1,465) - eviction 100 - DaemonSets 256 = 6,371 MiB;
+    // the pod states 1.6 vCPU (of 2,000m - kube-reserved 70m - DaemonSets 250m = 1,680m)
+    [6371, RuleVerdict.PASSED],
+    [6372, RuleVerdict.FIRED],
   ])('with only an m7i.large, a %i MiB pod %s', (memoryMiB, verdict) => {
-    const d = small.decide({ ...SPIKY_CPU, memoryMiB, vcpus: 1.8 });
+    const d = small.decide({ ...SPIKY_CPU, memoryMiB, vcpus: 1.6 });
     const r = rule(d, 'constraint.instance-fit');
     expect(r.verdict).toBe(verdict);
     if (verdict === RuleVerdict.FIRED) {

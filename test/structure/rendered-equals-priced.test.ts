@@ -161,7 +161,9 @@ describe('rendered resources are the priced resources', () => {
     }));
     fc.assert(fc.property(profiles, p => {
       seen.add(expectAsPriced(p));
-    }), { seed: 20261130, numRuns: 40 });
+      // a seed whose 40 runs reach all four targets (Managed Instances win few of these profiles since
+      // pods are priced as a share of a node's room after its overhead)
+    }), { seed: 20261140, numRuns: 40 });
     expect([...seen].sort())
       .toEqual([PlacementTarget.HYBRID, PlacementTarget.KUBERNETES, PlacementTarget.LAMBDA, PlacementTarget.LAMBDA_MANAGED_INSTANCES]);
   });

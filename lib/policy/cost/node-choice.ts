@@ -1,7 +1,8 @@
 import { round6 } from './load';
+import { nodeRoom } from './node-overhead';
 import { KubernetesNodeCandidate } from '../decision';
 import { ARTICLE_THRESHOLDS } from '../limits';
-import { CpuInstancePrice, GpuInstancePrice, PriceTable } from '../pricing';
+import { ClusterOverhead, CpuInstancePrice, GpuInstancePrice, PriceTable } from '../pricing';
 import { CpuArchitecture, ResolvedProfile } from '../profile';
 
 /*
@@ -60,48 +61,84 @@ export function archFits(profileArch: CpuArchitecture, nodeArch: CpuArchitecture
 }
 
 /**
- * CPU request of a CPU pod: the vCPUs the profile's durations assume (`vcpus`, by default what Lambda
- * gives its memory), at least 250m, rounded up to 50m.
+ * CPU request of the model server, millicores: the vCPUs the profile's durations assume (`vcpus`, by
+ * default what Lambda gives its memory), rounded up to 50m; at least 250m, and for a GPU pod at least
+ * 1,000m per GPU (the server's own work: HTTP, tokenizer, batching loop, feeding the GPU).
  */
 export function cpuPodMillis(p: ResolvedProfile): number {
-  return Math.max(MIN_CPU_MILLIS, Math.ceil(round6(p.vcpus * 1000 / 50)) * 50);
+  return Math.max(MIN_CPU_MILLIS, MIN_CPU_MILLIS_PER_GPU * p.gpuCount, Math.ceil(round6(p.vcpus * 1000 / 50)) * 50);
+}
+
+/** What one pod requests: the model server (`vcpus`, `memoryMiB`) and the in-pod store of its node-local state. */
+interface PodRequests {
+  readonly cpuMillis: number;
+  readonly stateCpuMillis: number;
+  readonly memoryMiB: number;
+  readonly exclusive: boolean;
+}
+
+/**
+ * The pod's requests, from the profile only (never a share of a node): CPU from `cpuPodMillis()` (whole
+ * cores when the pod needs exclusive cores), plus the state store's; memory is `memoryMiB` (the model
+ * server: weights, runtime, request buffers) plus the node-local state.
+ */
+export function podRequests(p: ResolvedProfile): PodRequests {
+  const exclusive = needsExclusiveCpu(p);
+  // the store that keeps the node-local state in the pod (a single-threaded key-value store) gets the
+  // smallest CPU request; in a GPU pod with exclusive cores a whole core, so the model server's stays whole
+  const stateCpuMillis = p.nodeLocalStateGiB === 0 ? 0 : exclusive && p.gpuCount > 0 ? 1000 : STATE_STORE_CPU_MILLIS;
+  const server = cpuPodMillis(p);
+  return {
+    cpuMillis: (exclusive ? wholeCores(server) : server) + stateCpuMillis,
+    stateCpuMillis,
+    // node-local state (e.g. a Redis cache sidecar) sits in the same pod, on the same node, next to the model
+    memoryMiB: p.memoryMiB + Math.ceil(p.nodeLocalStateGiB * 1024),
+    exclusive,
+  };
+}
+
+/** Whether a GPU instance type holds the pod's GPUs (count, memory, family, architecture). */
+function gpuFits(p: ResolvedProfile, g: GpuInstancePrice): boolean {
+  const family = p.gpuFamily?.toLowerCase();
+  return archFits(p.architecture, g.architecture) && g.gpuCount >= p.gpuCount && g.gpuMemoryGiB >= p.gpuMemoryGiB
+    && (family === undefined || g.gpuModel.toLowerCase() === family || g.gpuName.toLowerCase() === family);
+}
+
+/** Pods of `pod`'s requests that fit on one GPU node after its overhead (0 when none does). */
+function gpuPodsPerNode(p: ResolvedProfile, g: GpuInstancePrice, pod: PodRequests, o: ClusterOverhead): number {
+  const room = nodeRoom(g.vcpu, g.memoryGiB, true, o);
+  return Math.min(Math.floor(g.gpuCount / p.gpuCount), Math.floor(room.memoryMiB / pod.memoryMiB), Math.floor(room.cpuMillis / pod.cpuMillis));
 }
 
 /**
  * The cheapest node for `replicas` pods: for GPU work whole nodes from the GPU catalog (GPU count,
- * GPU memory, family, host memory and CPU must fit); for CPU work the cheapest share of a CPU node.
+ * GPU memory, family, and the pod's CPU and memory after the node's overhead must fit), among the
+ * instance types with the fewest GPUs that fit (a one-GPU model is never placed on a multi-GPU node
+ * when a one-GPU instance fits); for CPU work the cheapest share of a CPU node.
  * Returns undefined when nothing in the table fits.
  */
 export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number): NodeChoice | undefined {
-  const alloc = t.props.clusterOverhead.allocatableFraction ?? 0.9;
-  // node-local state (e.g. a Redis cache sidecar) sits in the same pod, on the same node, next to the model
-  const podMemoryMiB = p.memoryMiB + Math.ceil(p.nodeLocalStateGiB * 1024);
-  const exclusive = needsExclusiveCpu(p);
-  // the store that keeps the node-local state in the pod (a single-threaded key-value store) gets the
-  // smallest CPU request; in a GPU pod with exclusive cores it gets a whole core out of the node's
-  // share, so the model server's share stays whole
-  const stateCpu = p.nodeLocalStateGiB === 0 ? 0 : exclusive && p.gpuCount > 0 ? 1000 : STATE_STORE_CPU_MILLIS;
+  const o = t.props.clusterOverhead;
+  const pod = podRequests(p);
   if (p.gpuCount > 0) {
-    let best: { c: NodeChoice; cost: number } | undefined;
-    const family = p.gpuFamily?.toLowerCase();
+    const fitting: Array<[GpuInstancePrice, number]> = [];
+    let fewestGpus = Infinity;
     for (const g of t.props.gpuInstances) {
-      if (!archFits(p.architecture, g.architecture) || g.gpuCount < p.gpuCount || g.gpuMemoryGiB < p.gpuMemoryGiB) {
-        continue;
+      const podsPerNode = gpuFits(p, g) ? gpuPodsPerNode(p, g, pod, o) : 0;
+      if (podsPerNode >= 1) {
+        fitting.push([g, podsPerNode]);
+        fewestGpus = Math.min(fewestGpus, g.gpuCount);
       }
-      if (family !== undefined && g.gpuModel.toLowerCase() !== family && g.gpuName.toLowerCase() !== family) {
-        continue;
-      }
-      const allocMiB = g.memoryGiB * 1024 * alloc;
-      const allocCpu = g.vcpu * 1000 * alloc;
-      const minCpu = MIN_CPU_MILLIS_PER_GPU * p.gpuCount;
-      const podsPerNode = Math.min(Math.floor(g.gpuCount / p.gpuCount), Math.floor(allocMiB / podMemoryMiB), Math.floor(allocCpu / minCpu));
-      if (podsPerNode < 1) {
+    }
+    let best: { c: NodeChoice; cost: number } | undefined;
+    for (const [g, podsPerNode] of fitting) {
+      // only the instance types with the fewest GPUs that fit: a node autoscaler launches a node for the
+      // pods pending now (often one), so GPUs beyond them would be paid for and left idle
+      if (g.gpuCount !== fewestGpus) {
         continue;
       }
       const cost = Math.ceil(replicas / podsPerNode) * g.hourlyUsd;
       if (best === undefined || cost < best.cost || (cost === best.cost && g.hourlyUsd < best.c.hourlyUsd)) {
-        // exclusive cores: whole cores only, so the static CPU manager can pin them
-        const cpuMillis = Math.max(minCpu, Math.floor(allocCpu / podsPerNode / (exclusive ? 1000 : 100)) * (exclusive ? 1000 : 100));
         best = {
           cost,
           c: {
@@ -110,24 +147,23 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
             gpu: g,
             podsPerNode,
             share: 1 / podsPerNode,
-            cpuMillis,
+            cpuMillis: pod.cpuMillis,
             wholeNodes: true,
-            stateCpuMillis: stateCpu,
-            exclusiveCpu: exclusive,
-            podMemoryMiB,
+            stateCpuMillis: pod.stateCpuMillis,
+            exclusiveCpu: pod.exclusive,
+            podMemoryMiB: pod.memoryMiB,
           },
         };
       }
     }
     return best?.c;
   }
-  const cpuMillis = (exclusive ? wholeCores(cpuPodMillis(p)) : cpuPodMillis(p)) + stateCpu;
   let best: { c: NodeChoice; cost: number } | undefined;
   for (const n of t.props.cpuInstances) {
     if (!archFits(p.architecture, n.architecture)) {
       continue;
     }
-    const c = cpuChoice(n, podMemoryMiB, cpuMillis, alloc, exclusive, stateCpu);
+    const c = cpuChoice(n, pod, o);
     if (c === undefined) {
       continue;
     }
@@ -140,22 +176,23 @@ export function chooseNode(p: ResolvedProfile, t: PriceTable, replicas: number):
 }
 
 /**
- * Instance types of the price table one pod of `node`'s size fits on, the chosen one first, then
- * cheapest first (ties by name), at most 10: what a node autoscaler may launch for the pod.
+ * Instance types of the price table one pod of `node`'s requests fits on after the node's overhead, the
+ * chosen one first, then cheapest first (ties by name), at most 10: what a node autoscaler may launch
+ * for the pod. GPU instance types with another GPU count than the chosen one's (the fewest that fit)
+ * are left out: a node autoscaler launching a larger one for a single pending pod would pay for GPUs
+ * nothing uses.
  */
 export function nodeCandidates(p: ResolvedProfile, t: PriceTable, node: NodeChoice): KubernetesNodeCandidate[] {
-  const alloc = t.props.clusterOverhead.allocatableFraction ?? 0.9;
-  const podMemoryMiB = node.podMemoryMiB;
+  const o = t.props.clusterOverhead;
+  const pod: PodRequests = {
+    cpuMillis: node.cpuMillis, stateCpuMillis: node.stateCpuMillis, memoryMiB: node.podMemoryMiB, exclusive: node.exclusiveCpu,
+  };
   if (node.gpu !== undefined) {
-    const family = p.gpuFamily?.toLowerCase();
-    const fits = sortedCatalog(t.props.gpuInstances).filter(g => archFits(p.architecture, g.architecture) && g.gpuCount >= p.gpuCount
-      && g.gpuMemoryGiB >= p.gpuMemoryGiB
-      && (family === undefined || g.gpuModel.toLowerCase() === family || g.gpuName.toLowerCase() === family)
-      && g.memoryGiB * 1024 * alloc >= podMemoryMiB && g.vcpu * 1000 * alloc >= node.cpuMillis);
+    const gpus = node.gpu.gpuCount;
+    const fits = sortedCatalog(t.props.gpuInstances).filter(g => gpuFits(p, g) && g.gpuCount === gpus && gpuPodsPerNode(p, g, pod, o) >= 1);
     return candidatesOf(node.instanceType, fits);
   }
-  const fits = sortedCatalog(t.props.cpuInstances).filter(n => archFits(p.architecture, n.architecture)
-    && cpuChoice(n, podMemoryMiB, node.cpuMillis, alloc, node.exclusiveCpu, node.stateCpuMillis) !== undefined);
+  const fits = sortedCatalog(t.props.cpuInstances).filter(n => archFits(p.architecture, n.architecture) && cpuChoice(n, pod, o) !== undefined);
   return candidatesOf(node.instanceType, fits);
 }
 
@@ -191,24 +228,21 @@ function candidatesOf(chosen: string, fits: Array<GpuInstancePrice | CpuInstance
     : { instanceType: n.instanceType, hourlyUsd: n.hourlyUsd }));
 }
 
-function cpuChoice(
-  n: CpuInstancePrice, memoryMiB: number, cpuMillis: number, alloc: number, exclusiveCpu: boolean, stateCpuMillis: number,
-): NodeChoice | undefined {
-  const allocMiB = n.memoryGiB * 1024 * alloc;
-  const allocCpu = n.vcpu * 1000 * alloc;
-  if (memoryMiB > allocMiB || cpuMillis > allocCpu) {
+function cpuChoice(n: CpuInstancePrice, pod: PodRequests, o: ClusterOverhead): NodeChoice | undefined {
+  const room = nodeRoom(n.vcpu, n.memoryGiB, false, o);
+  if (pod.memoryMiB > room.memoryMiB || pod.cpuMillis > room.cpuMillis) {
     return undefined;
   }
-  const share = Math.max(memoryMiB / allocMiB, cpuMillis / allocCpu);
   return {
     instanceType: n.instanceType,
     hourlyUsd: n.hourlyUsd,
-    podsPerNode: Math.floor(Math.min(allocMiB / memoryMiB, allocCpu / cpuMillis)),
-    share,
-    cpuMillis,
-    stateCpuMillis,
+    podsPerNode: Math.floor(Math.min(room.memoryMiB / pod.memoryMiB, room.cpuMillis / pod.cpuMillis)),
+    // the share of the node's room for pods (the cluster bin-packs the rest with other workloads)
+    share: Math.max(pod.memoryMiB / room.memoryMiB, pod.cpuMillis / room.cpuMillis),
+    cpuMillis: pod.cpuMillis,
+    stateCpuMillis: pod.stateCpuMillis,
     wholeNodes: false,
-    exclusiveCpu,
-    podMemoryMiB: memoryMiB,
+    exclusiveCpu: pod.exclusive,
+    podMemoryMiB: pod.memoryMiB,
   };
 }

@@ -175,7 +175,8 @@ export const AWS_US_EAST_1: PriceTableProps = {
     // ~0.1 FTE of a platform engineer (upgrades every ~4 months, add-ons, node images, on-call share)
     opsMonthlyUsd: 2000,
     workloadsPerCluster: 10,
-    allocatableFraction: 0.9,
+    // the room for pods on a node is computed (kube-reserved, eviction threshold, DaemonSet requests):
+    // lib/policy/cost/node-overhead.ts states each figure and its source
   },
   managedInstances: MANAGED_INSTANCES_LIST_PRICES,
   networkLoadBalancer: NLB_LIST_PRICES,

@@ -113,10 +113,34 @@ export interface ClusterOverhead {
   /** Workloads that share one cluster; each carries this share of the control plane and operations. */
   readonly workloadsPerCluster: number;
   /**
-   * Share of a node's CPU and memory left for pods after kubelet, system reservations and DaemonSets, 0.5–1.
-   * @default 0.9
+   * A cap on the share of a node's CPU and memory left for pods, 0.5–1. The room for pods is computed
+   * from the node (kube-reserved and the eviction threshold as the EKS AMI sets them, and the
+   * DaemonSets' requests below); when this is set, it is also at most this share of the node.
+   * @default - no cap: the computed room
    */
   readonly allocatableFraction?: number;
+  /**
+   * CPU the DaemonSets request on every node, millicores (VPC CNI, kube-proxy, Pod Identity agent,
+   * a node exporter and a log agent).
+   * @default 250
+   */
+  readonly daemonSetCpuMillis?: number;
+  /**
+   * Memory the DaemonSets request on every node, MiB.
+   * @default 256
+   */
+  readonly daemonSetMemoryMiB?: number;
+  /**
+   * CPU the GPU DaemonSets request on a GPU node, millicores (NVIDIA device plugin, GPU Feature
+   * Discovery, DCGM exporter), on top of `daemonSetCpuMillis`.
+   * @default 100
+   */
+  readonly gpuDaemonSetCpuMillis?: number;
+  /**
+   * Memory the GPU DaemonSets request on a GPU node, MiB, on top of `daemonSetMemoryMiB`.
+   * @default 512
+   */
+  readonly gpuDaemonSetMemoryMiB?: number;
 }
 
 /** Everything a price table holds. */

@@ -139,9 +139,21 @@ function validateOverhead(prop: string, x: unknown): ClusterOverhead {
     controlPlaneHourlyUsd: checkNumber(`${prop}.controlPlaneHourlyUsd`, o.controlPlaneHourlyUsd, { min: 0, max: MAX.hourlyUsd }),
     opsMonthlyUsd: checkNumber(`${prop}.opsMonthlyUsd`, o.opsMonthlyUsd, { min: 0, max: MAX.monthlyUsd }),
     workloadsPerCluster: checkNumber(`${prop}.workloadsPerCluster`, o.workloadsPerCluster, { min: 1, max: MAX.workloads, integer: true }),
-    allocatableFraction: o.allocatableFraction === undefined ? 0.9
-      : checkNumber(`${prop}.allocatableFraction`, o.allocatableFraction, { min: 0.5, max: 1 }),
+    ...(o.allocatableFraction === undefined ? {}
+      : { allocatableFraction: checkNumber(`${prop}.allocatableFraction`, o.allocatableFraction, { min: 0.5, max: 1 }) }),
+    ...optionalRequests(prop, o),
   };
+}
+
+/** The DaemonSet requests a table states (each at most what a large node holds). */
+function optionalRequests(prop: string, o: Record<string, unknown>): Partial<ClusterOverhead> {
+  const out: Record<string, number> = {};
+  for (const key of ['daemonSetCpuMillis', 'daemonSetMemoryMiB', 'gpuDaemonSetCpuMillis', 'gpuDaemonSetMemoryMiB'] as const) {
+    if (o[key] !== undefined) {
+      out[key] = checkNumber(`${prop}.${key}`, o[key] as number, { min: 0, max: 65_536 });
+    }
+  }
+  return out;
 }
 
 const KNOWN_KEYS = new Set(['name', 'region', 'effectiveDate', 'source', 'currency', 'lambdaX86', 'lambdaArm64', 'gpuInstances', 'cpuInstances', 'clusterOverhead',
