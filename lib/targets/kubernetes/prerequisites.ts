@@ -28,7 +28,7 @@ export function clusterPrerequisites(
     out.push(`${name}: the node role reads the model bucket (acknowledged with ModelCredentials.NODE_ROLE).`);
   }
   if (!o.createNamespace) {
-    out.push(`${name}: namespace ${o.namespace} exists; behind an AWS load balancer it carries elbv2.k8s.aws/pod-readiness-gate-inject=enabled.`);
+    out.push(`${name}: namespace ${o.namespace} exists.`);
   }
   return out;
 }
