@@ -14,7 +14,9 @@ export const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
 
 /**
  * The labels a namespace the library creates carries for the readiness gate: the injection label,
- * unless the cluster has no load-balancer integration (nothing would read it).
+ * unless the cluster has no load-balancer integration (nothing would read it). EKS Auto Mode's
+ * built-in load balancing gets the same label: whether Auto Mode injects readiness gates is not
+ * documented in the EKS user guide, and the label is inert where nothing reads it.
  * @internal
  */
 export function readinessGateNamespaceLabels(flavor: ResolvedClusterFlavor): Record<string, string> {
