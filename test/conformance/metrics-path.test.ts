@@ -69,6 +69,19 @@ describe('the metrics path from pod to HPA', () => {
     expect(check(w, cluster)).toEqual([]);
   });
 
+  test.each([
+    ['EKS Auto Mode', () => ClusterFlavor.eksAutoMode({ metrics: MetricsStack.prometheusOperator({ podMonitorLabels: RELEASE }) })],
+    ['Karpenter', () => ClusterFlavor.karpenter({ metrics: MetricsStack.prometheusOperator({ podMonitorLabels: RELEASE }) })],
+    ['managed node groups', () => ClusterFlavor.managedNodeGroups({ metrics: MetricsStack.prometheusOperator({ podMonitorLabels: RELEASE }) })],
+  ])('every cluster flavor: %s (Triton GPU and a CPU workload)', (_name, clusterFlavor) => {
+    for (const [server, profile] of [['triton', GPU_PROFILE], ['generic', CPU_PROFILE]] as const) {
+      const w = renderWorkload({
+        profile, policy: PlacementPolicy.fixed(PlacementTarget.KUBERNETES), kubernetes: { modelServer: SERVERS[server](), flavor: clusterFlavor() },
+      });
+      expect(check(w, OPERATOR)).toEqual([]);
+    }
+  });
+
   test('a per-pod metric the user names (podsAverage) is scraped and declared; an external one is declared', () => {
     const pods = render('vllm', MetricsStack.prometheusOperator({ podMonitorLabels: RELEASE }), GPU_PROFILE, PlacementTarget.KUBERNETES,
       ScalingMetric.podsAverage('vllm_requests_in_flight', 4));

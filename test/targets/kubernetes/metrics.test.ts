@@ -105,6 +105,9 @@ describe('ingress only from named sources', () => {
     const found = warnings(w);
     expect(found).toHaveLength(1);
     expect(found[0].entry.data).toMatch(/^llm-chat: the NetworkPolicy admits 0\.0\.0\.0\/0 on TCP 8080: the model server answers any client/);
+    // IPv6's every-address block too; a narrower block is not warned about
+    expect(warnings(place({ allowedIngressPeers: [{ cidr: '::/0' }] }))).toHaveLength(1);
+    expect(warnings(place({ allowedIngressPeers: [{ cidr: '10.0.0.0/8' }] }))).toEqual([]);
   });
 });
 
