@@ -44,6 +44,7 @@ export const KUBERNETES_OPTION_KEYS = knownKeysOf<KubernetesTargetOptions>('Kube
   modelCredentials: true,
   preStopAction: true,
   allowedIngressPeers: knownKeysOf<NetworkPeer>('NetworkPeer', { cidr: true, namespaceLabels: true, podLabels: true }),
+  metricsScraper: knownKeysOf<NetworkPeer>('NetworkPeer', { cidr: true, namespaceLabels: true, podLabels: true }),
   allowedEgress: knownKeysOf<EgressDestination>('EgressDestination', { cidr: true, port: true }),
   createNamespace: true,
   modelUri: true,

@@ -15,6 +15,7 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as models from 'kubernetes-models';
 import { filesUnder } from './fixtures';
+import { isPodMonitor, podMonitorErrors } from './pod-monitor';
 
 /** A manifest object as synthesized (plain JSON). */
 export type Manifest = { apiVersion: string; kind: string; metadata?: any; [key: string]: any };
@@ -78,6 +79,9 @@ export function schemaErrors(manifest: Manifest): string[] {
   }
   if (manifest.apiVersion === 'elbv2.k8s.aws/v1beta1' && manifest.kind === 'TargetGroupBinding') {
     return targetGroupBindingErrors(where, manifest);
+  }
+  if (isPodMonitor(manifest)) {
+    return podMonitorErrors(where, manifest);
   }
   const Model = modelClassOf(manifest.apiVersion, manifest.kind);
   if (!Model) {
@@ -158,6 +162,9 @@ function leafPaths(o: any, prefix = ''): string[] {
 export function unknownFields(manifest: Manifest): string[] {
   if (manifest.apiVersion === 'elbv2.k8s.aws/v1beta1' && manifest.kind === 'TargetGroupBinding') {
     return []; // not a Kubernetes type: its fields are checked against the controller's spec in schemaErrors
+  }
+  if (isPodMonitor(manifest)) {
+    return []; // a CRD: its fields are checked against the generated types in schemaErrors
   }
   const serializer = SERIALIZERS[`${manifest.apiVersion}/${manifest.kind}`];
   if (serializer === undefined) {

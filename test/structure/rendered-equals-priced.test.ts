@@ -7,6 +7,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { InferenceWorkload, ModelImage, PlacementDecision, PlacementTarget, WorkloadProfile } from '../../lib';
+import { PRE_STOP_DELAY_SECONDS } from '../../lib/policy/sizing';
 import { CPU_PROFILE, GPU_PROFILE, HYBRID_PROFILE, importedVpc, MANAGED_INSTANCES_PROFILE } from '../helpers/fixtures';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
@@ -82,8 +83,19 @@ function expectPodAsPriced(w: InferenceWorkload, d: PlacementDecision): void {
   }
   expect(server.resources.limits.memory).toBe(`${Math.ceil(sizing.memoryMiB)}Mi`);
   expect(server.resources.limits['nvidia.com/gpu'] ?? 0).toBe(sizing.gpuCount);
-  // the pod's stop and shared memory, as the decision sized them
-  expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(sizing.terminationGracePeriodSeconds);
+  // the pod's stop and shared memory, as the decision sized them; behind the hybrid's load balancer the
+  // preStop outlasts the target group's deregistration delay, and the grace keeps the decided request
+  // budget after it (the decision's grace less its own 10 s preStop)
+  const pod = deployment.spec.template.spec;
+  const preStop = server.lifecycle.preStop.sleep?.seconds ?? Number(server.lifecycle.preStop.exec.command[1]);
+  if (d.target === PlacementTarget.HYBRID) {
+    const delay = Template.fromStack(Stack.of(w)).toJSON().Resources[Stack.of(w).resolve((w.hybrid!.targetGroup.node.defaultChild as any).logicalId)]
+      .Properties.TargetGroupAttributes.find((a: any) => a.Key === 'deregistration_delay.timeout_seconds').Value;
+    expect(preStop).toBeGreaterThan(Number(delay));
+    expect(pod.terminationGracePeriodSeconds - preStop).toBe(sizing.terminationGracePeriodSeconds! - PRE_STOP_DELAY_SECONDS);
+  } else {
+    expect(pod.terminationGracePeriodSeconds).toBe(sizing.terminationGracePeriodSeconds);
+  }
   const shm = deployment.spec.template.spec.volumes.find((v: any) => v.emptyDir?.medium === 'Memory');
   expect(shm.emptyDir.sizeLimit).toBe(`${sizing.sharedMemoryMiB}Mi`);
   const scaler = manifests.find((m: any) => m.kind === 'HorizontalPodAutoscaler');

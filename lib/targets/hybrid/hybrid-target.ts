@@ -13,6 +13,7 @@ import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
 import { LAMBDA_LIMITS } from '../../policy/limits';
 import { HybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
 import { checkNumber, checkOptionsObject, checkString, checkSubnetSelection } from '../../private/validate';
+import { DEREGISTRATION_DELAY_SECONDS } from '../kubernetes/drain';
 import { CheckedKubernetesOptions } from '../kubernetes/options';
 import { KubernetesRendering, renderKubernetes } from '../kubernetes/render';
 import { checkDnsSubdomain } from '../kubernetes/validate';
@@ -178,6 +179,7 @@ export function renderHybrid(
     decision,
     options: input.kubernetes,
     admittedIngressCidrs: admitted.cidrs,
+    loadBalancerDeregistrationDelaySeconds: DEREGISTRATION_DELAY_SECONDS,
   });
   const port = dataPlane.port;
   const loadBalancerService = new kplus.Service(dataPlane.chart, 'InternalLoadBalancer', {
@@ -221,7 +223,8 @@ export function renderHybrid(
     targetGroupName,
     // the data plane's own readiness endpoint (the option, else the model server preset's)
     healthCheck: { protocol: elbv2.Protocol.HTTP, path: input.kubernetes.readinessPath ?? input.kubernetes.modelServer.readinessPath, port: 'traffic-port' },
-    deregistrationDelay: Duration.seconds(30),
+    // the pods' preStop and grace outlast it (drainTiming)
+    deregistrationDelay: Duration.seconds(DEREGISTRATION_DELAY_SECONDS),
   });
   loadBalancer.addListener('Listener', { port, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [targetGroup] });
   Validations.of(loadBalancer).acknowledge({

@@ -4,11 +4,13 @@ import { CacheSidecar } from './cache-sidecar';
 import { checkClusterFlavor } from './cluster';
 import { checkMigProfile, GpuNodeLabels } from './gpu';
 import { checkImageRegistry } from './images';
+import { checkScalingMetricForCluster, DEFAULT_METRICS_SCRAPER } from './metrics';
 import { checkModelUri, needsAwsCredentials } from './model-cache';
 import { checkHttpPath, checkModelServer, ModelServer } from './model-server';
 import { CheckedKubernetesOptions, KubernetesTargetOptions } from './options';
 import {
-  checkArgs, checkEgress, checkEnv, checkEnvFrom, checkImagePullSecrets, checkIngressPeers, checkVolumes, ModelCredentials, PreStopAction,
+  checkArgs, checkEgress, checkEnv, checkEnvFrom, checkImagePullSecrets, checkIngressPeers, checkNetworkPeer, checkVolumes, ModelCredentials,
+  PreStopAction,
 } from './pod-options';
 import { ScalingMetric, ZoneSpread } from './scaling';
 import { checkDnsSubdomain, checkLabelKey, checkLabelValue, durationSeconds, sizeMiB } from './validate';
@@ -81,6 +83,7 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
   if (scalingMetric !== undefined && !(scalingMetric instanceof ScalingMetric)) {
     throw new InferenceWorkloadValidationError(`'kubernetes.scalingMetric' must be a ScalingMetric (ScalingMetric.cpuUtilization()), got ${JSON.stringify(scalingMetric)}`);
   }
+  checkScalingMetricForCluster(flavor, scalingMetric);
   const runAsUser = checkOptionalNumber('kubernetes.runAsUser', o.runAsUser, { min: 1, max: 2_147_483_647, integer: true }) ?? 1000;
   const serviceAccountRoleArn = o.serviceAccountRoleArn === undefined ? undefined
     : checkString('kubernetes.serviceAccountRoleArn', o.serviceAccountRoleArn, {
@@ -124,6 +127,7 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     modelCredentials,
     preStopAction,
     allowedIngressPeers: checkIngressPeers(o.allowedIngressPeers),
+    metricsScraper: o.metricsScraper === undefined ? DEFAULT_METRICS_SCRAPER : checkNetworkPeer('kubernetes.metricsScraper', o.metricsScraper),
     allowedEgress: checkEgress(o.allowedEgress),
     createNamespace,
     modelUri: o.modelUri,

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
+import { warnOpenIngress } from './ingress';
 import { grantModelRead, modelSourceUri } from './model-access';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials } from './pod-options';
@@ -81,6 +82,7 @@ export function deliverKubernetes(
     rendering.serviceAccount.metadata.addAnnotation('eks.amazonaws.com/role-arn', serviceAccountRole.roleArn);
   }
   warnPrerequisites(scope, workloadName, rendering.prerequisites);
+  warnOpenIngress(scope, workloadName, rendering.networkPolicy);
   if (options.cluster) {
     const manifest = addChartToCluster(scope, options.cluster, rendering.chart, `${namespace}-${workloadName}`, workloadName);
     // pods admitted before their credentials exist never get them (the webhook mutates a pod once, at

@@ -3,6 +3,18 @@ import { checkOptionalNumber, checkString } from '../../private/validate';
 
 /** Where the writable home of the model server is mounted (an `emptyDir`: the root filesystem is read-only). */
 export const HOME_DIR = '/home/model-server';
+/** Triton's metrics port, its default (`--metrics-port`, triton-inference-server/server `docs/user_guide/metrics.md`). */
+export const TRITON_METRICS_PORT = 8002;
+
+/** Where a model server exports its Prometheus metrics. @internal */
+export interface ModelServerMetrics {
+  /** Port of the metrics endpoint. @default - the server's own port */
+  readonly port?: number;
+  /** HTTP path of the metrics endpoint. */
+  readonly path: string;
+  /** A series the server exports, which the prometheus-adapter rule discovers (`seriesQuery`). */
+  readonly series: string;
+}
 
 /** Options of `ModelServer.generic()`. */
 export interface GenericModelServerOptions {
@@ -44,7 +56,8 @@ export class ModelServer {
    * `--tensor-parallel-size` = the GPUs of the pod, `--model` = the model cache when there is one.
    * Caches: `HF_HOME` (Hugging Face hub), `VLLM_CACHE_ROOT`, `VLLM_CONFIG_ROOT`
    * (vllm-project/vllm `vllm/envs.py`). Requests in flight: `vllm:num_requests_running` +
-   * `vllm:num_requests_waiting` (`vllm/v1/metrics/loggers.py`).
+   * `vllm:num_requests_waiting` (`vllm/v1/metrics/loggers.py`), at `/metrics` on the API server's
+   * own port (`vllm/entrypoints/openai/api_server.py`, `mount_metrics`).
    */
   public static vllm(): ModelServer {
     return new ModelServer({
@@ -53,6 +66,7 @@ export class ModelServer {
       readinessPath: '/health',
       livenessPath: '/health',
       metricName: 'vllm_requests_in_flight',
+      metrics: { path: '/metrics', series: 'vllm:num_requests_running' },
       metricsQuery: 'sum(vllm:num_requests_running{<<.LabelMatchers>>} + vllm:num_requests_waiting{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
       env: ctx => ({
         HF_HOME: `${HOME_DIR}/.cache/huggingface`,
@@ -72,7 +86,8 @@ export class ModelServer {
    * Hugging Face Text Generation Inference: `PORT` and `NUM_SHARD` (= the GPUs of the pod),
    * `MODEL_ID` = the model cache when there is one, `GET /health`; hub cache `HF_HOME` and
    * `HUGGINGFACE_HUB_CACHE` (text-generation-inference `docs/source/reference/launcher.md`).
-   * Requests in flight: `tgi_queue_size` + `tgi_batch_current_size` (`docs/source/reference/metrics.md`).
+   * Requests in flight: `tgi_queue_size` + `tgi_batch_current_size` (gauges at `/metrics` on the
+   * server's port, `docs/source/reference/metrics.md`).
    */
   public static textGenerationInference(): ModelServer {
     return new ModelServer({
@@ -81,6 +96,7 @@ export class ModelServer {
       readinessPath: '/health',
       livenessPath: '/health',
       metricName: 'tgi_requests_in_flight',
+      metrics: { path: '/metrics', series: 'tgi_queue_size' },
       metricsQuery: 'sum(tgi_queue_size{<<.LabelMatchers>>} + tgi_batch_current_size{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
       env: ctx => ({
         PORT: String(ctx.port),
@@ -97,8 +113,12 @@ export class ModelServer {
   /**
    * NVIDIA Triton Inference Server: HTTP on the container port, `GET /v2/health/ready` (readiness)
    * and `/v2/health/live` (liveness), `--model-repository` = the model cache when there is one
-   * (triton-inference-server/server docs). Requests in flight: `nv_inference_pending_request_count`
-   * (`docs/user_guide/metrics.md`, served on the metrics port 8002).
+   * (triton-inference-server/server docs). Metrics at `/metrics` on their own port, 8002 by default
+   * (`--metrics-port`, `docs/user_guide/metrics.md`). Requests in flight by Little's law: the rate of
+   * the counter `nv_inference_request_duration_us` (cumulative end-to-end time of the requests, queue
+   * included, in microseconds) is the average number of requests in the server over the window.
+   * (`nv_inference_pending_request_count` counts only the requests waiting for a backend, which
+   * stays near zero until the server is saturated.)
    */
   public static triton(): ModelServer {
     return new ModelServer({
@@ -107,15 +127,18 @@ export class ModelServer {
       readinessPath: '/v2/health/ready',
       livenessPath: '/v2/health/live',
       metricName: 'triton_requests_in_flight',
-      metricsQuery: 'sum(nv_inference_pending_request_count{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
+      metrics: { port: TRITON_METRICS_PORT, path: '/metrics', series: 'nv_inference_request_duration_us' },
+      metricsQuery: 'sum(rate(nv_inference_request_duration_us{<<.LabelMatchers>>}[1m])) by (<<.GroupBy>>) / 1000000',
       env: () => ({}),
-      args: ctx => ['tritonserver', `--http-port=${ctx.port}`, ...(ctx.modelDir ? [`--model-repository=${ctx.modelDir}`] : [])],
+      args: ctx => ['tritonserver', `--http-port=${ctx.port}`, `--metrics-port=${TRITON_METRICS_PORT}`,
+        ...(ctx.modelDir ? [`--model-repository=${ctx.modelDir}`] : [])],
     });
   }
 
   /**
    * Any HTTP server. It should export a gauge `inference_requests_in_flight` (requests being
-   * served or queued) for the autoscaler; otherwise choose `ScalingMetric.cpuUtilization()`.
+   * served or queued) at `/metrics` on its port for the autoscaler; otherwise choose
+   * `ScalingMetric.cpuUtilization()`.
    */
   public static generic(options: GenericModelServerOptions = {}): ModelServer {
     const port = checkOptionalNumber('kubernetes.modelServer.port', options.port, { min: 1, max: 65535, integer: true }) ?? 8080;
@@ -127,6 +150,7 @@ export class ModelServer {
       readinessPath,
       livenessPath,
       metricName: 'inference_requests_in_flight',
+      metrics: { path: '/metrics', series: 'inference_requests_in_flight' },
       metricsQuery: 'sum(inference_requests_in_flight{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
       env: () => ({}),
       args: () => [],
@@ -156,6 +180,7 @@ export class ModelServer {
     livenessPath: string;
     metricName: string;
     metricsQuery: string;
+    metrics: ModelServerMetrics;
     env: (ctx: ModelServerContext) => Record<string, string>;
     args: (ctx: ModelServerContext) => string[];
   }) {
@@ -179,6 +204,15 @@ export class ModelServer {
       XDG_CONFIG_HOME: `${HOME_DIR}/.config`,
       ...this.spec.env(ctx),
     };
+  }
+
+  /**
+   * Where the server exports its Prometheus metrics, and the series the adapter rule discovers.
+   * `port` undefined: the server's own port.
+   * @internal
+   */
+  public get _metrics(): ModelServerMetrics {
+    return this.spec.metrics;
   }
 
   /** The server's arguments (appended to the image's entrypoint). @internal */

@@ -1,4 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
+import { ingressRules } from './ingress';
+import { MetricsEndpoint } from './metrics';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials } from './pod-options';
 
@@ -8,19 +10,16 @@ const INSTANCE_METADATA_CIDR = '169.254.169.254/32';
 const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
 
 /**
- * Ingress: the service port, from `admittedCidrs` when given, else from the declared peers or any source. Egress: the cluster DNS; HTTPS
+ * Ingress: `ingressRules` (the service port from `admittedCidrs`, the declared peers or the namespace's pods; the metrics port from the scraper). Egress: the cluster DNS; HTTPS
  * to `fetchCidrs` when a model cache fetches weights (S3, STS, a registry or a model hub: anywhere but
  * the instance metadata service when empty); the Pod Identity Agent when it supplies credentials; and the declared destinations.
  * (cdk8s-plus' NetworkPolicy rules always name a peer: the generated object expresses these exactly.)
  */
 export function networkPolicySpec(
   matchLabels: Record<string, string>, port: number, o: CheckedKubernetesOptions, fetchCidrs: string[] | undefined, admittedCidrs?: string[],
+  metrics?: MetricsEndpoint,
 ): kplus.k8s.NetworkPolicySpec {
   const tcp = (p: number) => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(p) });
-  const peers = admittedCidrs !== undefined ? admittedCidrs.map(cidr => ({ ipBlock: { cidr } }))
-    : o.allowedIngressPeers?.map(p => p.cidr !== undefined ? { ipBlock: { cidr: p.cidr } }
-      : p.namespaceLabels !== undefined ? { namespaceSelector: { matchLabels: { ...p.namespaceLabels } } }
-        : { podSelector: { matchLabels: { ...p.podLabels } } });
   const egress: kplus.k8s.NetworkPolicyEgressRule[] = [{
     to: [{
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
@@ -44,7 +43,7 @@ export function networkPolicySpec(
   return {
     podSelector: { matchLabels },
     policyTypes: ['Ingress', 'Egress'],
-    ingress: [{ ...(peers ? { from: peers } : {}), ports: [tcp(port)] }],
+    ingress: ingressRules(port, o.allowedIngressPeers, admittedCidrs, o.metricsScraper, metrics),
     egress,
   };
 }

@@ -107,10 +107,18 @@ export interface KubernetesTargetOptions {
   readonly preStopAction?: PreStopAction;
 
   /**
-   * Sources the pods accept connections from on the service port (NetworkPolicy ingress).
-   * @default - any source, service port only
+   * Sources the pods accept connections from on the service port (NetworkPolicy ingress), e.g. an
+   * ingress controller's namespace. A CIDR block of every address (`0.0.0.0/0`) is warned about at synth.
+   * @default - the pods of the workload's namespace only (the hybrid's data plane: its load balancer's subnets)
    */
   readonly allowedIngressPeers?: NetworkPeer[];
+
+  /**
+   * Where the Prometheus that scrapes the model server's metrics runs: the NetworkPolicy admits it on
+   * the metrics port (Triton's 8002, the service port for the others).
+   * @default - pods of the namespace `monitoring` ({ namespaceLabels: { 'kubernetes.io/metadata.name': 'monitoring' } })
+   */
+  readonly metricsScraper?: NetworkPeer;
 
   /**
    * Destinations the pods may connect to, in addition to the cluster DNS and, when a model cache
@@ -289,8 +297,10 @@ export interface CheckedKubernetesOptions {
   readonly imageRegistry?: string;
   readonly modelCredentials?: ModelCredentials;
   readonly preStopAction: PreStopAction;
-  /** Sources allowed on the service port; any source when undefined. */
+  /** Sources allowed on the service port; the pods of the namespace when undefined. */
   readonly allowedIngressPeers?: NetworkPeer[];
+  /** Where the metrics scraper runs. */
+  readonly metricsScraper: NetworkPeer;
   readonly allowedEgress: EgressDestination[];
   readonly createNamespace: boolean;
   readonly modelUri?: string;

@@ -258,23 +258,29 @@ export function checkIngressPeers(value: NetworkPeer[] | undefined): NetworkPeer
     return undefined;
   }
   const list = checkList('kubernetes.allowedIngressPeers', value, 'peers ({ cidr } or { namespaceLabels } or { podLabels })');
-  list.forEach((peer, i) => {
-    const p = `kubernetes.allowedIngressPeers[${i}]`;
-    const source = exactlyOne(p, peer, ['cidr', 'namespaceLabels', 'podLabels']);
-    if (source === 'cidr') {
-      checkCidr(`${p}.cidr`, peer.cidr!);
-    } else {
-      const labels = (peer as any)[source] as Record<string, string>;
-      if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) {
-        throw new InferenceWorkloadValidationError(`'${p}.${source}' must be a non-empty map of labels, got ${JSON.stringify(labels)}`);
-      }
-      for (const [k, v] of Object.entries(labels)) {
-        checkLabelKey(`${p}.${source}`, k);
-        checkLabelValue(`${p}.${source}.${k}`, v);
-      }
-    }
-  });
+  list.forEach((peer, i) => checkNetworkPeer(`kubernetes.allowedIngressPeers[${i}]`, peer));
   return list;
+}
+
+/** Checks one NetworkPolicy peer at `p`: exactly one of a CIDR block, namespace labels and pod labels. @internal */
+export function checkNetworkPeer(p: string, peer: NetworkPeer): NetworkPeer {
+  if (peer === null || typeof peer !== 'object') {
+    throw new InferenceWorkloadValidationError(`'${p}' must be a peer ({ cidr } or { namespaceLabels } or { podLabels }), got ${JSON.stringify(peer)}`);
+  }
+  const source = exactlyOne(p, peer, ['cidr', 'namespaceLabels', 'podLabels']);
+  if (source === 'cidr') {
+    checkCidr(`${p}.cidr`, peer.cidr!);
+  } else {
+    const labels = (peer as any)[source] as Record<string, string>;
+    if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) {
+      throw new InferenceWorkloadValidationError(`'${p}.${source}' must be a non-empty map of labels, got ${JSON.stringify(labels)}`);
+    }
+    for (const [k, v] of Object.entries(labels)) {
+      checkLabelKey(`${p}.${source}`, k);
+      checkLabelValue(`${p}.${source}.${k}`, v);
+    }
+  }
+  return peer;
 }
 
 /** Checks `kubernetes.allowedEgress`. @internal */

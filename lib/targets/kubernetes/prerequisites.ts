@@ -29,7 +29,7 @@ export function clusterPrerequisites(
       + 'so the model server and sidecars can read the node role too.');
   }
   if (!o.createNamespace) {
-    out.push(`${name}: namespace ${o.namespace} exists; behind an AWS load balancer it carries elbv2.k8s.aws/pod-readiness-gate-inject=enabled.`);
+    out.push(`${name}: namespace ${o.namespace} exists.`);
   }
   return out;
 }

@@ -4,21 +4,23 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CacheSidecar, CacheSidecarType } from './cache-sidecar';
 import { MAX_STABILIZATION_SECONDS } from './check-options';
+import { drainTiming } from './drain';
 import { patchPodSpec } from './escape-hatches';
 import { addGpuLimit, checkMigProfile, GPU_RESOURCE, migResource } from './gpu';
 import { pullPolicy } from './images';
+import { metricsEndpoint, renderScrape, scalingMetricOf, scalingPrerequisites } from './metrics';
 import { HOME_DIR } from './model-server';
 import { networkPolicySpec } from './network-policy';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials, PreStopAction } from './pod-options';
 import { clusterPrerequisites } from './prerequisites';
-import { ScalingMetric, ZoneSpread } from './scaling';
+import { readinessGateNamespaceLabels, readinessGatePrerequisites } from './readiness-gate';
+import { ZoneSpread } from './scaling';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { checkKubernetesSizing, formatMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
 import { KubernetesSizing, PlacementDecision } from '../../policy';
-import { PRE_STOP_DELAY_SECONDS } from '../../policy/sizing';
 import { checkNumber } from '../../private/validate';
 
 /** What the Kubernetes renderer produced. Object names are a contract (the hybrid target reuses them). */
@@ -35,8 +37,14 @@ export interface KubernetesRendering {
   readonly autoscaler: kplus.HorizontalPodAutoscaler;
   /** The PodDisruptionBudget. */
   readonly disruptionBudget: kplus.k8s.KubePodDisruptionBudget;
-  /** The NetworkPolicy admitting only the service port. */
+  /** The NetworkPolicy admitting only the service port (and the metrics port, from the metrics scraper). */
   readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
+  /**
+   * The `monitoring.coreos.com/v1` PodMonitor that makes the Prometheus Operator scrape the model
+   * server's metrics (`MetricsStack.prometheusOperator()`).
+   * @default - none (another metrics stack, or a generic server the autoscaler does not scrape)
+   */
+  readonly podMonitor?: cdk8s.ApiObject;
   /** The model server container. */
   readonly container: kplus.Container;
   /** Port of the model server and of the Service. */
@@ -68,6 +76,13 @@ export interface KubernetesRenderInput {
    * @internal
    */
   readonly admittedIngressCidrs?: string[];
+  /**
+   * The deregistration delay of the load balancer target group the pods are registered in (the
+   * hybrid's): the pods' `preStop` and grace outlast it (`drainTiming`).
+   * @default - no load balancer targets the pods
+   * @internal
+   */
+  readonly loadBalancerDeregistrationDelaySeconds?: number;
 }
 
 /** The name of the Service port. */
@@ -146,8 +161,12 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     throw new InferenceWorkloadValidationError(
       `'kubernetes.sharedMemorySize' must be less than the model server's memory (${formatMiB(sizing.memoryMiB)}) it counts against, got ${formatMiB(shmMiB)}`);
   }
-  const graceSeconds = checkNumber('decision.kubernetes.terminationGracePeriodSeconds', sizing.terminationGracePeriodSeconds!, { min: 1, integer: true });
-  const preStopSeconds = Math.min(PRE_STOP_DELAY_SECONDS, Math.max(1, graceSeconds - 1));
+  const behindLoadBalancer = input.loadBalancerDeregistrationDelaySeconds !== undefined;
+  const drain = drainTiming(
+    checkNumber('decision.kubernetes.terminationGracePeriodSeconds', sizing.terminationGracePeriodSeconds!, { min: 1, integer: true }),
+    input.loadBalancerDeregistrationDelaySeconds);
+  const preStopSeconds = drain.preStopSeconds;
+  const graceSeconds = drain.terminationGracePeriodSeconds;
   const port = o.port ?? o.modelServer.port;
 
   const app = new cdk8s.App();
@@ -163,9 +182,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
         // https://kubernetes.io/docs/concepts/security/pod-security-admission/
         'pod-security.kubernetes.io/enforce': 'restricted',
         'pod-security.kubernetes.io/enforce-version': 'latest',
-        // AWS Load Balancer Controller: injects the target-health readiness gate into new pods
-        // (docs/deploy/pod_readiness_gate.md)
-        'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
+        ...readinessGateNamespaceLabels(o.flavor),
       },
     },
   }) : undefined;
@@ -199,11 +216,14 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   });
   const serverCtx = { port, gpuCount: sizing.gpuCount, modelDir };
   const image = input.image.kubernetesImageReference();
+  const scalingMetric = scalingMetricOf(o.flavor, o.scalingMetric, gpu);
+  const metrics = metricsEndpoint(o.flavor, o.modelServer, port, SERVICE_PORT_NAME, scalingMetric);
   const server = deployment.addContainer({
     name: 'model-server',
     image,
     imagePullPolicy: pullPolicy(image, o.immutableImageTags),
-    ports: [{ number: port, name: SERVICE_PORT_NAME }],
+    ports: [{ number: port, name: SERVICE_PORT_NAME },
+      ...(metrics !== undefined && metrics.port !== port ? [{ number: metrics.port, name: metrics.portName }] : [])],
     args: o.args ?? nonEmpty(o.modelServer._args(serverCtx)),
     // Guaranteed QoS (requests = limits in every container): the last pods evicted under node pressure,
     // and, with whole cores, exclusive cores under the static CPU manager
@@ -328,7 +348,6 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     ports: [{ name: SERVICE_PORT_NAME, port, targetPort: port }],
   });
 
-  const scalingMetric = o.scalingMetric ?? (gpu ? ScalingMetric.requestsInFlight() : ScalingMetric.cpuUtilization());
   const autoscaler = new kplus.HorizontalPodAutoscaler(chart, 'Autoscaler', {
     metadata: {
       name,
@@ -348,10 +367,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
       policies: gpu ? [{ replicas: kplus.Replicas.absolute(1), duration: cdk8s.Duration.minutes(5) }] : undefined,
     },
   });
-  if (scalingMetric.description.startsWith('requests in flight')) {
-    prerequisites.push(`${name}: prometheus-adapter serves the pods metric ${o.modelServer.metricName} (custom.metrics.k8s.io) `
-      + `with metricsQuery ${o.modelServer.metricsQuery}, from a Prometheus that scrapes the pods' /metrics.`);
-  }
+  prerequisites.push(...scalingPrerequisites(name, o.flavor, o.modelServer, scalingMetric, metrics));
 
   // cdk8s-plus-28 has no PodDisruptionBudget
   const disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(chart, 'DisruptionBudget', {
@@ -368,10 +384,12 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
 
   const networkPolicy = new kplus.k8s.KubeNetworkPolicy(chart, 'NetworkPolicy', {
     metadata: { name },
-    spec: networkPolicySpec(deployment.matchLabels, port, o, modelCache?._fetchEgressCidrs(), input.admittedIngressCidrs),
+    spec: networkPolicySpec(deployment.matchLabels, port, o, modelCache?._fetchEgressCidrs(), input.admittedIngressCidrs, metrics),
   });
+  const podMonitor = metrics !== undefined ? renderScrape(chart, name, deployment, o.flavor, metrics) : undefined;
 
   prerequisites.push(...clusterPrerequisites(name, sizing, o, ephemeralMiB, hasModelCache));
+  prerequisites.push(...readinessGatePrerequisites(name, o.namespace, o.createNamespace, behindLoadBalancer));
   return {
     chart,
     deployment,
@@ -380,6 +398,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     autoscaler,
     disruptionBudget,
     networkPolicy,
+    podMonitor,
     container: server,
     port,
     namespace,

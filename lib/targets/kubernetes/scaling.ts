@@ -13,6 +13,14 @@ export interface ScalingContext {
 const METRIC_NAME = /^[A-Za-z_:][A-Za-z0-9_:.\/-]*$/;
 
 /**
+ * Which metrics API an autoscaler metric comes from: `resource` (metrics.k8s.io, metrics-server),
+ * `requests-in-flight` (custom.metrics.k8s.io, the model server's preset rule), `pods`
+ * (custom.metrics.k8s.io, a metric the user names) or `external` (external.metrics.k8s.io).
+ * @internal
+ */
+export type ScalingMetricSource = 'resource' | 'requests-in-flight' | 'pods' | 'external';
+
+/**
  * What the workload's one HorizontalPodAutoscaler scales on.
  */
 export class ScalingMetric {
@@ -22,7 +30,7 @@ export class ScalingMetric {
    */
   public static cpuUtilization(percent: number = 70): ScalingMetric {
     checkNumber('scalingMetric.percent', percent, { min: 1, max: 100, integer: true });
-    return new ScalingMetric(`cpu utilization ${percent}%`, () => kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(percent)));
+    return new ScalingMetric('resource', `cpu utilization ${percent}%`, () => kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(percent)));
   }
 
   /**
@@ -35,7 +43,7 @@ export class ScalingMetric {
    */
   public static requestsInFlight(targetPerReplica?: number): ScalingMetric {
     checkOptionalNumber('scalingMetric.targetPerReplica', targetPerReplica, { min: 0, exclusiveMin: true, max: 100_000 });
-    return new ScalingMetric(`requests in flight per replica${targetPerReplica === undefined ? '' : ` ${targetPerReplica}`}`,
+    return new ScalingMetric('requests-in-flight', `requests in flight per replica${targetPerReplica === undefined ? '' : ` ${targetPerReplica}`}`,
       ctx => kplus.Metric.pods({
         name: ctx.server.metricName,
         target: kplus.MetricTarget.averageValue(targetPerReplica ?? ctx.sizing.concurrencyPerReplica),
@@ -49,8 +57,8 @@ export class ScalingMetric {
   public static podsAverage(metricName: string, averageValue: number): ScalingMetric {
     checkString('scalingMetric.metricName', metricName, { maxLength: 253, pattern: METRIC_NAME, patternDescription: 'a metric name' });
     checkNumber('scalingMetric.averageValue', averageValue, { min: 0, exclusiveMin: true });
-    return new ScalingMetric(`pods metric ${metricName} averaging ${averageValue}`,
-      () => kplus.Metric.pods({ name: metricName, target: kplus.MetricTarget.averageValue(averageValue) }));
+    return new ScalingMetric('pods', `pods metric ${metricName} averaging ${averageValue}`,
+      () => kplus.Metric.pods({ name: metricName, target: kplus.MetricTarget.averageValue(averageValue) }), metricName);
   }
 
   /**
@@ -68,14 +76,18 @@ export class ScalingMetric {
     const selector = matchLabels && Object.keys(matchLabels).length > 0
       ? kplus.LabelSelector.of({ labels: { ...matchLabels } })
       : undefined;
-    return new ScalingMetric(`external metric ${metricName} averaging ${averageValue} per pod`,
-      () => kplus.Metric.external({ name: metricName, target: kplus.MetricTarget.averageValue(averageValue), labelSelector: selector }));
+    return new ScalingMetric('external', `external metric ${metricName} averaging ${averageValue} per pod`,
+      () => kplus.Metric.external({ name: metricName, target: kplus.MetricTarget.averageValue(averageValue), labelSelector: selector }), metricName);
   }
 
   private constructor(
+    /** Which metrics API the metric comes from. @internal */
+    public readonly _source: ScalingMetricSource,
     /** A short description, e.g. `cpu utilization 70%`. */
     public readonly description: string,
     private readonly build: (ctx: ScalingContext) => kplus.Metric,
+    /** The metric's name in its API, for `pods` and `external`. @internal */
+    public readonly _metricName?: string,
   ) {}
 
   /** @internal */

@@ -175,7 +175,11 @@ describe('hybrid rendering', () => {
     });
     // the fixture's VPC is imported without subnet CIDRs: the whole VPC is admitted, and synth says so
     const policy = manifests.find(m => m.kind === 'NetworkPolicy');
-    expect(policy.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port }] }]);
+    // ...and the metrics scraper (namespace `monitoring`) on the server's metrics port, nothing else
+    expect(policy.spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ protocol: 'TCP', port }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port }] },
+    ]);
     Annotations.fromStack(Stack.of(workload)).hasWarning('*', Match.stringLikeRegexp('The data plane admits the whole VPC \\(10.20.0.0/16\\)'));
   });
 

@@ -42,9 +42,12 @@ describe('the example app\'s Kubernetes manifests', () => {
       const name = file.replace(/\.k8s\.yaml$/, '');
       const hybrid = hybridNames.includes(name);
       const kinds = manifests.map(m => m.kind).sort();
+      // a pods metric (requests in flight) comes from Prometheus: a PodMonitor has it scrape the pods; CPU needs none
+      const scraped = manifests.find(m => m.kind === 'HorizontalPodAutoscaler')!.spec.metrics[0].type === 'Pods';
       // a hybrid's data plane also has the Service and TargetGroupBinding that put its pods behind the control plane's NLB
       expect(kinds).toEqual([
-        'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', ...(hybrid ? ['Service'] : []), 'ServiceAccount',
+        'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', ...(scraped ? ['PodMonitor'] : []),
+        'Service', ...(hybrid ? ['Service'] : []), 'ServiceAccount',
         ...(hybrid ? ['TargetGroupBinding'] : []),
       ]);
       expect(manifests.find(m => m.kind === 'Deployment')!.spec.replicas).toBeUndefined();

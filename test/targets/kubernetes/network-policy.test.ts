@@ -5,6 +5,12 @@ import { checkKubernetesOptions } from '../../../lib/targets/kubernetes/check-op
 import { renderKubernetes } from '../../../lib/targets/kubernetes/render';
 import { Manifest } from '../../helpers/kubernetes';
 
+/** The metrics scraper's rule: the default namespace `monitoring`, on the (generic) server's port. */
+const scraper = (port: number) => ({
+  from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+  ports: [{ protocol: 'TCP', port }],
+});
+
 describe('admitted ingress CIDRs (the hybrid data plane admits its load balancer subnets only)', () => {
   const render = (admittedIngressCidrs?: string[]) => Testing.synth(renderKubernetes({
     workloadName: 'llm-chat',
@@ -21,7 +27,7 @@ describe('admitted ingress CIDRs (the hybrid data plane admits its load balancer
     expect(kindOf(render(['10.20.0.0/19', '10.20.32.0/19']), 'NetworkPolicy').spec.ingress).toEqual([{
       from: [{ ipBlock: { cidr: '10.20.0.0/19' } }, { ipBlock: { cidr: '10.20.32.0/19' } }],
       ports: [{ protocol: 'TCP', port: 8000 }],
-    }]);
+    }, scraper(8000)]);
   });
 
   test('leave the declared peers when not given, and the egress either way', () => {
@@ -29,7 +35,7 @@ describe('admitted ingress CIDRs (the hybrid data plane admits its load balancer
     expect(declared.ingress).toEqual([{
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway' } } }],
       ports: [{ protocol: 'TCP', port: 8000 }],
-    }]);
+    }, scraper(8000)]);
     expect(kindOf(render(['10.20.0.0/16']), 'NetworkPolicy').spec.egress).toEqual(declared.egress);
   });
 });
@@ -40,13 +46,13 @@ describe('NetworkPolicy', () => {
     ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
   };
 
-  test('a NetworkPolicy admits only the service port, from any source, and lets the pods reach only the cluster DNS', () => {
+  test('a NetworkPolicy admits the service port from the namespace\'s pods only, the metrics scraper, and lets the pods reach only the cluster DNS', () => {
     const m = synth(place({ containerPort: 8000, cacheSidecars: [CacheSidecar.redis()] }));
     const np = kindOf(m, 'NetworkPolicy');
     expect(np.spec).toEqual({
       podSelector: { matchLabels: kindOf(m, 'Deployment').spec.selector.matchLabels },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ ports: [{ protocol: 'TCP', port: 8000 }] }],
+      ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: 8000 }] }, scraper(8000)],
       egress: [DNS_EGRESS],
     });
   });
@@ -61,7 +67,7 @@ describe('NetworkPolicy', () => {
     expect(np.ingress).toEqual([{
       from: [{ ipBlock: { cidr: '10.20.0.0/16' } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway' } } }],
       ports: [{ protocol: 'TCP', port: 8080 }],
-    }]);
+    }, scraper(8080)]);
     expect(np.egress).toEqual([
       DNS_EGRESS,
       { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] },

@@ -142,7 +142,7 @@ describe('model servers on a read-only root', () => {
     const server = container(triton, 'model-server');
     expect(server.readinessProbe.httpGet.path).toBe('/v2/health/ready');
     expect(server.livenessProbe.httpGet.path).toBe('/v2/health/live');
-    expect(server.args).toEqual(['tritonserver', '--http-port=8000', `--model-repository=${env(triton).MODEL_DIR}`]);
+    expect(server.args).toEqual(['tritonserver', '--http-port=8000', '--metrics-port=8002', `--model-repository=${env(triton).MODEL_DIR}`]);
   });
 
   test('env (literal, Secret, ConfigMap), envFrom, args, imagePullSecrets and extra volumes reach the pod', () => {

@@ -178,7 +178,7 @@ describe('escape hatches and names', () => {
     const m = synth(place({ namespace: 'ml' }));
     expect(m.map(x => `${x.kind}/${x.metadata.namespace}/${x.metadata.name}`)).toEqual([
       'ServiceAccount/ml/llm-chat', 'Deployment/ml/llm-chat', 'Service/ml/llm-chat',
-      'HorizontalPodAutoscaler/ml/llm-chat', 'PodDisruptionBudget/ml/llm-chat', 'NetworkPolicy/ml/llm-chat',
+      'HorizontalPodAutoscaler/ml/llm-chat', 'PodDisruptionBudget/ml/llm-chat', 'NetworkPolicy/ml/llm-chat', 'PodMonitor/ml/llm-chat',
     ]);
   });
 
