@@ -14,7 +14,7 @@ const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.
 function place(profile: WorkloadProfile): InferenceWorkload {
   const stack = new Stack(new App(), 'Priced');
   const vpc = importedVpc(stack);
-  return new InferenceWorkload(stack, 'Workload', { image: IMAGE, profile, hybrid: { vpc }, managedInstances: { vpc } });
+  return new InferenceWorkload(stack, 'Workload', { image: IMAGE, profile, hybrid: { vpc, overflowWebAdapter: { port: 8080 } }, managedInstances: { vpc } });
 }
 
 /** Rendered capacity provider and function: instance type, vCPU ceiling, CPU target, environment shape and count, as priced. */
