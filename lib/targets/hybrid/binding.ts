@@ -46,7 +46,7 @@ function bindingApiOf(integration: LoadBalancerIntegration): BindingApi {
           `'kubernetes.flavor.loadBalancer' must be the AWS Load Balancer Controller v${MIN_CONTROLLER_VERSION.join('.')} or later for a hybrid placement `
           + `(its TargetGroupBinding CRD with targetGroupARN, targetType and networking), got v${version.join('.')}`);
       }
-      return { apiVersion: 'elbv2.k8s.aws/v1beta1', networking: true, describe: `the AWS Load Balancer Controller v${version.join('.')} (v${MIN_CONTROLLER_VERSION.join('.')} or later)` };
+      return { apiVersion: 'elbv2.k8s.aws/v1beta1', networking: true, describe: `the AWS Load Balancer Controller v${MIN_CONTROLLER_VERSION.join('.')} or later (kubernetes.flavor declares v${version.join('.')})` };
     }
     case 'eks-auto-mode':
       return { apiVersion: 'eks.amazonaws.com/v1', networking: false, describe: 'EKS Auto Mode\'s load balancing' };

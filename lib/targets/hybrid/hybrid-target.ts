@@ -89,7 +89,7 @@ export interface HybridTargetOptions {
   /**
    * The overflow function's reserved concurrency: its cap, so that a flood of the data plane cannot
    * take the account's Lambda concurrency (requests above it are answered 503 with Retry-After, and
-   * the alarm `OverflowThrottlesAlarm` fires). Lambda keeps at least 100 of the account's concurrency
+   * the overflow's `ThrottlesAlarm` fires). Lambda keeps at least 100 of the account's concurrency
    * unreserved (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
    * @default - the overflow's planned share of the peak: (peak - overflow threshold) req/s x p99 x CPU slowdown, rounded up
    */
@@ -112,7 +112,7 @@ export interface HybridAlarms {
   readonly dataPlaneLatencyP99: cloudwatch.Alarm;
   /** Overflow requests that failed (function error, throttle, timeout). @default - none without an overflow function */
   readonly overflowErrors?: cloudwatch.Alarm;
-  /** The overflow function throttled (its reserved concurrency reached). @default - none without an overflow function */
+  /** The overflow function throttled (its reserved concurrency reached): the overflow's own `Overflow/ThrottlesAlarm`. @default - none without an overflow function */
   readonly overflowThrottles?: cloudwatch.Alarm;
 }
 

@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -7,7 +6,6 @@ import { ModelImage } from '../../image';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
 import { LAMBDA_LIMITS } from '../../policy/limits';
 import { checkNumber, checkOptionsObject } from '../../private/validate';
-import { ABOVE_IN_2_OF_3 } from '../lambda/alarms';
 import { LambdaCode } from '../lambda/code';
 import { LambdaEntryPoint } from '../lambda/entry-point';
 import { LambdaRendering, renderLambda } from '../lambda/lambda-target';
@@ -70,7 +68,7 @@ export interface OverflowInput {
   readonly reservedConcurrency?: number;
 }
 
-/** The overflow function and its throttle alarm. @internal */
+/** The overflow function, its cap and the alarm when the cap throttles. @internal */
 export interface RenderedOverflow {
   readonly rendering: LambdaRendering;
   readonly reservedConcurrency: number;
@@ -143,13 +141,8 @@ export function renderOverflow(scope: Construct, input: OverflowInput): Rendered
     },
     description: `Overflow of ${workloadName}: serves the tail above ${hybrid.overflowThresholdRequestsPerSecond} req/s on CPU (hybrid)`,
   });
-  const throttlesAlarm = new cloudwatch.Alarm(scope, 'OverflowThrottlesAlarm', {
-    alarmDescription: `${workloadName}: the overflow function hit its concurrency cap of ${reservedConcurrency} (throttled requests, answered 503) `
-      + 'in 2 of the last 3 periods of 5 minutes; raise hybrid.overflowReservedConcurrency or the data plane\'s floor',
-    metric: rendering.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
-    threshold: 0,
-    ...ABOVE_IN_2_OF_3,
-  });
+  // the live alias' throttle alarm (Overflow/ThrottlesAlarm, at the first throttle) is the cap's alarm
+  const throttlesAlarm = rendering.alarms.throttles;
   return { rendering, reservedConcurrency, throttlesAlarm };
 }
 
