@@ -55,7 +55,9 @@ function place(profile: WorkloadProfile, decision: PlacementDecision): { stack: 
     policy: new CustomPolicy(decision),
     managedInstances: decision.target === PlacementTarget.LAMBDA_MANAGED_INSTANCES ? { vpc: importedVpc(stack) } : undefined,
     // a custom decision records no profile to derive the overflow's concurrency cap from
-    hybrid: decision.target === PlacementTarget.HYBRID ? { vpc: importedVpc(stack), overflowWebAdapter: { port: 8080 }, overflowReservedConcurrency: 10 } : undefined,
+    hybrid: decision.target === PlacementTarget.HYBRID
+      ? { vpc: importedVpc(stack), overflowWebAdapter: { port: 8080 }, overflowReservedConcurrency: 10 }
+      : undefined,
   };
   return { stack, workload: new InferenceWorkload(stack, 'Model', props) };
 }

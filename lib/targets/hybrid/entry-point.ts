@@ -36,7 +36,9 @@ export interface HybridEntryPointChoice {
  * limits stated in a warning.
  * @internal
  */
-export function chooseHybridEntryPoint(scope: Construct, workloadName: string, chosen: LambdaEntryPoint | undefined, controlPlaneTimeoutSeconds: number): HybridEntryPointChoice {
+export function chooseHybridEntryPoint(
+  scope: Construct, workloadName: string, chosen: LambdaEntryPoint | undefined, controlPlaneTimeoutSeconds: number,
+): HybridEntryPointChoice {
   if (chosen === undefined) {
     return { streaming: true, lambdaEntryPoint: LambdaEntryPoint.none() };
   }

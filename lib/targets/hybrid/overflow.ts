@@ -6,10 +6,10 @@ import { ModelImage } from '../../image';
 import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
 import { LAMBDA_LIMITS } from '../../policy/limits';
 import { checkNumber, checkOptionsObject } from '../../private/validate';
+import { checkHttpPath } from '../kubernetes/model-server';
 import { LambdaCode } from '../lambda/code';
 import { LambdaEntryPoint } from '../lambda/entry-point';
 import { LambdaRendering, renderLambda } from '../lambda/lambda-target';
-import { checkHttpPath } from '../kubernetes/model-server';
 import { CheckedLambdaOptions } from '../lambda/options';
 import { checkMemoryMiB, checkTimeoutSeconds } from '../lambda/validate';
 
@@ -104,7 +104,7 @@ export function renderOverflow(scope: Construct, input: OverflowInput): Rendered
   const { workloadName, hybrid } = input;
   if (input.overflowCode === undefined && input.webAdapter === undefined) {
     throw new InferenceWorkloadValidationError(
-      `'hybrid.overflowCode' or 'hybrid.overflowWebAdapter' is required when the hybrid placement routes the tail to Lambda (profile.cpuFallbackCapable), got neither: `
+      '\'hybrid.overflowCode\' or \'hybrid.overflowWebAdapter\' is required when the hybrid placement routes the tail to Lambda (profile.cpuFallbackCapable), got neither: '
       + 'the workload\'s model-server image has no Lambda runtime interface client, so every overflow request would fail. Provide a CPU build '
       + 'that answers API Gateway proxy events (hybrid.overflowCode), or an image with the AWS Lambda Web Adapter in /opt/extensions '
       + '(hybrid.overflowWebAdapter, with hybrid.overflowCode or the workload\'s image)');

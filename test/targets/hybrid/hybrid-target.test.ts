@@ -5,7 +5,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Testing } from 'cdk8s';
 import {
-  ClusterFlavor, InferenceWorkload, LambdaCode, PlacementDecision, LambdaEntryPoint, LoadBalancerIntegration, ModelImage, PlacementPolicy, PlacementTarget, RuleVerdict, WorkloadProfile,
+  ClusterFlavor, InferenceWorkload, LambdaCode, LambdaEntryPoint, LoadBalancerIntegration, ModelImage, PlacementDecision, PlacementPolicy,
+  PlacementTarget, RuleVerdict, WorkloadProfile,
 } from '../../../lib';
 import { MIN_CONTROLLER_VERSION, TARGET_GROUP_ARN_PLACEHOLDER } from '../../../lib/targets/hybrid/binding';
 import { DEREGISTRATION_DELAY_SECONDS } from '../../../lib/targets/hybrid/target-group';
@@ -107,10 +108,16 @@ describe('hybrid rendering', () => {
     // the health check is the model server's readiness probe (10 s period, 5 s timeout, 3 failures)
     const readiness = manifests.find(m => m.kind === 'Deployment').spec.template.spec.containers.find((c: any) => c.name === 'model-server').readinessProbe;
     expect(tg.Properties).toMatchObject({
-      TargetType: 'ip', Port: port, Protocol: 'TCP', VpcId: 'vpc-0123456789abcdef0',
-      HealthCheckProtocol: 'HTTP', HealthCheckPath: readiness.httpGet.path,
-      HealthCheckIntervalSeconds: readiness.periodSeconds, HealthCheckTimeoutSeconds: readiness.timeoutSeconds,
-      UnhealthyThresholdCount: readiness.failureThreshold, HealthyThresholdCount: 2,
+      TargetType: 'ip',
+      Port: port,
+      Protocol: 'TCP',
+      VpcId: 'vpc-0123456789abcdef0',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: readiness.httpGet.path,
+      HealthCheckIntervalSeconds: readiness.periodSeconds,
+      HealthCheckTimeoutSeconds: readiness.timeoutSeconds,
+      UnhealthyThresholdCount: readiness.failureThreshold,
+      HealthyThresholdCount: 2,
     });
     expect(tg.Properties.TargetGroupAttributes).toEqual(expect.arrayContaining([
       { Key: 'deregistration_delay.timeout_seconds', Value: String(DEREGISTRATION_DELAY_SECONDS) },
@@ -146,7 +153,9 @@ describe('hybrid rendering', () => {
       kubectlLayer: new KubectlV28Layer(stack, 'KubectlLayer'),
     });
     const workload = new InferenceWorkload(stack, 'Embeddings', {
-      image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc: importedVpc(stack), overflowWebAdapter: WEB_ADAPTER },
+      image: IMAGE,
+      profile: HYBRID_PROFILE,
+      hybrid: { vpc: importedVpc(stack), overflowWebAdapter: WEB_ADAPTER },
       kubernetes: { cluster, flavor: ClusterFlavor.karpenter({ loadBalancer }) },
     });
     const template = Template.fromStack(stack);
@@ -172,7 +181,8 @@ describe('hybrid rendering', () => {
       .toMatch(/unknown field spec.targetGroupName.*needs targetGroupARN/);
     expect(schemaErrors({ ...base, apiVersion: 'eks.amazonaws.com/v1', spec: { ...base.spec, targetType: undefined } }).join()).toMatch(/targetType is required/);
     expect(schemaErrors({
-      ...base, apiVersion: 'eks.amazonaws.com/v1',
+      ...base,
+      apiVersion: 'eks.amazonaws.com/v1',
       spec: { ...base.spec, networking: { ingress: [{ from: [{ securityGroup: { groupID: 'sg-1' } }], ports: [{ port: 80 }] }] } },
     }).join()).toMatch(/ingress.from is not supported/);
   });
@@ -398,6 +408,7 @@ describe('hybrid rendering', () => {
 
 describe('hybrid overflow', () => {
   const noOverflow = (stack: Stack) => ({ vpc: importedVpc(stack) });
+  const adapted = () => ({ vpc: importedVpc(strictStack()), overflowWebAdapter: WEB_ADAPTER });
 
   test('fails when the tail goes to Lambda and nothing in the overflow can answer HTTP on Lambda, saying what to provide', () => {
     const stack = strictStack();
@@ -408,7 +419,10 @@ describe('hybrid overflow', () => {
   test('without CPU fallback no overflow is needed, so none is asked for', () => {
     const stack = strictStack();
     const w = new InferenceWorkload(stack, 'Embeddings', {
-      image: IMAGE, profile: { ...HYBRID_PROFILE, cpuFallbackCapable: false }, policy: PlacementPolicy.fixed(PlacementTarget.HYBRID), hybrid: noOverflow(stack),
+      image: IMAGE,
+      profile: { ...HYBRID_PROFILE, cpuFallbackCapable: false },
+      policy: PlacementPolicy.fixed(PlacementTarget.HYBRID),
+      hybrid: noOverflow(stack),
     });
     expect(w.hybrid!.overflow).toBeUndefined();
   });
@@ -453,22 +467,23 @@ describe('hybrid overflow', () => {
     const d = workload.decision;
     const p = d.profile!;
     // Little's law: (peak - threshold) req/s x p99 on CPU
-    const planned = Math.ceil((p.peakRequestsPerSecond! - d.hybrid!.overflowThresholdRequestsPerSecond) * p.requestDurationP99Ms! / 1000 * p.cpuFallbackSlowdown!);
+    const tailRps = p.peakRequestsPerSecond! - d.hybrid!.overflowThresholdRequestsPerSecond;
+    const planned = Math.ceil(tailRps * p.requestDurationP99Ms! / 1000 * p.cpuFallbackSlowdown!);
     expect(planned).toBeGreaterThan(1);
     expect(workload.hybrid!.overflowReservedConcurrency).toBe(planned);
     template.hasResourceProperties('AWS::Lambda::Function', {
       ReservedConcurrentExecutions: planned, Environment: { Variables: Match.objectLike({ INFERENCE_ROLE: 'overflow' }) },
     });
-    const capped = hybridWorkload(HYBRID_PROFILE, { hybrid: { vpc: importedVpc(strictStack()), overflowWebAdapter: WEB_ADAPTER, overflowReservedConcurrency: 5 } });
+    const capped = hybridWorkload(HYBRID_PROFILE, { hybrid: { ...adapted(), overflowReservedConcurrency: 5 } });
     capped.template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 5 });
-    expect(() => hybridWorkload(HYBRID_PROFILE, { hybrid: { vpc: importedVpc(strictStack()), overflowWebAdapter: WEB_ADAPTER, overflowReservedConcurrency: 0 } }))
+    expect(() => hybridWorkload(HYBRID_PROFILE, { hybrid: { ...adapted(), overflowReservedConcurrency: 0 } }))
       .toThrow(/'hybrid\.overflowReservedConcurrency' .*got 0/);
   });
 
   test('forwards the caller\'s credentials only when asked', () => {
-    const { template } = hybridWorkload(HYBRID_PROFILE, { hybrid: { vpc: importedVpc(strictStack()), overflowWebAdapter: WEB_ADAPTER, forwardCallerCredentials: true } });
+    const { template } = hybridWorkload(HYBRID_PROFILE, { hybrid: { ...adapted(), forwardCallerCredentials: true } });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FORWARD_CREDENTIALS: 'true' }) } });
-    expect(() => hybridWorkload(HYBRID_PROFILE, { hybrid: { vpc: importedVpc(strictStack()), overflowWebAdapter: WEB_ADAPTER, forwardCallerCredentials: 'yes' as any } }))
+    expect(() => hybridWorkload(HYBRID_PROFILE, { hybrid: { ...adapted(), forwardCallerCredentials: 'yes' as any } }))
       .toThrow(/'hybrid\.forwardCallerCredentials' must be true or false, got "yes"/);
   });
 });
