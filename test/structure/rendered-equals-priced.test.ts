@@ -45,7 +45,10 @@ function expectLambdaAsPriced(w: InferenceWorkload, d: PlacementDecision): void 
   const t = Template.fromStack(Stack.of(w));
   const entry = Stack.of(w).resolve((w.function!.node.defaultChild as any).logicalId);
   expect(t.toJSON().Resources[entry].Properties.MemorySize).toBe(sizing.memoryMiB);
-  expect(t.toJSON().Resources[entry].Properties.Timeout).toBe(sizing.timeoutSeconds);
+  // a hybrid control plane that streams (its default REST API) runs as long as the stream's limit in the
+  // decision's time budget; the priced duration is the request's, not the timeout
+  const timeout = w.hybrid?.restApi ? d.hybrid!.timeBudget!.streamMaxDurationSeconds : sizing.timeoutSeconds;
+  expect(t.toJSON().Resources[entry].Properties.Timeout).toBe(timeout);
   const alias = t.toJSON().Resources[Stack.of(w).resolve((w.alias!.node.defaultChild as any).logicalId)];
   expect(alias.Properties.ProvisionedConcurrencyConfig?.ProvisionedConcurrentExecutions ?? 0)
     .toBe(sizing.provisionedConcurrencyMin);
@@ -100,7 +103,8 @@ function expectRouterBudgetAsDecided(w: InferenceWorkload, d: PlacementDecision)
     RESPONSE_TIMEOUT_MS: String(b.responseTimeoutMs),
     DATA_PLANE_DEADLINE_MS: String(b.dataPlaneDeadlineMs),
   });
-  expect(fn.Timeout).toBe(b.controlPlaneTimeoutSeconds);
+  // streaming (the default REST API): the stream's limit; buffered: the budget's control-plane timeout
+  expect(fn.Timeout).toBe(w.hybrid!.restApi ? b.streamMaxDurationSeconds : b.controlPlaneTimeoutSeconds);
 }
 
 function expectAsPriced(profile: WorkloadProfile): PlacementTarget {

@@ -167,12 +167,13 @@ const DATA_PLANE_IDLE_TIMEOUT_MS = 60_000;
 /**
  * Renders a hybrid decision: the Kubernetes data plane (floor of warm replicas from the decision),
  * an internal NLB created by CloudFormation and bound to the data plane's pods by a
- * TargetGroupBinding, the Lambda control plane (the router, attached to the VPC, small provisioned
- * concurrency, streaming function URL by default) and, for CPU-capable models, a Lambda overflow
- * function for the tail, invoked through a Lambda interface endpoint. Every input is validated
- * before anything is built. Construct ids are a contract: `ControlPlane/*`,
+ * TargetGroupBinding (binding.ts, target-group.ts), the Lambda control plane (the router, attached
+ * to the VPC, small provisioned concurrency) behind a streaming REST API by default (entry-point.ts)
+ * and, for CPU-capable models, a capped Lambda overflow function that can answer HTTP for the tail,
+ * invoked through a Lambda interface endpoint (overflow.ts). Every input is validated
+ * before anything is built. Construct ids are a contract: `ControlPlane/*` (`ControlPlane/RestApi`),
  * `ControlPlaneSecurityGroup`, `Overflow/*`, `DataPlaneLoadBalancer*`, `DataPlaneTargetGroup`,
- * `LambdaEndpoint*`, `Router*Alarm`; the data plane keeps the Kubernetes target's ids and object names,
+ * `LambdaEndpoint*`, `Router*Alarm`, outputs `DataPlane*`; the data plane keeps the Kubernetes target's ids and object names,
  * plus the Service `<workloadName>-internal` and the TargetGroupBinding of the same name.
  * @internal
  */
