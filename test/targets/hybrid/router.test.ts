@@ -167,6 +167,25 @@ describe('response streaming', () => {
     expect(chunks[chunks.length - 1].at - chunks[0].at).toBeGreaterThanOrEqual(120);
   });
 
+  test('streams the answer to a REST API proxy event (payload 1.0), the hybrid\'s default entry point', async () => {
+    const url = await serve(echo);
+    const rt = fakeStreamRuntime();
+    const handler = handlerFor({ DATA_PLANE_URL: url, RESPONSE_STREAMING: 'true' }, { log: () => undefined }, rt.awslambda);
+    await handler({
+      httpMethod: 'POST',
+      path: '/v1/chat/completions',
+      multiValueHeaders: { 'Content-Type': ['application/json'] },
+      requestContext: { identity: { sourceIp: '198.51.100.1' } },
+      body: Buffer.from('{"prompt":"hi"}').toString('base64'),
+      isBase64Encoded: true,
+    }, rt.stream, {});
+    await rt.finished();
+    expect(rt.prelude()).toMatchObject({ statusCode: 201, headers: { 'content-type': 'application/json' }, cookies: ['a=1', 'b=2'] });
+    const seen = JSON.parse(rt.body().toString());
+    expect(seen).toMatchObject({ method: 'POST', url: '/v1/chat/completions', headers: { 'x-forwarded-for': '198.51.100.1' } });
+    expect(Buffer.from(seen.body, 'base64').toString()).toBe('{"prompt":"hi"}');
+  });
+
   test('streams binary bytes intact and writes before ending even for an empty body', async () => {
     const url = await serve((req, res) => {
       res.writeHead(req.url === '/empty' ? 204 : 200, { 'content-type': 'application/octet-stream' });
