@@ -185,7 +185,9 @@ export function buildExampleApp(app: App = new App()): App {
       peakRequestsPerSecond: 60,
       cpuFallbackCapable: true,
     },
-    hybrid: { vpc: clusterVpc },
+    // the overflow runs the same image on Lambda: it embeds the AWS Lambda Web Adapter
+    // (/opt/extensions/lambda-adapter), which forwards each invoke to the server on port 8080
+    hybrid: { vpc: clusterVpc, overflowWebAdapter: { port: 8080 } },
   });
 
   // band.managed-instances: a CPU tagging model serving 2 requests per environment at 40% utilization, no Kubernetes team:

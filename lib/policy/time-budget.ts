@@ -26,6 +26,13 @@ export const LAMBDA_INIT_LIMIT_MS = 10_000;
 export const CONNECT_TIMEOUT_MS = 1_000;
 /** Time the router keeps for itself: reading the request, writing the answer, the metrics line. */
 export const ROUTER_MARGIN_MS = 1_000;
+/**
+ * The longest streamed answer through the hybrid's entry point: API Gateway ends a streamed
+ * response after 15 minutes
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html), which
+ * is also Lambda's longest function timeout.
+ */
+export const STREAM_MAX_DURATION_SECONDS = Math.min(15 * 60, LAMBDA_LIMITS.maxTimeoutSeconds);
 
 /** Inputs of the budget, from the decision's sizing. @internal */
 export interface TimeBudgetInput {
@@ -55,8 +62,14 @@ export interface HybridTimeBudget {
   readonly overflowNeedMs: number;
   /** Time the router keeps for itself (reading the request, writing the answer, metrics). */
   readonly marginMs: number;
-  /** The control plane's timeout, whole seconds, at most 900. */
+  /** The control plane's timeout for a buffered answer, whole seconds, at most 900. */
   readonly controlPlaneTimeoutSeconds: number;
+  /**
+   * How long one streamed answer may last, whole seconds: the streaming entry point's limit and the
+   * control plane's timeout when it streams (a generation is cut only past it). The data-plane
+   * deadline still bounds the wait for the first byte, and the response timeout each silence.
+   */
+  readonly streamMaxDurationSeconds: number;
 }
 
 /**
@@ -87,6 +100,7 @@ export function hybridTimeBudget(input: TimeBudgetInput): HybridTimeBudget {
     overflowNeedMs,
     marginMs,
     controlPlaneTimeoutSeconds: Math.ceil(totalMs / 1000),
+    streamMaxDurationSeconds: STREAM_MAX_DURATION_SECONDS,
   };
 }
 

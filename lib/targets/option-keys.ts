@@ -76,6 +76,9 @@ export const HYBRID_OPTION_KEYS = knownKeysOf<HybridTargetOptions>('HybridTarget
   dataPlaneHostname: true,
   allowedCidr: true,
   overflowCode: true,
+  overflowWebAdapter: true,
+  overflowReservedConcurrency: true,
+  forwardCallerCredentials: true,
 });
 
 /** @internal */

@@ -41,27 +41,38 @@ export function modelClassOf(apiVersion: string, kind: string): ModelClass | und
 }
 
 /**
- * The AWS Load Balancer Controller's TargetGroupBinding (a CRD kubernetes-models does not carry),
- * checked against its published spec: kubernetes-sigs/aws-load-balancer-controller
- * docs/guide/targetgroupbinding/spec.md (serviceRef required; targetGroupARN or targetGroupName;
- * targetType ip or instance; networking peers with exactly one of securityGroup or ipBlock).
+ * A TargetGroupBinding (a CRD kubernetes-models does not carry), checked against the schema every
+ * controller the library supports accepts:
+ * - `elbv2.k8s.aws/v1beta1`, the open-source AWS Load Balancer Controller at the library's minimum
+ *   version: the v2.2.4 CRD (kubernetes-sigs/aws-load-balancer-controller docs/install/v2_2_4_full.yaml)
+ *   requires serviceRef and targetGroupARN and knows targetType (ip or instance) and networking
+ *   (peers with exactly one of securityGroup or ipBlock); later fields (targetGroupName from v2.11,
+ *   nodeSelector, ipAddressType...) are refused, since an older controller rejects them;
+ * - `eks.amazonaws.com/v1`, EKS Auto Mode: targetType required, networking.ingress.from not supported
+ *   (https://docs.aws.amazon.com/eks/latest/userguide/auto-configure-nlb.html#_targetgroupbinding).
  */
 function targetGroupBindingErrors(where: string, m: Manifest): string[] {
   const errors: string[] = [];
   const spec = m.spec ?? {};
-  const known = ['serviceRef', 'targetGroupARN', 'targetGroupName', 'targetType', 'networking', 'nodeSelector', 'vpcID',
-    'ipAddressType', 'multiClusterTargetGroup', 'iamRoleArnToAssume', 'assumeRoleExternalId'];
+  const autoMode = m.apiVersion === 'eks.amazonaws.com/v1';
+  const known = ['serviceRef', 'targetGroupARN', 'targetType', 'networking'];
   Object.keys(spec).filter(k => !known.includes(k)).forEach(k => errors.push(`${where}: unknown field spec.${k}`));
   if (typeof spec.serviceRef?.name !== 'string' || !['string', 'number'].includes(typeof spec.serviceRef?.port)) {
     errors.push(`${where}: spec.serviceRef needs a name and a port`);
   }
-  if (typeof spec.targetGroupARN !== 'string' && typeof spec.targetGroupName !== 'string') {
-    errors.push(`${where}: spec needs targetGroupARN or targetGroupName`);
+  if (typeof spec.targetGroupARN !== 'string') {
+    errors.push(`${where}: spec needs targetGroupARN`);
+  }
+  if (autoMode && spec.targetType === undefined) {
+    errors.push(`${where}: spec.targetType is required on EKS Auto Mode`);
   }
   if (spec.targetType !== undefined && !['ip', 'instance'].includes(spec.targetType)) {
     errors.push(`${where}: spec.targetType must be ip or instance, got ${spec.targetType}`);
   }
   for (const rule of spec.networking?.ingress ?? []) {
+    if (autoMode && rule.from !== undefined) {
+      errors.push(`${where}: spec.networking.ingress.from is not supported on EKS Auto Mode`);
+    }
     for (const peer of rule.from ?? []) {
       if ((peer.securityGroup === undefined) === (peer.ipBlock === undefined)) {
         errors.push(`${where}: a networking peer needs exactly one of securityGroup or ipBlock`);
@@ -71,13 +82,18 @@ function targetGroupBindingErrors(where: string, m: Manifest): string[] {
   return errors;
 }
 
+/** Whether a manifest is a TargetGroupBinding of a supported load-balancer integration. */
+function isTargetGroupBinding(m: Manifest): boolean {
+  return m.kind === 'TargetGroupBinding' && ['elbv2.k8s.aws/v1beta1', 'eks.amazonaws.com/v1'].includes(m.apiVersion);
+}
+
 /** Schema errors of one object: `[]` when valid. */
 export function schemaErrors(manifest: Manifest): string[] {
   const where = `${manifest?.kind ?? '?'} ${manifest?.metadata?.name ?? '?'}`;
   if (!manifest || typeof manifest.apiVersion !== 'string' || typeof manifest.kind !== 'string') {
     return [`${where}: missing apiVersion or kind`];
   }
-  if (manifest.apiVersion === 'elbv2.k8s.aws/v1beta1' && manifest.kind === 'TargetGroupBinding') {
+  if (isTargetGroupBinding(manifest)) {
     return targetGroupBindingErrors(where, manifest);
   }
   if (isPodMonitor(manifest)) {
@@ -160,7 +176,7 @@ function leafPaths(o: any, prefix = ''): string[] {
  * generated 1.28 types, which keep only the fields the schema defines, and the leaf paths compared.
  */
 export function unknownFields(manifest: Manifest): string[] {
-  if (manifest.apiVersion === 'elbv2.k8s.aws/v1beta1' && manifest.kind === 'TargetGroupBinding') {
+  if (isTargetGroupBinding(manifest)) {
     return []; // not a Kubernetes type: its fields are checked against the controller's spec in schemaErrors
   }
   if (isPodMonitor(manifest)) {

@@ -121,6 +121,7 @@ describe('PlacementPolicy.default()', () => {
         overflowTimeoutMs: 13_000,
         marginMs: 1000,
         controlPlaneTimeoutSeconds: 17, // 3 + 13 + 1
+        streamMaxDurationSeconds: 900, // API Gateway's 15 minutes for a streamed answer
       },
     });
     expect(d.kubernetes).toMatchObject({ replicasMin: 10, replicasMax: 20, instanceType: 'm7i.4xlarge' });

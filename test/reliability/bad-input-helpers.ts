@@ -75,7 +75,7 @@ export function onHybrid(s: Stack, props: Partial<InferenceWorkloadProps> = {}):
     profile: HYBRID_PROFILE,
     policy: PlacementPolicy.fixed(PlacementTarget.HYBRID),
     ...props,
-    hybrid: 'hybrid' in props ? props.hybrid : { vpc: importedVpc(s) },
+    hybrid: 'hybrid' in props ? props.hybrid : { vpc: importedVpc(s), overflowWebAdapter: { port: 8080 } },
   });
 }
 

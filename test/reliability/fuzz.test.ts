@@ -120,6 +120,8 @@ const hybridOptions = maybe(fc.record({
   allowedCidr: maybe(fc.constantFrom('10.20.0.0/16', '10.0.0.0/33', 'ten')),
   dataPlaneHostname: maybe(fc.constantFrom('chat.internal', 'Bad Host')),
   overflowCode: maybe(fc.constant(undefined)),
+  overflowWebAdapter: maybe(fc.constantFrom({ port: 8080 }, { port: 0 }, { readinessCheckPath: 'health' })),
+  overflowReservedConcurrency: maybe(fc.constantFrom(1, 50, 0, 1.5)),
   vpcSubnets: maybe(fc.constant(undefined)),
 }, { requiredKeys: ['withVpc'] }));
 

@@ -15,7 +15,7 @@ const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.
 function place(profile: WorkloadProfile): InferenceWorkload {
   const stack = new Stack(new App(), 'Priced');
   const vpc = importedVpc(stack);
-  return new InferenceWorkload(stack, 'Workload', { image: IMAGE, profile, hybrid: { vpc }, managedInstances: { vpc } });
+  return new InferenceWorkload(stack, 'Workload', { image: IMAGE, profile, hybrid: { vpc, overflowWebAdapter: { port: 8080 } }, managedInstances: { vpc } });
 }
 
 /** Rendered capacity provider and function: instance type, vCPU ceiling, CPU target, environment shape and count, as priced. */
@@ -46,7 +46,10 @@ function expectLambdaAsPriced(w: InferenceWorkload, d: PlacementDecision): void 
   const t = Template.fromStack(Stack.of(w));
   const entry = Stack.of(w).resolve((w.function!.node.defaultChild as any).logicalId);
   expect(t.toJSON().Resources[entry].Properties.MemorySize).toBe(sizing.memoryMiB);
-  expect(t.toJSON().Resources[entry].Properties.Timeout).toBe(sizing.timeoutSeconds);
+  // a hybrid control plane that streams (its default REST API) runs as long as the stream's limit in the
+  // decision's time budget; the priced duration is the request's, not the timeout
+  const timeout = w.hybrid?.restApi ? d.hybrid!.timeBudget!.streamMaxDurationSeconds : sizing.timeoutSeconds;
+  expect(t.toJSON().Resources[entry].Properties.Timeout).toBe(timeout);
   const alias = t.toJSON().Resources[Stack.of(w).resolve((w.alias!.node.defaultChild as any).logicalId)];
   expect(alias.Properties.ProvisionedConcurrencyConfig?.ProvisionedConcurrentExecutions ?? 0)
     .toBe(sizing.provisionedConcurrencyMin);
@@ -112,7 +115,8 @@ function expectRouterBudgetAsDecided(w: InferenceWorkload, d: PlacementDecision)
     RESPONSE_TIMEOUT_MS: String(b.responseTimeoutMs),
     DATA_PLANE_DEADLINE_MS: String(b.dataPlaneDeadlineMs),
   });
-  expect(fn.Timeout).toBe(b.controlPlaneTimeoutSeconds);
+  // streaming (the default REST API): the stream's limit; buffered: the budget's control-plane timeout
+  expect(fn.Timeout).toBe(w.hybrid!.restApi ? b.streamMaxDurationSeconds : b.controlPlaneTimeoutSeconds);
 }
 
 function expectAsPriced(profile: WorkloadProfile): PlacementTarget {

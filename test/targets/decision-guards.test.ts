@@ -54,7 +54,10 @@ function place(profile: WorkloadProfile, decision: PlacementDecision): { stack: 
     profile,
     policy: new CustomPolicy(decision),
     managedInstances: decision.target === PlacementTarget.LAMBDA_MANAGED_INSTANCES ? { vpc: importedVpc(stack) } : undefined,
-    hybrid: decision.target === PlacementTarget.HYBRID ? { vpc: importedVpc(stack) } : undefined,
+    // a custom decision records no profile to derive the overflow's concurrency cap from
+    hybrid: decision.target === PlacementTarget.HYBRID
+      ? { vpc: importedVpc(stack), overflowWebAdapter: { port: 8080 }, overflowReservedConcurrency: 10 }
+      : undefined,
   };
   return { stack, workload: new InferenceWorkload(stack, 'Model', props) };
 }
@@ -160,6 +163,7 @@ describe('hybrid renderer', () => {
 
   test.each(rows([
     'connectTimeoutMs', 'responseTimeoutMs', 'dataPlaneDeadlineMs', 'overflowTimeoutMs', 'overflowNeedMs', 'marginMs', 'controlPlaneTimeoutSeconds',
+    'streamMaxDurationSeconds',
   ]))('throws when a custom policy\'s hybrid time budget %s is %s', (field, _name, value, message) => {
     const d = customDecision(HYBRID_PROFILE, PlacementTarget.HYBRID, base => ({
       hybrid: { ...base.hybrid!, timeBudget: replaced(base.hybrid!.timeBudget!, field, value()) },
@@ -172,6 +176,13 @@ describe('hybrid renderer', () => {
       hybrid: { ...base.hybrid!, timeBudget: { ...base.hybrid!.timeBudget!, controlPlaneTimeoutSeconds: 901 } },
     }));
     expect(() => place(HYBRID_PROFILE, d)).toThrow('\'decision.hybrid.timeBudget.controlPlaneTimeoutSeconds\' must be between 1 and 900 for the Lambda target, got 901');
+  });
+
+  test('throws when a custom policy\'s hybrid time budget lets a stream outlive Lambda\'s 900 s', () => {
+    const d = customDecision(HYBRID_PROFILE, PlacementTarget.HYBRID, base => ({
+      hybrid: { ...base.hybrid!, timeBudget: { ...base.hybrid!.timeBudget!, streamMaxDurationSeconds: 901 } },
+    }));
+    expect(() => place(HYBRID_PROFILE, d)).toThrow('\'decision.hybrid.timeBudget.streamMaxDurationSeconds\' must be between 1 and 900 for the Lambda target, got 901');
   });
 });
 

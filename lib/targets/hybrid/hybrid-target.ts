@@ -1,6 +1,6 @@
-import { createHash } from 'crypto';
 import * as path from 'path';
-import { Annotations, CfnOutput, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Fn, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,8 +8,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { renderTargetGroupBinding } from './binding';
+import { chooseHybridEntryPoint, renderHybridRestApi } from './entry-point';
+import { checkOverflowWebAdapter, OverflowWebAdapterOptions, renderLambdaEndpoint, renderOverflow } from './overflow';
+import { healthCheckFromReadiness, renderDataPlaneLoadBalancer } from './target-group';
 import { InferenceWorkloadValidationError } from '../../errors';
-import { HybridSizing, LambdaSizing, PlacementDecision } from '../../policy';
+import { HybridSizing, PlacementDecision } from '../../policy';
 import { LAMBDA_LIMITS } from '../../policy/limits';
 import { HybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
 import { checkNumber, checkOptionsObject, checkString, checkSubnetSelection } from '../../private/validate';
@@ -19,10 +23,9 @@ import { KubernetesRendering, renderKubernetes } from '../kubernetes/render';
 import { checkDnsSubdomain } from '../kubernetes/validate';
 import { ABOVE_IN_2_OF_3 } from '../lambda/alarms';
 import { LambdaCode } from '../lambda/code';
-import { LambdaEntryPoint } from '../lambda/entry-point';
 import { LambdaRendering, lambdaSizingOf, renderLambda } from '../lambda/lambda-target';
 import { CheckedLambdaOptions } from '../lambda/options';
-import { checkLambdaSizing, checkMemoryMiB, checkTimeoutSeconds } from '../lambda/validate';
+import { checkLambdaSizing, checkTimeoutSeconds } from '../lambda/validate';
 import { WorkloadIdentity } from '../render-context';
 
 /**
@@ -67,10 +70,39 @@ export interface HybridTargetOptions {
 
   /**
    * Code of the overflow function that serves the tail on CPU, when the policy routes the tail
-   * to Lambda (`profile.cpuFallbackCapable`).
-   * @default - `LambdaCode.fromImage(image)`: the workload's image
+   * to Lambda (`profile.cpuFallbackCapable`): a CPU build of the model that answers API Gateway
+   * proxy events (payload 1.0 from the default entry point) with a proxy response, or, with
+   * `overflowWebAdapter`, an image that embeds the AWS Lambda Web Adapter. One of the two options is
+   * required for such a placement: a model-server image cannot answer a Lambda invoke.
+   * @default - with `overflowWebAdapter`, the workload's image (at most 10 GB); without it, none
+   * (a hybrid placement that overflows to Lambda fails at synth, naming both options)
    */
   readonly overflowCode?: LambdaCode;
+
+  /**
+   * The overflow's image serves HTTP through the AWS Lambda Web Adapter: the library sets the
+   * adapter's port and readiness path on the function. The image (`overflowCode`, else the
+   * workload's) must carry the adapter at `/opt/extensions/lambda-adapter`.
+   * @default - none: `overflowCode` is a Lambda handler
+   */
+  readonly overflowWebAdapter?: OverflowWebAdapterOptions;
+
+  /**
+   * The overflow function's reserved concurrency: its cap, so that a flood of the data plane cannot
+   * take the account's Lambda concurrency (requests above it are answered 503 with Retry-After, and
+   * the overflow's `ThrottlesAlarm` fires). Lambda keeps at least 100 of the account's concurrency
+   * unreserved (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+   * @default - the overflow's planned share of the peak: (peak - overflow threshold) req/s x p99 x CPU slowdown, rounded up
+   */
+  readonly overflowReservedConcurrency?: number;
+
+  /**
+   * Forward the caller's `Authorization` header and cookies to the data plane. They are the
+   * caller's credentials for the entry point (a SigV4 signature by default), not for the model
+   * server, so the router drops them.
+   * @default false
+   */
+  readonly forwardCallerCredentials?: boolean;
 }
 
 /** The alarms on the router's own metrics (CloudWatch Embedded Metric Format, namespace `InferenceWorkload/Hybrid`). */
@@ -81,12 +113,19 @@ export interface HybridAlarms {
   readonly dataPlaneLatencyP99: cloudwatch.Alarm;
   /** Overflow requests that failed (function error, throttle, timeout). @default - none without an overflow function */
   readonly overflowErrors?: cloudwatch.Alarm;
+  /** The overflow function throttled (its reserved concurrency reached): the overflow's own `Overflow/ThrottlesAlarm`. @default - none without an overflow function */
+  readonly overflowThrottles?: cloudwatch.Alarm;
 }
 
 /** What the hybrid renderer produced: both halves and the wiring between them. */
 export interface HybridRendering {
-  /** The control plane: the entry function, its `live` alias, entry point and alarms. */
+  /** The control plane: the entry function, its `live` alias and alarms (and the entry point you chose, if any). */
   readonly controlPlane: LambdaRendering;
+  /**
+   * The default entry point: a regional REST API, IAM-authenticated, streaming the control plane's answers.
+   * @default - none when `lambda.entryPoint` chooses a buffered entry point
+   */
+  readonly restApi?: apigateway.RestApi;
   /** The data plane: the GPU Deployment and its objects. */
   readonly dataPlane: KubernetesRendering;
   /** The ClusterIP Service `<workloadName>-internal` whose pods the internal NLB's target group holds (through the TargetGroupBinding). */
@@ -95,7 +134,7 @@ export interface HybridRendering {
   readonly loadBalancer: elbv2.NetworkLoadBalancer;
   /** Its target group (IP targets), bound to the Service by the AWS Load Balancer Controller. */
   readonly targetGroup: elbv2.NetworkTargetGroup;
-  /** The TargetGroupBinding (`elbv2.k8s.aws/v1beta1`) in the data plane's chart. */
+  /** The TargetGroupBinding in the data plane's chart (`elbv2.k8s.aws/v1beta1`, or `eks.amazonaws.com/v1` on EKS Auto Mode). */
   readonly targetGroupBinding: ApiObject;
   /** The control plane's security group: egress only to the NLB's listener and to the Lambda endpoint. */
   readonly securityGroup: ec2.SecurityGroup;
@@ -111,6 +150,8 @@ export interface HybridRendering {
   readonly alarms: HybridAlarms;
   /** The Lambda overflow function for the tail. @default - none: the tail waits for the data plane's HPA */
   readonly overflow?: LambdaRendering;
+  /** The overflow function's reserved concurrency. @default - none without an overflow function */
+  readonly overflowReservedConcurrency?: number;
 }
 
 /** The router's code: a folder with one plain JavaScript file, deployed as a zip asset. */
@@ -121,16 +162,19 @@ const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0
 /** Lambda's synchronous payload limit, which the router enforces before forwarding. */
 const MAX_PAYLOAD_BYTES = LAMBDA_LIMITS.maxSyncPayloadKiB * 1024;
 const PREREQUISITES_WARNING = 'inference-workload:hybrid-prerequisites';
+/** The router's keep-alive idle limit, below the NLB's 350 s idle timeout (see the router's header). */
+const DATA_PLANE_IDLE_TIMEOUT_MS = 60_000;
 
 /**
  * Renders a hybrid decision: the Kubernetes data plane (floor of warm replicas from the decision),
  * an internal NLB created by CloudFormation and bound to the data plane's pods by a
- * TargetGroupBinding, the Lambda control plane (the router, attached to the VPC, small provisioned
- * concurrency, streaming function URL by default) and, for CPU-capable models, a Lambda overflow
- * function for the tail, invoked through a Lambda interface endpoint. Every input is validated
- * before anything is built. Construct ids are a contract: `ControlPlane/*`,
+ * TargetGroupBinding (binding.ts, target-group.ts), the Lambda control plane (the router, attached
+ * to the VPC, small provisioned concurrency) behind a streaming REST API by default (entry-point.ts)
+ * and, for CPU-capable models, a capped Lambda overflow function that can answer HTTP for the tail,
+ * invoked through a Lambda interface endpoint (overflow.ts). Every input is validated
+ * before anything is built. Construct ids are a contract: `ControlPlane/*` (`ControlPlane/RestApi`),
  * `ControlPlaneSecurityGroup`, `Overflow/*`, `DataPlaneLoadBalancer*`, `DataPlaneTargetGroup`,
- * `LambdaEndpoint*`, `Router*Alarm`; the data plane keeps the Kubernetes target's ids and object names,
+ * `LambdaEndpoint*`, `Router*Alarm`, outputs `DataPlane*`; the data plane keeps the Kubernetes target's ids and object names,
  * plus the Service `<workloadName>-internal` and the TargetGroupBinding of the same name.
  * @internal
  */
@@ -195,117 +239,80 @@ export function renderHybrid(
     allowAllOutbound: false,
     description: `Control plane of ${workloadName}: egress to the data plane internal NLB and the Lambda endpoint only`,
   });
-  const loadBalancerSecurityGroup = new ec2.SecurityGroup(scope, 'DataPlaneLoadBalancerSecurityGroup', {
-    vpc,
-    allowAllOutbound: false,
-    description: `Internal NLB of ${workloadName}: admits the control plane only`,
-  });
-  loadBalancerSecurityGroup.addIngressRule(securityGroup, ec2.Port.tcp(port), `from the ${workloadName} control plane`);
-  loadBalancerSecurityGroup.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(port), `to the ${workloadName} pods (traffic and health checks)`);
-  securityGroup.addEgressRule(loadBalancerSecurityGroup, ec2.Port.tcp(port), `to the ${workloadName} data plane (internal NLB)`);
-
   const subnets = o.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-  const loadBalancer = new elbv2.NetworkLoadBalancer(scope, 'DataPlaneLoadBalancer', {
+  const flavor = input.kubernetes.flavor;
+  const route = renderDataPlaneLoadBalancer(scope, {
+    workloadName,
     vpc,
-    vpcSubnets: subnets,
-    internetFacing: false,
-    securityGroups: [loadBalancerSecurityGroup],
-    // a floor of one replica lives in one zone: every NLB node must reach it
-    crossZoneEnabled: true,
-  });
-  const targetGroupName = onCluster ? undefined : targetGroupNameOf(scope, workloadName);
-  const targetGroup = new elbv2.NetworkTargetGroup(scope, 'DataPlaneTargetGroup', {
-    vpc,
+    subnets,
     port,
-    protocol: elbv2.Protocol.TCP,
-    targetType: elbv2.TargetType.IP,
-    // a manifest written for a GitOps tool cannot carry the ARN (known at deploy): it names the group
-    targetGroupName,
-    // the data plane's own readiness endpoint (the option, else the model server preset's)
-    healthCheck: { protocol: elbv2.Protocol.HTTP, path: input.kubernetes.readinessPath ?? input.kubernetes.modelServer.readinessPath, port: 'traffic-port' },
-    // the pods' preStop and grace outlast it (drainTiming)
-    deregistrationDelay: Duration.seconds(DEREGISTRATION_DELAY_SECONDS),
+    controlPlaneSecurityGroup: securityGroup,
+    healthCheck: healthCheckFromReadiness(dataPlane.deployment),
+    clusterNameTag: flavor.loadBalancer._kind === 'eks-auto-mode' ? input.kubernetes.cluster?.clusterName : undefined,
   });
-  loadBalancer.addListener('Listener', { port, protocol: elbv2.Protocol.TCP, defaultTargetGroups: [targetGroup] });
-  Validations.of(loadBalancer).acknowledge({
-    id: 'AwsSolutions-ELB2',
-    reason: 'An NLB writes access logs for TLS listeners only; this one has a TCP listener, so there is nothing to log '
-      + '(https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html). The router logs every request.',
-  });
-  const targetGroupBinding = new ApiObject(dataPlane.chart, 'TargetGroupBinding', {
-    apiVersion: 'elbv2.k8s.aws/v1beta1',
-    kind: 'TargetGroupBinding',
-    metadata: {
-      name: `${workloadName}-internal`,
-      annotations: { 'inference-workload/prerequisites': prerequisites(workloadName, namespace, onCluster).join(' ') },
-    },
-    spec: {
-      serviceRef: { name: loadBalancerService.name, port },
-      targetType: 'ip',
-      ...(onCluster ? {
-        targetGroupARN: targetGroup.targetGroupArn,
-        // the controller opens the pods' security group to the NLB's, on the pod port
-        networking: { ingress: [{ from: [{ securityGroup: { groupID: loadBalancerSecurityGroup.securityGroupId } }], ports: [{ protocol: 'TCP', port }] }] },
-      } : { targetGroupName }),
-    },
+  const { loadBalancer, targetGroup } = route;
+  const loadBalancerSecurityGroup = route.securityGroup;
+  securityGroup.addEgressRule(loadBalancerSecurityGroup, ec2.Port.tcp(port), `to the ${workloadName} data plane (internal NLB)`);
+  const { binding: targetGroupBinding, prerequisites } = renderTargetGroupBinding({
+    chart: dataPlane.chart,
+    scope,
+    workloadName,
+    namespace,
+    serviceName: loadBalancerService.name,
+    port,
+    targetGroupArn: targetGroup.targetGroupArn,
+    loadBalancerSecurityGroupId: loadBalancerSecurityGroup.securityGroupId,
+    flavor,
+    onCluster,
   });
   const hostname = o.dataPlaneHostname ?? loadBalancer.loadBalancerDnsName;
   const dataPlaneUrl = `http://${hostname}:${port}`;
 
   let overflow: LambdaRendering | undefined;
+  let overflowReservedConcurrency: number | undefined;
+  let overflowThrottles: cloudwatch.Alarm | undefined;
   let lambdaEndpoint: ec2.InterfaceVpcEndpoint | undefined;
   if (hybrid.overflowToLambda) {
-    overflow = renderLambda(new Construct(scope, 'Overflow'), {
+    const rendered = renderOverflow(scope, {
       workloadName,
       image: workload.image,
-      sizing: overflowSizing(decidedControl, hybrid),
-      options: {
-        code: o.overflowCode ?? LambdaCode.fromImage(workload.image),
-        // invoked by the router only: no URL of its own
-        entryPoint: LambdaEntryPoint.none(),
-        environment: { INFERENCE_ROLE: 'overflow' },
-        latencyBudgetMs: input.lambda.latencyBudgetMs,
-        logRetention: input.lambda.logRetention,
-        logEncryptionKey: input.lambda.logEncryptionKey,
-      },
-      description: `Overflow of ${workloadName}: serves the tail above ${hybrid.overflowThresholdRequestsPerSecond} req/s on CPU (hybrid)`,
+      decision,
+      hybrid,
+      controlSizing: decidedControl,
+      lambdaOptions: input.lambda,
+      overflowCode: o.overflowCode,
+      webAdapter: o.overflowWebAdapter,
+      readinessPath: input.kubernetes.readinessPath ?? input.kubernetes.modelServer.readinessPath,
+      reservedConcurrency: o.overflowReservedConcurrency,
     });
-    // the overflow invoke stays in the VPC: an interface endpoint without private DNS (so it cannot
-    // clash with an endpoint that already claims lambda.<region>.amazonaws.com), addressed by its own name
-    const endpointSecurityGroup = new ec2.SecurityGroup(scope, 'LambdaEndpointSecurityGroup', {
-      vpc,
-      allowAllOutbound: false,
-      description: `Lambda endpoint of ${workloadName}: admits the control plane only`,
-    });
-    endpointSecurityGroup.addIngressRule(securityGroup, ec2.Port.tcp(443), `from the ${workloadName} control plane`);
-    lambdaEndpoint = new ec2.InterfaceVpcEndpoint(scope, 'LambdaEndpoint', {
-      vpc,
-      service: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
-      subnets,
-      privateDnsEnabled: false,
-      open: false,
-      securityGroups: [endpointSecurityGroup],
-    });
-    securityGroup.addEgressRule(endpointSecurityGroup, ec2.Port.tcp(443), 'to the Lambda endpoint, to invoke the overflow function');
+    overflow = rendered.rendering;
+    overflowReservedConcurrency = rendered.reservedConcurrency;
+    overflowThrottles = rendered.throttlesAlarm;
+    lambdaEndpoint = renderLambdaEndpoint(scope, workloadName, vpc, subnets, securityGroup);
   }
 
-  const streaming = (input.lambda.entryPoint ?? HYBRID_ENTRY_POINT)._responseStreaming;
+  const entry = chooseHybridEntryPoint(scope, workloadName, input.lambda.entryPoint, budget.controlPlaneTimeoutSeconds);
   const environment: Record<string, string> = {
     ...input.lambda.environment,
     DATA_PLANE_URL: dataPlaneUrl,
+    DATA_PLANE_IDLE_TIMEOUT_MS: String(DATA_PLANE_IDLE_TIMEOUT_MS),
     MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD_BYTES),
-    RESPONSE_STREAMING: String(streaming),
+    RESPONSE_STREAMING: String(entry.streaming),
+    FORWARD_CREDENTIALS: String(o.forwardCallerCredentials === true),
     METRICS_NAMESPACE: ROUTER_METRICS_NAMESPACE,
     ...timeBudgetEnvironment(budget),
     ...(overflow ? { OVERFLOW_FUNCTION: overflow.alias.functionArn, LAMBDA_ENDPOINT_URL: endpointUrlOf(lambdaEndpoint!) } : {}),
   };
-  const controlPlane = renderLambda(new Construct(scope, 'ControlPlane'), {
+  const controlScope = new Construct(scope, 'ControlPlane');
+  const controlPlane = renderLambda(controlScope, {
     workloadName,
     image: workload.image,
-    sizing: { ...decidedControl, timeoutSeconds: budget.controlPlaneTimeoutSeconds },
+    // a streamed answer lasts as long as the generation, up to the stream's limit; a buffered one
+    // must be whole within the budget
+    sizing: { ...decidedControl, timeoutSeconds: entry.streaming ? budget.streamMaxDurationSeconds : budget.controlPlaneTimeoutSeconds },
     options: {
       ...input.lambda,
-      entryPoint: input.lambda.entryPoint ?? HYBRID_ENTRY_POINT,
+      entryPoint: entry.lambdaEntryPoint,
       code: LambdaCode.fromZipAsset(ROUTER_CODE_DIR, 'index.handler', lambda.Runtime.NODEJS_24_X),
       environment,
       vpc,
@@ -314,10 +321,13 @@ export function renderHybrid(
     },
     description: `Control plane of ${workloadName}: routes to the GPU data plane (hybrid, by ${decision.policyName})`,
   });
+  const restApi = entry.streaming
+    ? renderHybridRestApi(controlScope, { workloadName, alias: controlPlane.alias, streamMaxDurationSeconds: budget.streamMaxDurationSeconds })
+    : undefined;
   if (overflow) {
     overflow.alias.grantInvoke(controlPlane.role);
   }
-  const alarms = renderRouterAlarms(scope, workloadName, budget, overflow !== undefined);
+  const alarms = { ...renderRouterAlarms(scope, workloadName, budget, overflow !== undefined), overflowThrottles };
 
   new CfnOutput(scope, 'DataPlaneLoadBalancerSecurityGroupId', {
     value: loadBalancerSecurityGroup.securityGroupId,
@@ -328,12 +338,13 @@ export function renderHybrid(
     description: `${workloadName}: the target group the TargetGroupBinding ${namespace}/${workloadName}-internal fills with the data plane's pods`,
   });
   Annotations.of(scope).addWarningV2(PREREQUISITES_WARNING,
-    `${workloadName} (hybrid) needs in its cluster: ${prerequisites(workloadName, namespace, onCluster).join(' ')}`
+    `${workloadName} (hybrid) needs in its cluster: ${prerequisites.join(' ')}`
     + (admitted.wholeVpc ? ` The data plane admits the whole VPC (${admitted.cidrs[0]}): import the VPC with privateSubnetIpv4CidrBlocks `
       + '(or set \'hybrid.allowedCidr\') so that only the load balancer\'s subnets reach the pods.' : ''));
 
   return {
     controlPlane,
+    restApi,
     dataPlane,
     loadBalancerService,
     loadBalancer,
@@ -346,27 +357,8 @@ export function renderHybrid(
     timeBudget: budget,
     alarms,
     overflow,
+    overflowReservedConcurrency,
   };
-}
-
-/** The hybrid's default entry point: an IAM-authenticated function URL that streams (tokens as they come). */
-const HYBRID_ENTRY_POINT = LambdaEntryPoint.functionUrl({ responseStreaming: true });
-
-/** What the cluster must provide, in the order an operator checks it. */
-function prerequisites(workloadName: string, namespace: string, onCluster: boolean): string[] {
-  return [
-    '(1) the AWS Load Balancer Controller (v2.4 or later, with the TargetGroupBinding CRD elbv2.k8s.aws/v1beta1) to register the pods in the target group;',
-    onCluster
-      ? '(2) exactly one security group tagged kubernetes.io/cluster/<cluster> on the pods\' network interfaces, which the controller opens to the NLB\'s security group;'
-      : `(2) the pods' security group admitting the NLB's security group (stack output DataPlaneLoadBalancerSecurityGroupId) on the pod port, and the manifest applied to namespace ${namespace} (${workloadName}.k8s.yaml, written to cdk.out);`,
-    '(3) NetworkPolicy enforcement (VPC CNI v1.14+ with enableNetworkPolicy=true), or the data plane admits every source in the cluster.',
-  ];
-}
-
-/** A target group name (at most 32 characters, letters, digits, hyphens) unique to this construct. */
-function targetGroupNameOf(scope: Construct, workloadName: string): string {
-  const hash = createHash('sha256').update(`${Stack.of(scope).stackName}/${scope.node.path}`).digest('hex').slice(0, 8);
-  return `${workloadName.slice(0, 23).replace(/-+$/, '')}-${hash}`;
 }
 
 /** `https://<endpoint DNS name>` of an interface endpoint (each DNS entry is `<hosted zone id>:<name>`). */
@@ -446,6 +438,13 @@ export function checkHybridOptions(options: HybridTargetOptions | undefined): Hy
   if (o.overflowCode !== undefined && !(o.overflowCode instanceof LambdaCode)) {
     throw new InferenceWorkloadValidationError(`'hybrid.overflowCode' must be a LambdaCode, got ${String(o.overflowCode)}`);
   }
+  checkOverflowWebAdapter(o.overflowWebAdapter);
+  if (o.overflowReservedConcurrency !== undefined) {
+    checkNumber('hybrid.overflowReservedConcurrency', o.overflowReservedConcurrency, { min: LAMBDA_LIMITS.minReservedConcurrency, max: LAMBDA_LIMITS.maxReservedConcurrency, integer: true });
+  }
+  if (o.forwardCallerCredentials !== undefined && typeof o.forwardCallerCredentials !== 'boolean') {
+    throw new InferenceWorkloadValidationError(`'hybrid.forwardCallerCredentials' must be true or false, got ${JSON.stringify(o.forwardCallerCredentials)}`);
+  }
   return o;
 }
 
@@ -462,21 +461,6 @@ function hybridSizingOf(decision: PlacementDecision): HybridSizing {
   return decision.hybrid;
 }
 
-/** The overflow function's sizing: the decision's overflow memory and timeout, no provisioned concurrency (tail only). */
-function overflowSizing(control: LambdaSizing, hybrid: HybridSizing): LambdaSizing {
-  if (hybrid.overflowMemoryMiB === undefined || hybrid.overflowTimeoutSeconds === undefined) {
-    throw new InferenceWorkloadValidationError('\'decision.hybrid\' routes the tail to Lambda but has no overflow memory and timeout');
-  }
-  return {
-    ...control,
-    memoryMiB: checkMemoryMiB('decision.hybrid.overflowMemoryMiB', hybrid.overflowMemoryMiB),
-    timeoutSeconds: checkTimeoutSeconds('decision.hybrid.overflowTimeoutSeconds', hybrid.overflowTimeoutSeconds),
-    provisionedConcurrencyMin: 0,
-    provisionedConcurrencyMax: 0,
-    warmSchedules: undefined,
-  };
-}
-
 /**
  * Checks a policy's own time budget (`decision.hybrid.timeBudget`): every figure becomes a router
  * variable or an alarm threshold, so each must be a whole, non-negative number of milliseconds, and
@@ -489,6 +473,7 @@ function checkTimeBudget(b: HybridTimeBudget): void {
   }
   checkNumber(`${P}.dataPlaneDeadlineMs`, b.dataPlaneDeadlineMs, { min: 1, integer: true });
   checkTimeoutSeconds(`${P}.controlPlaneTimeoutSeconds`, b.controlPlaneTimeoutSeconds);
+  checkTimeoutSeconds(`${P}.streamMaxDurationSeconds`, b.streamMaxDurationSeconds);
 }
 
 /**

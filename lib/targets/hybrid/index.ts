@@ -1,1 +1,2 @@
 export type { HybridTargetOptions, HybridRendering, HybridAlarms } from './hybrid-target';
+export type { OverflowWebAdapterOptions } from './overflow';

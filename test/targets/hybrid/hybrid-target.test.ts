@@ -5,12 +5,17 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Testing } from 'cdk8s';
 import {
-  InferenceWorkload, LambdaEntryPoint, ModelImage, PlacementPolicy, PlacementTarget, RuleVerdict, WorkloadProfile,
+  ClusterFlavor, InferenceWorkload, LambdaCode, LambdaEntryPoint, LoadBalancerIntegration, ModelImage, PlacementDecision, PlacementPolicy,
+  PlacementTarget, RuleVerdict, WorkloadProfile,
 } from '../../../lib';
+import { MIN_CONTROLLER_VERSION, TARGET_GROUP_ARN_PLACEHOLDER } from '../../../lib/targets/hybrid/binding';
+import { DEREGISTRATION_DELAY_SECONDS } from '../../../lib/targets/kubernetes/drain';
 import { HYBRID_PROFILE, importedVpc } from '../../helpers/fixtures';
-import { expectValidAndRestricted } from '../../helpers/kubernetes';
+import { expectValidAndRestricted, schemaErrors } from '../../helpers/kubernetes';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/embeddings:3.1.0');
+/** The fixture's overflow: the workload's image embeds the AWS Lambda Web Adapter. */
+const WEB_ADAPTER = { port: 8080 };
 
 
 function strictStack(): Stack {
@@ -25,7 +30,7 @@ function hybridWorkload(profile: WorkloadProfile = HYBRID_PROFILE, extra: Partia
   const workload = new InferenceWorkload(stack, 'Embeddings', {
     image: IMAGE,
     profile,
-    hybrid: { vpc: importedVpc(stack) },
+    hybrid: { vpc: importedVpc(stack), overflowWebAdapter: WEB_ADAPTER },
     ...extra,
   });
   return { stack, workload, template: Template.fromStack(stack), manifests: Testing.synth(workload.chart!) };
@@ -87,8 +92,8 @@ describe('hybrid rendering', () => {
     });
   });
 
-  test('the library owns the route: an internal NLB with a security group, IP targets, and a TargetGroupBinding by name for a GitOps tool', () => {
-    const { workload, template, manifests } = hybridWorkload();
+  test('the library owns the route: an internal NLB with a security group, an unnamed IP target group checked like the pod\'s readiness, and a binding by ARN a pipeline fills in', () => {
+    const { workload, template, manifests, stack } = hybridWorkload();
     const port = workload.hybrid!.dataPlane.port;
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Type: 'network',
@@ -98,36 +103,96 @@ describe('hybrid rendering', () => {
     });
     const groups = template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup');
     const [tg] = Object.values(groups) as any[];
-    expect(tg.Properties).toMatchObject({ TargetType: 'ip', Port: port, Protocol: 'TCP', HealthCheckPath: '/health', VpcId: 'vpc-0123456789abcdef0' });
-    expect(tg.Properties.Name).toMatch(/^embeddings-[0-9a-f]{8}$/);
+    // no custom name: CloudFormation can replace the group
+    expect(tg.Properties.Name).toBeUndefined();
+    // the health check is the model server's readiness probe (10 s period, 5 s timeout, 3 failures)
+    const readiness = manifests.find(m => m.kind === 'Deployment').spec.template.spec.containers.find((c: any) => c.name === 'model-server').readinessProbe;
+    expect(tg.Properties).toMatchObject({
+      TargetType: 'ip',
+      Port: port,
+      Protocol: 'TCP',
+      VpcId: 'vpc-0123456789abcdef0',
+      HealthCheckProtocol: 'HTTP',
+      HealthCheckPath: readiness.httpGet.path,
+      HealthCheckIntervalSeconds: readiness.periodSeconds,
+      HealthCheckTimeoutSeconds: readiness.timeoutSeconds,
+      UnhealthyThresholdCount: readiness.failureThreshold,
+      HealthyThresholdCount: 2,
+    });
+    expect(tg.Properties.TargetGroupAttributes).toEqual(expect.arrayContaining([
+      { Key: 'deregistration_delay.timeout_seconds', Value: String(DEREGISTRATION_DELAY_SECONDS) },
+      { Key: 'deregistration_delay.connection_termination.enabled', Value: 'true' },
+    ]));
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: port, Protocol: 'TCP' });
     const tgb = manifests.find(m => m.kind === 'TargetGroupBinding');
     expect(tgb).toMatchObject({
       apiVersion: 'elbv2.k8s.aws/v1beta1',
       metadata: { name: 'embeddings-internal' },
-      spec: { serviceRef: { name: 'embeddings-internal', port }, targetType: 'ip', targetGroupName: tg.Properties.Name },
+      spec: { serviceRef: { name: 'embeddings-internal', port }, targetType: 'ip', targetGroupARN: TARGET_GROUP_ARN_PLACEHOLDER },
     });
-    expect(tgb.metadata.annotations['inference-workload/prerequisites']).toContain('AWS Load Balancer Controller');
+    expect(tgb.spec.targetGroupName).toBeUndefined();
+    // the patch a pipeline applies: the real ARN and the pods opened to the NLB, for kustomize
+    const [patch] = Object.entries(template.findOutputs('*')).filter(([id]) => id.includes('DataPlaneTargetGroupBindingPatch')).map(([, o]) => o as any);
+    const [first, arn, between, groupId] = stack.resolve(patch.Value)['Fn::Join'][1];
+    expect(first).toBe('{"apiVersion":"elbv2.k8s.aws/v1beta1","kind":"TargetGroupBinding","metadata":{"name":"embeddings-internal","namespace":"default"},'
+      + '"spec":{"targetGroupARN":"');
+    expect(arn).toEqual(stack.resolve(workload.hybrid!.targetGroup.targetGroupArn));
+    expect(between).toBe('","networking":{"ingress":[{"from":[{"securityGroup":{"groupID":"');
+    expect(groupId).toEqual(stack.resolve(workload.hybrid!.loadBalancerSecurityGroup.securityGroupId));
+    expect(tgb.metadata.annotations['inference-workload/prerequisites']).toContain(`AWS Load Balancer Controller v${MIN_CONTROLLER_VERSION.join('.')} or later (kubernetes.flavor declares v2.11.0)`);
   });
 
-  test('on an EKS cluster the binding carries the target group ARN and opens the pods to the NLB only, resolved at deploy', () => {
+  test.each([
+    ['the open-source controller', LoadBalancerIntegration.awsLoadBalancerController('2.2.4'), 'elbv2.k8s.aws/v1beta1', true],
+    ['EKS Auto Mode', LoadBalancerIntegration.eksAutoMode(), 'eks.amazonaws.com/v1', false],
+  ])('on an EKS cluster with %s: the binding\'s API and fields are the integration\'s, and the ARN resolves at deploy', (_name, loadBalancer, apiVersion, networking) => {
     const stack = strictStack();
     const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
       clusterName: 'inference',
       kubectlRoleArn: 'arn:aws:iam::123456789012:role/inference-kubectl',
       kubectlLayer: new KubectlV28Layer(stack, 'KubectlLayer'),
     });
-    const workload = new InferenceWorkload(stack, 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc: importedVpc(stack) }, kubernetes: { cluster } });
+    const workload = new InferenceWorkload(stack, 'Embeddings', {
+      image: IMAGE,
+      profile: HYBRID_PROFILE,
+      hybrid: { vpc: importedVpc(stack), overflowWebAdapter: WEB_ADAPTER },
+      kubernetes: { cluster, flavor: ClusterFlavor.karpenter({ loadBalancer }) },
+    });
     const template = Template.fromStack(stack);
-    const port = workload.hybrid!.dataPlane.port;
+    const tgb = workload.hybrid!.targetGroupBinding.toJson();
+    expect(tgb.apiVersion).toBe(apiVersion);
+    expect(tgb.spec.targetType).toBe('ip');
+    expect(stack.resolve(tgb.spec.targetGroupARN)).toEqual(stack.resolve(workload.hybrid!.targetGroup.targetGroupArn));
+    expect(JSON.stringify(stack.resolve(tgb.spec.targetGroupARN))).toContain('EmbeddingsDataPlaneTargetGroup');
+    expect(tgb.spec.networking !== undefined).toBe(networking);
+    expect(schemaErrors(tgb)).toEqual([]);
     const [tg] = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')) as any[];
-    expect(tg.Properties.Name).toBeUndefined();
-    const [manifest] = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as any[];
-    const text = JSON.stringify(manifest.Properties.Manifest);
-    expect(text).toContain('TargetGroupBinding');
-    expect(text).toMatch(/targetGroupARN\\":\\"",\{"Ref":"EmbeddingsDataPlaneTargetGroup/);
-    expect(text).toMatch(/groupID\\":\\"",\{"Fn::GetAtt":\["EmbeddingsDataPlaneLoadBalancerSecurityGroup[0-9A-F]+","GroupId"\]\}/);
-    expect(text).toContain(`\\"ports\\":[{\\"port\\":${port},\\"protocol\\":\\"TCP\\"}]}]},\\"serviceRef`);
+    // Auto Mode's load balancing acts only on target groups tagged with the cluster's name
+    const tag = (tg.Properties.Tags ?? []).find((t: any) => t.Key === 'eks:eks-cluster-name');
+    expect(tag?.Value).toBe(networking ? undefined : 'inference');
+    // nothing left for a pipeline to fill in
+    expect(Object.keys(template.findOutputs('*')).filter(id => id.includes('Patch'))).toEqual([]);
+  });
+
+  test('the schema check fails on a binding an older controller or Auto Mode rejects', () => {
+    const base = { kind: 'TargetGroupBinding', metadata: { name: 'x' }, spec: { serviceRef: { name: 's', port: 80 }, targetType: 'ip', targetGroupARN: 'arn' } };
+    expect(schemaErrors({ ...base, apiVersion: 'elbv2.k8s.aws/v1beta1' })).toEqual([]);
+    expect(schemaErrors({ ...base, apiVersion: 'elbv2.k8s.aws/v1beta1', spec: { serviceRef: base.spec.serviceRef, targetGroupName: 'tg' } }).join())
+      .toMatch(/unknown field spec.targetGroupName.*needs targetGroupARN/);
+    expect(schemaErrors({ ...base, apiVersion: 'eks.amazonaws.com/v1', spec: { ...base.spec, targetType: undefined } }).join()).toMatch(/targetType is required/);
+    expect(schemaErrors({
+      ...base,
+      apiVersion: 'eks.amazonaws.com/v1',
+      spec: { ...base.spec, networking: { ingress: [{ from: [{ securityGroup: { groupID: 'sg-1' } }], ports: [{ port: 80 }] }] } },
+    }).join()).toMatch(/ingress.from is not supported/);
+  });
+
+  test.each([
+    ['a controller older than the binding\'s fields', LoadBalancerIntegration.awsLoadBalancerController('2.1.3'),
+      `'kubernetes.flavor.loadBalancer' must be the AWS Load Balancer Controller v${MIN_CONTROLLER_VERSION.join('.')} or later for a hybrid placement`],
+    ['no load-balancer integration', LoadBalancerIntegration.none(), 'got LoadBalancerIntegration.none()'],
+  ])('fails with %s', (_name, loadBalancer, message) => {
+    expect(() => hybridWorkload(HYBRID_PROFILE, { kubernetes: { flavor: ClusterFlavor.karpenter({ loadBalancer }) } })).toThrow(message);
   });
 
   test('the data plane floor is the decision\'s and never zero', () => {
@@ -186,7 +251,7 @@ describe('hybrid rendering', () => {
   test('with the subnets\' CIDR blocks known, only the load balancer\'s subnets reach the pods', () => {
     const stack = strictStack();
     const vpc = importedVpc(stack, '10.20.0.0/16', 'ClusterVpc', ['10.20.32.0/19', '10.20.0.0/19']);
-    const workload = new InferenceWorkload(stack, 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc } });
+    const workload = new InferenceWorkload(stack, 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc, overflowWebAdapter: WEB_ADAPTER } });
     const policy = workload.chart!.toJson().find((m: any) => m.kind === 'NetworkPolicy');
     expect(policy.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '10.20.0.0/19' } }, { ipBlock: { cidr: '10.20.32.0/19' } }]);
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('admits the whole VPC'));
@@ -206,9 +271,8 @@ describe('hybrid rendering', () => {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: overflowAliasArn })]) },
       Roles: [{ Ref: Match.stringLikeRegexp('EmbeddingsControlPlaneExecutionRole') }],
     });
-    const urls = Object.values(template.findResources('AWS::Lambda::Url')) as any[];
-    expect(urls).toHaveLength(1);
-    expect(JSON.stringify(urls[0].Properties.TargetFunctionArn)).toContain('EmbeddingsControlPlane');
+    // nothing but the REST API reaches a function from outside
+    template.resourceCountIs('AWS::Lambda::Url', 0);
     const aliases = Object.values(template.findResources('AWS::Lambda::Alias')) as any[];
     const overflowAlias = aliases.find(a => JSON.stringify(a.Properties.FunctionName).includes('EmbeddingsOverflowFunction'));
     expect(overflowAlias.Properties.ProvisionedConcurrencyConfig).toBeUndefined();
@@ -218,13 +282,52 @@ describe('hybrid rendering', () => {
     });
   });
 
-  test('streams through an IAM-authenticated function URL by default; a buffered entry point gets a buffered router', () => {
-    const { template } = hybridWorkload();
-    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'RESPONSE_STREAM' });
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ RESPONSE_STREAMING: 'true' }) } });
+  test('streams through an IAM-authenticated REST API by default: a Lambda proxy integration in STREAM mode, documented for VPC-attached functions', () => {
+    const { workload, template } = hybridWorkload();
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode-lambda.html:
+    // AWS_PROXY, responseTransferMode STREAM, the response-streaming-invocations URI, up to 15 minutes
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as any[];
+    expect(methods.map(m => m.Properties.HttpMethod)).toEqual(['ANY', 'ANY']);
+    for (const m of methods) {
+      expect(m.Properties.AuthorizationType).toBe('AWS_IAM');
+      expect(m.Properties.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', ResponseTransferMode: 'STREAM', TimeoutInMillis: 900_000 });
+      expect(JSON.stringify(m.Properties.Integration.Uri)).toContain('/2021-11-15/functions/');
+      expect(JSON.stringify(m.Properties.Integration.Uri)).toContain('/response-streaming-invocations');
+      expect(JSON.stringify(m.Properties.Integration.Uri)).toContain('EmbeddingsControlPlaneLiveAlias');
+    }
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] }, BinaryMediaTypes: ['*/*'] });
+    expect(workload.hybrid!.restApi).toBeDefined();
+    // no function URL: Lambda does not stream through one for a function in a VPC
+    template.resourceCountIs('AWS::Lambda::Url', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 900,
+      Environment: { Variables: Match.objectLike({ RESPONSE_STREAMING: 'true', FORWARD_CREDENTIALS: 'false' }) },
+    });
+  });
+
+  test('fails on a streaming function URL, quoting the Lambda documentation; a buffered one is an explicit choice with its limits stated', () => {
+    expect(() => hybridWorkload(HYBRID_PROFILE, { lambda: { entryPoint: LambdaEntryPoint.functionUrl({ responseStreaming: true }) } }))
+      .toThrow(/'lambda\.entryPoint' must not be a streaming function URL for a hybrid placement .*Lambda function URLs do not support response streaming within a VPC environment.*got LambdaEntryPoint\.functionUrl\(\{ responseStreaming: true \}\)/);
     const buffered = hybridWorkload(HYBRID_PROFILE, { lambda: { entryPoint: LambdaEntryPoint.functionUrl() } });
-    buffered.template.hasResourceProperties('AWS::Lambda::Url', { InvokeMode: 'BUFFERED' });
-    buffered.template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ RESPONSE_STREAMING: 'false' }) } });
+    buffered.template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', InvokeMode: 'BUFFERED' });
+    buffered.template.resourceCountIs('AWS::ApiGateway::RestApi', 0);
+    buffered.template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: buffered.workload.hybrid!.timeBudget.controlPlaneTimeoutSeconds,
+      Environment: { Variables: Match.objectLike({ RESPONSE_STREAMING: 'false' }) },
+    });
+    const warnings = Annotations.fromStack(buffered.stack).findWarning('*', Match.stringLikeRegexp('inference-workload:hybrid-buffered-entry-point'));
+    expect(JSON.stringify(warnings[0].entry.data)).toMatch(/limited to 6 MB.*within the control plane's 20 s timeout/);
+  });
+
+  test('the router closes idle connections to the data plane before the NLB forgets them', () => {
+    const { template } = hybridWorkload();
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    const router = fns.find(f => f.Properties.Environment?.Variables?.DATA_PLANE_URL);
+    const idle = Number(router.Properties.Environment.Variables.DATA_PLANE_IDLE_TIMEOUT_MS);
+    // an NLB forgets a TCP flow idle for 350 s (update-idle-timeout.html)
+    expect(idle).toBeGreaterThan(0);
+    expect(idle).toBeLessThan(350_000);
   });
 
   test('the time budget: the control plane waits for the data-plane deadline plus an overflow cold start and run', () => {
@@ -241,8 +344,10 @@ describe('hybrid rendering', () => {
     expect(b).toMatchObject({
       connectTimeoutMs: 1000, responseTimeoutMs: 2000, dataPlaneDeadlineMs: 3000, overflowTimeoutMs: 16_000, controlPlaneTimeoutSeconds: 20,
     });
+    // the router streams: its own timeout is the stream's limit, 15 minutes, not the 20 s of a buffered answer
+    expect(b.streamMaxDurationSeconds).toBe(900);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Timeout: 20,
+      Timeout: b.streamMaxDurationSeconds,
       Environment: { Variables: Match.objectLike({ CONNECT_TIMEOUT_MS: '1000', RESPONSE_TIMEOUT_MS: '2000', DATA_PLANE_DEADLINE_MS: '3000', OVERFLOW_TIMEOUT_MS: '16000', MARGIN_MS: '1000' }) },
     });
     const noFallback = hybridWorkload({ ...HYBRID_PROFILE, cpuFallbackCapable: false }, { policy: PlacementPolicy.fixed(PlacementTarget.HYBRID) });
@@ -250,13 +355,19 @@ describe('hybrid rendering', () => {
   });
 
   test('alarms cover the router\'s metrics: data-plane errors and latency, overflow errors', () => {
-    const { workload, template } = hybridWorkload();
+    const { workload, template, stack } = hybridWorkload();
     for (const metricName of ['DataPlaneErrors', 'DataPlaneLatency', 'OverflowErrors']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'InferenceWorkload/Hybrid', MetricName: metricName, Dimensions: [{ Name: 'WorkloadName', Value: 'embeddings' }],
       });
     }
     expect(workload.hybrid!.alarms.overflowErrors).toBeDefined();
+    // the overflow's cap throttles: the overflow alias' throttle alarm says so at once
+    const throttles = (workload.hybrid!.alarms.overflowThrottles!.node.defaultChild as any);
+    expect(stack.resolve(throttles.metricName)).toBe('Throttles');
+    expect(JSON.stringify(stack.resolve(throttles.dimensions))).toContain('EmbeddingsOverflowFunction');
+    expect(throttles.threshold).toBe(0);
+    expect(workload.hybrid!.alarms.overflowThrottles).toBeDefined();
   });
 
   test('states the cluster prerequisites in one synth warning', () => {
@@ -264,7 +375,8 @@ describe('hybrid rendering', () => {
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('inference-workload:hybrid-prerequisites'));
     expect(warnings).toHaveLength(1);
     const text = JSON.stringify(warnings[0].entry.data);
-    for (const needed of ['AWS Load Balancer Controller', 'DataPlaneLoadBalancerSecurityGroupId', 'enableNetworkPolicy']) {
+    for (const needed of ['AWS Load Balancer Controller', `v${MIN_CONTROLLER_VERSION.join('.')} or later`, 'DataPlaneLoadBalancerSecurityGroupId',
+      'DataPlaneTargetGroupBindingPatch', 'enableNetworkPolicy']) {
       expect(text).toContain(needed);
     }
   });
@@ -288,13 +400,95 @@ describe('hybrid rendering', () => {
 
   test('uses a given hostname and CIDR', () => {
     const { manifests, template } = hybridWorkload(HYBRID_PROFILE, {
-      hybrid: { vpc: importedVpc(strictStack()), dataPlaneHostname: 'embed.ml.internal', allowedCidr: '10.20.8.0/21' },
+      hybrid: { vpc: importedVpc(strictStack()), dataPlaneHostname: 'embed.ml.internal', allowedCidr: '10.20.8.0/21', overflowWebAdapter: WEB_ADAPTER },
     });
     const policy = manifests.find(m => m.kind === 'NetworkPolicy');
     expect(policy.spec.ingress[0].from).toEqual([{ ipBlock: { cidr: '10.20.8.0/21' } }]);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ DATA_PLANE_URL: Match.stringLikeRegexp('^http://embed\\.ml\\.internal:') }) },
     });
+  });
+});
+
+describe('hybrid overflow', () => {
+  const noOverflow = (stack: Stack) => ({ vpc: importedVpc(stack) });
+  const adapted = () => ({ vpc: importedVpc(strictStack()), overflowWebAdapter: WEB_ADAPTER });
+
+  test('fails when the tail goes to Lambda and nothing in the overflow can answer HTTP on Lambda, saying what to provide', () => {
+    const stack = strictStack();
+    expect(() => new InferenceWorkload(stack, 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: noOverflow(stack) }))
+      .toThrow(/'hybrid\.overflowCode' or 'hybrid\.overflowWebAdapter' is required when the hybrid placement routes the tail to Lambda .*got neither/);
+  });
+
+  test('without CPU fallback no overflow is needed, so none is asked for', () => {
+    const stack = strictStack();
+    const w = new InferenceWorkload(stack, 'Embeddings', {
+      image: IMAGE,
+      profile: { ...HYBRID_PROFILE, cpuFallbackCapable: false },
+      policy: PlacementPolicy.fixed(PlacementTarget.HYBRID),
+      hybrid: noOverflow(stack),
+    });
+    expect(w.hybrid!.overflow).toBeUndefined();
+  });
+
+  test('an image with the Lambda Web Adapter: the adapter\'s port and readiness path are set on the overflow function', () => {
+    const { template, manifests } = hybridWorkload(HYBRID_PROFILE, {
+      hybrid: { vpc: importedVpc(strictStack()), overflowWebAdapter: { port: 8000 } },
+    });
+    const readiness = manifests.find(m => m.kind === 'Deployment').spec.template.spec.containers[0].readinessProbe.httpGet.path;
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      PackageType: 'Image',
+      Environment: { Variables: Match.objectLike({ INFERENCE_ROLE: 'overflow', AWS_LWA_PORT: '8000', AWS_LWA_READINESS_CHECK_PATH: readiness }) },
+    });
+  });
+
+  test('code the user provides is the overflow, without adapter variables', () => {
+    const { template } = hybridWorkload(HYBRID_PROFILE, {
+      hybrid: { vpc: importedVpc(strictStack()), overflowCode: LambdaCode.fromImage(ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/embeddings-cpu:3.1.0')) },
+    });
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    const overflow = fns.find(f => f.Properties.Environment?.Variables?.INFERENCE_ROLE === 'overflow');
+    expect(JSON.stringify(overflow.Properties.Code)).toContain('embeddings-cpu:3.1.0');
+    expect(overflow.Properties.Environment.Variables.AWS_LWA_PORT).toBeUndefined();
+  });
+
+  test('fails when the workload\'s image is larger than Lambda accepts (10 GB) and would run as the overflow', () => {
+    // the default policy already keeps such an image off Lambda; a custom decision may not
+    expect(PlacementPolicy.fixed(PlacementTarget.HYBRID).decide({ ...HYBRID_PROFILE, imageSizeGiB: 12 }).hybrid!.overflowToLambda).toBe(false);
+    const d = PlacementPolicy.default().decide(HYBRID_PROFILE);
+    const custom = new PlacementDecision({ ...d, rules: d.rules, costs: d.costs, policyName: 'custom', profile: { ...d.profile!, imageSizeGiB: 12 } });
+    expect(() => hybridWorkload(HYBRID_PROFILE, { policy: { name: 'custom', decide: () => custom } }))
+      .toThrow(/'profile\.imageSizeGiB' must be at most 10 for the overflow to run the workload's image on Lambda .*got 12/);
+  });
+
+  test('fails on an adapter port that is not one', () => {
+    expect(() => hybridWorkload(HYBRID_PROFILE, { hybrid: { vpc: importedVpc(strictStack()), overflowWebAdapter: { port: 70000 } } }))
+      .toThrow(/'hybrid\.overflowWebAdapter\.port' must be between 1 and 65,535, got 70,000/);
+  });
+
+  test('the overflow\'s concurrency is capped at its planned share of the peak, or at the option', () => {
+    const { workload, template } = hybridWorkload();
+    const d = workload.decision;
+    const p = d.profile!;
+    // Little's law: (peak - threshold) req/s x p99 on CPU
+    const tailRps = p.peakRequestsPerSecond! - d.hybrid!.overflowThresholdRequestsPerSecond;
+    const planned = Math.ceil(tailRps * p.requestDurationP99Ms! / 1000 * p.cpuFallbackSlowdown!);
+    expect(planned).toBeGreaterThan(1);
+    expect(workload.hybrid!.overflowReservedConcurrency).toBe(planned);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: planned, Environment: { Variables: Match.objectLike({ INFERENCE_ROLE: 'overflow' }) },
+    });
+    const capped = hybridWorkload(HYBRID_PROFILE, { hybrid: { ...adapted(), overflowReservedConcurrency: 5 } });
+    capped.template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 5 });
+    expect(() => hybridWorkload(HYBRID_PROFILE, { hybrid: { ...adapted(), overflowReservedConcurrency: 0 } }))
+      .toThrow(/'hybrid\.overflowReservedConcurrency' .*got 0/);
+  });
+
+  test('forwards the caller\'s credentials only when asked', () => {
+    const { template } = hybridWorkload(HYBRID_PROFILE, { hybrid: { ...adapted(), forwardCallerCredentials: true } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ FORWARD_CREDENTIALS: 'true' }) } });
+    expect(() => hybridWorkload(HYBRID_PROFILE, { hybrid: { ...adapted(), forwardCallerCredentials: 'yes' as any } }))
+      .toThrow(/'hybrid\.forwardCallerCredentials' must be true or false, got "yes"/);
   });
 });
 

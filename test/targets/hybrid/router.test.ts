@@ -32,8 +32,51 @@ describe('a faithful proxy', () => {
     const seen = JSON.parse(res.body);
     expect(seen.method).toBe('PUT');
     expect(seen.url).toBe('/v1/images/7?format=png&size=512');
-    expect(seen.headers).toMatchObject({ 'authorization': 'AWS4-HMAC-SHA256 Credential=x', 'traceparent': '00-abc-def-01', 'content-type': 'image/png', 'cookie': 'session=s1', 'x-forwarded-for': '203.0.113.7' });
+    expect(seen.headers).toMatchObject({ 'traceparent': '00-abc-def-01', 'content-type': 'image/png', 'x-forwarded-for': '203.0.113.7' });
+    // the caller's credentials for the entry point do not reach the model server
+    expect(seen.headers.authorization).toBeUndefined();
+    expect(seen.headers.cookie).toBeUndefined();
     expect(seen.headers.te).toBeUndefined();
+    expect(Buffer.from(seen.body, 'base64').equals(BYTES)).toBe(true);
+  });
+
+  test('forwards the caller\'s authorization header and cookies only when FORWARD_CREDENTIALS is true', async () => {
+    const url = await serve(echo);
+    const { r } = router({ DATA_PLANE_URL: url, FORWARD_CREDENTIALS: 'true' });
+    const res = await r.buffered(event({ headers: { authorization: 'Bearer t' }, cookies: ['session=s1', 'theme=dark'] }));
+    expect(JSON.parse(res.body).headers).toMatchObject({ authorization: 'Bearer t', cookie: 'session=s1; theme=dark' });
+  });
+
+  test('never trusts a client-supplied X-Forwarded-For, Forwarded or X-Real-IP: the data plane sees the address API Gateway saw', async () => {
+    const url = await serve(echo);
+    const { r } = router({ DATA_PLANE_URL: url });
+    const res = await r.buffered(event({ headers: { 'X-Forwarded-For': '10.0.0.1', 'forwarded': 'for=10.0.0.1', 'x-real-ip': '10.0.0.1' } }));
+    const seen = JSON.parse(res.body).headers;
+    expect(seen['x-forwarded-for']).toBe('203.0.113.7');
+    expect(seen.forwarded).toBeUndefined();
+    expect(seen['x-real-ip']).toBeUndefined();
+  });
+
+  test('reads an API Gateway REST API proxy event (payload 1.0): method, path, repeated query parameters, multi-value headers, source address', async () => {
+    const url = await serve(echo);
+    const { r } = router({ DATA_PLANE_URL: url });
+    const res = await r.buffered({
+      httpMethod: 'POST',
+      path: '/v1/chat/completions',
+      multiValueQueryStringParameters: { tag: ['a b', 'c&d'], n: ['1'] },
+      queryStringParameters: { tag: 'c&d', n: '1' },
+      headers: { 'X-Trace': 'two', 'Authorization': 'AWS4-HMAC-SHA256 x' },
+      multiValueHeaders: { 'X-Trace': ['one', 'two'], 'Authorization': ['AWS4-HMAC-SHA256 x'], 'X-Forwarded-For': ['10.9.9.9, 198.51.100.1'] },
+      requestContext: { identity: { sourceIp: '198.51.100.1' } },
+      body: BYTES.toString('base64'),
+      isBase64Encoded: true,
+    });
+    const seen = JSON.parse(res.body);
+    expect(seen.method).toBe('POST');
+    expect(seen.url).toBe('/v1/chat/completions?tag=a%20b&tag=c%26d&n=1');
+    expect(seen.headers['x-trace']).toBe('one, two');
+    expect(seen.headers['x-forwarded-for']).toBe('198.51.100.1');
+    expect(seen.headers.authorization).toBeUndefined();
     expect(Buffer.from(seen.body, 'base64').equals(BYTES)).toBe(true);
   });
 
@@ -93,7 +136,7 @@ describe('a faithful proxy', () => {
     const { r } = router({ DATA_PLANE_URL: url });
     const res = await r.buffered(event({ body: '{}' }));
     expect(res.statusCode).toBe(502);
-    expect(JSON.parse(res.body).message).toContain('use a streaming function URL');
+    expect(JSON.parse(res.body).message).toContain('use the streaming entry point');
   });
 });
 
@@ -122,6 +165,25 @@ describe('response streaming', () => {
     expect(chunks.length).toBeGreaterThanOrEqual(3);
     // the tokens arrived as they were produced, not all at once at the end
     expect(chunks[chunks.length - 1].at - chunks[0].at).toBeGreaterThanOrEqual(120);
+  });
+
+  test('streams the answer to a REST API proxy event (payload 1.0), the hybrid\'s default entry point', async () => {
+    const url = await serve(echo);
+    const rt = fakeStreamRuntime();
+    const handler = handlerFor({ DATA_PLANE_URL: url, RESPONSE_STREAMING: 'true' }, { log: () => undefined }, rt.awslambda);
+    await handler({
+      httpMethod: 'POST',
+      path: '/v1/chat/completions',
+      multiValueHeaders: { 'Content-Type': ['application/json'] },
+      requestContext: { identity: { sourceIp: '198.51.100.1' } },
+      body: Buffer.from('{"prompt":"hi"}').toString('base64'),
+      isBase64Encoded: true,
+    }, rt.stream, {});
+    await rt.finished();
+    expect(rt.prelude()).toMatchObject({ statusCode: 201, headers: { 'content-type': 'application/json' }, cookies: ['a=1', 'b=2'] });
+    const seen = JSON.parse(rt.body().toString());
+    expect(seen).toMatchObject({ method: 'POST', url: '/v1/chat/completions', headers: { 'x-forwarded-for': '198.51.100.1' } });
+    expect(Buffer.from(seen.body, 'base64').toString()).toBe('{"prompt":"hi"}');
   });
 
   test('streams binary bytes intact and writes before ending even for an empty body', async () => {

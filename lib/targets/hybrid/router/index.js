@@ -1,8 +1,8 @@
 'use strict';
 /**
  * Control-plane router of a hybrid inference workload (Lambda, Node.js 24; built-ins and the AWS
- * SDK v3 the runtime provides, nothing else). A faithful HTTP proxy from a function URL (payload
- * format 2.0) to the GPU data plane behind an internal NLB: every method, path and query string,
+ * SDK v3 the runtime provides, nothing else). A faithful HTTP proxy from API Gateway (or a function
+ * URL) to the GPU data plane behind an internal NLB: every method, path and query string,
  * end-to-end headers (hop-by-hop stripped), binary-safe bodies both ways, status codes and content
  * types passed through. When the data plane sheds load (429/503), refuses the connection twice,
  * or does not answer by its deadline, and an overflow function is configured, the request goes to
@@ -18,10 +18,23 @@
  * - MARGIN_MS: what the router keeps to write the answer (the overflow never runs into it).
  * The function's own timeout is at least DATA_PLANE_DEADLINE_MS + OVERFLOW_TIMEOUT_MS plus a margin.
  *
+ * Events: an API Gateway REST API Lambda proxy event (payload format 1.0: `httpMethod`, `path`,
+ * `multiValueQueryStringParameters`, `multiValueHeaders`, `requestContext.identity.sourceIp`), which
+ * a REST API in response-streaming mode also sends
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode-lambda.html),
+ * or a function URL / HTTP API event (payload format 2.0).
+ *
+ * What the data plane sees of the caller: the router is the last proxy before it, so it decides
+ * which request headers are trusted. `X-Forwarded-For` (and `Forwarded`, `X-Real-IP`) sent by the
+ * client are dropped, never trusted: the router sets `X-Forwarded-For` to the address API Gateway
+ * or Lambda saw (`sourceIp`). The caller's `Authorization` header and cookies (a SigV4 signature or
+ * session for the entry point, not for the model server) are dropped unless FORWARD_CREDENTIALS is
+ * 'true'.
+ *
  * Other configuration: DATA_PLANE_URL, OVERFLOW_FUNCTION (ARN of the overflow alias; absent: no
  * overflow), LAMBDA_ENDPOINT_URL (the Lambda interface VPC endpoint), MAX_PAYLOAD_BYTES,
- * RESPONSE_STREAMING ('true': the handler streams, for a function URL in RESPONSE_STREAM mode),
- * METRICS_NAMESPACE, INFERENCE_WORKLOAD_NAME, and:
+ * RESPONSE_STREAMING ('true': the handler streams, for a REST API integration in STREAM mode),
+ * FORWARD_CREDENTIALS, METRICS_NAMESPACE, INFERENCE_WORKLOAD_NAME, and:
  * - DATA_PLANE_IDLE_TIMEOUT_MS (default 60000): how long a keep-alive connection to the data plane
  *   may sit idle in the pool before the router closes it. It must stay below the idle timeout of the
  *   load balancer in front of the data plane, so the router never reuses a flow the load balancer
@@ -33,7 +46,7 @@
  * Retries (at most one per request, within the data-plane deadline): a refused connection (nothing
  * was sent), and a reused keep-alive connection reset (ECONNRESET, EPIPE, "socket hang up") before
  * any byte of the answer arrived; the retry goes on a new connection. The request body is always held
- * whole in memory (a function URL event carries it), so it can be sent again. Once any byte of the
+ * whole in memory (an API Gateway or function URL event carries it), so it can be sent again. Once any byte of the
  * answer has arrived, nothing is retried. Node.js marks a request sent on a reused socket with
  * `request.reusedSocket` for exactly this retry
  * (https://nodejs.org/docs/latest-v20.x/api/http.html#requestreusedsocket).
@@ -51,6 +64,10 @@ const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer',
   'transfer-encoding', 'upgrade', 'host', 'content-length', 'expect',
 ]);
+/** Client-supplied forwarding headers: untrusted, dropped; the router sets X-Forwarded-For itself. */
+const FORWARDING = new Set(['x-forwarded-for', 'forwarded', 'x-real-ip']);
+/** The caller's credentials for the entry point (dropped unless FORWARD_CREDENTIALS is 'true'). */
+const CREDENTIALS = new Set(['authorization', 'cookie']);
 const ROUTE_HEADER = 'x-inference-route';
 /** Idle keep-alive connections are closed after this long by default: well below an NLB's 350 s (see the header). */
 const DEFAULT_IDLE_TIMEOUT_MS = 60000;
@@ -71,6 +88,7 @@ function readConfig(env) {
     idleTimeoutMs: num('DATA_PLANE_IDLE_TIMEOUT_MS', DEFAULT_IDLE_TIMEOUT_MS),
     marginMs: num('MARGIN_MS', 250),
     streaming: env.RESPONSE_STREAMING === 'true',
+    forwardCredentials: env.FORWARD_CREDENTIALS === 'true',
     namespace: env.METRICS_NAMESPACE || 'InferenceWorkload/Hybrid',
     workloadName: env.INFERENCE_WORKLOAD_NAME || 'unknown',
   };
@@ -86,23 +104,42 @@ function own(statusCode, message, route, extraHeaders) {
   };
 }
 
-/** The request as the data plane should see it, from a function URL event (payload format 2.0). */
-function requestOf(event) {
-  const http2 = (event.requestContext && event.requestContext.http) || {};
+/** The query string of a payload format 1.0 event (API Gateway hands it over decoded). */
+function queryOf(event) {
+  const multi = event.multiValueQueryStringParameters;
+  const single = event.queryStringParameters;
+  const pairs = [];
+  for (const [name, values] of Object.entries(multi || {})) {
+    for (const value of [].concat(values)) pairs.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  }
+  if (!multi) {
+    for (const [name, value] of Object.entries(single || {})) pairs.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+  }
+  return pairs.join('&');
+}
+
+/** The request as the data plane should see it, from a REST API (1.0) or function URL / HTTP API (2.0) event. */
+function requestOf(event, cfg) {
+  const v1 = typeof event.httpMethod === 'string';
+  const context = event.requestContext || {};
+  const sourceIp = v1 ? (context.identity || {}).sourceIp : (context.http || {}).sourceIp;
   const headers = {};
-  for (const [name, value] of Object.entries(event.headers || {})) {
-    if (!HOP_BY_HOP.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
+  const incoming = v1 && event.multiValueHeaders ? event.multiValueHeaders : (event.headers || {});
+  for (const [name, value] of Object.entries(incoming)) {
+    const key = name.toLowerCase();
+    if (HOP_BY_HOP.has(key) || FORWARDING.has(key)) continue;
+    if (CREDENTIALS.has(key) && !cfg.forwardCredentials) continue;
+    headers[key] = Array.isArray(value) ? value.join(key === 'cookie' ? '; ' : ', ') : value;
   }
-  if (Array.isArray(event.cookies) && event.cookies.length > 0) headers.cookie = event.cookies.join('; ');
-  if (http2.sourceIp) {
-    headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${http2.sourceIp}` : http2.sourceIp;
-  }
+  if (cfg.forwardCredentials && Array.isArray(event.cookies) && event.cookies.length > 0) headers.cookie = event.cookies.join('; ');
+  // the address API Gateway or Lambda saw, and nothing the client claimed before it
+  if (sourceIp) headers['x-forwarded-for'] = sourceIp;
   const raw = event.body === undefined || event.body === null ? '' : event.body;
   const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   return {
-    method: (http2.method || 'GET').toUpperCase(),
-    path: event.rawPath || '/',
-    query: event.rawQueryString || '',
+    method: ((v1 ? event.httpMethod : (context.http || {}).method) || 'GET').toUpperCase(),
+    path: (v1 ? event.path : event.rawPath) || '/',
+    query: v1 ? queryOf(event) : (event.rawQueryString || ''),
     headers,
     body,
   };
@@ -351,7 +388,7 @@ function createRouter(env, deps) {
   /** Routes one request; resolves with a response whose body is a Buffer, or a data-plane stream. */
   async function route(event, context, collect) {
     const startedAt = now();
-    const req = requestOf(event);
+    const req = requestOf(event, cfg);
     if (req.body.length > cfg.maxPayloadBytes) {
       return own(413, `the request body has ${req.body.length} bytes, more than the ${cfg.maxPayloadBytes} bytes this endpoint accepts`, 'control-plane');
     }
@@ -372,7 +409,7 @@ function createRouter(env, deps) {
     const shed = !answer.failure && (answer.statusCode === 429 || answer.statusCode === 503);
     if (answer.failure === 'too-large') {
       emit({ DataPlaneLatency: latency, DataPlaneErrors: 1 });
-      return own(502, `the data plane answered with more than ${SYNC_PAYLOAD_LIMIT} bytes, the limit of a buffered response; use a streaming function URL`, 'data-plane');
+      return own(502, `the data plane answered with more than ${SYNC_PAYLOAD_LIMIT} bytes, the limit of a buffered response; use the streaming entry point (the hybrid's default REST API)`, 'data-plane');
     }
     if ((answer.failure || shed) && cfg.overflowFunction) {
       if (answer.stream) answer.stream.destroy();
@@ -408,13 +445,13 @@ function createRouter(env, deps) {
       isBase64Encoded: !text,
     };
     if (Buffer.byteLength(JSON.stringify(result)) > SYNC_PAYLOAD_LIMIT) {
-      const tooLarge = own(502, `the response is larger than ${SYNC_PAYLOAD_LIMIT} bytes, the limit of a buffered response; use a streaming function URL`, res.headers[ROUTE_HEADER]);
+      const tooLarge = own(502, `the response is larger than ${SYNC_PAYLOAD_LIMIT} bytes, the limit of a buffered response; use the streaming entry point (the hybrid's default REST API)`, res.headers[ROUTE_HEADER]);
       return { statusCode: 502, headers: tooLarge.headers, body: tooLarge.body.toString('utf8'), isBase64Encoded: false };
     }
     return result;
   }
 
-  /** Streaming mode (function URL RESPONSE_STREAM): status and headers first, then the bytes as they come. */
+  /** Streaming mode (REST API integration in STREAM mode, or InvokeWithResponseStream): status and headers first, then the bytes as they come. */
   async function streaming(event, responseStream, context, awslambda) {
     const res = await route(event, context, false);
     const out = awslambda.HttpResponseStream.from(responseStream, {
