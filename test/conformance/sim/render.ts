@@ -28,11 +28,11 @@ function stackWarnings(assembly: ReturnType<App['synth']>, stackName: string): s
   return assembly.getStackByName(stackName).messages.filter(m => m.level === 'warning').map(m => String(m.entry.data)).join('\n');
 }
 
-/** One workload in its own app (the hybrid's VPC given). */
+/** One workload in its own app (the hybrid's VPC and an overflow image with the Lambda Web Adapter given). */
 export function renderWorkload(props: Omit<InferenceWorkloadProps, 'image'> & { image?: ModelImage }): RenderedWorkload {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-')) });
   const stack = new Stack(app, 'Conformance');
-  const workload = new InferenceWorkload(stack, 'Workload', { image: IMAGE, hybrid: { vpc: importedVpc(stack) }, ...props });
+  const workload = new InferenceWorkload(stack, 'Workload', { image: IMAGE, hybrid: { vpc: importedVpc(stack), overflowWebAdapter: {} }, ...props });
   const assembly = app.synth();
   return {
     workload,
