@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
+import { declareNamespace } from './namespace';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials } from './pod-options';
 import { warnPrerequisites } from './prerequisites';
@@ -79,8 +80,14 @@ export function deliverKubernetes(
     rendering.serviceAccount.metadata.addAnnotation('eks.amazonaws.com/role-arn', serviceAccountRole.roleArn);
   }
   warnPrerequisites(scope, workloadName, rendering.prerequisites);
+  rendering.warnings.forEach(w => Annotations.of(scope).addWarningV2(w.id, w.message));
+  // the Namespace, when asked for, is the stack's, not this workload's
+  const namespaceManifest = declareNamespace(scope, options);
   if (options.cluster) {
     const manifest = addChartToCluster(scope, options.cluster, rendering.chart, `${namespace}-${workloadName}`, workloadName);
+    if (namespaceManifest !== undefined) {
+      manifest.node.addDependency(namespaceManifest);
+    }
     return { manifest, serviceAccountRole };
   }
   const manifestPath = manifestRelativePath(scope, workloadName);
