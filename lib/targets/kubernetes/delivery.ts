@@ -80,7 +80,7 @@ export function deliverKubernetes(
     rendering.serviceAccount.metadata.addAnnotation('eks.amazonaws.com/role-arn', serviceAccountRole.roleArn);
   }
   warnPrerequisites(scope, workloadName, rendering.prerequisites);
-  rendering.warnings.forEach(w => Annotations.of(scope).addWarningV2(w.id, w.message));
+  rendering._warnings.forEach(w => Annotations.of(scope).addWarningV2(w.id, w.message));
   // the Namespace, when asked for, is the stack's, not this workload's
   const namespaceManifest = declareNamespace(scope, options);
   if (options.cluster) {

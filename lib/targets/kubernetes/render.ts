@@ -13,7 +13,7 @@ import { PreStopAction } from './pod-options';
 import { clusterPrerequisites } from './prerequisites';
 import { ScalingMetric, ZoneSpread } from './scaling';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
-import { checkRootVolume, startupBudget } from './startup';
+import { checkRootVolume, requiredRootVolumeGiB, startupBudget } from './startup';
 import { HOME_DIR } from './stock-images';
 import { checkKubernetesSizing, formatMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
@@ -52,7 +52,9 @@ export interface KubernetesRendering {
    */
   readonly prerequisites: string[];
   /** Synth warnings about the workload itself (e.g. a single replica a drain takes to zero). @internal */
-  readonly warnings: RenderWarning[];
+  readonly _warnings: RenderWarning[];
+  /** The root volume (GiB) a node needs for this pod's node-local disk, images not counted (for a node class). @internal */
+  readonly _requiredRootVolumeGiB: number;
 }
 
 /** Inputs of the Kubernetes renderer. @internal */
@@ -382,7 +384,8 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     container: server,
     port,
     prerequisites,
-    warnings: singleReplica === undefined ? [] : [singleReplica],
+    _warnings: singleReplica === undefined ? [] : [singleReplica],
+    _requiredRootVolumeGiB: requiredRootVolumeGiB(ephemeralMiB),
   };
 }
 
