@@ -2,7 +2,7 @@
  * The example platform: `npx cdk synth` (see cdk.json) places every workload below and
  * writes CloudFormation plus Kubernetes manifests into cdk.out.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Size, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CacheSidecar, InferenceWorkload, ModelImage, ModelServer } from '../lib';
 
@@ -52,6 +52,9 @@ export function buildExampleApp(app: App = new App()): App {
       modelUri: 's3://example-models/llm-chat/2.0.1/',
       serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/llm-chat-model-reader',
       cacheSidecars: [CacheSidecar.redis()],
+      // the GPU nodes' root volume (their EC2NodeClass's blockDeviceMappings): it holds the 19 GiB
+      // model cache, which Karpenter's 20 GiB default does not
+      nodeRootVolumeSize: Size.gibibytes(100),
     },
   });
 

@@ -58,6 +58,8 @@ export const KUBERNETES_OPTION_KEYS = knownKeysOf<KubernetesTargetOptions>('Kube
   sharedMemorySize: true,
   nodeLocalStorageLimit: true,
   startupTimeout: true,
+  nodeRootVolumeSize: true,
+  nodeDiskThroughputMiBps: true,
   readinessProbePath: true,
   livenessProbePath: true,
   zoneSpread: true,

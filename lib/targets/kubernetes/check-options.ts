@@ -13,6 +13,7 @@ import {
   PreStopAction,
 } from './pod-options';
 import { ScalingMetric, ZoneSpread } from './scaling';
+import { DEFAULT_DISK_THROUGHPUT_MIBPS } from './startup';
 import { checkDnsSubdomain, checkLabelKey, checkLabelValue, durationSeconds, sizeMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { checkDnsLabel, checkNumber, checkOptionalNumber, checkOptionsObject, checkString, orDefault, formatBound, formatValue } from '../../private/validate';
@@ -73,6 +74,10 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     : checkSeconds('kubernetes.startupTimeout', o.startupTimeout, 10, 6 * 3600);
   const scaleDownStabilizationSeconds = o.scaleDownStabilization === undefined ? undefined
     : checkSeconds('kubernetes.scaleDownStabilization', o.scaleDownStabilization, 0, MAX_STABILIZATION_SECONDS);
+  const nodeRootVolumeGiB = o.nodeRootVolumeSize === undefined ? undefined
+    : Math.floor(sizeMiB('kubernetes.nodeRootVolumeSize', o.nodeRootVolumeSize, 1024) / 1024);
+  const nodeDiskThroughputMiBps = checkOptionalNumber('kubernetes.nodeDiskThroughputMiBps', o.nodeDiskThroughputMiBps, { min: 1, max: 100_000 })
+    ?? DEFAULT_DISK_THROUGHPUT_MIBPS;
   const readinessPath = o.readinessProbePath === undefined ? undefined : checkHttpPath('kubernetes.readinessProbePath', o.readinessProbePath);
   const livenessPath = o.livenessProbePath === undefined ? undefined : checkHttpPath('kubernetes.livenessProbePath', o.livenessProbePath);
   const zoneSpread = orDefault(o.zoneSpread, ZoneSpread.BEST_EFFORT);
@@ -141,6 +146,8 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     sharedMemoryMiB,
     nodeLocalLimitMiB,
     startupTimeoutSeconds,
+    nodeRootVolumeGiB,
+    nodeDiskThroughputMiBps,
     readinessPath,
     livenessPath,
     zoneSpread,

@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
 import { warnOpenIngress } from './ingress';
 import { grantModelRead, modelSourceUri } from './model-access';
+import { declareNamespace } from './namespace';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials } from './pod-options';
 import { warnPrerequisites } from './prerequisites';
@@ -83,8 +84,14 @@ export function deliverKubernetes(
   }
   warnPrerequisites(scope, workloadName, rendering.prerequisites);
   warnOpenIngress(scope, workloadName, rendering.networkPolicy);
+  rendering._warnings.forEach(w => Annotations.of(scope).addWarningV2(w.id, w.message));
+  // the Namespace, when asked for, is the stack's, not this workload's
+  const namespaceManifest = declareNamespace(scope, options);
   if (options.cluster) {
     const manifest = addChartToCluster(scope, options.cluster, rendering.chart, `${namespace}-${workloadName}`, workloadName);
+    if (namespaceManifest !== undefined) {
+      manifest.node.addDependency(namespaceManifest);
+    }
     // pods admitted before their credentials exist never get them (the webhook mutates a pod once, at
     // admission): the role, its policy and the Pod Identity association come first
     if (serviceAccountRole !== undefined) {

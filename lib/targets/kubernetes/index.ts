@@ -10,7 +10,7 @@ export type { GpuFeatureDiscoveryOptions, KarpenterGpuOptions, NodeToleration } 
 export type { KubernetesTargetOptions } from './options';
 export type { KubernetesRendering } from './render';
 export { ModelServer } from './model-server';
-export type { GenericModelServerOptions } from './model-server';
+export type { GenericModelServerOptions, VllmModelServerOptions } from './model-server';
 export { ModelCredentials, PreStopAction } from './pod-options';
 export type { EgressDestination, EnvironmentSource, EnvironmentVariable, ExtraVolume, NetworkPeer } from './pod-options';
 export { ScalingMetric, ZoneSpread } from './scaling';

@@ -1,10 +1,6 @@
+import { HOME_DIR, POD_USER_NAME, STOCK_IMAGES, StockImageNeeds } from './stock-images';
 import { InferenceWorkloadValidationError } from '../../errors';
-import { checkOptionalNumber, checkString } from '../../private/validate';
-
-/** Where the writable home of the model server is mounted (an `emptyDir`: the root filesystem is read-only). */
-export const HOME_DIR = '/home/model-server';
-/** Triton's metrics port, its default (`--metrics-port`, triton-inference-server/server `docs/user_guide/metrics.md`). */
-export const TRITON_METRICS_PORT = 8002;
+import { checkOptionalNumber, checkOptionsObject, checkString } from '../../private/validate';
 
 /** Where a model server exports its Prometheus metrics. @internal */
 export interface ModelServerMetrics {
@@ -14,6 +10,16 @@ export interface ModelServerMetrics {
   readonly path: string;
   /** A series the server exports, which the prometheus-adapter rule discovers (`seriesQuery`). */
   readonly series: string;
+}
+
+/** Options of `ModelServer.vllm()`. */
+export interface VllmModelServerOptions {
+  /**
+   * The model id the OpenAI-compatible API serves (`--served-model-name`), which clients put in
+   * their requests' `model` field. It stays the same across model releases.
+   * @default - the workload's name
+   */
+  readonly servedModelName?: string;
 }
 
 /** Options of `ModelServer.generic()`. */
@@ -37,6 +43,8 @@ export interface GenericModelServerOptions {
 
 /** What a model server needs from the pod it runs in. @internal */
 export interface ModelServerContext {
+  /** The workload's name (the default served model name). */
+  readonly workloadName: string;
   readonly port: number;
   readonly gpuCount: number;
   /** Where the model cache is mounted, when there is one. */
@@ -48,23 +56,29 @@ export interface ModelServerContext {
  * writes at the pod's writable home (the root filesystem is read-only), its GPU parallelism, and
  * the metric of requests in flight the autoscaler scales on (through prometheus-adapter).
  *
- * Each preset cites the server's own sources for its variables, ports and metrics.
+ * Each preset runs its stock image as published: its ports, probes, metrics port and writable
+ * directories come from the table of what the image needs (`stock-images.ts`, docs/model-servers.md),
+ * read from the project's own Dockerfile and docs.
  */
 export class ModelServer {
   /**
    * vLLM's OpenAI-compatible server (`vllm/vllm-openai`): port 8000, `GET /health`,
-   * `--tensor-parallel-size` = the GPUs of the pod, `--model` = the model cache when there is one.
+   * `--tensor-parallel-size` = the GPUs of the pod, `--model` = the model cache when there is one,
+   * `--served-model-name` = the workload's name (a stable model id for clients).
    * Caches: `HF_HOME` (Hugging Face hub), `VLLM_CACHE_ROOT`, `VLLM_CONFIG_ROOT`
    * (vllm-project/vllm `vllm/envs.py`). Requests in flight: `vllm:num_requests_running` +
    * `vllm:num_requests_waiting` (`vllm/v1/metrics/loggers.py`), at `/metrics` on the API server's
    * own port (`vllm/entrypoints/openai/api_server.py`, `mount_metrics`).
    */
-  public static vllm(): ModelServer {
+  public static vllm(options: VllmModelServerOptions = {}): ModelServer {
+    const o = checkOptionsObject('kubernetes.modelServer', options, 'VllmModelServerOptions');
+    const servedModelName = o.servedModelName === undefined ? undefined
+      : checkString('kubernetes.modelServer.servedModelName', o.servedModelName, {
+        maxLength: 256, pattern: SERVED_MODEL_NAME, patternDescription: 'a model id without spaces, quotes or \'$\'',
+      });
     return new ModelServer({
       name: 'vllm',
-      port: 8000,
-      readinessPath: '/health',
-      livenessPath: '/health',
+      needs: STOCK_IMAGES.vllm,
       metricName: 'vllm_requests_in_flight',
       metrics: { path: '/metrics', series: 'vllm:num_requests_running' },
       metricsQuery: 'sum(vllm:num_requests_running{<<.LabelMatchers>>} + vllm:num_requests_waiting{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
@@ -76,6 +90,7 @@ export class ModelServer {
       }),
       args: ctx => [
         ...(ctx.modelDir ? ['--model', ctx.modelDir] : []),
+        '--served-model-name', servedModelName ?? ctx.workloadName,
         '--port', String(ctx.port),
         ...(ctx.gpuCount > 0 ? ['--tensor-parallel-size', String(ctx.gpuCount)] : []),
       ],
@@ -92,9 +107,7 @@ export class ModelServer {
   public static textGenerationInference(): ModelServer {
     return new ModelServer({
       name: 'tgi',
-      port: 8080,
-      readinessPath: '/health',
-      livenessPath: '/health',
+      needs: STOCK_IMAGES.tgi,
       metricName: 'tgi_requests_in_flight',
       metrics: { path: '/metrics', series: 'tgi_queue_size' },
       metricsQuery: 'sum(tgi_queue_size{<<.LabelMatchers>>} + tgi_batch_current_size{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
@@ -123,14 +136,12 @@ export class ModelServer {
   public static triton(): ModelServer {
     return new ModelServer({
       name: 'triton',
-      port: 8000,
-      readinessPath: '/v2/health/ready',
-      livenessPath: '/v2/health/live',
+      needs: STOCK_IMAGES.triton,
       metricName: 'triton_requests_in_flight',
-      metrics: { port: TRITON_METRICS_PORT, path: '/metrics', series: 'nv_inference_request_duration_us' },
+      metrics: { port: STOCK_IMAGES.triton.metricsPort, path: '/metrics', series: 'nv_inference_request_duration_us' },
       metricsQuery: 'sum(rate(nv_inference_request_duration_us{<<.LabelMatchers>>}[1m])) by (<<.GroupBy>>) / 1000000',
       env: () => ({}),
-      args: ctx => ['tritonserver', `--http-port=${ctx.port}`, `--metrics-port=${TRITON_METRICS_PORT}`,
+      args: ctx => ['tritonserver', `--http-port=${ctx.port}`, `--metrics-port=${STOCK_IMAGES.triton.metricsPort}`,
         ...(ctx.modelDir ? [`--model-repository=${ctx.modelDir}`] : [])],
     });
   }
@@ -141,14 +152,13 @@ export class ModelServer {
    * `ScalingMetric.cpuUtilization()`.
    */
   public static generic(options: GenericModelServerOptions = {}): ModelServer {
-    const port = checkOptionalNumber('kubernetes.modelServer.port', options.port, { min: 1, max: 65535, integer: true }) ?? 8080;
-    const readinessPath = checkHttpPath('kubernetes.modelServer.readinessPath', options.readinessPath ?? '/health');
+    const generic = STOCK_IMAGES.generic;
+    const port = checkOptionalNumber('kubernetes.modelServer.port', options.port, { min: 1, max: 65535, integer: true }) ?? generic.port;
+    const readinessPath = checkHttpPath('kubernetes.modelServer.readinessPath', options.readinessPath ?? generic.readinessPath);
     const livenessPath = checkHttpPath('kubernetes.modelServer.livenessPath', options.livenessPath ?? readinessPath);
     return new ModelServer({
       name: 'generic',
-      port,
-      readinessPath,
-      livenessPath,
+      needs: { ...generic, port, metricsPort: port, readinessPath, livenessPath },
       metricName: 'inference_requests_in_flight',
       metrics: { path: '/metrics', series: 'inference_requests_in_flight' },
       metricsQuery: 'sum(inference_requests_in_flight{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
@@ -173,11 +183,12 @@ export class ModelServer {
   /** The prometheus-adapter `metricsQuery` that computes `metricName` from the server's own metrics. */
   public readonly metricsQuery: string;
 
+  /** What the stock image needs from its pod (ports, probes, writable directories). @internal */
+  public readonly _needs: StockImageNeeds;
+
   private constructor(private readonly spec: {
     name: string;
-    port: number;
-    readinessPath: string;
-    livenessPath: string;
+    needs: StockImageNeeds;
     metricName: string;
     metricsQuery: string;
     metrics: ModelServerMetrics;
@@ -185,20 +196,25 @@ export class ModelServer {
     args: (ctx: ModelServerContext) => string[];
   }) {
     this.name = spec.name;
-    this.port = spec.port;
-    this.readinessPath = spec.readinessPath;
-    this.livenessPath = spec.livenessPath;
+    this._needs = spec.needs;
+    this.port = spec.needs.port;
+    this.readinessPath = spec.needs.readinessPath;
+    this.livenessPath = spec.needs.livenessPath;
     this.metricName = spec.metricName;
     this.metricsQuery = spec.metricsQuery;
   }
 
   /**
-   * The server's environment: a writable `HOME` and XDG cache and config directories under it
-   * (every server and library that writes under `$HOME` works on a read-only root), then its own.
+   * The server's environment: a user name for a UID the image may have no passwd entry for
+   * (`USER`, `LOGNAME`: Python's `getpass.getuser()` reads them before `pwd.getpwuid()`, which
+   * raises for such a UID), a writable `HOME` and XDG cache and config directories under it (every
+   * server and library that writes under `$HOME` works on a read-only root), then its own.
    * @internal
    */
   public _env(ctx: ModelServerContext): Record<string, string> {
     return {
+      USER: POD_USER_NAME,
+      LOGNAME: POD_USER_NAME,
       HOME: HOME_DIR,
       XDG_CACHE_HOME: `${HOME_DIR}/.cache`,
       XDG_CONFIG_HOME: `${HOME_DIR}/.config`,
@@ -220,6 +236,9 @@ export class ModelServer {
     return this.spec.args(ctx);
   }
 }
+
+/** An OpenAI model id: printable, no whitespace, quotes or `$`. */
+const SERVED_MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:\/@+-]*$/;
 
 const HTTP_PATH = /^\/[A-Za-z0-9._~!&'()*+,;=:@%\/-]*$/;
 

@@ -205,9 +205,24 @@ export interface KubernetesTargetOptions {
   /**
    * How long the model server may take to start (startup probe: period 10 s, failure threshold
    * = this / 10 s).
-   * @default - 2 minutes plus 1 minute per GiB of model (15 s per GiB when a model cache fetched it to local disk)
+   * @default - 2 minutes plus reading the model at `nodeDiskThroughputMiBps` (x 1.5) when a model cache fetched it, else 1 minute per GiB
    */
   readonly startupTimeout?: Duration;
+
+  /**
+   * Root volume of the nodes the pods run on (their node class's or launch template's). The pod's
+   * node-local disk (model cache, home, `/tmp`, emptyDir volumes) must fit it, with the kubelet's
+   * reserve and eviction threshold, or the workload is refused at synth.
+   * @default - the flavor's default root volume: 20 GiB (Karpenter, managed node groups), 80 GiB (EKS Auto Mode)
+   */
+  readonly nodeRootVolumeSize?: Size;
+
+  /**
+   * Throughput of the nodes' root volume, MiB/s: the model cache's fetch and the server's read of the
+   * weights are derived from it (startup probe, the Deployment's progress deadline).
+   * @default 125 (a gp3 volume's baseline)
+   */
+  readonly nodeDiskThroughputMiBps?: number;
 
   /**
    * HTTP path of the readiness probe (and of the startup probe).
@@ -313,6 +328,9 @@ export interface CheckedKubernetesOptions {
   readonly sharedMemoryMiB?: number;
   readonly nodeLocalLimitMiB?: number;
   readonly startupTimeoutSeconds?: number;
+  /** The nodes' root volume declared, GiB; the flavor's default otherwise. */
+  readonly nodeRootVolumeGiB?: number;
+  readonly nodeDiskThroughputMiBps: number;
   /** The readiness path given; the model server's otherwise. */
   readonly readinessPath?: string;
   /** The liveness path given; the model server's otherwise. */

@@ -2,6 +2,7 @@ import { Annotations, Aspects, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials, PreStopAction } from './pod-options';
+import { requiredRootVolumeGiB } from './startup';
 import { formatMiB } from './validate';
 import { KubernetesSizing } from '../../policy';
 
@@ -13,7 +14,7 @@ export function clusterPrerequisites(
   if (sizing.gpuCount > 0) {
     out.push(`${name}: GPU nodes are tainted nvidia.com/gpu:NoSchedule and run the NVIDIA device plugin; `
       + `a node autoscaler may launch ${(sizing.nodeCandidates ?? []).map(c => c.instanceType).join(', ') || sizing.instanceType} `
-      + `with a root volume larger than the pod's ${formatMiB(ephemeralMiB)} of node-local disk plus the image (Karpenter's default root volume is 20 GiB).`);
+      + `with a root volume of at least ${requiredRootVolumeGiB(ephemeralMiB)} GiB (the pod's ${formatMiB(ephemeralMiB)} of node-local disk) plus the images.`);
   }
   if (sizing.exclusiveCpu) {
     out.push(`${name}: the nodes' kubelet runs the static CPU manager policy (cpuManagerPolicy: static) so the whole-core pod gets exclusive cores.`);

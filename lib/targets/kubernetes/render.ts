@@ -4,19 +4,21 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CacheSidecar, CacheSidecarType } from './cache-sidecar';
 import { MAX_STABILIZATION_SECONDS } from './check-options';
+import { longRequestPrerequisite, protectFromConsolidation, RenderWarning, rolloutStrategy, singleReplicaWarning } from './disruption';
 import { drainTiming } from './drain';
 import { patchPodSpec } from './escape-hatches';
 import { addGpuLimit, checkMigProfile, GPU_RESOURCE, migResource } from './gpu';
 import { pullPolicy } from './images';
-import { metricsEndpoint, renderScrape, scalingMetricOf, scalingPrerequisites } from './metrics';
-import { HOME_DIR } from './model-server';
+import { METRICS_PORT_NAME, metricsEndpoint, renderScrape, scalingMetricOf, scalingPrerequisites } from './metrics';
 import { networkPolicySpec } from './network-policy';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials, PreStopAction } from './pod-options';
 import { clusterPrerequisites } from './prerequisites';
-import { readinessGateNamespaceLabels, readinessGatePrerequisites } from './readiness-gate';
+import { readinessGatePrerequisites } from './readiness-gate';
 import { ZoneSpread } from './scaling';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
+import { checkRootVolume, requiredRootVolumeGiB, startupBudget } from './startup';
+import { HOME_DIR } from './stock-images';
 import { checkKubernetesSizing, formatMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
@@ -53,13 +55,15 @@ export interface KubernetesRendering {
   readonly manifest?: eks.KubernetesManifest;
   /** The IRSA role created for `modelBucket`. @default - none */
   readonly serviceAccountRole?: iam.IRole;
-  /** The Namespace, when `createNamespace` is set. @default - none */
-  readonly namespace?: kplus.Namespace;
   /**
    * What the cluster must provide for these manifests to work and that synth cannot check
    * (components, labels, kubelet settings), one sentence each.
    */
   readonly prerequisites: string[];
+  /** Synth warnings about the workload itself (e.g. a single replica a drain takes to zero). @internal */
+  readonly _warnings: RenderWarning[];
+  /** The root volume (GiB) a node needs for this pod's node-local disk, images not counted (for a node class). @internal */
+  readonly _requiredRootVolumeGiB: number;
 }
 
 /** Inputs of the Kubernetes renderer. @internal */
@@ -89,10 +93,6 @@ export interface KubernetesRenderInput {
 export const SERVICE_PORT_NAME = 'http';
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const PROBE_PERIOD_SECONDS = 10;
-/** Size of the writable home (`HOME`, XDG and server caches) on the node's disk, MiB. */
-const HOME_MIB = 4096;
-/** Size of `/tmp` on the node's disk, MiB. */
-const TMP_MIB = 1024;
 /** Smallest CPU the model server keeps after the sidecars' share of the priced pod, millicores. */
 const MIN_SERVER_CPU_MILLIS = 100;
 
@@ -152,7 +152,10 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
       + `(nodeLocalStateGiB ${stateMiB / 1024}): the pod is larger than priced; declare the state in the profile.`);
   }
 
-  const startupSeconds = o.startupTimeoutSeconds ?? 120 + Math.ceil(modelSizeGiB * (hasModelCache ? 15 : 60));
+  const startup = startupBudget({
+    modelSizeGiB, fetches: hasModelCache, diskThroughputMiBps: o.nodeDiskThroughputMiBps, startupTimeoutSeconds: o.startupTimeoutSeconds,
+  });
+  const startupSeconds = startup.startupSeconds;
   const stabilizationSeconds = o.scaleDownStabilizationSeconds
     ?? Math.min(MAX_STABILIZATION_SECONDS, Math.max(gpu ? 600 : 300, startupSeconds));
   // /dev/shm: the option, else the decision's
@@ -175,18 +178,6 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     labels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'inference-workload' },
   });
 
-  const namespace = o.createNamespace ? new kplus.Namespace(chart, 'Namespace', {
-    metadata: {
-      name: o.namespace,
-      labels: {
-        // https://kubernetes.io/docs/concepts/security/pod-security-admission/
-        'pod-security.kubernetes.io/enforce': 'restricted',
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-        ...readinessGateNamespaceLabels(o.flavor),
-      },
-    },
-  }) : undefined;
-
   const serviceAccount = new kplus.ServiceAccount(chart, 'ServiceAccount', {
     metadata: {
       name,
@@ -204,6 +195,8 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     securityContext: restrictedPodSecurity(o.runAsUser),
     podMetadata: { labels: { 'app.kubernetes.io/name': name } },
     terminationGracePeriod: cdk8s.Duration.seconds(graceSeconds),
+    strategy: rolloutStrategy(gpu),
+    progressDeadline: cdk8s.Duration.seconds(startup.progressDeadlineSeconds),
   });
 
   const readinessPath = o.readinessPath ?? o.modelServer.readinessPath;
@@ -214,7 +207,8 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     timeoutSeconds: cdk8s.Duration.seconds(timeoutSeconds),
     failureThreshold,
   });
-  const serverCtx = { port, gpuCount: sizing.gpuCount, modelDir };
+  const serverCtx = { workloadName: name, port, gpuCount: sizing.gpuCount, modelDir };
+  const needs = o.modelServer._needs;
   const image = input.image.kubernetesImageReference();
   const scalingMetric = scalingMetricOf(o.flavor, o.scalingMetric, gpu);
   const metrics = metricsEndpoint(o.flavor, o.modelServer, port, SERVICE_PORT_NAME, scalingMetric);
@@ -222,8 +216,11 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     name: 'model-server',
     image,
     imagePullPolicy: pullPolicy(image, o.immutableImageTags),
-    ports: [{ number: port, name: SERVICE_PORT_NAME },
-      ...(metrics !== undefined && metrics.port !== port ? [{ number: metrics.port, name: metrics.portName }] : [])],
+    ports: [
+      { number: port, name: SERVICE_PORT_NAME },
+      // a server that serves its metrics on a port of their own (Triton: 8002), scraped or not
+      ...(needs.metricsPort !== needs.port ? [{ number: metrics?.port ?? needs.metricsPort, name: metrics?.portName ?? METRICS_PORT_NAME }] : []),
+    ],
     args: o.args ?? nonEmpty(o.modelServer._args(serverCtx)),
     // Guaranteed QoS (requests = limits in every container): the last pods evicted under node pressure,
     // and, with whole cores, exclusive cores under the static CPU manager
@@ -258,8 +255,9 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     ? kplus.Env.fromSecret(kplus.Secret.fromSecretName(chart, `EnvFromSecret${i}`, e.secretName))
     : kplus.Env.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, `EnvFromConfigMap${i}`, e.configMapName!))));
 
-  let ephemeralMiB = TMP_MIB + HOME_MIB;
-  const tmpVolume = kplus.Volume.fromEmptyDir(chart, 'TmpVolume', 'tmp', { sizeLimit: cdk8s.Size.mebibytes(TMP_MIB) });
+  // home and /tmp sized to what the server writes there (its caches), not to a fixed 5 GiB
+  let ephemeralMiB = needs.tmpMiB + needs.homeMiB;
+  const tmpVolume = kplus.Volume.fromEmptyDir(chart, 'TmpVolume', 'tmp', { sizeLimit: cdk8s.Size.mebibytes(needs.tmpMiB) });
   const ctx = {
     chart,
     deployment,
@@ -281,7 +279,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   sidecars.filter(s => s.type === CacheSidecarType.MODEL_CACHE).forEach(s => s._render(ctx));
   server.mount('/tmp', tmpVolume);
   // the root filesystem is read-only: HOME and every cache the server writes live here
-  server.mount(HOME_DIR, kplus.Volume.fromEmptyDir(chart, 'HomeVolume', 'home', { sizeLimit: cdk8s.Size.mebibytes(HOME_MIB) }));
+  server.mount(HOME_DIR, kplus.Volume.fromEmptyDir(chart, 'HomeVolume', 'home', { sizeLimit: cdk8s.Size.mebibytes(needs.homeMiB) }));
   server.mount('/dev/shm', kplus.Volume.fromEmptyDir(chart, 'SharedMemoryVolume', 'dshm', {
     medium: kplus.EmptyDirMedium.MEMORY,
     sizeLimit: cdk8s.Size.mebibytes(shmMiB),
@@ -302,6 +300,9 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     throw new InferenceWorkloadValidationError(
       `'kubernetes.nodeLocalStorageLimit' must hold the pod's node-local disk (${formatMiB(ephemeralMiB)}: model cache, home, /tmp and emptyDir volumes), got ${formatMiB(o.nodeLocalLimitMiB)}`);
   }
+  checkRootVolume(name, ephemeralMiB, o.flavor, o.nodeRootVolumeGiB);
+  // the policy's estimate of a scale-out when it made one, else the start-up budget's
+  protectFromConsolidation(deployment, o.flavor, sizing, sizing.estimatedScaleOutSeconds ?? startup.coldStartSeconds, input.decision.profile);
 
   if (gpu) {
     const resource = o.migProfile === undefined ? GPU_RESOURCE : migResource(o.migProfile);
@@ -390,6 +391,11 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
 
   prerequisites.push(...clusterPrerequisites(name, sizing, o, ephemeralMiB, hasModelCache));
   prerequisites.push(...readinessGatePrerequisites(name, o.namespace, o.createNamespace, behindLoadBalancer));
+  const longRequests = longRequestPrerequisite(name, input.decision.profile);
+  if (longRequests !== undefined) {
+    prerequisites.push(longRequests);
+  }
+  const singleReplica = singleReplicaWarning(name, sizing);
   return {
     chart,
     deployment,
@@ -401,8 +407,9 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     podMonitor,
     container: server,
     port,
-    namespace,
     prerequisites,
+    _warnings: singleReplica === undefined ? [] : [singleReplica],
+    _requiredRootVolumeGiB: requiredRootVolumeGiB(ephemeralMiB),
   };
 }
 

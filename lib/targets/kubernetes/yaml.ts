@@ -173,3 +173,29 @@ function document(doc: unknown): string {
 export function stringifyManifest(...docs: unknown[]): string {
   return docs.map(document).join('---\n');
 }
+
+/**
+ * A document without empty lists and null values: cdk8s-plus-28 writes fields the library never
+ * sets as `[]` (a Service's `externalIPs`), which GitOps tools show as a difference from the live
+ * object, where the API server drops them (the Kubernetes API types mark optional lists
+ * `omitempty`: an empty list and an absent one are the same object,
+ * https://github.com/kubernetes/community/blob/master/contributors/devel/sig-architecture/api-conventions.md#optional-vs-required).
+ * Empty maps stay: `emptyDir: {}` and `podSelector: {}` mean something.
+ * @internal
+ */
+export function withoutEmptyFields(doc: unknown): unknown {
+  if (Array.isArray(doc)) {
+    return doc.map(withoutEmptyFields);
+  }
+  if (doc === null || typeof doc !== 'object' || !isPlainObject(doc)) {
+    return doc;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) {
+      continue;
+    }
+    out[key] = withoutEmptyFields(value);
+  }
+  return out;
+}

@@ -56,6 +56,14 @@ describe('the example app\'s Kubernetes manifests', () => {
       expect(manifests.filter(m => m.kind === 'Service' && m.spec.type === 'LoadBalancer')).toEqual([]);
     });
 
+  test('no empty fields (GitOps tools diff them against the live objects) and at most one Namespace per name', () => {
+    for (const f of files) {
+      expect(fs.readFileSync(f.file, 'utf8')).not.toMatch(/: (\[\]|null)$/m);
+    }
+    const namespaces = files.flatMap(f => f.manifests).filter(m => m.kind === 'Namespace').map(m => m.metadata.name);
+    expect(new Set(namespaces).size).toBe(namespaces.length);
+  });
+
   test('llm-chat: GPU limit, GPU affinity and toleration, model cache init step, and a cache sidecar sharing a volume with the server', () => {
     const llm = files.find(f => f.file.endsWith('llm-chat.k8s.yaml'))!.manifests;
     const spec = llm.find(m => m.kind === 'Deployment')!.spec.template.spec;

@@ -1,5 +1,5 @@
 import { KubectlV28Layer } from '@aws-cdk/lambda-layer-kubectl-v28';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Size, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Testing } from 'cdk8s';
@@ -87,10 +87,14 @@ export function newStack(id = 'Test'): Stack {
 /** The IRSA role `place()` gives an s3:// model when the test gives no credentials. */
 export const TEST_MODEL_ROLE_ARN = 'arn:aws:iam::123456789012:role/model-reader';
 
+/** The root volume `place()` declares for the nodes when the test gives none (the 20 GiB default holds no 16 GiB model cache). */
+export const TEST_ROOT_VOLUME = Size.gibibytes(100);
+
 /**
  * Places a workload on Kubernetes with `sizing` and the given target options. An s3:// model
  * without credentials gets `serviceAccountRoleArn: TEST_MODEL_ROLE_ARN` (credentials are required;
- * the tests of that rule call `new InferenceWorkload` themselves).
+ * the tests of that rule call `new InferenceWorkload` themselves); nodes without a declared root
+ * volume get `TEST_ROOT_VOLUME` (the tests of the root-volume check call `new InferenceWorkload`).
  */
 export function place(
   kubernetes: KubernetesTargetOptions = {},
@@ -105,7 +109,11 @@ export function place(
     image: IMAGE,
     profile: GPU_PROFILE,
     policy: new FixedKubernetesPolicy(sizing),
-    kubernetes: needsCredentials ? { ...kubernetes, serviceAccountRoleArn: TEST_MODEL_ROLE_ARN } : kubernetes,
+    kubernetes: {
+      ...kubernetes,
+      ...(needsCredentials ? { serviceAccountRoleArn: TEST_MODEL_ROLE_ARN } : {}),
+      ...('nodeRootVolumeSize' in kubernetes ? {} : { nodeRootVolumeSize: TEST_ROOT_VOLUME }),
+    },
     ...extra,
   });
 }

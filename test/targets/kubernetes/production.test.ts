@@ -10,7 +10,7 @@ import { App, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { container, CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, GPU_SIZING, IMAGE, kindOf, newStack, place, podSpec, synth } from './fixtures';
+import { container, CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, GPU_SIZING, IMAGE, kindOf, newStack, place, podSpec, synth, TEST_ROOT_VOLUME } from './fixtures';
 import { buildExampleApp } from '../../../examples/app';
 import {
   CacheSidecar, GpuNodeLabels, InferenceWorkload, KubernetesSizing, ModelCredentials, ModelImage, ModelServer, PlacementTarget,
@@ -121,8 +121,12 @@ describe('model servers on a read-only root', () => {
     const m = synth(place());
     expect(env(m)).toMatchObject({ HOME: '/home/model-server', XDG_CACHE_HOME: '/home/model-server/.cache' });
     expect(container(m, 'model-server').volumeMounts).toContainEqual({ mountPath: '/home/model-server', name: 'home' });
-    expect(podSpec(m).volumes).toContainEqual({ name: 'home', emptyDir: { sizeLimit: '4096Mi' } });
-    expect(container(m, 'model-server').resources.requests['ephemeral-storage']).toBe(`${4096 + 1024}Mi`);
+    // sized by the server's needs (the generic server: 256 MiB home, 256 MiB /tmp), not a fixed 4 GiB + 1 GiB
+    expect(podSpec(m).volumes).toContainEqual({ name: 'home', emptyDir: { sizeLimit: '256Mi' } });
+    expect(container(m, 'model-server').resources.requests['ephemeral-storage']).toBe(`${256 + 256}Mi`);
+    const vllm = synth(place({ modelServer: ModelServer.vllm() }));
+    expect(podSpec(vllm).volumes).toContainEqual({ name: 'home', emptyDir: { sizeLimit: '2048Mi' } });
+    expect(container(vllm, 'model-server').resources.requests['ephemeral-storage']).toBe(`${2048 + 1024}Mi`);
   });
 
   test('vLLM: port 8000, its caches, tensor parallelism = the GPUs, the cached model, service links off', () => {
@@ -130,7 +134,11 @@ describe('model servers on a read-only root', () => {
     const server = container(m, 'model-server');
     expect(server.ports).toEqual([{ containerPort: 8000, name: 'http' }]);
     expect(env(m)).toMatchObject({ HF_HOME: '/home/model-server/.cache/huggingface', VLLM_CACHE_ROOT: '/home/model-server/.cache/vllm' });
-    expect(server.args).toEqual(['--model', env(m).MODEL_DIR, '--port', '8000', '--tensor-parallel-size', '4']);
+    // the model id clients send is the workload's name, not the cache's hashed path
+    expect(server.args).toEqual(['--model', env(m).MODEL_DIR, '--served-model-name', 'llm-chat', '--port', '8000', '--tensor-parallel-size', '4']);
+    const named = container(synth(place({ modelServer: ModelServer.vllm({ servedModelName: 'meta-llama/Llama-3.1-8B-Instruct' }) })), 'model-server');
+    expect(named.args).toEqual(['--served-model-name', 'meta-llama/Llama-3.1-8B-Instruct', '--port', '8000', '--tensor-parallel-size', '1']);
+    expect(() => ModelServer.vllm({ servedModelName: 'bad name' })).toThrow("'kubernetes.modelServer.servedModelName' must be a model id without spaces, quotes or '$', got \"bad name\"");
     expect(podSpec(m).enableServiceLinks).toBe(false);
     expect(kindOf(m, 'Service').spec.ports[0].port).toBe(8000);
   });
@@ -162,7 +170,7 @@ describe('model servers on a read-only root', () => {
     expect(server.args).toEqual(['--max-model-len', '8192']);
     expect(podSpec(m).imagePullSecrets).toEqual([{ name: 'registry' }]);
     expect(server.volumeMounts).toContainEqual({ mountPath: '/etc/templates', name: 'templates', readOnly: true });
-    expect(server.resources.requests['ephemeral-storage']).toBe(`${4096 + 1024 + 2048}Mi`);
+    expect(server.resources.requests['ephemeral-storage']).toBe(`${2048 + 1024 + 2048}Mi`);
   });
 
   test.each([
@@ -186,7 +194,12 @@ describe('model servers on a read-only root', () => {
 // ---------------------------------------------------------------------------------------------
 
 function workload(kubernetes: any, stack: Stack = newStack()): InferenceWorkload {
-  return new InferenceWorkload(stack, 'LlmChat', { image: IMAGE, profile: GPU_PROFILE, policy: new FixedKubernetesPolicy(GPU_SIZING), kubernetes });
+  return new InferenceWorkload(stack, 'LlmChat', {
+    image: IMAGE,
+    profile: GPU_PROFILE,
+    policy: new FixedKubernetesPolicy(GPU_SIZING),
+    kubernetes: { nodeRootVolumeSize: TEST_ROOT_VOLUME, ...kubernetes },
+  });
 }
 
 describe('weights that arrive', () => {
@@ -257,12 +270,9 @@ describe('nothing dropped on scale-in or rollout', () => {
     expect(container(synth(place({ immutableImageTags: true })), 'model-server').imagePullPolicy).toBe('IfNotPresent');
   });
 
-  test('an optional Namespace enforces "restricted" and injects the load balancer readiness gate', () => {
+  test('an optional Namespace is not in the workload\'s chart (the stack renders it once, test/targets/kubernetes/namespace.test.ts)', () => {
     const m = synth(place({ namespace: 'inference', createNamespace: true }));
-    expect(kindOf(m, 'Namespace').metadata.labels).toMatchObject({
-      'pod-security.kubernetes.io/enforce': 'restricted',
-      'elbv2.k8s.aws/pod-readiness-gate-inject': 'enabled',
-    });
+    expect(m.filter(x => x.kind === 'Namespace')).toEqual([]);
     expect(() => place({ createNamespace: true })).toThrow("Cannot configure 'kubernetes.createNamespace' with the 'default' namespace");
   });
 });
