@@ -44,9 +44,9 @@ describe('a scrape object for the metrics stack', () => {
 
   test('plain Prometheus: the prometheus.io annotations on the pods, no PodMonitor', () => {
     const m = synth(place({ modelServer: ModelServer.triton(), flavor: flavor(MetricsStack.prometheusAnnotations()) }));
-    expect(kindOf(m, 'Deployment').spec.template.metadata.annotations).toEqual({
+    expect(kindOf(m, 'Deployment').spec.template.metadata.annotations).toEqual(expect.objectContaining({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '8002', 'prometheus.io/path': '/metrics',
-    });
+    }));
     expect(m.filter(x => x.kind === 'PodMonitor')).toEqual([]);
   });
 
@@ -120,7 +120,7 @@ describe('readiness gates and drains behind the hybrid\'s load balancer', () => 
       image: ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1'),
       profile: HYBRID_PROFILE,
       policy: PlacementPolicy.fixed(PlacementTarget.HYBRID),
-      hybrid: { vpc: importedVpc(stack) },
+      hybrid: { vpc: importedVpc(stack), overflowWebAdapter: {} },
       kubernetes,
     });
   }
