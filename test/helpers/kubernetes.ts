@@ -15,6 +15,7 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as models from 'kubernetes-models';
 import { filesUnder } from './fixtures';
+import { nodePoolErrors, serializeNodePool } from './karpenter';
 
 /** A manifest object as synthesized (plain JSON). */
 export type Manifest = { apiVersion: string; kind: string; metadata?: any; [key: string]: any };
@@ -78,6 +79,9 @@ export function schemaErrors(manifest: Manifest): string[] {
   }
   if (manifest.apiVersion === 'elbv2.k8s.aws/v1beta1' && manifest.kind === 'TargetGroupBinding') {
     return targetGroupBindingErrors(where, manifest);
+  }
+  if (manifest.apiVersion === 'karpenter.sh/v1' && manifest.kind === 'NodePool') {
+    return nodePoolErrors(manifest);
   }
   const Model = modelClassOf(manifest.apiVersion, manifest.kind);
   if (!Model) {
@@ -159,12 +163,14 @@ export function unknownFields(manifest: Manifest): string[] {
   if (manifest.apiVersion === 'elbv2.k8s.aws/v1beta1' && manifest.kind === 'TargetGroupBinding') {
     return []; // not a Kubernetes type: its fields are checked against the controller's spec in schemaErrors
   }
+  const crd = manifest.apiVersion === 'karpenter.sh/v1' && manifest.kind === 'NodePool' ? serializeNodePool : undefined;
   const serializer = SERIALIZERS[`${manifest.apiVersion}/${manifest.kind}`];
-  if (serializer === undefined) {
+  if (serializer === undefined && crd === undefined) {
     return [`${manifest.kind}: no strict schema for ${manifest.apiVersion}/${manifest.kind}`];
   }
   const { apiVersion: _a, kind: _k, ...body } = manifest;
-  const typed = (kplus.k8s as any)[serializer](toTyped(body, undefined, undefined, manifest.kind === 'Service'));
+  const typedBody = toTyped(body, undefined, undefined, manifest.kind === 'Service');
+  const typed = crd !== undefined ? crd(typedBody) : (kplus.k8s as any)[serializer](typedBody);
   const known = new Set(leafPaths(JSON.parse(JSON.stringify(typed))));
   return leafPaths(body).filter(p => !known.has(p) && !NEWER_THAN_128.some(r => r.test(p)))
     .map(p => `${manifest.kind} ${manifest.metadata?.name ?? '?'}: unknown field ${p}`);

@@ -1,14 +1,11 @@
 import * as kplus from 'cdk8s-plus-28';
+import { anyAddressButInstanceMetadata, dnsPeers, instanceMetadataCidrs, podIdentityAgentCidrs } from './cluster-network';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials } from './pod-options';
 
-/** The instance metadata service: blocked for the pods (credentials come from IRSA or Pod Identity). */
-const INSTANCE_METADATA_CIDR = '169.254.169.254/32';
-/** The EKS Pod Identity Agent's link-local address and port (EKS user guide, "EKS Pod Identity"). */
-const POD_IDENTITY_AGENT_CIDR = '169.254.170.23/32';
-
 /**
- * Ingress: the service port, from `admittedCidrs` when given, else from the declared peers or any source. Egress: the cluster DNS; HTTPS
+ * Ingress: the service port, from `admittedCidrs` when given, else from the declared peers or any source. Egress: the cluster's DNS
+ * (where the flavor's DNS answers); HTTPS
  * anywhere but the instance metadata service when a model cache fetches weights (S3, STS, a registry
  * or a model hub); the Pod Identity Agent when it supplies credentials; and the declared destinations.
  * (cdk8s-plus' NetworkPolicy rules always name a peer: the generated object expresses these exactly.)
@@ -22,20 +19,17 @@ export function networkPolicySpec(
       : p.namespaceLabels !== undefined ? { namespaceSelector: { matchLabels: { ...p.namespaceLabels } } }
         : { podSelector: { matchLabels: { ...p.podLabels } } });
   const egress: kplus.k8s.NetworkPolicyEgressRule[] = [{
-    to: [{
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-    }],
+    to: dnsPeers(o.flavor),
     ports: [{ protocol: 'UDP', port: kplus.k8s.IntOrString.fromNumber(53) }, tcp(53)],
   }];
   if (fetches) {
-    egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [INSTANCE_METADATA_CIDR] } }], ports: [tcp(443)] });
+    egress.push({ to: anyAddressButInstanceMetadata(o.flavor), ports: [tcp(443)] });
   }
   if (o.modelCredentials === ModelCredentials.POD_IDENTITY) {
-    egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(80)] });
+    egress.push({ to: podIdentityAgentCidrs(o.flavor).map(cidr => ({ ipBlock: { cidr } })), ports: [tcp(80)] });
   }
   if (o.modelCredentials === ModelCredentials.NODE_ROLE) {
-    egress.push({ to: [{ ipBlock: { cidr: INSTANCE_METADATA_CIDR } }], ports: [tcp(80)] });
+    egress.push({ to: instanceMetadataCidrs(o.flavor).map(cidr => ({ ipBlock: { cidr } })), ports: [tcp(80)] });
   }
   for (const d of o.allowedEgress) {
     egress.push({ to: [{ ipBlock: { cidr: d.cidr } }], ...(d.port !== undefined ? { ports: [tcp(d.port)] } : {}) });

@@ -2,22 +2,11 @@ import { Annotations, Aspects, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials, PreStopAction } from './pod-options';
-import { formatMiB } from './validate';
-import { KubernetesSizing } from '../../policy';
 
 /** What the cluster must provide that synth cannot check, for this workload. */
-export function clusterPrerequisites(
-  name: string, sizing: KubernetesSizing, o: CheckedKubernetesOptions, ephemeralMiB: number, fetches: boolean,
-): string[] {
+export function clusterPrerequisites(name: string, o: CheckedKubernetesOptions, fetches: boolean): string[] {
+  // the nodes' prerequisites (GPU nodes, static CPU manager, IMDS hop limit) depend on the cluster flavor: node-placement.ts
   const out: string[] = [];
-  if (sizing.gpuCount > 0) {
-    out.push(`${name}: GPU nodes are tainted nvidia.com/gpu:NoSchedule and run the NVIDIA device plugin; `
-      + `a node autoscaler may launch ${(sizing.nodeCandidates ?? []).map(c => c.instanceType).join(', ') || sizing.instanceType} `
-      + `with a root volume larger than the pod's ${formatMiB(ephemeralMiB)} of node-local disk plus the image (Karpenter's default root volume is 20 GiB).`);
-  }
-  if (sizing.exclusiveCpu) {
-    out.push(`${name}: the nodes' kubelet runs the static CPU manager policy (cpuManagerPolicy: static) so the whole-core pod gets exclusive cores.`);
-  }
   if (o.preStopAction !== PreStopAction.EXEC_SLEEP) {
     out.push(`${name}: Kubernetes 1.30 or later (lifecycle.preStop.sleep).`);
   }

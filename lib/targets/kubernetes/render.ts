@@ -8,6 +8,7 @@ import { patchPodSpec } from './escape-hatches';
 import { addGpuLimit, checkMigProfile, GPU_RESOURCE, migResource } from './gpu';
 import { HOME_DIR } from './model-server';
 import { networkPolicySpec } from './network-policy';
+import { nodeQueries, placeOnNodes } from './node-placement';
 import { CheckedKubernetesOptions } from './options';
 import { PreStopAction } from './pod-options';
 import { clusterPrerequisites } from './prerequisites';
@@ -16,7 +17,7 @@ import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
 import { checkKubernetesSizing, formatMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
-import { KubernetesSizing, PlacementDecision } from '../../policy';
+import { CpuArchitecture, KubernetesSizing, PlacementDecision } from '../../policy';
 import { PRE_STOP_DELAY_SECONDS } from '../../policy/sizing';
 import { checkNumber } from '../../private/validate';
 
@@ -279,14 +280,13 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
       `'kubernetes.nodeLocalStorageLimit' must hold the pod's node-local disk (${formatMiB(ephemeralMiB)}: model cache, home, /tmp and emptyDir volumes), got ${formatMiB(o.nodeLocalLimitMiB)}`);
   }
 
+  // one required node selector term: its expressions are ANDed (each `attract` would add a term, and terms are ORed)
+  const nodeSelection: kplus.NodeLabelQuery[] = [];
   if (gpu) {
     const resource = o.migProfile === undefined ? GPU_RESOURCE : migResource(o.migProfile);
     addGpuLimit(deployment, 0, sizing.gpuCount, resource);
     if (o.migProfile === undefined) {
-      const queries = o.gpuNodeLabels._queries(sizing);
-      if (queries.length > 0) {
-        deployment.scheduling.attract(kplus.Node.labeled(...queries));
-      }
+      nodeSelection.push(...o.gpuNodeLabels._queries(sizing));
       if (!o.gpuNodeLabels.knownBeforeLaunch) {
         prerequisites.push(`${name}: GPU nodes labelled by GPU Feature Discovery (${o.gpuNodeLabels.productLabel}) exist before the pods; `
           + 'a node autoscaler cannot launch a node for these labels.');
@@ -294,6 +294,24 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     }
     deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists(GPU_RESOURCE, { effect: kplus.TaintEffect.NO_SCHEDULE })));
   }
+  const placement = placeOnNodes({
+    chart,
+    workloadName: name,
+    namespace: o.namespace,
+    sizing,
+    flavor: o.flavor,
+    architecture: input.decision.profile?.architecture ?? CpuArchitecture.X86_64,
+    modelCredentials: o.modelCredentials,
+    fetches: hasModelCache,
+    autoscaledGpus: o.migProfile === undefined && o.gpuNodeLabels.knownBeforeLaunch,
+    startupSeconds,
+    ephemeralMiB,
+  });
+  deployment.scheduling.attract(kplus.Node.labeled(...nodeSelection, ...nodeQueries(placement.requirements)));
+  for (const t of placement.tolerations) {
+    deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.is(t.key, t.value, { effect: kplus.TaintEffect.NO_SCHEDULE })));
+  }
+  prerequisites.push(...placement.prerequisites);
   for (const t of o.tolerations) {
     const options = t.effect === undefined ? undefined : { effect: t.effect };
     deployment.scheduling.tolerate(kplus.Node.tainted(t.value === undefined
@@ -367,7 +385,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     spec: networkPolicySpec(deployment.matchLabels, port, o, hasModelCache, input.admittedIngressCidrs),
   });
 
-  prerequisites.push(...clusterPrerequisites(name, sizing, o, ephemeralMiB, hasModelCache));
+  prerequisites.push(...clusterPrerequisites(name, o, hasModelCache));
   return {
     chart,
     deployment,

@@ -42,9 +42,11 @@ describe('the example app\'s Kubernetes manifests', () => {
       const hybrid = hybridNames.includes(name);
       const kinds = manifests.map(m => m.kind).sort();
       // a hybrid's data plane also has the Service and TargetGroupBinding that put its pods behind the control plane's NLB
+      // a GPU or whole-core workload also has the NodePool of its nodes (Karpenter, the default flavor)
+      const pool = ['llm-chat', 'quote-scorer', 'semantic-search'].some(n => file.endsWith(`${n}.k8s.yaml`));
       expect(kinds).toEqual([
-        'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', ...(hybrid ? ['Service'] : []), 'ServiceAccount',
-        ...(hybrid ? ['TargetGroupBinding'] : []),
+        'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', ...(pool ? ['NodePool'] : []), 'PodDisruptionBudget', 'Service', ...(hybrid ? ['Service'] : []),
+        'ServiceAccount', ...(hybrid ? ['TargetGroupBinding'] : []),
       ]);
       expect(manifests.find(m => m.kind === 'Deployment')!.spec.replicas).toBeUndefined();
       expect(manifests.find(m => m.kind === 'Service' && m.metadata.name === name)!.spec.type).toBe('ClusterIP');
@@ -58,7 +60,7 @@ describe('the example app\'s Kubernetes manifests', () => {
     const server = spec.containers.find((c: any) => c.name === 'model-server');
     expect(server.resources.limits['nvidia.com/gpu']).toBe(1);
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions
-      .map((e: any) => e.key)).toEqual(['node.kubernetes.io/instance-type']);
+      .map((e: any) => e.key)).toEqual(['node.kubernetes.io/instance-type', 'kubernetes.io/arch', 'karpenter.sh/nodepool']);
     expect(spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['model-cache']);
     const sidecar = spec.containers.find((c: any) => c.name === 'kv-cache');

@@ -35,6 +35,7 @@ function labelsBeforeLaunch(instanceType: string): Record<string, string> | unde
   }
   return {
     'node.kubernetes.io/instance-type': g.instanceType,
+    'kubernetes.io/arch': g.architecture === 'arm64' ? 'arm64' : 'amd64',
     'karpenter.k8s.aws/instance-gpu-name': g.gpuName,
     'karpenter.k8s.aws/instance-gpu-manufacturer': 'nvidia',
     'karpenter.k8s.aws/instance-gpu-count': String(g.gpuCount),
@@ -72,7 +73,8 @@ function provisionableInstanceTypes(spec: any): string[] {
   return PriceTable.awsUsEast1().props.gpuInstances.filter(g => {
     const labels = labelsBeforeLaunch(g.instanceType)!;
     // terms are ORed, expressions in a term ANDed
-    const selected = terms.some(t => (t.matchExpressions ?? []).every((e: any) => satisfies(labels, e)));
+    // karpenter.sh/nodepool: the workload's NodePool launches the node (its requirements against the pod's: test/conformance)
+    const selected = terms.some(t => (t.matchExpressions ?? []).every((e: any) => e.key === 'karpenter.sh/nodepool' || satisfies(labels, e)));
     return selected && g.gpuCount >= gpus && g.vcpu * 1000 * 0.9 >= cpu && g.memoryGiB * 1024 * 0.9 >= memory;
   }).map(g => g.instanceType);
 }
