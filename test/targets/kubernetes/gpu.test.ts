@@ -91,13 +91,15 @@ describe('GPU scheduling', () => {
     const candidates = [{ instanceType: 'g6.xlarge', hourlyUsd: 0.8048, gpuCount: 1, gpuName: 'l4', gpuProduct: 'NVIDIA-L4', gpuMemoryGiB: 24 }];
     const sizing = { ...GPU_SIZING, gpuName: 'l4', gpuProduct: 'NVIDIA-L4', instanceType: 'g6.xlarge', nodeCandidates: candidates };
     const auto = podSpec(synth(place({ gpuNodeLabels: GpuNodeLabels.eksAutoMode() }, sizing)))
-      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
+      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+      .nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
     expect(auto).toEqual([
       { key: 'eks.amazonaws.com/instance-gpu-name', operator: 'In', values: ['l4'] },
       { key: 'eks.amazonaws.com/instance-gpu-memory', operator: 'Gt', values: [String(gpuMemoryThresholdMiB(24))] },
     ]);
     const custom = podSpec(synth(place({ gpuNodeLabels: GpuNodeLabels.custom('eks.amazonaws.com/instance-gpu-name') }, sizing)))
-      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
+      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+      .nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
     expect(custom).toEqual([{ key: 'eks.amazonaws.com/instance-gpu-name', operator: 'In', values: ['l4'] }]);
     expect(() => GpuNodeLabels.custom('eks.amazonaws.com/instance-gpu-name', undefined, GpuLabelFormat.GFD_PRODUCT))
       .toThrow("'kubernetes.gpuNodeLabels.format' must be GpuLabelFormat.GPU_NAME for \"eks.amazonaws.com/instance-gpu-name\"");
@@ -105,7 +107,8 @@ describe('GPU scheduling', () => {
 
   test('uses Karpenter labels when asked: instance-gpu-name and instance-gpu-memory', () => {
     const m = synth(place({ gpuNodeLabels: GpuNodeLabels.karpenter() }));
-    const exprs = podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
+    const exprs = podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+      .nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
     expect(exprs).toEqual([
       { key: 'karpenter.k8s.aws/instance-gpu-name', operator: 'In', values: ['a10g'] },
       { key: 'karpenter.k8s.aws/instance-gpu-memory', operator: 'Gt', values: [String(gpuMemoryThresholdMiB(24))] },
@@ -114,7 +117,8 @@ describe('GPU scheduling', () => {
 
   test('uses custom labels when asked', () => {
     const m = synth(place({ gpuNodeLabels: GpuNodeLabels.custom('example.com/gpu') }));
-    const exprs = podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
+    const exprs = podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+      .nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
     expect(exprs).toEqual([{ key: 'example.com/gpu', operator: 'In', values: ['NVIDIA-A10G'] }]);
   });
 
@@ -155,7 +159,8 @@ describe('GPU scheduling', () => {
     expect(limits['nvidia.com/mig-3g.40gb']).toBe(1);
     expect(limits['nvidia.com/gpu']).toBeUndefined();
     // no GPU labels nor NodePool (a MIG slice needs nodes partitioned beforehand): the image's architecture only
-    expect(podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions.filter(gpuLabel)).toEqual([]);
+    expect(podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+      .nodeSelectorTerms[0].matchExpressions.filter(gpuLabel)).toEqual([]);
     expect(m.map(x => x.kind)).not.toContain('NodePool');
     expect(podSpec(m).tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
   });
