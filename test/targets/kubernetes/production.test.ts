@@ -16,6 +16,7 @@ import {
   CacheSidecar, GpuNodeLabels, InferenceWorkload, KubernetesSizing, ModelCredentials, ModelImage, ModelServer, PlacementTarget,
   PreStopAction, PriceTable,
 } from '../../../lib';
+import { satisfies } from '../../conformance/sim/cluster';
 import { Manifest, readManifestFiles } from '../../helpers/kubernetes';
 
 // ---------------------------------------------------------------------------------------------
@@ -41,19 +42,6 @@ function labelsBeforeLaunch(instanceType: string): Record<string, string> | unde
     'karpenter.k8s.aws/instance-gpu-count': String(g.gpuCount),
     'karpenter.k8s.aws/instance-gpu-memory': String(g.gpuMemoryGiB * 1024),
   };
-}
-
-function satisfies(labels: Record<string, string>, e: { key: string; operator: string; values?: string[] }): boolean {
-  const v = labels[e.key];
-  switch (e.operator) {
-    case 'In': return v !== undefined && e.values!.includes(v);
-    case 'NotIn': return v === undefined || !e.values!.includes(v);
-    case 'Exists': return v !== undefined;
-    case 'DoesNotExist': return v === undefined;
-    case 'Gt': return v !== undefined && Number(v) > Number(e.values![0]);
-    case 'Lt': return v !== undefined && Number(v) < Number(e.values![0]);
-    default: return false;
-  }
 }
 
 const quantityMillis = (q: string) => q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000;
