@@ -255,7 +255,8 @@ export function defaultClusterFlavor(): ClusterFlavor {
 
 /** The checked flavor of `kubernetes.flavor`. @internal */
 export function checkClusterFlavor(value: ClusterFlavor | undefined): ResolvedClusterFlavor {
-  const flavor = value ?? defaultClusterFlavor();
+  // null is refused like any other non-flavor (only undefined takes the default)
+  const flavor = value === undefined ? defaultClusterFlavor() : value;
   if (!(flavor instanceof ClusterFlavor)) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.flavor' must be a ClusterFlavor (ClusterFlavor.eksAutoMode(), .karpenter(), .managedNodeGroups()), got ${describeValue(flavor)}`);

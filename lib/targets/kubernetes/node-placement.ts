@@ -184,7 +184,7 @@ function candidateTypes(sizing: KubernetesSizing): string[] {
  * The workload's NodePool (cluster-scoped, so named after the namespace and the workload): exactly
  * the instance types the decision priced, on demand (the prices are on-demand prices), the image's
  * architecture, the GPU taint on GPU nodes (or a taint of its own on CPU nodes, so that only the
- * workload's pods use them); limits of the peak's GPUs; and nodes removed only when empty, and not
+ * workload's pods use them); a GPU limit of the peak, a rollout's surge and a replacement; and nodes removed only when empty, and not
  * sooner than a replica takes to start: consolidating a GPU node that serves requests, or one a
  * replica comes back to minutes later, costs a cold start (Karpenter v1 disruption: `WhenEmpty` with
  * `consolidateAfter`, https://karpenter.sh/docs/concepts/disruption/).
@@ -202,6 +202,7 @@ function renderNodePool(input: NodePlacementInput, poolName: string, nodeClassNa
     ...(autoMode ? [] : [{ key: OS_LABEL, operator: In, values: ['linux'] }]),
   ];
   const maxGpus = Math.max(sizing.gpuCount, ...(sizing.nodeCandidates ?? []).map(c => c.gpuCount ?? 0));
+  const nodesAtMost = sizing.replicasMax + Math.ceil(sizing.replicasMax / 4) + 1;
   const pool = new NodePool(input.chart, 'NodePool', {
     metadata: { name: poolName },
     spec: {
@@ -217,8 +218,9 @@ function renderNodePool(input: NodePlacementInput, poolName: string, nodeClassNa
             : { key: NODE_POOL_TAINT, value: poolName, effect: NodePoolSpecTemplateSpecTaintsEffect.NO_SCHEDULE }],
         },
       },
-      // one node per replica at most: the peak's replicas on the largest candidate (the candidates carry no vCPU count)
-      limits: gpu ? { [GPU_RESOURCE]: NodePoolSpecLimits.fromNumber(sizing.replicasMax * maxGpus) } : undefined,
+      // one node per replica at most, on the largest candidate (the candidates carry no vCPU count): the peak's replicas,
+      // a rolling update's surge (the Deployment default, 25% rounded up) and one node replacing a drifted or expired one
+      limits: gpu ? { [GPU_RESOURCE]: NodePoolSpecLimits.fromNumber(nodesAtMost * maxGpus) } : undefined,
       disruption: {
         consolidationPolicy: NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY,
         consolidateAfter: `${input.startupSeconds}s`,

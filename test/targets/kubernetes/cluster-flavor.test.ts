@@ -66,8 +66,8 @@ describe('node pools per flavor', () => {
     const pool = kindOf(m, 'NodePool');
     expect(pool.spec.template.spec.nodeClassRef).toEqual({ group: 'eks.amazonaws.com', kind: 'NodeClass', name: 'default' });
     expect(pool.spec.template.spec.requirements.map((r: any) => r.key)).toEqual(['node.kubernetes.io/instance-type', 'karpenter.sh/capacity-type', 'kubernetes.io/arch']);
-    // the peak's replicas on the largest candidate (4 GPUs)
-    expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': GPU_SIZING.replicasMax * 4 });
+    // the peak's 6 replicas, a rollout's surge of 2 (25%, rounded up) and a replacement node, each on the largest candidate (4 GPUs)
+    expect(pool.spec.limits).toEqual({ 'nvidia.com/gpu': (6 + 2 + 1) * 4 });
   });
 
   test('no NodePool with nodePools false or on managed node groups, and none for a CPU pod that the cluster\'s pools serve', () => {
