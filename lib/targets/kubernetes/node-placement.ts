@@ -128,7 +128,7 @@ export function placeOnNodes(input: NodePlacementInput): NodePlacement {
   }
   if (f.kind === 'karpenter') {
     if (nodePool) {
-      prerequisites.push(`${name}: Karpenter 1.0 or later (karpenter.sh/v1) runs the emitted NodePool ${poolName} on EC2NodeClass ${poolClass}.`);
+      prerequisites.push(`${name}: Karpenter 1.0 or later (karpenter.sh/v1), and the EC2NodeClass ${poolClass} the emitted NodePool references.`);
     }
     if (gpu) {
       prerequisites.push(`${name}: GPU nodes run the NVIDIA device plugin; the EC2NodeClass ${f.nodeClassName} gives ${types} an NVIDIA AMI `
@@ -137,7 +137,7 @@ export function placeOnNodes(input: NodePlacementInput): NodePlacement {
     if (exclusive) {
       // aws/karpenter-provider-aws v1.14.1 pkg/apis/v1/ec2nodeclass.go: `kubelet` passes every KubeletConfiguration field through
       prerequisites.push(`${name}: EC2NodeClass ${f.staticCpuManagerNodeClassName} sets spec.kubelet.cpuManagerPolicy: static `
-        + '(Karpenter 1.14 or later passes it to the kubelet) so the whole-core pod gets exclusive cores.');
+        + '(Karpenter v1.14.1 or later passes it to the kubelet) so the whole-core pod gets exclusive cores.');
     }
     if (credentials === ModelCredentials.NODE_ROLE) {
       // pkg/apis/v1/ec2nodeclass.go: metadataOptions.httpPutResponseHopLimit defaults to 1
@@ -145,7 +145,7 @@ export function placeOnNodes(input: NodePlacementInput): NodePlacement {
     }
   } else if (f.kind === 'eks-auto-mode') {
     if (nodePool) {
-      prerequisites.push(`${name}: EKS Auto Mode runs the emitted NodePool ${poolName} on NodeClass ${poolClass} `
+      prerequisites.push(`${name}: EKS Auto Mode, and the NodeClass ${poolClass} the emitted NodePool references `
         + '(the built-in "default" NodeClass exists while a built-in node pool is enabled).');
     }
     if (gpu) {
