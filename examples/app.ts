@@ -4,7 +4,7 @@
  */
 import { App, Size, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CacheSidecar, InferenceWorkload, ModelImage, ModelServer } from '../lib';
+import { CacheSidecar, ClusterFlavor, InferenceWorkload, ModelImage, ModelServer } from '../lib';
 
 /** Builds the example app; exported so tests synthesize exactly what `cdk synth` does. */
 export function buildExampleApp(app: App = new App()): App {
@@ -135,6 +135,9 @@ export function buildExampleApp(app: App = new App()): App {
       peakRequestsPerSecond: 400,
       teamRunsKubernetes: true,
     },
+    // whole, exclusive cores need nodes whose kubelet runs the static CPU manager: a Karpenter EC2NodeClass that sets it
+    // (EKS Auto Mode cannot provide them, and refuses this workload)
+    kubernetes: { flavor: ClusterFlavor.karpenter({ staticCpuManagerNodeClassName: 'static-cpu-manager' }) },
   });
 
   // economics.break-even: steady traffic at 80% utilization, well above the ~23% break-even

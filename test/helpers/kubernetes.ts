@@ -15,6 +15,7 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as models from 'kubernetes-models';
 import { filesUnder } from './fixtures';
+import { nodePoolErrors, serializeNodePool } from './karpenter';
 import { isPodMonitor, podMonitorErrors } from './pod-monitor';
 
 /** A manifest object as synthesized (plain JSON). */
@@ -99,6 +100,9 @@ export function schemaErrors(manifest: Manifest): string[] {
   if (isPodMonitor(manifest)) {
     return podMonitorErrors(where, manifest);
   }
+  if (manifest.apiVersion === 'karpenter.sh/v1' && manifest.kind === 'NodePool') {
+    return nodePoolErrors(manifest);
+  }
   const Model = modelClassOf(manifest.apiVersion, manifest.kind);
   if (!Model) {
     return [`${where}: no Kubernetes schema for ${manifest.apiVersion}/${manifest.kind}`];
@@ -182,12 +186,14 @@ export function unknownFields(manifest: Manifest): string[] {
   if (isPodMonitor(manifest)) {
     return []; // a CRD: its fields are checked against the generated types in schemaErrors
   }
+  const crd = manifest.apiVersion === 'karpenter.sh/v1' && manifest.kind === 'NodePool' ? serializeNodePool : undefined;
   const serializer = SERIALIZERS[`${manifest.apiVersion}/${manifest.kind}`];
-  if (serializer === undefined) {
+  if (serializer === undefined && crd === undefined) {
     return [`${manifest.kind}: no strict schema for ${manifest.apiVersion}/${manifest.kind}`];
   }
   const { apiVersion: _a, kind: _k, ...body } = manifest;
-  const typed = (kplus.k8s as any)[serializer](toTyped(body, undefined, undefined, manifest.kind === 'Service'));
+  const typedBody = toTyped(body, undefined, undefined, manifest.kind === 'Service');
+  const typed = crd !== undefined ? crd(typedBody) : (kplus.k8s as any)[serializer](typedBody);
   const known = new Set(leafPaths(JSON.parse(JSON.stringify(typed))));
   return leafPaths(body).filter(p => !known.has(p) && !NEWER_THAN_128.some(r => r.test(p)))
     .map(p => `${manifest.kind} ${manifest.metadata?.name ?? '?'}: unknown field ${p}`);

@@ -1,3 +1,5 @@
+import { isIPv4, isIPv6 } from 'net';
+import { checkLabelKey, checkLabelValue } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { checkOptionsObject, checkString, describeValue, orDefault } from '../../private/validate';
 
@@ -109,7 +111,11 @@ export class MetricsStack {
 export interface ClusterFlavorOptions {
   /**
    * The cluster's Kubernetes version, `major.minor`: fields newer than it are not rendered.
-   * @default '1.31'
+   * The default is the oldest version EKS still runs on 2026-12-07 (1.32, in extended support until
+   * 2027-03-23; 1.31 left extended support on 2026-11-26: EKS user guide, "Understand the Kubernetes
+   * version lifecycle on EKS", https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html),
+   * so that the output works on every EKS cluster that exists.
+   * @default '1.32'
    */
   readonly kubernetesVersion?: string;
 
@@ -124,6 +130,22 @@ export interface ClusterFlavorOptions {
    * @default - ClusterDns.NODE_RESOLVER on EKS Auto Mode, ClusterDns.COREDNS otherwise
    */
   readonly dns?: ClusterDns;
+
+  /**
+   * Address of the cluster DNS Service: the `nameserver` of the pods' `/etc/resolv.conf`
+   * (`kubectl -n kube-system get service kube-dns`). Admitted on port 53 by the NetworkPolicy for
+   * `ClusterDns.NODE_RESOLVER` and `ClusterDns.NODE_LOCAL_DNS_CACHE`, whose resolver answers on the node
+   * at that address (no DNS pod a selector could name).
+   * @default - the addresses EKS gives it: 10.100.0.10 and 172.20.0.10 on IPv4 (the tenth address of the
+   * 10.100.0.0/16 or 172.20.0.0/16 service range EKS picks), any address of fc00::/7 on IPv6
+   */
+  readonly dnsServiceAddress?: string;
+
+  /**
+   * The address NodeLocal DNSCache listens on (`ClusterDns.NODE_LOCAL_DNS_CACHE`).
+   * @default - '169.254.20.10' on IPv4 (the Kubernetes docs' address); required on IPv6
+   */
+  readonly nodeLocalDnsAddress?: string;
 
   /**
    * How AWS load balancers reach the pods.
@@ -153,13 +175,21 @@ export interface NodePoolFlavorOptions extends ClusterFlavorOptions {
    * @default 'default'
    */
   readonly nodeClassName?: string;
+
+  /**
+   * Karpenter only: the `EC2NodeClass` whose kubelet runs the static CPU manager
+   * (`spec.kubelet.cpuManagerPolicy: static`). Pods with exclusive cores (a jitter budget) get a
+   * NodePool on it. EKS Auto Mode cannot provide such nodes: its NodeClass has no kubelet settings.
+   * @default 'static-cpu-manager'
+   */
+  readonly staticCpuManagerNodeClassName?: string;
 }
 
 /** Options of `ClusterFlavor.managedNodeGroups()`. */
 export interface ManagedNodeGroupsFlavorOptions extends ClusterFlavorOptions {
   /**
-   * Label of the nodes whose kubelet runs the static CPU manager policy: pods that need exclusive
-   * cores are pinned to them. Without it such pods are refused at synth.
+   * Label of the nodes whose kubelet runs the static CPU manager policy, `key` or `key=value`: pods
+   * that need exclusive cores (a jitter budget) are pinned to them. Without it such pods are refused.
    * @default - no such nodes
    */
   readonly staticCpuManagerNodeLabel?: string;
@@ -208,7 +238,14 @@ export interface ResolvedClusterFlavor {
   /** Whether NodePools are emitted (never for managed node groups). */
   readonly nodePools: boolean;
   readonly nodeClassName: string;
-  readonly staticCpuManagerNodeLabel?: string;
+  /** CIDR blocks of the cluster DNS Service address(es), `/32` or `/128` (or fc00::/7 when unknown on IPv6). */
+  readonly dnsServiceCidrs: readonly string[];
+  /** CIDR block of NodeLocal DNSCache's address, for `ClusterDns.NODE_LOCAL_DNS_CACHE`. */
+  readonly nodeLocalDnsCidr?: string;
+  /** Karpenter: the EC2NodeClass with the static CPU manager. */
+  readonly staticCpuManagerNodeClassName?: string;
+  /** Managed node groups: the label of the static CPU manager nodes (`value` undefined: the key exists). */
+  readonly staticCpuManagerNodeLabel?: { readonly key: string; readonly value?: string };
 }
 
 /** The flavor when none is given: Karpenter, CoreDNS, IPv4, the AWS Load Balancer Controller, the Prometheus Operator. @internal */
@@ -218,7 +255,7 @@ export function defaultClusterFlavor(): ClusterFlavor {
 
 /** The checked flavor of `kubernetes.flavor`. @internal */
 export function checkClusterFlavor(value: ClusterFlavor | undefined): ResolvedClusterFlavor {
-  // null is not "not given": it is refused by name below
+  // null is refused like any other non-flavor (only undefined takes the default)
   const flavor = value === undefined ? defaultClusterFlavor() : value;
   if (!(flavor instanceof ClusterFlavor)) {
     throw new InferenceWorkloadValidationError(
@@ -229,12 +266,13 @@ export function checkClusterFlavor(value: ClusterFlavor | undefined): ResolvedCl
 
 function resolve(kind: ClusterFlavorKind, o: NodePoolFlavorOptions & ManagedNodeGroupsFlavorOptions): ResolvedClusterFlavor {
   const autoMode = kind === 'eks-auto-mode';
-  const kubernetesVersion = parseVersion('kubernetes.flavor.kubernetesVersion', orDefault(o.kubernetesVersion, '1.31'), 2);
+  const kubernetesVersion = parseVersion('kubernetes.flavor.kubernetesVersion', orDefault(o.kubernetesVersion, '1.32'), 2);
   const ipFamily = orDefault(o.ipFamily, IpFamily.IPV4);
   checkEnum('kubernetes.flavor.ipFamily', ipFamily, Object.values(IpFamily));
   const dns = orDefault(o.dns, autoMode ? ClusterDns.NODE_RESOLVER : ClusterDns.COREDNS);
   checkEnum('kubernetes.flavor.dns', dns, Object.values(ClusterDns));
-  const loadBalancer = orDefault(o.loadBalancer, autoMode ? LoadBalancerIntegration.eksAutoMode() : LoadBalancerIntegration.awsLoadBalancerController());
+  const loadBalancer = orDefault(o.loadBalancer,
+    autoMode ? LoadBalancerIntegration.eksAutoMode() : LoadBalancerIntegration.awsLoadBalancerController());
   if (!(loadBalancer instanceof LoadBalancerIntegration)) {
     throw new InferenceWorkloadValidationError(
       `'kubernetes.flavor.loadBalancer' must be a LoadBalancerIntegration (LoadBalancerIntegration.awsLoadBalancerController('2.11.0')), got ${describeValue(loadBalancer)}`);
@@ -248,7 +286,18 @@ function resolve(kind: ClusterFlavorKind, o: NodePoolFlavorOptions & ManagedNode
     throw new InferenceWorkloadValidationError(
       `'kubernetes.flavor.nodePools' and 'nodeClassName' apply to ClusterFlavor.karpenter() and .eksAutoMode(), not to managed node groups, got ${describeValue(o.nodePools ?? o.nodeClassName)}`);
   }
+  if (o.nodePools !== undefined && typeof o.nodePools !== 'boolean') {
+    throw new InferenceWorkloadValidationError(`'kubernetes.flavor.nodePools' must be true or false, got ${describeValue(o.nodePools)}`);
+  }
   const nodeClassName = checkString('kubernetes.flavor.nodeClassName', orDefault(o.nodeClassName, 'default'));
+  if (kind !== 'karpenter' && o.staticCpuManagerNodeClassName !== undefined) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.flavor.staticCpuManagerNodeClassName' applies to ClusterFlavor.karpenter() only (an EKS Auto Mode NodeClass has no kubelet settings), got ${describeValue(o.staticCpuManagerNodeClassName)}`);
+  }
+  if (kind !== 'managed-node-groups' && o.staticCpuManagerNodeLabel !== undefined) {
+    throw new InferenceWorkloadValidationError(
+      `'kubernetes.flavor.staticCpuManagerNodeLabel' applies to ClusterFlavor.managedNodeGroups() only, got ${describeValue(o.staticCpuManagerNodeLabel)}`);
+  }
   return {
     kind,
     kubernetesVersion,
@@ -256,9 +305,59 @@ function resolve(kind: ClusterFlavorKind, o: NodePoolFlavorOptions & ManagedNode
     dns,
     loadBalancer,
     metrics,
-    nodePools: kind !== 'managed-node-groups' && (o.nodePools ?? true),
+    nodePools: kind !== 'managed-node-groups' && orDefault(o.nodePools, true),
     nodeClassName,
-    staticCpuManagerNodeLabel: o.staticCpuManagerNodeLabel,
+    dnsServiceCidrs: o.dnsServiceAddress === undefined ? EKS_DNS_SERVICE_CIDRS[ipFamily]
+      : [hostCidr('kubernetes.flavor.dnsServiceAddress', o.dnsServiceAddress, ipFamily)],
+    nodeLocalDnsCidr: dns !== ClusterDns.NODE_LOCAL_DNS_CACHE ? undefined : nodeLocalDns(o.nodeLocalDnsAddress, ipFamily),
+    staticCpuManagerNodeClassName: kind === 'karpenter'
+      ? checkString('kubernetes.flavor.staticCpuManagerNodeClassName', orDefault(o.staticCpuManagerNodeClassName, 'static-cpu-manager'))
+      : undefined,
+    staticCpuManagerNodeLabel: o.staticCpuManagerNodeLabel === undefined ? undefined : parseLabel(o.staticCpuManagerNodeLabel),
+  };
+}
+
+/**
+ * Where the cluster DNS Service is when the flavor does not say. EKS takes the service range from
+ * 10.100.0.0/16 or 172.20.0.0/16 when none is given (EKS API `KubernetesNetworkConfigRequest.serviceIpv4Cidr`,
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html) and the DNS
+ * Service takes its tenth address (the EKS AMI's bootstrap: awslabs/amazon-eks-ami
+ * `templates/al2/runtime/bootstrap.sh`, DNS_CLUSTER_IP); on IPv6 the range is a unique local address
+ * range EKS assigns (fc00::/7, same API page), so only the range is known.
+ */
+const EKS_DNS_SERVICE_CIDRS: Record<IpFamily, readonly string[]> = {
+  [IpFamily.IPV4]: ['10.100.0.10/32', '172.20.0.10/32'],
+  [IpFamily.IPV6]: ['fc00::/7'],
+};
+
+/** NodeLocal DNSCache's address: the Kubernetes docs' 169.254.20.10 on IPv4 (https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/). */
+function nodeLocalDns(address: string | undefined, ipFamily: IpFamily): string {
+  if (address === undefined && ipFamily === IpFamily.IPV6) {
+    throw new InferenceWorkloadValidationError(
+      '\'kubernetes.flavor.nodeLocalDnsAddress\' is required for ClusterDns.NODE_LOCAL_DNS_CACHE on an IPv6 cluster (NodeLocal DNSCache has no default IPv6 address), got undefined');
+  }
+  return hostCidr('kubernetes.flavor.nodeLocalDnsAddress', address ?? '169.254.20.10', ipFamily);
+}
+
+/** A single address of the cluster's IP family, as a `/32` or `/128` CIDR block. */
+function hostCidr(prop: string, value: unknown, ipFamily: IpFamily): string {
+  const ok = typeof value === 'string' && (ipFamily === IpFamily.IPV4 ? isIPv4(value) : isIPv6(value));
+  if (!ok) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be an ${ipFamily === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} address (the cluster's IP family), got ${describeValue(value)}`);
+  }
+  return `${value}/${ipFamily === IpFamily.IPV4 ? 32 : 128}`;
+}
+
+/** `key` or `key=value`. */
+function parseLabel(value: unknown): { key: string; value?: string } {
+  const text = checkString('kubernetes.flavor.staticCpuManagerNodeLabel', value as string);
+  const i = text.indexOf('=');
+  if (i < 0) {
+    return { key: checkLabelKey('kubernetes.flavor.staticCpuManagerNodeLabel', text) };
+  }
+  return {
+    key: checkLabelKey('kubernetes.flavor.staticCpuManagerNodeLabel', text.slice(0, i)),
+    value: checkLabelValue('kubernetes.flavor.staticCpuManagerNodeLabel', text.slice(i + 1)),
   };
 }
 

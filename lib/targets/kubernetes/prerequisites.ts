@@ -2,23 +2,11 @@ import { Annotations, Aspects, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials, PreStopAction } from './pod-options';
-import { requiredRootVolumeGiB } from './startup';
-import { formatMiB } from './validate';
-import { KubernetesSizing } from '../../policy';
 
 /** What the cluster must provide that synth cannot check, for this workload. */
-export function clusterPrerequisites(
-  name: string, sizing: KubernetesSizing, o: CheckedKubernetesOptions, ephemeralMiB: number, fetches: boolean,
-): string[] {
+export function clusterPrerequisites(name: string, o: CheckedKubernetesOptions, fetches: boolean): string[] {
+  // the nodes' prerequisites (GPU nodes, static CPU manager, IMDS hop limit) depend on the cluster flavor: node-placement.ts
   const out: string[] = [];
-  if (sizing.gpuCount > 0) {
-    out.push(`${name}: GPU nodes are tainted nvidia.com/gpu:NoSchedule and run the NVIDIA device plugin; `
-      + `a node autoscaler may launch ${(sizing.nodeCandidates ?? []).map(c => c.instanceType).join(', ') || sizing.instanceType} `
-      + `with a root volume of at least ${requiredRootVolumeGiB(ephemeralMiB)} GiB (the pod's ${formatMiB(ephemeralMiB)} of node-local disk) plus the images.`);
-  }
-  if (sizing.exclusiveCpu) {
-    out.push(`${name}: the nodes' kubelet runs the static CPU manager policy (cpuManagerPolicy: static) so the whole-core pod gets exclusive cores.`);
-  }
   if (o.preStopAction !== PreStopAction.EXEC_SLEEP) {
     out.push(`${name}: Kubernetes 1.30 or later (lifecycle.preStop.sleep).`);
   }
@@ -26,11 +14,10 @@ export function clusterPrerequisites(
     out.push(`${name}: an EKS Pod Identity association for ServiceAccount ${o.namespace}/${name} with a role that reads the model, and the Pod Identity Agent add-on.`);
   }
   if (fetches && o.modelCredentials === ModelCredentials.NODE_ROLE) {
-    out.push(`${name}: the node role reads the model (acknowledged with ModelCredentials.NODE_ROLE); the instance metadata service is open to the whole pod, `
-      + 'so the model server and sidecars can read the node role too.');
+    out.push(`${name}: the node role reads the model bucket (acknowledged with ModelCredentials.NODE_ROLE).`);
   }
   if (!o.createNamespace) {
-    out.push(`${name}: namespace ${o.namespace} exists.`);
+    out.push(`${name}: namespace ${o.namespace} exists; behind an AWS load balancer it carries elbv2.k8s.aws/pod-readiness-gate-inject=enabled.`);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { addGpuLimit, checkMigProfile, GPU_RESOURCE, migResource } from './gpu';
 import { pullPolicy } from './images';
 import { METRICS_PORT_NAME, metricsEndpoint, renderScrape, scalingMetricOf, scalingPrerequisites } from './metrics';
 import { networkPolicySpec } from './network-policy';
+import { nodeQueries, placeOnNodes } from './node-placement';
 import { CheckedKubernetesOptions } from './options';
 import { ModelCredentials, PreStopAction } from './pod-options';
 import { clusterPrerequisites } from './prerequisites';
@@ -22,7 +23,7 @@ import { HOME_DIR } from './stock-images';
 import { checkKubernetesSizing, formatMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
-import { KubernetesSizing, PlacementDecision } from '../../policy';
+import { CpuArchitecture, KubernetesSizing, PlacementDecision } from '../../policy';
 import { checkNumber } from '../../private/validate';
 
 /** What the Kubernetes renderer produced. Object names are a contract (the hybrid target reuses them). */
@@ -304,14 +305,13 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   // the policy's estimate of a scale-out when it made one, else the start-up budget's
   protectFromConsolidation(deployment, o.flavor, sizing, sizing.estimatedScaleOutSeconds ?? startup.coldStartSeconds, input.decision.profile);
 
+  // one required node selector term: its expressions are ANDed (each `attract` would add a term, and terms are ORed)
+  const nodeSelection: kplus.NodeLabelQuery[] = [];
   if (gpu) {
     const resource = o.migProfile === undefined ? GPU_RESOURCE : migResource(o.migProfile);
     addGpuLimit(deployment, 0, sizing.gpuCount, resource);
     if (o.migProfile === undefined) {
-      const queries = o.gpuNodeLabels._queries(sizing);
-      if (queries.length > 0) {
-        deployment.scheduling.attract(kplus.Node.labeled(...queries));
-      }
+      nodeSelection.push(...o.gpuNodeLabels._queries(sizing));
       if (!o.gpuNodeLabels.knownBeforeLaunch) {
         prerequisites.push(`${name}: GPU nodes labelled by GPU Feature Discovery (${o.gpuNodeLabels.productLabel}) exist before the pods; `
           + 'a node autoscaler cannot launch a node for these labels.');
@@ -319,6 +319,24 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     }
     deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.exists(GPU_RESOURCE, { effect: kplus.TaintEffect.NO_SCHEDULE })));
   }
+  const placement = placeOnNodes({
+    chart,
+    workloadName: name,
+    namespace: o.namespace,
+    sizing,
+    flavor: o.flavor,
+    architecture: input.decision.profile?.architecture ?? CpuArchitecture.X86_64,
+    modelCredentials: o.modelCredentials,
+    fetches: hasModelCache,
+    autoscaledGpus: o.migProfile === undefined && o.gpuNodeLabels.knownBeforeLaunch,
+    startupSeconds,
+    ephemeralMiB,
+  });
+  deployment.scheduling.attract(kplus.Node.labeled(...nodeSelection, ...nodeQueries(placement.requirements)));
+  for (const t of placement.tolerations) {
+    deployment.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.is(t.key, t.value, { effect: kplus.TaintEffect.NO_SCHEDULE })));
+  }
+  prerequisites.push(...placement.prerequisites);
   for (const t of o.tolerations) {
     const options = t.effect === undefined ? undefined : { effect: t.effect };
     deployment.scheduling.tolerate(kplus.Node.tainted(t.value === undefined
@@ -389,7 +407,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
   });
   const podMonitor = metrics !== undefined ? renderScrape(chart, name, deployment, o.flavor, metrics) : undefined;
 
-  prerequisites.push(...clusterPrerequisites(name, sizing, o, ephemeralMiB, hasModelCache));
+  prerequisites.push(...clusterPrerequisites(name, o, hasModelCache));
   prerequisites.push(...readinessGatePrerequisites(name, o.namespace, o.createNamespace, behindLoadBalancer));
   const longRequests = longRequestPrerequisite(name, input.decision.profile);
   if (longRequests !== undefined) {

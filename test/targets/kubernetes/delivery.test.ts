@@ -36,7 +36,7 @@ describe('delivery into an EKS cluster (imported, with the kubectl v28 layer)', 
     t.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 1);
     t.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesResource', { ClusterName: 'inference' });
     const manifests = deliveredManifests(t);
-    expect(manifests.map(m => m.kind)).toEqual(['ServiceAccount', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'PodMonitor']);
+    expect(manifests.map(m => m.kind)).toEqual(['ServiceAccount', 'Deployment', 'NodePool', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'PodMonitor']);
     // the prune label aws-eks adds is the only difference from the chart
     const stripPrune = (ms: any[]) => JSON.parse(JSON.stringify(ms).replace(/"aws\.cdk\.eks\/prune-[a-z0-9]+":"",?/g, '').replace(/,}/g, '}'));
     expect(stripPrune(manifests)).toEqual(w.chart!.toJson());

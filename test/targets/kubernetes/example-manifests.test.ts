@@ -45,8 +45,10 @@ describe('the example app\'s Kubernetes manifests', () => {
       // a pods metric (requests in flight) comes from Prometheus: a PodMonitor has it scrape the pods; CPU needs none
       const scraped = manifests.find(m => m.kind === 'HorizontalPodAutoscaler')!.spec.metrics[0].type === 'Pods';
       // a hybrid's data plane also has the Service and TargetGroupBinding that put its pods behind the control plane's NLB
+      // a GPU or whole-core workload also has the NodePool of its nodes (Karpenter, the default flavor)
+      const pool = ['llm-chat', 'quote-scorer', 'semantic-search'].some(n => file.endsWith(`${n}.k8s.yaml`));
       expect(kinds).toEqual([
-        'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', ...(scraped ? ['PodMonitor'] : []),
+        'Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', ...(pool ? ['NodePool'] : []), 'PodDisruptionBudget', ...(scraped ? ['PodMonitor'] : []),
         'Service', ...(hybrid ? ['Service'] : []), 'ServiceAccount',
         ...(hybrid ? ['TargetGroupBinding'] : []),
       ]);
@@ -70,7 +72,7 @@ describe('the example app\'s Kubernetes manifests', () => {
     const server = spec.containers.find((c: any) => c.name === 'model-server');
     expect(server.resources.limits['nvidia.com/gpu']).toBe(1);
     expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions
-      .map((e: any) => e.key)).toEqual(['node.kubernetes.io/instance-type']);
+      .map((e: any) => e.key)).toEqual(['node.kubernetes.io/instance-type', 'kubernetes.io/arch', 'karpenter.sh/nodepool']);
     expect(spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['model-cache']);
     const sidecar = spec.containers.find((c: any) => c.name === 'kv-cache');

@@ -5,6 +5,11 @@ import { GpuLabelFormat, GpuNodeLabels } from '../../../lib';
 import { addGpuLimit, gpuMemoryThresholdMiB } from '../../../lib/targets/kubernetes/gpu';
 import { schemaErrors } from '../../helpers/kubernetes';
 
+/** The GPU label expressions of a pod's node affinity (without the flavor's architecture and NodePool expressions). */
+function gpuLabel(e: { key: string }): boolean {
+  return !['kubernetes.io/arch', 'karpenter.sh/nodepool'].includes(e.key);
+}
+
 describe('addGpuLimit (the one GPU escape hatch)', () => {
   function deploymentJson(count: number, resource?: string): any {
     const chart = cdk8s.Testing.chart();
@@ -54,16 +59,23 @@ describe('GPU scheduling', () => {
     ];
     const m = synth(place({}, { ...GPU_SIZING, nodeCandidates: candidates }));
     const terms = podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-    expect(terms).toEqual([{ matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g5.xlarge', 'g6.xlarge'] }] }]);
+    // one term (its expressions are ANDed): the GPU labels, the image's architecture and the workload's NodePool (Karpenter, the default flavor)
+    expect(terms).toEqual([{
+      matchExpressions: [
+        { key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g5.xlarge', 'g6.xlarge'] },
+        { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] },
+        { key: 'karpenter.sh/nodepool', operator: 'In', values: ['default-llm-chat'] },
+      ],
+    }]);
     // without candidates in the decision: the chosen type
     const single = podSpec(synth(place())).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-    expect(single[0].matchExpressions).toEqual([{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g5.xlarge'] }]);
+    expect(single[0].matchExpressions.filter(gpuLabel)).toEqual([{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g5.xlarge'] }]);
   });
 
   test('GPU Feature Discovery labels when asked: product In and memory Gt (MiB), listed as a prerequisite', () => {
     const w = place({ gpuNodeLabels: GpuNodeLabels.gpuFeatureDiscovery() });
     const terms = podSpec(synth(w)).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-    expect(terms).toEqual([{
+    expect(terms.map((t: any) => ({ matchExpressions: t.matchExpressions.filter(gpuLabel) }))).toEqual([{
       matchExpressions: [
         { key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-A10G'] },
         { key: 'nvidia.com/gpu.memory', operator: 'Gt', values: [String(gpuMemoryThresholdMiB(24))] },
@@ -79,13 +91,15 @@ describe('GPU scheduling', () => {
     const candidates = [{ instanceType: 'g6.xlarge', hourlyUsd: 0.8048, gpuCount: 1, gpuName: 'l4', gpuProduct: 'NVIDIA-L4', gpuMemoryGiB: 24 }];
     const sizing = { ...GPU_SIZING, gpuName: 'l4', gpuProduct: 'NVIDIA-L4', instanceType: 'g6.xlarge', nodeCandidates: candidates };
     const auto = podSpec(synth(place({ gpuNodeLabels: GpuNodeLabels.eksAutoMode() }, sizing)))
-      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions;
+      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+      .nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
     expect(auto).toEqual([
       { key: 'eks.amazonaws.com/instance-gpu-name', operator: 'In', values: ['l4'] },
       { key: 'eks.amazonaws.com/instance-gpu-memory', operator: 'Gt', values: [String(gpuMemoryThresholdMiB(24))] },
     ]);
     const custom = podSpec(synth(place({ gpuNodeLabels: GpuNodeLabels.custom('eks.amazonaws.com/instance-gpu-name') }, sizing)))
-      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions;
+      .affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+      .nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
     expect(custom).toEqual([{ key: 'eks.amazonaws.com/instance-gpu-name', operator: 'In', values: ['l4'] }]);
     expect(() => GpuNodeLabels.custom('eks.amazonaws.com/instance-gpu-name', undefined, GpuLabelFormat.GFD_PRODUCT))
       .toThrow("'kubernetes.gpuNodeLabels.format' must be GpuLabelFormat.GPU_NAME for \"eks.amazonaws.com/instance-gpu-name\"");
@@ -93,7 +107,8 @@ describe('GPU scheduling', () => {
 
   test('uses Karpenter labels when asked: instance-gpu-name and instance-gpu-memory', () => {
     const m = synth(place({ gpuNodeLabels: GpuNodeLabels.karpenter() }));
-    const exprs = podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions;
+    const exprs = podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+      .nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
     expect(exprs).toEqual([
       { key: 'karpenter.k8s.aws/instance-gpu-name', operator: 'In', values: ['a10g'] },
       { key: 'karpenter.k8s.aws/instance-gpu-memory', operator: 'Gt', values: [String(gpuMemoryThresholdMiB(24))] },
@@ -102,7 +117,8 @@ describe('GPU scheduling', () => {
 
   test('uses custom labels when asked', () => {
     const m = synth(place({ gpuNodeLabels: GpuNodeLabels.custom('example.com/gpu') }));
-    const exprs = podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions;
+    const exprs = podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+      .nodeSelectorTerms[0].matchExpressions.filter(gpuLabel);
     expect(exprs).toEqual([{ key: 'example.com/gpu', operator: 'In', values: ['NVIDIA-A10G'] }]);
   });
 
@@ -123,7 +139,9 @@ describe('GPU scheduling', () => {
   test('CPU pods get no GPU limit, affinity or GPU toleration', () => {
     const m = synth(place({}, CPU_SIZING));
     expect(JSON.stringify(m)).not.toContain('nvidia.com');
-    expect(podSpec(m).affinity).toBeUndefined();
+    // the image's architecture only
+    expect(podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms)
+      .toEqual([{ matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }] }]);
   });
 
   test('sets runtimeClassName and priorityClassName when given, not otherwise', () => {
@@ -140,7 +158,10 @@ describe('GPU scheduling', () => {
     const limits = container(m, 'model-server').resources.limits;
     expect(limits['nvidia.com/mig-3g.40gb']).toBe(1);
     expect(limits['nvidia.com/gpu']).toBeUndefined();
-    expect(podSpec(m).affinity).toBeUndefined();
+    // no GPU labels nor NodePool (a MIG slice needs nodes partitioned beforehand): the image's architecture only
+    expect(podSpec(m).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+      .nodeSelectorTerms[0].matchExpressions.filter(gpuLabel)).toEqual([]);
+    expect(m.map(x => x.kind)).not.toContain('NodePool');
     expect(podSpec(m).tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
   });
 

@@ -142,7 +142,28 @@ describe('unknownFields (strict: the kubernetes-models validators accept unknown
   });
 
   test('has no strict schema for kinds it does not know (an error, so nothing goes unchecked)', () => {
-    expect(unknownFields({ apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: 'x' } }))
-      .toEqual(['NodePool: no strict schema for karpenter.sh/v1/NodePool']);
+    expect(unknownFields({ apiVersion: 'karpenter.k8s.aws/v1', kind: 'EC2NodeClass', metadata: { name: 'x' } }))
+      .toEqual(['EC2NodeClass: no strict schema for karpenter.k8s.aws/v1/EC2NodeClass']);
+  });
+
+  test('checks a NodePool through the classes generated from its CRD: unknown fields, and the CRD\'s constraints', () => {
+    const pool = {
+      apiVersion: 'karpenter.sh/v1',
+      kind: 'NodePool',
+      metadata: { name: 'x' },
+      spec: {
+        template: { spec: { nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' }, requirements: [], taints: [] } },
+        disruption: { consolidationPolicy: 'WhenEmpty', consolidateAfter: '300s' },
+        limits: { 'nvidia.com/gpu': 4 },
+      },
+    };
+    expect(unknownFields(pool)).toEqual([]);
+    expect(schemaErrors(pool)).toEqual([]);
+    expect(unknownFields({ ...pool, spec: { ...pool.spec, disruption: { ...pool.spec.disruption, consolidateAfterSeconds: 300 } } }))
+      .toEqual(['NodePool x: unknown field /spec/disruption/consolidateAfterSeconds']);
+    expect(schemaErrors({ ...pool, metadata: { name: 'x', namespace: 'default' }, spec: { ...pool.spec, disruption: { consolidateAfter: '5 minutes' } } })).toEqual([
+      'NodePool x: a NodePool is cluster-scoped, got namespace default',
+      'NodePool x: spec.disruption.consolidateAfter must match /^(([0-9]+(s|m|h))+|Never)$/, got 5 minutes',
+    ]);
   });
 });

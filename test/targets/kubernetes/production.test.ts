@@ -16,6 +16,7 @@ import {
   CacheSidecar, GpuNodeLabels, InferenceWorkload, KubernetesSizing, ModelCredentials, ModelImage, ModelServer, PlacementTarget,
   PreStopAction, PriceTable,
 } from '../../../lib';
+import { satisfies } from '../../conformance/sim/cluster';
 import { Manifest, readManifestFiles } from '../../helpers/kubernetes';
 
 // ---------------------------------------------------------------------------------------------
@@ -35,24 +36,12 @@ function labelsBeforeLaunch(instanceType: string): Record<string, string> | unde
   }
   return {
     'node.kubernetes.io/instance-type': g.instanceType,
+    'kubernetes.io/arch': g.architecture === 'arm64' ? 'arm64' : 'amd64',
     'karpenter.k8s.aws/instance-gpu-name': g.gpuName,
     'karpenter.k8s.aws/instance-gpu-manufacturer': 'nvidia',
     'karpenter.k8s.aws/instance-gpu-count': String(g.gpuCount),
     'karpenter.k8s.aws/instance-gpu-memory': String(g.gpuMemoryGiB * 1024),
   };
-}
-
-function satisfies(labels: Record<string, string>, e: { key: string; operator: string; values?: string[] }): boolean {
-  const v = labels[e.key];
-  switch (e.operator) {
-    case 'In': return v !== undefined && e.values!.includes(v);
-    case 'NotIn': return v === undefined || !e.values!.includes(v);
-    case 'Exists': return v !== undefined;
-    case 'DoesNotExist': return v === undefined;
-    case 'Gt': return v !== undefined && Number(v) > Number(e.values![0]);
-    case 'Lt': return v !== undefined && Number(v) < Number(e.values![0]);
-    default: return false;
-  }
 }
 
 const quantityMillis = (q: string) => q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000;
@@ -72,7 +61,8 @@ function provisionableInstanceTypes(spec: any): string[] {
   return PriceTable.awsUsEast1().props.gpuInstances.filter(g => {
     const labels = labelsBeforeLaunch(g.instanceType)!;
     // terms are ORed, expressions in a term ANDed
-    const selected = terms.some(t => (t.matchExpressions ?? []).every((e: any) => satisfies(labels, e)));
+    // karpenter.sh/nodepool: the workload's NodePool launches the node (its requirements against the pod's: test/conformance)
+    const selected = terms.some(t => (t.matchExpressions ?? []).every((e: any) => e.key === 'karpenter.sh/nodepool' || satisfies(labels, e)));
     return selected && g.gpuCount >= gpus && g.vcpu * 1000 * 0.9 >= cpu && g.memoryGiB * 1024 * 0.9 >= memory;
   }).map(g => g.instanceType);
 }

@@ -181,7 +181,8 @@ describe('escape hatches and names', () => {
   test('names every object after the workload, in the given namespace (a contract the hybrid target relies on)', () => {
     const m = synth(place({ namespace: 'ml' }));
     expect(m.map(x => `${x.kind}/${x.metadata.namespace}/${x.metadata.name}`)).toEqual([
-      'ServiceAccount/ml/llm-chat', 'Deployment/ml/llm-chat', 'Service/ml/llm-chat',
+      // the NodePool is cluster-scoped: no namespace, named after the namespace and the workload
+      'ServiceAccount/ml/llm-chat', 'Deployment/ml/llm-chat', 'NodePool/undefined/ml-llm-chat', 'Service/ml/llm-chat',
       'HorizontalPodAutoscaler/ml/llm-chat', 'PodDisruptionBudget/ml/llm-chat', 'NetworkPolicy/ml/llm-chat', 'PodMonitor/ml/llm-chat',
     ]);
   });
