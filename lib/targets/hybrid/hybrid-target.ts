@@ -311,6 +311,14 @@ export function renderHybrid(
     },
     description: `Control plane of ${workloadName}: routes to the GPU data plane (hybrid, by ${decision.policyName})`,
   });
+  // cdk-nag's AwsSolutions-L1 asks for the newest Node.js runtime aws-cdk-lib knows (2.278 knows
+  // nodejs26.x); Lambda's supported-runtimes table lists nodejs24.x as its newest generally available
+  // Node.js runtime (https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html)
+  Validations.of(controlPlane.function).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: 'The router runs on nodejs24.x, the newest Node.js runtime in Lambda\'s supported-runtimes table '
+      + '(https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html, deprecation 2028-04-30); nodejs26.x is not listed there.',
+  });
   if (overflow) {
     overflow.alias.grantInvoke(controlPlane.role);
   }
