@@ -260,7 +260,9 @@ describe('cost model', () => {
   });
 
   test('GPU nodes are paid whole: pods per node from GPUs, memory and CPU', () => {
-    const d = policy.decide({ memoryMiB: 8192, gpuCount: 1, gpuMemoryGiB: 24, gpuFamily: 'A10G', requestDurationP50Ms: 1000, averageRequestsPerSecond: 2, peakRequestsPerSecond: 8 });
+    const d = policy.decide({
+      memoryMiB: 8192, gpuCount: 1, gpuMemoryGiB: 24, gpuFamily: 'A10G', requestDurationP50Ms: 1000, averageRequestsPerSecond: 2, peakRequestsPerSecond: 8, teamRunsKubernetes: true,
+    });
     // 8 rps x 1 s / 4 per replica = 2 replicas = 2 x g5.xlarge, both warm (a GPU scale-out takes minutes)
     expect(d.kubernetes).toMatchObject({ instanceType: 'g5.xlarge', replicasMax: 2, replicasMin: 2, cpuMillis: 3600 });
     expect(d.costs.find(c => c.option === 'kubernetes')!.lineItems[0]).toMatchObject({ monthlyUsd: 2 * 1.006 * 730 });
