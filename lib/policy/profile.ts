@@ -201,6 +201,18 @@ export interface WorkloadProfile {
    * @default false
    */
   readonly allowScaleToZero?: boolean;
+
+  /**
+   * Whether the runtime serves each concurrent request of an execution environment in its own
+   * process, each with its own copy of the model: the Lambda Managed Instances Python runtime does
+   * ("Each concurrent request runs in a separate process with its own memory space and
+   * initialization ... Total memory usage equals the per-process memory multiplied by the number of
+   * concurrent processes", https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-python-runtime.html);
+   * Node.js, Java and .NET share one process. A Lambda Managed Instances environment is then sized
+   * `memoryMiB` x `concurrencyPerReplica`.
+   * @default false
+   */
+  readonly processPerRequest?: boolean;
 }
 
 /** Bounds of a numeric profile field. */
@@ -251,6 +263,7 @@ export const PROFILE_FIELDS = {
   vcpus: { kind: 'number', bounds: { min: 0.05, max: 192 } },
   warmSchedules: { kind: 'list' },
   allowScaleToZero: { kind: 'boolean' },
+  processPerRequest: { kind: 'boolean' },
 } as const satisfies Record<keyof WorkloadProfile, FieldSpec>;
 
 /**
@@ -388,7 +401,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   /** The field's value, its default when absent, or undefined when it is wrong (or its default cannot be known). */
   const withDefault = <T>(name: ProfileField, value: T | undefined, fallback: T | undefined): T | undefined =>
     bad?.has(name) ? undefined : (value ?? fallback);
-  const bool = (name: 'teamRunsKubernetes' | 'cpuFallbackCapable' | 'allowScaleToZero') => check(name, () => checkBoolean(n(name), p[name], false));
+  const bool = (name: 'teamRunsKubernetes' | 'cpuFallbackCapable' | 'allowScaleToZero' | 'processPerRequest') => check(name, () => checkBoolean(n(name), p[name], false));
 
   const memoryMiB = required('memoryMiB');
   const gpuCount = withDefault('gpuCount', num('gpuCount'), 0);
@@ -445,11 +458,12 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   }
   const teamRunsKubernetes = bool('teamRunsKubernetes');
   const cpuFallbackCapable = bool('cpuFallbackCapable');
+  const processPerRequest = bool('processPerRequest');
   const cpuFallbackSlowdown = num('cpuFallbackSlowdown');
   const vcpus = num('vcpus');
   if (problems.messages.length > 0 || memoryMiB === undefined || gpuCount === undefined || p50 === undefined || p99 === undefined
     || avg === undefined || peak === undefined || coldStartToleranceMs === undefined || allowScaleToZero === undefined
-    || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined) {
+    || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined || processPerRequest === undefined) {
     return undefined;
   }
   return {
@@ -478,6 +492,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
     vcpus: vcpus ?? round3(Math.min(6, memoryMiB / 1769)),
     warmSchedules,
     allowScaleToZero,
+    processPerRequest,
   };
 }
 

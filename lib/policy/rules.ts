@@ -1,4 +1,4 @@
-import { managedInstancesBurstFloor, peakConcurrency } from './cost';
+import { managedEnvironmentMemoryMiB, managedInstancesBurstFloor, peakConcurrency } from './cost';
 import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { EngineMode, PolicyRule, reasonText } from './rule-types';
@@ -163,19 +163,21 @@ export const RULES: readonly PolicyRule[] = [
     kind: RuleKind.CONSTRAINT,
     excludes: [M],
     blocksLambdaOverflow: false,
-    condition: 'memoryMiB > 10,240 (under 2,048 the function is sized up to 2,048)',
+    condition: 'memory per execution environment > 10,240 (memoryMiB, x concurrencyPerReplica with processPerRequest; under 2,048 the function is sized up to 2,048)',
     threshold: '2,048 MiB floor; 10,240 MiB',
     source: 'Lambda Managed Instances best practices: "The minimum supported function size is 2GB and 1 vCPU" (read 2026-09-20); AWS Lambda quota (function memory 10,240 MB; '
       + 'a 32 GB Managed Instances maximum is reported only by third parties, not relied on)',
     evaluate: ({ p }) => {
-      if (p.memoryMiB > MI.maxMemoryMiB) {
-        return { fired: true, reason: () => `needs ${n(p.memoryMiB)} MiB; this library places Lambda Managed Instances functions of at most ${n(MI.maxMemoryMiB)} MiB` };
+      const env = managedEnvironmentMemoryMiB(p);
+      if (env > MI.maxMemoryMiB) {
+        const per = p.processPerRequest ? ` (${n(p.memoryMiB)} MiB x ${p.concurrencyPerReplica} processes, one per concurrent request)` : '';
+        return { fired: true, reason: () => `needs ${n(env)} MiB per execution environment${per}; this library places Lambda Managed Instances functions of at most ${n(MI.maxMemoryMiB)} MiB` };
       }
       return {
         fired: false,
-        reason: () => p.memoryMiB < MI.minMemoryMiB
-          ? `${n(p.memoryMiB)} MiB is sized up to Lambda Managed Instances' ${n(MI.minMemoryMiB)} MiB minimum (priced so)`
-          : `${n(p.memoryMiB)} MiB fits Lambda Managed Instances' ${n(MI.minMemoryMiB)}-${n(MI.maxMemoryMiB)} MiB`,
+        reason: () => env < MI.minMemoryMiB
+          ? `${n(env)} MiB is sized up to Lambda Managed Instances' ${n(MI.minMemoryMiB)} MiB minimum (priced so)`
+          : `${n(env)} MiB${p.processPerRequest ? ` (${p.concurrencyPerReplica} processes)` : ''} fits Lambda Managed Instances' ${n(MI.minMemoryMiB)}-${n(MI.maxMemoryMiB)} MiB`,
       };
     },
   },

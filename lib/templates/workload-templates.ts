@@ -57,6 +57,8 @@ export interface WorkloadProfileOverrides {
   readonly warmSchedules?: WarmSchedule[];
   /** @default - the template's value */
   readonly allowScaleToZero?: boolean;
+  /** @default - the template's value */
+  readonly processPerRequest?: boolean;
 }
 
 /** What every template takes: the image, and anything to override. */

@@ -98,9 +98,19 @@ export interface ManagedInstancesPlan extends PricedOption {
   readonly peakInstances: number;
 }
 
+/**
+ * Memory one execution environment needs, MiB: the model server's memory, once per concurrent
+ * request when the runtime runs a process per request (`processPerRequest`: the Python runtime,
+ * docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-python-runtime.html), else once.
+ */
+export function managedEnvironmentMemoryMiB(p: ResolvedProfile): number {
+  const processes = p.processPerRequest ? Math.min(MANAGED_INSTANCES_LIMITS.maxConcurrencyPerEnvironment, p.concurrencyPerReplica) : 1;
+  return p.memoryMiB * processes;
+}
+
 /** The environment shape for a profile: whole vCPUs for its latency, then the smallest memory ratio that holds its memory. */
 export function managedEnvironmentShape(p: ResolvedProfile): { vcpu: number; memoryMiB: number; memoryGiBPerVcpu: number } {
-  const memoryMiB = Math.max(MANAGED_INSTANCES_LIMITS.minMemoryMiB, p.memoryMiB);
+  const memoryMiB = Math.max(MANAGED_INSTANCES_LIMITS.minMemoryMiB, managedEnvironmentMemoryMiB(p));
   let vcpu = Math.max(1, Math.ceil(round6(p.vcpus)));
   const ratios = MANAGED_INSTANCES_LIMITS.memoryGiBPerVcpu;
   let ratio = ratios.find(r => vcpu * r * 1024 >= memoryMiB);

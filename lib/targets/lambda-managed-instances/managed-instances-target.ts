@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -147,6 +147,13 @@ export function renderManagedInstances(
   }
   const plan = planFunction(scope, { workloadName, image: workload.image, options: lambdaOptions, architecture: sizing.architecture });
   checkRuntime(plan.code.runtime);
+  if (plan.code.runtime.name.startsWith('python') && decision.profile !== undefined && decision.profile.processPerRequest !== true) {
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-python-runtime.html
+    Annotations.of(scope).addWarningV2('inference-workload:managed-instances-process-per-request',
+      `${workloadName} runs ${plan.code.runtime.name} on Lambda Managed Instances: the Python runtime serves each of the ${sizing.perEnvironmentMaxConcurrency} `
+      + 'concurrent requests of an environment in its own process with its own copy of the model, but the environment was sized for one copy; '
+      + 'set \'profile.processPerRequest\' to size it for all of them');
+  }
   const gpu = sizing.acceleratorMemoryGiB !== undefined;
   if (gpu && plan.code.runtime !== lambda.Runtime.FROM_IMAGE) {
     // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-acceleratorconfig.html
