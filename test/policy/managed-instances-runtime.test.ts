@@ -1,7 +1,7 @@
+import { rule } from './helpers';
 import { PlacementPolicy, PlacementTarget, PriceTable } from '../../lib/policy';
 import { environmentMemoryOf } from '../../lib/policy/cost';
 import { MANAGED_INSTANCES_PROFILE } from '../helpers/fixtures';
-import { rule } from './helpers';
 
 const onManaged = PlacementPolicy.fixed(PlacementTarget.LAMBDA_MANAGED_INSTANCES);
 /** A Python model server of 2 GiB serving 4 requests at once per environment. */

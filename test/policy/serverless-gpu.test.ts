@@ -3,18 +3,9 @@ import { PlacementPolicy, PlacementTarget, PriceTable, WorkloadProfile } from '.
 import { decidingRule } from '../../lib/policy/deciding-rule';
 import { MANAGED_INSTANCES_GPU_LIMITS } from '../../lib/policy/limits';
 import { reportEntry, renderWorkloadMarkdown } from '../../lib/report/render';
+import { SERVERLESS_GPU_PROFILE } from '../helpers/fixtures';
 
-/** One 24 GiB device, a steady 50% of a moderate peak, no Kubernetes team. */
-const SERVERLESS_GPU: WorkloadProfile = {
-  memoryMiB: 8192,
-  gpuCount: 1,
-  gpuMemoryGiB: 24,
-  requestDurationP50Ms: 300,
-  requestDurationP99Ms: 900,
-  averageRequestsPerSecond: 20,
-  peakRequestsPerSecond: 40,
-  concurrencyPerReplica: 8,
-};
+const SERVERLESS_GPU = SERVERLESS_GPU_PROFILE;
 
 const decide = (p: WorkloadProfile) => PlacementPolicy.default().decide(p);
 const usdOf = (d: ReturnType<typeof decide>, option: string) => d.costs.find(c => c.option === option)?.monthlyUsd;

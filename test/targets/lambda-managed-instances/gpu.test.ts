@@ -1,23 +1,13 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { InferenceWorkload, InferenceWorkloadProps, LambdaCode, ModelImage, PlacementTarget, PriceTable, WorkloadProfile } from '../../../lib';
-import { importedVpc, MANAGED_INSTANCES_PROFILE } from '../../helpers/fixtures';
+import { InferenceWorkload, InferenceWorkloadProps, LambdaCode, ModelImage, PlacementTarget, PriceTable } from '../../../lib';
+import { importedVpc, MANAGED_INSTANCES_PROFILE, SERVERLESS_GPU_PROFILE } from '../../helpers/fixtures';
 import { STRICT_CONTEXT } from '../lambda/helpers';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/reranker-gpu:2.0.0');
 
-/** One 24 GiB device at a moderate steady load, no Kubernetes team: the default policy places it on GPU Managed Instances. */
-const RERANKER: WorkloadProfile = {
-  memoryMiB: 8192,
-  gpuCount: 1,
-  gpuMemoryGiB: 24,
-  requestDurationP50Ms: 300,
-  requestDurationP99Ms: 900,
-  averageRequestsPerSecond: 20,
-  peakRequestsPerSecond: 40,
-  concurrencyPerReplica: 8,
-};
+const RERANKER = SERVERLESS_GPU_PROFILE;
 
 /** A GPU workload in a stack whose synth fails on CloudFormation schema errors (the library's validation, strict). */
 function place(props: Partial<InferenceWorkloadProps> = {}): { app: App; stack: Stack; w: InferenceWorkload } {
