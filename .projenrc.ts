@@ -16,9 +16,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   // what CI runs the suite on (.ci/run: jest under Node 22 and 24): the active LTS lines. aws-cdk-lib
-  // bundles @aws/cloudformation-validate, whose package.json asks for Node ^22.15.0
-  // (node_modules/aws-cdk-lib/node_modules/@aws/cloudformation-validate/package.json); Node 20 is
-  // end-of-life since 2026-04-30 (https://github.com/nodejs/release#release-schedule)
+  // 2.278.0 and its bundled @aws/cloudformation-validate ask for Node >= 20.0.0 (their package.json
+  // `engines`), so the floor is ours, not theirs: Node 20 is end-of-life since 2026-04-30
+  // (https://github.com/nodejs/release#release-schedule), and 22.15.0 is the 22.x release the
+  // validator asked for before aws-cdk-lib 2.278 (unchanged, to keep the tested range)
   minNodeVersion: '22.15.0',
 
   // a lib/ source tree compiled into build/
@@ -30,12 +31,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.0',
 
-  // aws-cdk-lib >= 2.262 bundles the CloudFormation schema validator we run in tests
-  cdkVersion: '2.262.0',
+  // the dev dependency and the peer floor: aws-cdk-lib >= 2.262 bundles the CloudFormation
+  // schema validator run at synth; 2.278.0 is what `cdk init` installs today
+  cdkVersion: '2.278.0',
   constructsVersion: '10.5.1',
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-28@^2.5.6'],
   devDeps: [
-    'aws-cdk@^2.1000.0',
+    // the CLI must read aws-cdk-lib 2.278's cloud assembly schema 55: @aws-cdk/cloud-assembly-schema
+    // 55.0.0's cli-version.json names CLI 2.1145.0 as its release
+    'aws-cdk@^2.1145.0',
     'cdk8s@^2.70.0',
     'cdk8s-plus-28@^2.5.6',
     'cdk-nag@^3.0.0',

@@ -211,6 +211,24 @@ export function buildExampleApp(app: App = new App()): App {
     managedInstances: { vpc: clusterVpc },
   });
 
+  // band.serverless-gpu: a reranker that fits one 24 GiB GPU, at a moderate steady load (50% of its peak),
+  // no Kubernetes team: a GPU Lambda Managed Instances function (EC2 GPU price + 15% fee + requests,
+  // scaled on GPU utilization) within the band cost tolerance of GPU Kubernetes, without a cluster to run
+  new InferenceWorkload(stack, 'Reranker', {
+    image: ecr('reranker-gpu:1.0.0'),
+    profile: {
+      memoryMiB: 8192,
+      gpuCount: 1,
+      gpuMemoryGiB: 24,
+      requestDurationP50Ms: 300,
+      requestDurationP99Ms: 900,
+      averageRequestsPerSecond: 20,
+      peakRequestsPerSecond: 40,
+      concurrencyPerReplica: 8,
+    },
+    managedInstances: { vpc: clusterVpc },
+  });
+
   return app;
 }
 

@@ -54,19 +54,21 @@ export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, kubernet
 
 /**
  * Where Lambda Managed Instances cost the same as Lambda with provisioned concurrency (the shape
- * the Lambda target deploys; `lambdaFeasible`) and as Kubernetes (`kubernetesUsd`, when feasible),
- * with the same peak. Undefined parts: that target is infeasible, or one side is cheaper at every utilization.
+ * the Lambda target deploys; `lambdaFeasible`), as Kubernetes (`kubernetesUsd`, when feasible) and,
+ * for GPU models, as the hybrid (`hybridAt(u)`, its bill at each utilization), with the same peak. Undefined parts: that target is infeasible, or one side is cheaper at every utilization.
  */
 export function managedInstancesBreakEven(
   p: ResolvedProfile, t: PriceTable, managed: ManagedInstancesInput, pinned: number | undefined, lambdaFeasible: boolean,
-  kubernetesUsd: number | undefined,
+  kubernetesUsd: number | undefined, hybridAt?: (u: number) => number,
 ): ManagedInstancesBreakEven {
   const m = (u: number) => managedInstancesBill(t, loadAt(p, u), managed).monthlyUsd;
   const versusLambda = lambdaFeasible ? crossing(u => m(u) - lambdaDeployedBill(p, t, loadAt(p, u), pinned).monthlyUsd) : undefined;
   const versusKubernetes = kubernetesUsd === undefined ? undefined : crossing(u => m(u) - kubernetesUsd);
+  const versusHybrid = hybridAt === undefined ? undefined : crossing(u => m(u) - hybridAt(u));
   return {
     ...(versusLambda !== undefined ? { versusLambda } : {}),
     ...(versusKubernetes !== undefined ? { versusKubernetes } : {}),
+    ...(versusHybrid !== undefined ? { versusHybrid } : {}),
   };
 }
 

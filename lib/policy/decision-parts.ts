@@ -278,6 +278,25 @@ export interface ManagedInstancesSizing {
    * @default - no latency budget
    */
   readonly latencyBudgetMs?: number;
+  /**
+   * Instance types the capacity provider may launch: `instanceType` (the one priced) first, then
+   * the next cheapest that hold one execution environment.
+   * @default - `instanceType` only
+   */
+  readonly instanceTypes?: string[];
+  /**
+   * A GPU function: the least memory of the accelerator device of each execution environment, GiB
+   * (`AcceleratorMemorySize`: 3, 6, 12, 16, 24 or 48). The function is then a container image on
+   * x86_64 and the capacity provider launches GPU instance types.
+   * @default - a CPU function (no accelerator)
+   */
+  readonly acceleratorMemoryGiB?: number;
+  /**
+   * Target GPU utilization of a GPU function's capacity provider, 0.1-0.9 (scaled on
+   * `LambdaCapacityProviderAverageGPUUtilization` in addition to CPU).
+   * @default - a CPU function (CPU utilization only)
+   */
+  readonly gpuUtilizationTarget?: number;
 }
 
 /**
@@ -295,6 +314,12 @@ export interface ManagedInstancesBreakEven {
    * @default - no break-even (one of the two is cheaper at every utilization, or Kubernetes is infeasible)
    */
   readonly versusKubernetes?: number;
+  /**
+   * Below this utilization Managed Instances cost less than the hybrid (a Lambda control plane in
+   * front of a Kubernetes data plane).
+   * @default - no break-even (one of the two is cheaper at every utilization, or the hybrid is infeasible)
+   */
+  readonly versusHybrid?: number;
 }
 
 /** What the hybrid renderer needs, in addition to the Kubernetes and Lambda sizing. */

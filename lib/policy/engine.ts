@@ -123,7 +123,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
   const costOf = (target: PlacementTarget): OptionCost | undefined => costs.find(c => c.option === RENDERED_OPTION[target]);
   const feasible = (target: PlacementTarget) => costOf(target)?.feasible === true;
   if (!TARGETS.some(feasible)) {
-    const why = TARGETS.map(target => `${target} by ${excludedBy[RENDERED_OPTION[target]].join(', ')}`).join('; ');
+    const why = TARGETS.map(target => `${target} by ${excludedBy[RENDERED_OPTION[target]].join(', ') || 'no fitting instance type in the price table'}`).join('; ');
     const fired = outcomes.filter(r => r.verdict === RuleVerdict.FIRED).map(r => `${r.ruleId}: ${reasonText(r.reason)}`).join('; ');
     throw new InferenceWorkloadValidationError(`'profile' must fit at least one target, got none (${why}) — ${fired}`);
   }
@@ -132,7 +132,8 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
   const kubernetesUsd = feasible(K) ? costOf(K)!.monthlyUsd : undefined;
   const breakEven = feasible(L) && kubernetesUsd !== undefined ? breakEvenUtilization(p, t, kubernetesUsd, pinned) : undefined;
   const managedBreakEven: ManagedInstancesBreakEven | undefined = feasible(M)
-    ? managedInstancesBreakEven(p, t, managed!.input, feasible(L) ? pinned : undefined, feasible(L), kubernetesUsd)
+    ? managedInstancesBreakEven(p, t, managed!.input, feasible(L) ? pinned : undefined, feasible(L), kubernetesUsd,
+      p.gpuCount > 0 && feasible(H) ? u => billAt(OPTION.HYBRID, loadAt(p, u))!.monthlyUsd : undefined)
     : undefined;
   const coldExposure = (target: PlacementTarget): number => {
     switch (target) {

@@ -57,7 +57,8 @@ export function explanation(d: DecisionText): string {
   if (d.managedInstancesBreakEven !== undefined) {
     const b = d.managedInstancesBreakEven;
     const f = (x?: number) => (x === undefined ? 'n/a' : formatPercent(x));
-    lines.push(`Lambda Managed Instances break even: with Lambda at ${f(b.versusLambda)}, with Kubernetes at ${f(b.versusKubernetes)}`);
+    lines.push(`Lambda Managed Instances break even: with Lambda at ${f(b.versusLambda)}, with Kubernetes at ${f(b.versusKubernetes)}`
+      + (b.versusHybrid !== undefined ? `, with hybrid at ${f(b.versusHybrid)}` : ''));
   }
   lines.push(`Prices: ${d.priceTable.name} (${d.priceTable.region}, ${d.priceTable.effectiveDate}, ${d.priceTable.currency})`);
   for (const s of sizingLines(d)) {

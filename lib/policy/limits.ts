@@ -121,3 +121,47 @@ export const MANAGED_INSTANCES_LIMITS = {
   maxCpuUtilizationTargetPercent: 100,
 } as const;
 
+
+/**
+ * GPU functions on Lambda Managed Instances: their documented limits and behaviour, each with its
+ * source (read 2026-12-07).
+ */
+export const MANAGED_INSTANCES_GPU_LIMITS = {
+  /**
+   * `AcceleratorMemorySize`, the minimum memory of each accelerator device exposed to an execution
+   * environment, GiB: "Valid values: 3, 6, 12, 16, 24, 48"; Lambda may allocate more
+   * (https://docs.aws.amazon.com/lambda/latest/api/API_AcceleratorConfig.html; aws-cdk-lib 2.278
+   * aws-lambda AcceleratorMemorySize).
+   */
+  acceleratorMemorySizesGiB: [3, 6, 12, 16, 24, 48] as readonly number[],
+  /**
+   * "Lambda supports accelerator configuration only for functions that use the Image package type
+   * and the x86_64 architecture", and only with a capacity provider
+   * (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-acceleratorconfig.html);
+   * aws-cdk-lib 2.278 checks both at synth, and `memorySize` >= 2,048 MiB.
+   */
+  architecture: 'x86_64',
+  /**
+   * Accelerator devices this library gives one execution environment: one. `AcceleratorConfig` sizes
+   * a device, not a device count, so a model split across devices (tensor parallelism) is not
+   * placed there.
+   */
+  devicesPerEnvironment: 1,
+  /**
+   * "The default GPU utilization target is 40%, which is designed to leave headroom for traffic to
+   * double" (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-gpu-scaling.html).
+   */
+  defaultGpuUtilizationTarget: 0.4,
+  /**
+   * Scaling to zero (`MinExecutionEnvironments` 0): "scaling from zero can take several minutes while
+   * Lambda provisions new GPU instances, and requests might fail if GPU capacity isn't available"
+   * (lambda-managed-instances-gpu-scaling.html). This library scales a GPU function to zero only
+   * when the profile allows scale to zero and tolerates this many milliseconds (5 minutes).
+   */
+  scaleFromZeroMs: 300_000,
+  /**
+   * Ephemeral storage of a GPU function: up to 32 GiB (aws-cdk-lib 2.278 aws-lambda Function,
+   * `MAX_EPHEMERAL_STORAGE_GPU_MIB`).
+   */
+  maxEphemeralStorageMiB: 32_768,
+} as const;

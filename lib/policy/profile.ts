@@ -212,6 +212,18 @@ export interface WorkloadProfile {
    * utilization under 10%, the article's "spiky") and over 15 minutes otherwise; 0 for flat traffic
    */
   readonly rampRequestsPerSecondPerMinute?: number;
+
+  /**
+   * Whether the runtime serves each concurrent request of an execution environment in its own
+   * process, each with its own copy of the model: the Lambda Managed Instances Python runtime does
+   * ("Each concurrent request runs in a separate process with its own memory space and
+   * initialization ... Total memory usage equals the per-process memory multiplied by the number of
+   * concurrent processes", https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-python-runtime.html);
+   * Node.js, Java and .NET share one process. A Lambda Managed Instances environment is then sized
+   * `memoryMiB` x `concurrencyPerReplica`.
+   * @default false
+   */
+  readonly processPerRequest?: boolean;
 }
 
 /** Bounds of a numeric profile field. */
@@ -263,6 +275,7 @@ export const PROFILE_FIELDS = {
   warmSchedules: { kind: 'list' },
   allowScaleToZero: { kind: 'boolean' },
   rampRequestsPerSecondPerMinute: { kind: 'number', bounds: RPS },
+  processPerRequest: { kind: 'boolean' },
 } as const satisfies Record<keyof WorkloadProfile, FieldSpec>;
 
 /**
@@ -400,7 +413,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   /** The field's value, its default when absent, or undefined when it is wrong (or its default cannot be known). */
   const withDefault = <T>(name: ProfileField, value: T | undefined, fallback: T | undefined): T | undefined =>
     bad?.has(name) ? undefined : (value ?? fallback);
-  const bool = (name: 'teamRunsKubernetes' | 'cpuFallbackCapable' | 'allowScaleToZero') => check(name, () => checkBoolean(n(name), p[name], false));
+  const bool = (name: 'teamRunsKubernetes' | 'cpuFallbackCapable' | 'allowScaleToZero' | 'processPerRequest') => check(name, () => checkBoolean(n(name), p[name], false));
 
   const memoryMiB = required('memoryMiB');
   const gpuCount = withDefault('gpuCount', num('gpuCount'), 0);
@@ -457,12 +470,13 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   }
   const teamRunsKubernetes = bool('teamRunsKubernetes');
   const cpuFallbackCapable = bool('cpuFallbackCapable');
+  const processPerRequest = bool('processPerRequest');
   const cpuFallbackSlowdown = num('cpuFallbackSlowdown');
   const vcpus = num('vcpus');
   const ramp = num('rampRequestsPerSecondPerMinute');
   if (problems.messages.length > 0 || memoryMiB === undefined || gpuCount === undefined || p50 === undefined || p99 === undefined
     || avg === undefined || peak === undefined || coldStartToleranceMs === undefined || allowScaleToZero === undefined
-    || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined) {
+    || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined || processPerRequest === undefined) {
     return undefined;
   }
   const u = sustainedUtilization ?? round3(avg / peak);
@@ -492,6 +506,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
     warmSchedules,
     allowScaleToZero,
     rampRequestsPerSecondPerMinute: ramp ?? defaultRampRequestsPerSecondPerMinute(peak, u, ARTICLE_THRESHOLDS.spikyUtilization),
+    processPerRequest,
   };
 }
 

@@ -1,7 +1,8 @@
-import { managedInstancesBurstFloor, peakConcurrency } from './cost';
+import { managedEnvironmentMemoryMiB, managedInstancesBurstFloor, peakConcurrency } from './cost';
 import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { EngineMode, PolicyRule, reasonText } from './rule-types';
+import { SERVERLESS_GPU_CHOICES, SERVERLESS_GPU_CONSTRAINTS } from './rules-serverless-gpu';
 import { InferenceWorkloadValidationError } from '../errors';
 import { groupIntegerPart } from '../private/numbers';
 
@@ -156,37 +157,27 @@ export const RULES: readonly PolicyRule[] = [
       ? { fired: true, reason: () => `no instance type in the price table fits one pod (${p.gpuCount} GPU(s) x ${n(p.gpuMemoryGiB)} GiB${p.gpuFamily ? ` ${p.gpuFamily}` : ''}, ${n(p.memoryMiB)} MiB${p.nodeLocalStateGiB > 0 ? ` + ${n(p.nodeLocalStateGiB)} GiB node-local state` : ''}, ${p.architecture})` }
       : { fired: false, reason: () => `one pod fits a ${node.instanceType}` },
   },
-  {
-    id: 'constraint.managed-instances-gpu',
-    kind: RuleKind.CONSTRAINT,
-    excludes: [M],
-    blocksLambdaOverflow: false,
-    condition: 'gpuCount > 0',
-    threshold: '0 GPUs',
-    source: 'aws-cdk-lib 2.262 aws-lambda CapacityProvider (InstanceTypeFilter, ScalingOptions.manual(TargetTrackingScalingPolicy.cpuUtilization) only, read 2026-09-20); '
-      + 'accelerated instances for Managed Instances: github.com/aws/aws-lambda-roadmap/issues/81 (open since 2025-12-10)',
-    evaluate: ({ p }) => p.gpuCount > 0
-      ? { fired: true, reason: () => `needs ${p.gpuCount} GPU(s); this library renders Lambda Managed Instances capacity providers with CPU instance requirements and CPU scaling only, so no GPU placement is rendered there` }
-      : { fired: false, reason: 'CPU only (0 GPUs)' },
-  },
+  ...SERVERLESS_GPU_CONSTRAINTS,
   {
     id: 'constraint.managed-instances-memory',
     kind: RuleKind.CONSTRAINT,
     excludes: [M],
     blocksLambdaOverflow: false,
-    condition: 'memoryMiB > 10,240 (under 2,048 the function is sized up to 2,048)',
+    condition: 'memory per execution environment > 10,240 (memoryMiB, x concurrencyPerReplica with processPerRequest; under 2,048 the function is sized up to 2,048)',
     threshold: '2,048 MiB floor; 10,240 MiB',
     source: 'Lambda Managed Instances best practices: "The minimum supported function size is 2GB and 1 vCPU" (read 2026-09-20); AWS Lambda quota (function memory 10,240 MB; '
       + 'a 32 GB Managed Instances maximum is reported only by third parties, not relied on)',
     evaluate: ({ p }) => {
-      if (p.memoryMiB > MI.maxMemoryMiB) {
-        return { fired: true, reason: () => `needs ${n(p.memoryMiB)} MiB; this library places Lambda Managed Instances functions of at most ${n(MI.maxMemoryMiB)} MiB` };
+      const env = managedEnvironmentMemoryMiB(p);
+      if (env > MI.maxMemoryMiB) {
+        const per = p.processPerRequest ? ` (${n(p.memoryMiB)} MiB x ${p.concurrencyPerReplica} processes, one per concurrent request)` : '';
+        return { fired: true, reason: () => `needs ${n(env)} MiB per execution environment${per}; this library places Lambda Managed Instances functions of at most ${n(MI.maxMemoryMiB)} MiB` };
       }
       return {
         fired: false,
-        reason: () => p.memoryMiB < MI.minMemoryMiB
-          ? `${n(p.memoryMiB)} MiB is sized up to Lambda Managed Instances' ${n(MI.minMemoryMiB)} MiB minimum (priced so)`
-          : `${n(p.memoryMiB)} MiB fits Lambda Managed Instances' ${n(MI.minMemoryMiB)}-${n(MI.maxMemoryMiB)} MiB`,
+        reason: () => env < MI.minMemoryMiB
+          ? `${n(env)} MiB is sized up to Lambda Managed Instances' ${n(MI.minMemoryMiB)} MiB minimum (priced so)`
+          : `${n(env)} MiB${p.processPerRequest ? ` (${p.concurrencyPerReplica} processes)` : ''} fits Lambda Managed Instances' ${n(MI.minMemoryMiB)}-${n(MI.maxMemoryMiB)} MiB`,
       };
     },
   },
@@ -222,7 +213,9 @@ export const RULES: readonly PolicyRule[] = [
       return {
         fired: false,
         floorExecutionEnvironments: MI.minEnvironments,
-        reason: () => `the default floor of ${MI.minEnvironments} execution environments holds at least half of a peak of ${n(peak)} concurrent requests`,
+        reason: () => p.gpuCount > 0
+          ? `the GPU function's warm floor of ${n(floor)} execution environment(s) holds at least half of a peak of ${n(peak)} concurrent requests`
+          : `the default floor of ${MI.minEnvironments} execution environments holds at least half of a peak of ${n(peak)} concurrent requests`,
       };
     },
   },
@@ -378,6 +371,9 @@ export const RULES: readonly PolicyRule[] = [
     source: 'article: "20-60% utilization, don\'t have dedicated DevOps team" (Wait) and its prediction of a "Reserved Lambda" at EC2 pricing; serverless economics break "above 20-30% utilization"; the cost model and the price table',
     evaluate: ({ p, current, cost, feasible, usd, managedBreakEven }) => {
       const u = p.sustainedUtilization;
+      if (p.gpuCount > 0) {
+        return { verdict: RuleVerdict.SKIPPED, reason: 'GPU model (band.serverless-gpu compares GPU Lambda Managed Instances)' };
+      }
       if (!feasible(M)) {
         return {
           verdict: RuleVerdict.SKIPPED,
@@ -416,6 +412,7 @@ export const RULES: readonly PolicyRule[] = [
       };
     },
   },
+  ...SERVERLESS_GPU_CHOICES,
   {
     id: 'override.fixed',
     kind: RuleKind.OVERRIDE,

@@ -212,7 +212,7 @@ export function managedInstancesSizing(
 ): ManagedInstancesSizing {
   const i = m.instance;
   const MI = MANAGED_INSTANCES_LIMITS;
-  // room for the peak's instances (one instance type), never under the service's minimum
+  // room for the peak's instances of the priced type, never under the service's minimum
   const maxVCpuCount = Math.min(MI.maxVCpuCount, Math.max(MI.minVCpuCount, plan.peakInstances * i.instanceVcpu));
   return {
     instanceType: i.instanceType,
@@ -229,6 +229,8 @@ export function managedInstancesSizing(
     timeoutSeconds: requestTimeoutSeconds(p),
     peakConcurrency: round3(peakConcurrency(p)),
     ...(p.latencyBudgetP99Ms !== undefined ? { latencyBudgetMs: p.latencyBudgetP99Ms } : {}),
+    instanceTypes: i.instanceTypes,
+    ...(i.accelerator ? { acceleratorMemoryGiB: i.accelerator.acceleratorMemoryGiB, gpuUtilizationTarget: m.gpuTarget } : {}),
   };
 }
 

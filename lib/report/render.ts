@@ -1,5 +1,5 @@
 import { costChartDocument } from './chart';
-import { decidingRule, describeBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
+import { decidingRule, describeBreakEven, describeManagedBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
 import { SvgDocument } from './svg';
 import type { PendingMove } from '../placement-lock';
 import { PlacementDecision, PriceTableReference, RuleVerdict } from '../policy/decision';
@@ -196,6 +196,7 @@ export function reportEntry(w: ReportedWorkload, shared: ReportShared = reportSh
     decidingRule: decidingRule(d)?.ruleId ?? null,
     sustainedUtilization: d.sustainedUtilization,
     breakEvenUtilization: d.breakEvenUtilization ?? null,
+    managedInstancesBreakEven: d.managedInstancesBreakEven,
     chosenOption: chosen?.option ?? null,
     chosenMonthlyUsd: chosen?.monthlyUsd ?? null,
     assumedDefaults: assumedDefaults(w.decision),
@@ -307,7 +308,8 @@ export function renderWorkloadMarkdown(
   out.push('');
   out.push(`\`${w.constructPath}\`: **${d.target}**${chosen ? ` (\`${chosen.option}\`, ${formatUsd(chosen.monthlyUsd)}/month)` : ''}`
     + ` by policy \`${d.policyName}\`, deciding rule \`${rule?.ruleId ?? 'none'}\`.`
-    + ` Sustained utilization ${formatPercent(d.sustainedUtilization)}, break-even ${describeBreakEven(d)}.`);
+    + ` Sustained utilization ${formatPercent(d.sustainedUtilization)}, break-even ${describeBreakEven(d)}.`
+    + describeManagedBreakEven(d));
   out.push('');
   if (options.chartLink) {
     out.push(`![${w.workloadName}: monthly cost of each option against sustained utilization](${options.chartLink})`);

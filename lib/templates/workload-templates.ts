@@ -59,6 +59,8 @@ export interface WorkloadProfileOverrides {
   readonly allowScaleToZero?: boolean;
   /** @default - the template's value */
   readonly rampRequestsPerSecondPerMinute?: number;
+  /** @default - the template's value */
+  readonly processPerRequest?: boolean;
 }
 
 /** What every template takes: the image, and anything to override. */
@@ -251,6 +253,32 @@ export class WorkloadTemplates {
       averageRequestsPerSecond: 60,
       peakRequestsPerSecond: 150,
       concurrencyPerReplica: 2,
+    });
+  }
+
+  /**
+   * A GPU model that fits one 24 GiB device (a reranker, a small vision or speech model), at a
+   * moderate steady load, run by a team without Kubernetes: 8 GiB host memory, 300 ms median and
+   * 900 ms p99, 20 requests/s on average and 40 at peak (50% sustained utilization), 8 concurrent
+   * requests per execution environment (batched on the GPU).
+   *
+   * Lands on GPU Lambda Managed Instances with the default policy (`band.serverless-gpu`): a GPU
+   * function (a container image on x86_64, one device of at least 24 GiB per execution environment,
+   * GPU instance types of the price table, scaled on GPU utilization) priced at the EC2 GPU price plus
+   * the management fee and requests, within the band cost tolerance of GPU Kubernetes without a
+   * cluster to run. Pass `managedInstances: { vpc }` for the capacity provider's instances.
+   */
+  public static serverlessGpuService(options: WorkloadTemplateOptions): InferenceWorkloadProps {
+    return build('serverlessGpuService', options, {
+      memoryMiB: 8_192,
+      gpuCount: 1,
+      gpuMemoryGiB: 24,
+      modelSizeGiB: 6,
+      requestDurationP50Ms: 300,
+      requestDurationP99Ms: 900,
+      averageRequestsPerSecond: 20,
+      peakRequestsPerSecond: 40,
+      concurrencyPerReplica: 8,
     });
   }
 

@@ -230,9 +230,12 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
       return { success: true, violations: [] };
     }
     const violations: PolicyViolation[] = [];
-    for (const { stackConstructPath, templatePath } of context.stackTemplates) {
+    for (const stack of context.stackTemplates) {
+      const { stackConstructPath, templatePath } = stack;
       const bytes = fs.readFileSync(templatePath);
-      const key = sha256(JSON.stringify([s.settingsKey, context.accountId ?? null, context.region ?? null, sha256(bytes)]));
+      // aws-cdk-lib 2.278 gives each stack's account and region with its template
+      // (aws-cdk-lib core/lib/validation/validation.d.ts, PolicyValidationStack)
+      const key = sha256(JSON.stringify([s.settingsKey, stack.accountId ?? null, stack.region ?? null, sha256(bytes)]));
       const file = path.join(s.cacheDirectory!, `${key}.json`);
       let entry = readEntry(file, key);
       if (entry) {
@@ -240,7 +243,7 @@ export class CachedCloudFormationValidatePlugin extends CloudFormationValidatePl
       } else {
         s.misses++;
         const engine = engineFor(s);
-        const report = engine.validate({ ...context, templatePaths: [templatePath], stackTemplates: [{ stackConstructPath, templatePath }] });
+        const report = engine.validate({ ...context, templatePaths: [templatePath], stackTemplates: [stack] });
         entry = { key, engineVersion: engine.version ?? '', violations: report.violations.map(v => toCached(v, stackConstructPath, templatePath)) };
         writeEntry(file, entry);
       }

@@ -40,6 +40,18 @@ export const MANAGED_INSTANCES_PROFILE: WorkloadProfile = {
   concurrencyPerReplica: 2,
 };
 
+/** One 24 GiB GPU, a steady 50% of a moderate peak, no Kubernetes team: the default policy places it on GPU Lambda Managed Instances. */
+export const SERVERLESS_GPU_PROFILE: WorkloadProfile = {
+  memoryMiB: 8192,
+  gpuCount: 1,
+  gpuMemoryGiB: 24,
+  requestDurationP50Ms: 300,
+  requestDurationP99Ms: 900,
+  averageRequestsPerSecond: 20,
+  peakRequestsPerSecond: 40,
+  concurrencyPerReplica: 8,
+};
+
 /** A GPU model that can also run on CPU, in the middle band, run by a team without Kubernetes: the default policy places it as hybrid. */
 export const HYBRID_PROFILE: WorkloadProfile = {
   memoryMiB: 8192,

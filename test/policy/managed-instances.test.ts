@@ -14,7 +14,7 @@ const TAGGER = MANAGED_INSTANCES_PROFILE;
 
 describe('Lambda Managed Instances: hard constraints', () => {
   test.each([
-    ['constraint.managed-instances-gpu', { gpuCount: 0 }, { gpuCount: 1 }],
+    ['constraint.managed-instances-gpu', { gpuCount: 1, gpuMemoryGiB: 48 }, { gpuCount: 1, gpuMemoryGiB: 48.5 }],
     ['constraint.managed-instances-memory', { memoryMiB: 10_240 }, { memoryMiB: 10_241 }],
   ] as Array<[string, Partial<WorkloadProfile>, Partial<WorkloadProfile>]>)('%s passes at the boundary and excludes only Managed Instances past it', (id, at, past) => {
     expect(rule(policy.decide({ ...TAGGER, ...at }), id).verdict).toBe(RuleVerdict.PASSED);
@@ -25,9 +25,11 @@ describe('Lambda Managed Instances: hard constraints', () => {
     expect(d.costs.find(c => c.option === 'lambda-managed-instances')?.feasible ?? false).toBe(false);
   });
 
-  test('the GPU rule says why: the library renders CPU capacity providers only', () => {
-    expect(rule(policy.decide({ ...TAGGER, gpuCount: 1 }), 'constraint.managed-instances-gpu').reason)
-      .toMatch(/^needs 1 GPU\(s\); this library renders Lambda Managed Instances capacity providers with CPU instance requirements and CPU scaling only/);
+  test('the GPU rule says why: one device of at most 48 GiB per execution environment', () => {
+    expect(rule(policy.decide({ ...TAGGER, gpuCount: 2 }), 'constraint.managed-instances-gpu').reason)
+      .toMatch(/^needs 2 GPUs per model server \(tensor parallelism across devices\); a Lambda Managed Instances GPU function gets 1 accelerator device/);
+    expect(rule(policy.decide({ ...TAGGER, gpuCount: 1, gpuMemoryGiB: 80 }), 'constraint.managed-instances-gpu').reason)
+      .toBe('needs 80 GiB per GPU; a GPU function\'s device is at most 48 GiB (AcceleratorMemorySize)');
   });
 
   test('the Managed Instances limits are what the installed aws-cdk-lib validates', () => {
@@ -76,14 +78,15 @@ describe('Lambda Managed Instances: cost model', () => {
   test('prices the floor, the instances above it per the load curve, the 15% fee and requests (hand-computed)', () => {
     const d = policy.decide(TAGGER);
     const c = d.costs.find(x => x.option === 'lambda-managed-instances')!;
-    // environment: 3,072 MiB needs 3072 / 1769 = 1.737 vCPU -> 2 vCPU x 2 GiB = 4 GiB; one per c7i.large ($0.08925/h, 2 vCPU, 4 GiB)
-    expect(d.managedInstances).toMatchObject({ instanceType: 'c7i.large', memoryMiB: 4096, vcpuPerEnvironment: 2, memoryGiBPerVcpu: 2, perEnvironmentMaxConcurrency: 2 });
-    const floor = 3 * 0.08925 * 730; // 3 instances (AZ resilience) = 195.46
+    // environment: 3,072 MiB needs 3072 / 1769 = 1.737 vCPU -> 2 vCPU x 2 GiB = 4 GiB; a c7i.large (4 GiB) keeps 1 GiB for its
+    // OS and the Lambda agent, so 3 GiB are left: one per m7i.large ($0.1008/h, 2 vCPU, 8 GiB - 1 GiB)
+    expect(d.managedInstances).toMatchObject({ instanceType: 'm7i.large', memoryMiB: 4096, vcpuPerEnvironment: 2, memoryGiBPerVcpu: 2, perEnvironmentMaxConcurrency: 2 });
+    const floor = 3 * 0.1008 * 730; // 3 instances (AZ resilience) = 220.75
     const peakInstances = 150 * 0.08 / 2 / 0.7; // 12 concurrent requests, 2 per environment, CPU target 70%: 8.571
     const u = 60 / 150;
-    const above = peakInstances * u * Math.pow(1 - 3 / peakInstances, 1 / u) * 0.08925 * 730; // 76.09
+    const above = peakInstances * u * Math.pow(1 - 3 / peakInstances, 1 / u) * 0.1008 * 730; // 85.94
     const r2 = (x: number) => Math.round(x * 100) / 100;
-    const fee = (r2(floor) + r2(above)) * 0.15; // 40.73
+    const fee = (r2(floor) + r2(above)) * 0.15; // 46.00
     const requests = 60 * 730 * 3600 * 0.0000002; // 31.54
     expect(c.lineItems.map(i => [i.label, i.monthlyUsd])).toEqual([
       ['instances for the warm floor', r2(floor)],
@@ -91,10 +94,10 @@ describe('Lambda Managed Instances: cost model', () => {
       ['management fee', r2(fee)],
       ['requests', r2(requests)],
     ]);
-    expect(c.monthlyUsd).toBe(343.82);
+    expect(c.monthlyUsd).toBe(384.23);
     expect(c.lineItems.map(i => i.basis)).toEqual([
-      '3 x c7i.large (3 environment(s) of 4 GiB / 2 vCPU, 1 per instance) x 730 h x $0.08925/h',
-      '1.168 c7i.large on average (up to 9 at the peak, CPU target 70%) x 730 h x $0.08925/h',
+      '3 x m7i.large (3 environment(s) of 4 GiB / 2 vCPU, 1 per instance) x 730 h x $0.1008/h',
+      '1.168 m7i.large on average (up to 9 at the peak, CPU target 70%) x 730 h x $0.1008/h',
       "15% of the instances' on-demand price",
       '157.68 M requests x $2e-7/request (no duration charge)',
     ]);
@@ -107,9 +110,9 @@ describe('Lambda Managed Instances: cost model', () => {
     expect([usd(d, 'lambda-provisioned'), usd(d, 'kubernetes'), usd(d, 'hybrid')].every(x => x > usd(d, 'lambda-managed-instances'))).toBe(true);
     const b = rule(d, 'band.managed-instances');
     expect(b.verdict).toBe(RuleVerdict.FIRED);
-    expect(b.reason).toMatch(/^sustained utilization 40\.0%: it is in the 20\.0%-60\.0% band without a Kubernetes team, where Managed Instances compete with hybrid and Lambda on cost; Lambda Managed Instances \$343\.82\/mo are cheaper than kubernetes \$564\.53\/mo; break-even with Lambda 15\.3%, with Kubernetes 76\.5%$/);
-    expect(d.managedInstancesBreakEven).toEqual({ versusLambda: 0.153, versusKubernetes: 0.765 });
-    expect(d.explain()).toContain('Lambda Managed Instances break even: with Lambda at 15.3%, with Kubernetes at 76.5%');
+    expect(b.reason).toMatch(/^sustained utilization 40\.0%: it is in the 20\.0%-60\.0% band without a Kubernetes team, where Managed Instances compete with hybrid and Lambda on cost; Lambda Managed Instances \$384\.23\/mo are cheaper than kubernetes \$587\.36\/mo; break-even with Lambda 17\.6%, with Kubernetes 70\.6%$/);
+    expect(d.managedInstancesBreakEven).toEqual({ versusLambda: 0.176, versusKubernetes: 0.706 });
+    expect(d.explain()).toContain('Lambda Managed Instances break even: with Lambda at 17.6%, with Kubernetes at 70.6%');
   });
 
   test('the break-evens are where the costs cross', () => {

@@ -155,7 +155,9 @@ describe('PlacementPolicy.costOptimized()', () => {
     expect(d.chosenCost!.monthlyUsd).toBe(Math.min(...feasible.map(c => c.monthlyUsd)));
     expect(d.target).toBe(H); // cheapest even for a team that runs Kubernetes; the default policy would not consider it
     expect(withoutManagedInstances().decide({ ...MIDDLE, teamRunsKubernetes: true }).target).toBe(K);
-    expect(PlacementPolicy.costOptimized().decide({ ...MIDDLE, teamRunsKubernetes: true }).target).toBe(PlacementTarget.LAMBDA_MANAGED_INSTANCES);
+    // with the list prices too, the cheapest feasible option (Managed Instances keep memory for the OS and agent: hybrid is cheaper)
+    const listed = PlacementPolicy.costOptimized().decide({ ...MIDDLE, teamRunsKubernetes: true });
+    expect(listed.chosenCost!.monthlyUsd).toBe(Math.min(...listed.costs.filter(c => c.feasible && c.option !== 'lambda-on-demand').map(c => c.monthlyUsd)));
     expect(rule(d, 'economics.cheapest').verdict).toBe(RuleVerdict.FIRED);
     expect(rule(d, 'band.hybrid').verdict).toBe(RuleVerdict.SKIPPED);
   });

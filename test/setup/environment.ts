@@ -9,7 +9,7 @@
  * process (outside the test files' sandboxes), so the validator module and its engines it holds
  * live as long as the process. test/setup/validation.ts points the test files'
  * `@aws/cloudformation-validate` at it. The engine is aws-cdk-lib's own, unchanged: only its
- * construction is shared (one engine per rule configuration, as `new RegoEngine(config)` would
+ * construction is shared (one engine per rule configuration, as `new CompositeEngine(config)` would
  * build). Every template is still validated, by the live engine on a cache miss.
  */
 import * as path from 'path';
@@ -24,24 +24,32 @@ const MODULE_PATH = require.resolve('@aws/cloudformation-validate', {
 let shared: unknown;
 /** The process's engines, one per rule configuration. */
 const engines = new Map<string, unknown>();
-/** How many times aws-cdk-lib asked this process for an engine (`new RegoEngine(config)`). */
+/** How many times aws-cdk-lib asked this process for an engine (`new CompositeEngine(config)`). */
 let requested = 0;
 
 function load(): unknown {
   if (shared === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const real = require(MODULE_PATH);
-    // called with `new` by aws-cdk-lib's CloudFormationValidatePlugin: returning an object from a
-    // constructor makes it the result of `new`
-    function RegoEngine(config?: unknown): unknown {
+    // called with `new` by aws-cdk-lib's CloudFormationValidatePlugin (aws-cdk-lib 2.278 builds a
+    // `CompositeEngine`: core/lib/validation/cloudformation-validate-plugin.js): returning an object
+    // from a constructor makes it the result of `new`. The config is rebuilt in this realm (the
+    // validator accepts only plain objects, and a test file's objects come from its sandbox), and the
+    // plugin's `free()` of an engine it replaces must not free the engine other test files share.
+    const plain = (v: unknown) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+    function CompositeEngine(config?: unknown): unknown {
       requested++;
       const key = JSON.stringify(config ?? {});
       if (!engines.has(key)) {
-        engines.set(key, new real.RegoEngine(config));
+        const engine = new real.CompositeEngine(plain(config));
+        engines.set(key, Object.create(engine, {
+          free: { value: () => undefined },
+          validateTemplate: { value: (template: unknown, options?: unknown) => engine.validateTemplate(template, plain(options)) },
+        }));
       }
       return engines.get(key);
     }
-    shared = { ...real, RegoEngine };
+    shared = { ...real, CompositeEngine };
   }
   return shared;
 }

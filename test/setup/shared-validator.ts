@@ -10,7 +10,7 @@ export const SHARED_VALIDATOR = Symbol.for('inference-workload.test.shared-cfn-v
 export interface SharedValidator {
   /** Absolute path of aws-cdk-lib's `@aws/cloudformation-validate` (the module id the test files mock). */
   readonly modulePath: string;
-  /** The process's validator module, whose `RegoEngine` returns one engine per rule configuration. */
+  /** The process's validator module, whose `CompositeEngine` returns one engine per rule configuration. */
   load(): unknown;
   /**
    * How many engines aws-cdk-lib asked for in this jest process, and the rule configuration (as

@@ -20,7 +20,7 @@
  * - on a miss the live engine validates it, and the engine is built once per jest process, not
  *   once per test file: test/setup/environment.ts holds aws-cdk-lib's `@aws/cloudformation-validate`
  *   outside the test files' sandboxes, and the mock below hands every test file that same module
- *   (its `RegoEngine` returns the process's engine for the configuration). Measured on the 2-core
+ *   (its `CompositeEngine` returns the process's engine for the configuration). Measured on the 2-core
  *   machine, a run with an empty cache took 105–120 s with an engine per test file; with the
  *   shared engine all validation of a cold run costs about 9 s of CPU.
  *

@@ -24,11 +24,18 @@ function expectManagedInstancesAsPriced(w: InferenceWorkload, d: PlacementDecisi
   const t = Template.fromStack(Stack.of(w)).toJSON().Resources as Record<string, any>;
   const of = (type: string) => Object.values(t).filter(r => r.Type === type);
   const [cp] = of('AWS::Lambda::CapacityProvider');
-  expect(cp.Properties.InstanceRequirements).toEqual({ AllowedInstanceTypes: [m.instanceType], Architectures: [m.architecture] });
+  expect(cp.Properties.InstanceRequirements).toEqual({ AllowedInstanceTypes: m.instanceTypes, Architectures: [m.architecture] });
+  expect(m.instanceTypes![0]).toBe(m.instanceType);
   expect(cp.Properties.CapacityProviderScalingConfig.MaxVCpuCount).toBe(m.maxVCpuCount);
-  expect(cp.Properties.CapacityProviderScalingConfig.ScalingPolicies[0].TargetValue).toBe(Math.round(m.cpuUtilizationTarget * 100));
+  expect(cp.Properties.CapacityProviderScalingConfig.ScalingPolicies).toEqual([
+    { PredefinedMetricType: 'LambdaCapacityProviderAverageCPUUtilization', TargetValue: Math.round(m.cpuUtilizationTarget * 100) },
+    // a GPU function scales on GPU utilization too, at the target its peak environments were priced at
+    ...(m.gpuUtilizationTarget !== undefined
+      ? [{ PredefinedMetricType: 'LambdaCapacityProviderAverageGPUUtilization', TargetValue: Math.round(m.gpuUtilizationTarget * 100) }] : []),
+  ]);
   const fn = t[Stack.of(w).resolve((w.function!.node.defaultChild as any).logicalId)].Properties;
   expect(fn.MemorySize).toBe(m.memoryMiB);
+  expect(fn.AcceleratorConfig).toEqual(m.acceleratorMemoryGiB === undefined ? undefined : { AcceleratorMemorySize: m.acceleratorMemoryGiB });
   expect(fn.MemorySize).toBe(m.vcpuPerEnvironment * m.memoryGiBPerVcpu * 1024);
   expect(fn.CapacityProviderConfig.LambdaManagedInstancesCapacityProviderConfig).toMatchObject({
     PerExecutionEnvironmentMaxConcurrency: m.perEnvironmentMaxConcurrency, ExecutionEnvironmentMemoryGiBPerVCpu: m.memoryGiBPerVcpu,

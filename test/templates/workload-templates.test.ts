@@ -22,6 +22,8 @@ const CASES: Array<[string, Template, PlacementTarget, string | undefined, Parti
   ['statefulRecommender', WorkloadTemplates.statefulRecommender, PlacementTarget.KUBERNETES, 'constraint.node-local-state', { nodeLocalStateGiB: 6 }],
   ['steadyConcurrentService', WorkloadTemplates.steadyConcurrentService, PlacementTarget.LAMBDA_MANAGED_INSTANCES, 'band.managed-instances',
     { memoryMiB: 3072, averageRequestsPerSecond: 60, peakRequestsPerSecond: 150, concurrencyPerReplica: 2 }],
+  ['serverlessGpuService', WorkloadTemplates.serverlessGpuService, PlacementTarget.LAMBDA_MANAGED_INSTANCES, 'band.serverless-gpu',
+    { gpuCount: 1, gpuMemoryGiB: 24, averageRequestsPerSecond: 20, peakRequestsPerSecond: 40, concurrencyPerReplica: 8 }],
 ];
 
 function place(template: Template, options: Partial<WorkloadTemplateOptions> = {}): InferenceWorkload {

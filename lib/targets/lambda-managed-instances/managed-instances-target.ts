@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -113,9 +113,11 @@ function checkRuntime(runtime: lambda.Runtime): void {
 }
 
 /**
- * Renders a Lambda Managed Instances decision: a capacity provider (the decision's instance type
- * and architecture, a vCPU ceiling, CPU target tracking at the decision's target) in the given VPC,
- * the function attached to it with the decision's per-environment concurrency and memory ratio,
+ * Renders a Lambda Managed Instances decision: a capacity provider (the decision's instance types
+ * and architecture, a vCPU ceiling, CPU target tracking at the decision's target, and GPU target
+ * tracking for a GPU function) in the given VPC,
+ * the function attached to it with the decision's per-environment concurrency and memory ratio
+ * (and, for a GPU function, its accelerator memory),
  * a `live` alias on the version that holds the decision's floor and peak environments, the entry
  * point and alarms. Construct ids are a contract: `LogGroup`, `ExecutionRole`, `OperatorRole`,
  * `CapacityProviderSecurityGroup`, `CapacityProvider`, `Function`, `LiveAlias`, `FunctionUrl` or
@@ -145,6 +147,20 @@ export function renderManagedInstances(
   }
   const plan = planFunction(scope, { workloadName, image: workload.image, options: lambdaOptions, architecture: sizing.architecture });
   checkRuntime(plan.code.runtime);
+  if (plan.code.runtime.name.startsWith('python') && decision.profile !== undefined && decision.profile.processPerRequest !== true) {
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-python-runtime.html
+    Annotations.of(scope).addWarningV2('inference-workload:managed-instances-process-per-request',
+      `${workloadName} runs ${plan.code.runtime.name} on Lambda Managed Instances: the Python runtime serves each of the ${sizing.perEnvironmentMaxConcurrency} `
+      + 'concurrent requests of an environment in its own process with its own copy of the model, but the environment was sized for one copy; '
+      + 'set \'profile.processPerRequest\' to size it for all of them');
+  }
+  const gpu = sizing.acceleratorMemoryGiB !== undefined;
+  if (gpu && plan.code.runtime !== lambda.Runtime.FROM_IMAGE) {
+    // https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-acceleratorconfig.html
+    throw new InferenceWorkloadValidationError(
+      '\'lambda.code\' must be a container image (the default, or LambdaCode.fromImage) when the workload is placed on GPU Lambda Managed Instances: '
+      + `Lambda runs accelerator functions from the Image package type only, got ${JSON.stringify(plan.code.runtime.name)}`);
+  }
 
   const subnets = o.vpc.selectSubnets(o.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnets;
   if (subnets.length < 1 || subnets.length > 16) {
@@ -162,12 +178,18 @@ export function renderManagedInstances(
     securityGroups,
     operatorRole,
     architectures: [plan.architecture],
-    // the instance type the decision priced, and room for the peak's instances
-    instanceTypeFilter: lambda.InstanceTypeFilter.allow([new ec2.InstanceType(sizing.instanceType)]),
+    // the instance type the decision priced and the next cheapest that hold one environment (AWS
+    // recommends several, so the provider can launch another type when one is short), and room for
+    // the peak's instances
+    instanceTypeFilter: lambda.InstanceTypeFilter.allow((sizing.instanceTypes ?? [sizing.instanceType]).map(t => new ec2.InstanceType(t))),
     maxVCpuCount: sizing.maxVCpuCount,
-    // the CPU target the cost model priced the instances above the floor at
+    // the CPU target the cost model priced the instances above the floor at; a GPU function scales on
+    // GPU utilization too, at the target its environments were priced at
+    // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-gpu-scaling.html)
     scalingOptions: lambda.ScalingOptions.manual([
       lambda.TargetTrackingScalingPolicy.cpuUtilization(Math.round(sizing.cpuUtilizationTarget * 100)),
+      ...(sizing.gpuUtilizationTarget !== undefined
+        ? [lambda.TargetTrackingScalingPolicy.gpuUtilization(Math.round(sizing.gpuUtilizationTarget * 100))] : []),
     ]),
   });
 
@@ -180,6 +202,8 @@ export function renderManagedInstances(
       minExecutionEnvironments: sizing.minExecutionEnvironments,
       maxExecutionEnvironments: sizing.maxExecutionEnvironments,
     },
+    // a GPU function: one accelerator device of at least this memory per execution environment
+    ...(gpu ? { acceleratorConfig: { acceleratorMemorySize: lambda.AcceleratorMemorySize.of(sizing.acceleratorMemoryGiB!) } } : {}),
   });
   capacityProvider.addFunction(fn, {
     perExecutionEnvironmentMaxConcurrency: sizing.perEnvironmentMaxConcurrency,

@@ -1,6 +1,6 @@
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ManagedInstancesSizing } from '../../policy';
-import { MANAGED_INSTANCES_LIMITS as MI } from '../../policy/limits';
+import { MANAGED_INSTANCES_GPU_LIMITS as GPU, MANAGED_INSTANCES_LIMITS as MI } from '../../policy/limits';
 import { checkNumber, checkString, describeValue } from '../../private/validate';
 import { checkArchitecture, checkLambdaRange, checkLatencyBudgetMs, checkTimeoutSeconds } from '../lambda/validate';
 
@@ -35,5 +35,33 @@ export function checkManagedInstancesSizing(s: ManagedInstancesSizing): ManagedI
   // a fraction of the CPU; the capacity provider's target is the percentage
   checkNumber(`${P}.cpuUtilizationTarget`, s.cpuUtilizationTarget, { min: 0, exclusiveMin: true, max: MI.maxCpuUtilizationTargetPercent / 100 });
   checkLatencyBudgetMs(`${P}.latencyBudgetMs`, s.latencyBudgetMs);
+  checkGpuSizing(s);
   return s;
+}
+
+/** Checks the instance types and a GPU function's accelerator and GPU target. */
+function checkGpuSizing(s: ManagedInstancesSizing): void {
+  if (s.instanceTypes !== undefined) {
+    if (!Array.isArray(s.instanceTypes) || s.instanceTypes.length < 1) {
+      throw new InferenceWorkloadValidationError(`'${P}.instanceTypes' must be a non-empty array of EC2 instance types, got ${describeValue(s.instanceTypes)}`);
+    }
+    s.instanceTypes.forEach((t, i) => checkString(`${P}.instanceTypes[${i}]`, t));
+  }
+  if (s.acceleratorMemoryGiB === undefined) {
+    if (s.gpuUtilizationTarget !== undefined) {
+      throw new InferenceWorkloadValidationError(`Cannot configure '${P}.gpuUtilizationTarget' without '${P}.acceleratorMemoryGiB'`);
+    }
+    return;
+  }
+  checkNumber(`${P}.acceleratorMemoryGiB`, s.acceleratorMemoryGiB);
+  if (!GPU.acceleratorMemorySizesGiB.includes(s.acceleratorMemoryGiB)) {
+    throw new InferenceWorkloadValidationError(
+      `'${P}.acceleratorMemoryGiB' must be one of ${GPU.acceleratorMemorySizesGiB.join(', ')} for ${TARGET}, got ${describeValue(s.acceleratorMemoryGiB)}`);
+  }
+  if (s.architecture !== GPU.architecture) {
+    throw new InferenceWorkloadValidationError(`'${P}.architecture' must be ${GPU.architecture} for a GPU function on ${TARGET}, got ${describeValue(s.architecture)}`);
+  }
+  if (s.gpuUtilizationTarget !== undefined) {
+    checkNumber(`${P}.gpuUtilizationTarget`, s.gpuUtilizationTarget, { min: 0, exclusiveMin: true, max: MI.maxCpuUtilizationTargetPercent / 100 });
+  }
 }

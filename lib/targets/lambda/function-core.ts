@@ -76,6 +76,8 @@ export interface FunctionSizing {
   readonly ephemeralStorageMiB?: number;
   /** Options of `currentVersion` (Managed Instances: its execution environments). @default - none */
   readonly currentVersionOptions?: lambda.VersionOptions;
+  /** The accelerator of a GPU function (Managed Instances). @default - none */
+  readonly acceleratorConfig?: lambda.AcceleratorConfig;
 }
 
 /** The function and what it writes with. @internal */
@@ -115,6 +117,7 @@ export function renderFunction(scope: Construct, plan: FunctionPlan, sizing: Fun
     vpcSubnets: o.vpcSubnets,
     securityGroups: o.securityGroups,
     currentVersionOptions: sizing.currentVersionOptions,
+    acceleratorConfig: sizing.acceleratorConfig,
   });
   setTracingMode(fn, plan.tracing);
   if (wildcardPolicy && o.vpc !== undefined) {

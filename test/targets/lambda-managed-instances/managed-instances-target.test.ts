@@ -28,7 +28,7 @@ describe('Lambda Managed Instances target', () => {
     t.resourceCountIs('AWS::Lambda::CapacityProvider', 1);
     t.hasResourceProperties('AWS::Lambda::CapacityProvider', {
       VpcConfig: { SubnetIds: ['subnet-0aaaaaaaaaaaaaaaa', 'subnet-0bbbbbbbbbbbbbbbb'], SecurityGroupIds: [Match.anyValue()] },
-      InstanceRequirements: { AllowedInstanceTypes: [m.instanceType], Architectures: ['x86_64'] },
+      InstanceRequirements: { AllowedInstanceTypes: m.instanceTypes, Architectures: ['x86_64'] },
       CapacityProviderScalingConfig: {
         MaxVCpuCount: m.maxVCpuCount,
         ScalingMode: 'Manual',
@@ -36,7 +36,7 @@ describe('Lambda Managed Instances target', () => {
       },
       PermissionsConfig: { CapacityProviderOperatorRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TaggerOperatorRole'), 'Arn'] } },
     });
-    expect(m).toMatchObject({ instanceType: 'c7i.large', maxVCpuCount: 18, minExecutionEnvironments: 3, maxExecutionEnvironments: 9 });
+    expect(m).toMatchObject({ instanceType: 'm7i.large', maxVCpuCount: 18, minExecutionEnvironments: 3, maxExecutionEnvironments: 9 });
   });
 
   test('attaches the function with the decision\'s per-environment concurrency, memory ratio and environments, behind a live alias', () => {
@@ -116,7 +116,7 @@ describe('Lambda Managed Instances target', () => {
   });
 
   test('fixed(lambda-managed-instances) refuses a GPU workload, naming the constraint', () => {
-    expect(() => PlacementPolicy.fixed(PlacementTarget.LAMBDA_MANAGED_INSTANCES).decide({ ...TAGGER, gpuCount: 1 }))
+    expect(() => PlacementPolicy.fixed(PlacementTarget.LAMBDA_MANAGED_INSTANCES).decide({ ...TAGGER, gpuCount: 2 }))
       .toThrow(/violates hard constraint constraint\.managed-instances-gpu/);
   });
 });
