@@ -8,7 +8,8 @@ import { PlacementDecision, RuleKind, RuleOutcome, RuleVerdict } from './decisio
  * @internal
  */
 export function decidingRule(d: PlacementDecision): RuleOutcome | undefined {
-  const fired = d.rules.filter(r => r.verdict === RuleVerdict.FIRED);
+  // the verdict rows name the article's verdict of the choice; they decide nothing
+  const fired = d.rules.filter(r => r.verdict === RuleVerdict.FIRED && r.kind !== RuleKind.VERDICT);
   return fired.find(r => r.kind === RuleKind.OVERRIDE)
     ?? fired.find(r => r.kind === RuleKind.CONSTRAINT && (r.excludes ?? []).some(t => t !== d.target))
     ?? fired.find(r => r.favours === d.target)

@@ -201,6 +201,17 @@ export interface WorkloadProfile {
    * @default false
    */
   readonly allowScaleToZero?: boolean;
+
+  /**
+   * Whether the workload must run on single-tenant hosts (your own requirement, for example an
+   * auditor's reading of PCI DSS or SOC 2 for this workload). The policy then excludes the targets
+   * whose hosts are shared (Lambda, the hybrid's Lambda entry point, Lambda Managed Instances) and
+   * names the verdict `Verdict.AVOID`. AWS Lambda itself is in scope of AWS's PCI DSS and SOC
+   * reports (https://aws.amazon.com/compliance/services-in-scope/): this states a requirement, not
+   * a gap of those services. The Kubernetes target does not set node tenancy; see README.md, "Verdicts".
+   * @default false
+   */
+  readonly requiresSingleTenantHosts?: boolean;
 }
 
 /** Bounds of a numeric profile field. */
@@ -251,6 +262,7 @@ export const PROFILE_FIELDS = {
   vcpus: { kind: 'number', bounds: { min: 0.05, max: 192 } },
   warmSchedules: { kind: 'list' },
   allowScaleToZero: { kind: 'boolean' },
+  requiresSingleTenantHosts: { kind: 'boolean' },
 } as const satisfies Record<keyof WorkloadProfile, FieldSpec>;
 
 /**
@@ -388,7 +400,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   /** The field's value, its default when absent, or undefined when it is wrong (or its default cannot be known). */
   const withDefault = <T>(name: ProfileField, value: T | undefined, fallback: T | undefined): T | undefined =>
     bad?.has(name) ? undefined : (value ?? fallback);
-  const bool = (name: 'teamRunsKubernetes' | 'cpuFallbackCapable' | 'allowScaleToZero') => check(name, () => checkBoolean(n(name), p[name], false));
+  const bool = (name: 'teamRunsKubernetes' | 'cpuFallbackCapable' | 'allowScaleToZero' | 'requiresSingleTenantHosts') => check(name, () => checkBoolean(n(name), p[name], false));
 
   const memoryMiB = required('memoryMiB');
   const gpuCount = withDefault('gpuCount', num('gpuCount'), 0);
@@ -447,9 +459,11 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   const cpuFallbackCapable = bool('cpuFallbackCapable');
   const cpuFallbackSlowdown = num('cpuFallbackSlowdown');
   const vcpus = num('vcpus');
+  const requiresSingleTenantHosts = bool('requiresSingleTenantHosts');
   if (problems.messages.length > 0 || memoryMiB === undefined || gpuCount === undefined || p50 === undefined || p99 === undefined
     || avg === undefined || peak === undefined || coldStartToleranceMs === undefined || allowScaleToZero === undefined
-    || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined) {
+    || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined
+    || requiresSingleTenantHosts === undefined) {
     return undefined;
   }
   return {
@@ -478,6 +492,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
     vcpus: vcpus ?? round3(Math.min(6, memoryMiB / 1769)),
     warmSchedules,
     allowScaleToZero,
+    requiresSingleTenantHosts,
   };
 }
 

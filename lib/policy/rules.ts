@@ -2,6 +2,7 @@ import { managedInstancesBurstFloor, peakConcurrency } from './cost';
 import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { EngineMode, PolicyRule, reasonText } from './rule-types';
+import { ISOLATION_RULE, VERDICT_ROWS, WAIT_BAND } from './verdict-rules';
 import { InferenceWorkloadValidationError } from '../errors';
 import { groupIntegerPart } from '../private/numbers';
 
@@ -226,6 +227,7 @@ export const RULES: readonly PolicyRule[] = [
       };
     },
   },
+  ISOLATION_RULE,
   {
     id: 'economics.break-even',
     kind: RuleKind.ECONOMICS,
@@ -258,7 +260,7 @@ export const RULES: readonly PolicyRule[] = [
         },
         threshold: () => {
           const be = breakEven();
-          return be === undefined ? 'n/a' : `${formatPercent(be)} sustained utilization`;
+          return be === undefined ? 'none in 0-100%' : `${formatPercent(be)} sustained utilization`;
         },
         favours: current,
         choose: current,
@@ -399,8 +401,8 @@ export const RULES: readonly PolicyRule[] = [
           : 'it is above the band without a Kubernetes team';
       const be = () => {
         const b = managedBreakEven();
-        return b === undefined ? '' : `; break-even with Lambda ${b.versusLambda === undefined ? 'n/a' : formatPercent(b.versusLambda)}, `
-          + `with Kubernetes ${b.versusKubernetes === undefined ? 'n/a' : formatPercent(b.versusKubernetes)}`;
+        return b === undefined ? '' : `; break-even vs ${OPTION.LAMBDA_PROVISIONED} ${b.versusLambda === undefined ? 'none in 0-100%' : formatPercent(b.versusLambda)}, `
+          + `vs ${OPTION.KUBERNETES} ${b.versusKubernetes === undefined ? 'none in 0-100%' : formatPercent(b.versusKubernetes)}`;
       };
       if (usd(M) < usd(current)) {
         return {
@@ -416,6 +418,7 @@ export const RULES: readonly PolicyRule[] = [
       };
     },
   },
+  WAIT_BAND,
   {
     id: 'override.fixed',
     kind: RuleKind.OVERRIDE,
@@ -446,4 +449,5 @@ export const RULES: readonly PolicyRule[] = [
       };
     },
   },
+  ...VERDICT_ROWS,
 ];
