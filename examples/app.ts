@@ -43,6 +43,8 @@ export function buildExampleApp(app: App = new App()): App {
       coldStartToleranceMs: 400_000,
       // a prefix cache shared by the requests of one pod, in Redis next to the server
       nodeLocalStateGiB: 1,
+      // at 25% utilization, without a team of its own for the cluster this would wait (band.wait: hybrid)
+      teamRunsKubernetes: true,
     },
     kubernetes: {
       // a vLLM server: port 8000, tensor parallelism = the pod's GPUs, caches under a writable HOME,
@@ -65,7 +67,15 @@ export function buildExampleApp(app: App = new App()): App {
   // constraint.memory: a 16 GiB CPU ranking model does not fit Lambda's 10,240 MiB
   new InferenceWorkload(stack, 'FeatureRanker', {
     image: ecr('feature-ranker:3.1.0'),
-    profile: { memoryMiB: 16_384, requestDurationP50Ms: 80, requestDurationP99Ms: 250, averageRequestsPerSecond: 20, peakRequestsPerSecond: 60 },
+    profile: {
+      memoryMiB: 16_384,
+      requestDurationP50Ms: 80,
+      requestDurationP99Ms: 250,
+      averageRequestsPerSecond: 20,
+      peakRequestsPerSecond: 60,
+      // 33% utilization: a team that runs Kubernetes (without one, band.wait would place it as hybrid)
+      teamRunsKubernetes: true,
+    },
   });
 
   // constraint.duration: a batch scorer whose p99 request takes 20 minutes, past Lambda's 900 s
@@ -91,6 +101,8 @@ export function buildExampleApp(app: App = new App()): App {
       requestDurationP99Ms: 80,
       averageRequestsPerSecond: 30,
       peakRequestsPerSecond: 90,
+      // 33% utilization: a team that runs Kubernetes (without one, band.wait would place it as hybrid)
+      teamRunsKubernetes: true,
     },
     // the 6 GiB of session state live in a Redis sidecar on localhost, next to the model, sized to the state
     kubernetes: { cacheSidecars: [CacheSidecar.redis()] },
@@ -227,6 +239,38 @@ export function buildExampleApp(app: App = new App()): App {
       concurrencyPerReplica: 8,
     },
     managedInstances: { vpc: clusterVpc },
+  });
+
+  // band.wait (verdict "wait"): a CPU intent router at 50% utilization, 8 requests per server, no Kubernetes team.
+  // Plain Kubernetes would be the cheapest option, but needs a team to run the cluster: the cheapest option that
+  // needs none wins (Lambda Managed Instances), and the decision says what that costs
+  new InferenceWorkload(stack, 'IntentRouter', {
+    image: ecr('intent-router:0.4.0'),
+    profile: {
+      memoryMiB: 1024,
+      requestDurationP50Ms: 60,
+      requestDurationP99Ms: 150,
+      averageRequestsPerSecond: 100,
+      peakRequestsPerSecond: 200,
+      concurrencyPerReplica: 8,
+    },
+    managedInstances: { vpc: clusterVpc },
+  });
+
+  // constraint.isolation (verdict "avoid"): a card-authorization scorer whose auditors require single-tenant hosts.
+  // Lambda is in scope of AWS's PCI DSS and SOC reports; the requirement is this team's own, and it excludes every
+  // target on shared serverless hosts (see README.md, "Verdicts")
+  new InferenceWorkload(stack, 'CardAuthScorer', {
+    image: ecr('card-auth-scorer:1.0.0'),
+    profile: {
+      memoryMiB: 4096,
+      requestDurationP50Ms: 60,
+      requestDurationP99Ms: 150,
+      averageRequestsPerSecond: 5,
+      peakRequestsPerSecond: 10,
+      requiresSingleTenantHosts: true,
+      teamRunsKubernetes: true,
+    },
   });
 
   return app;

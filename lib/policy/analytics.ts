@@ -1,5 +1,5 @@
 import { lambdaDeployedBill, loadAt, ManagedInstancesInput, managedInstancesBill, round3 } from './cost';
-import { CostCurvePoint, ManagedInstancesBreakEven } from './decision';
+import { BreakEven, CostCurvePoint, ManagedInstancesBreakEven } from './decision';
 import { PriceTable } from './pricing';
 import { ResolvedProfile } from './profile';
 
@@ -70,6 +70,17 @@ export function managedInstancesBreakEven(
     ...(versusKubernetes !== undefined ? { versusKubernetes } : {}),
     ...(versusHybrid !== undefined ? { versusHybrid } : {}),
   };
+}
+
+/**
+ * The chosen option's break-even against each alternative (`priceAt(option, u)`: the option's own
+ * cost function at utilization u, same peak), in the order given.
+ */
+export function chosenBreakEvens(chosen: string, alternatives: readonly string[], priceAt: (option: string, u: number) => number): BreakEven[] {
+  return alternatives.map(versus => {
+    const utilization = crossing(u => priceAt(chosen, u) - priceAt(versus, u));
+    return utilization === undefined ? { versus } : { versus, utilization };
+  });
 }
 
 /** The utilizations of the cost curve: 0%, 5%, ... 100%. */

@@ -11,7 +11,8 @@ import { PlacementDecision, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict 
  * @internal
  */
 export function decidingRule(d: PlacementDecision): RuleOutcome | undefined {
-  const fired = d.rules.filter(r => r.verdict === RuleVerdict.FIRED);
+  // the verdict rows name the article's verdict of the choice; they decide nothing
+  const fired = d.rules.filter(r => r.verdict === RuleVerdict.FIRED && r.kind !== RuleKind.VERDICT);
   const chosenUsd = d.chosenCost?.monthlyUsd;
   const couldHaveTaken = (t: PlacementTarget) => {
     const prices = d.costs.filter(c => c.target === t);

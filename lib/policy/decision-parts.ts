@@ -44,6 +44,39 @@ export enum RuleKind {
   BAND = 'band',
   /** A user override (`PlacementPolicy.fixed`). */
   OVERRIDE = 'override',
+  /** Names the article's verdict (stay, jump, wait, avoid) for the chosen target; evaluated last, chooses nothing. */
+  VERDICT = 'verdict',
+}
+
+/**
+ * The seed article's four verdicts ("When to Stay, When to Jump"), as the decision names them.
+ */
+export enum Verdict {
+  /** Stay serverless: spiky, stateless, short, cold-start tolerant (Lambda or Lambda Managed Instances). */
+  STAY = 'stay',
+  /** Jump to dedicated capacity: GPU serving, jitter, node-local state, throughput pipelines (Kubernetes, or hybrid). */
+  JUMP = 'jump',
+  /**
+   * Wait: 20-60% utilization without a team that runs Kubernetes: an option that needs no cluster team
+   * (hybrid with a managed pool, Lambda Managed Instances, Lambda).
+   */
+  WAIT = 'wait',
+  /** Avoid shared serverless hosts: the workload declared that it needs single-tenant hosts. */
+  AVOID = 'avoid',
+}
+
+/**
+ * Where the chosen option and one alternative cost the same, as sustained utilization (0-1) at the
+ * workload's peak.
+ */
+export interface BreakEven {
+  /** The alternative's option id, e.g. `kubernetes`. */
+  readonly versus: string;
+  /**
+   * Sustained utilization (0-1) where the two cost the same.
+   * @default - none in 0-100% (one of the two is cheaper at every utilization)
+   */
+  readonly utilization?: number;
 }
 
 /** One rule's outcome, with a sentence that carries the numbers. */
@@ -130,6 +163,12 @@ export interface LambdaSizing {
   readonly utilizationTarget: number;
   /** Concurrent executions at peak (for alarms and reserved concurrency). */
   readonly peakConcurrency: number;
+  /**
+   * Share of invocations (0-1) the cost model expects above provisioned concurrency, on demand (the
+   * planned spillover): the spillover alarm fires at twice this share.
+   * @default - not planned (the spillover alarm fires above 1% of invocations)
+   */
+  readonly plannedSpilloverShare?: number;
   /**
    * Scheduled warm windows, validated by the policy (never below 1 unless the profile allows scale
    * to zero). The renderer never schedules a window below `provisionedConcurrencyMin`.

@@ -1,11 +1,12 @@
 import {
-  CostCurvePoint, HybridSizing, KubernetesSizing, LambdaSizing, ManagedInstancesBreakEven, ManagedInstancesSizing, OptionCost,
-  PlacementTarget, PriceTableReference, RuleOutcome, RuleVerdict,
+  BreakEven, CostCurvePoint, HybridSizing, KubernetesSizing, LambdaSizing, ManagedInstancesBreakEven, ManagedInstancesSizing, OptionCost,
+  PlacementTarget, PriceTableReference, RuleOutcome, RuleVerdict, Verdict,
 } from './decision-parts';
 import { explanation, summaryLine } from './explain';
 import { WorkloadProfile } from './profile';
 import { DEFAULT_TERMINATION_GRACE_SECONDS, defaultSharedMemoryMiB } from './sizing-defaults';
 import { hybridTimeBudget } from './time-budget';
+import { verdictOf } from './verdict';
 import { InferenceWorkloadValidationError } from '../errors';
 import { describeValue } from '../private/validate';
 
@@ -18,6 +19,12 @@ export interface PlacementDecisionProps {
   readonly target: PlacementTarget;
   /** The policy that decided. */
   readonly policyName: string;
+  /**
+   * The seed article's verdict for the chosen target (stay, jump, wait, avoid).
+   * @default - the verdict named by the first `verdict.*` rule that fired; else `Verdict.STAY` for
+   * Lambda and Lambda Managed Instances, `Verdict.JUMP` for Kubernetes and hybrid
+   */
+  readonly verdict?: Verdict;
   /**
    * The cost option the target is rendered as (`lambda-provisioned`, `kubernetes` or `hybrid`).
    * @default - the cheapest feasible option of the target
@@ -32,6 +39,12 @@ export interface PlacementDecisionProps {
    * dedicated option cost the same. @default - no break-even (one side is infeasible, or one always wins)
    */
   readonly breakEvenUtilization?: number;
+  /**
+   * The chosen option's break-even against each feasible alternative (one per other target), as
+   * the report, the summary line and the CLI print it.
+   * @default - not computed (a custom policy)
+   */
+  readonly breakEvens?: BreakEven[];
   /** The workload's sustained utilization, 0–1. */
   readonly sustainedUtilization: number;
   /** The price table used. */
@@ -80,6 +93,8 @@ export class PlacementDecision {
   public readonly target: PlacementTarget;
   /** The policy that decided. */
   public readonly policyName: string;
+  /** The seed article's verdict for the chosen target: stay, jump, wait or avoid. */
+  public readonly verdict: Verdict;
   /** The cost option the target is rendered as, if the policy priced it. */
   public readonly chosenOption?: string;
   /** Every rule evaluated, in order. */
@@ -88,6 +103,8 @@ export class PlacementDecision {
   public readonly costs: OptionCost[];
   /** Break-even sustained utilization (0–1) of Lambda against Kubernetes, if there is one. */
   public readonly breakEvenUtilization?: number;
+  /** The chosen option's break-even against each feasible alternative, if the policy computed them. */
+  public readonly breakEvens?: BreakEven[];
   /** The workload's sustained utilization (0–1). */
   public readonly sustainedUtilization: number;
   /** The price table used. */
@@ -120,10 +137,12 @@ export class PlacementDecision {
     }
     this.target = props.target;
     this.policyName = props.policyName;
+    this.verdict = props.verdict ?? verdictOf(props.rules, props.target);
     this.chosenOption = props.chosenOption;
     this.rules = props.rules;
     this.costs = props.costs;
     this.breakEvenUtilization = props.breakEvenUtilization;
+    this.breakEvens = props.breakEvens;
     this.sustainedUtilization = props.sustainedUtilization;
     this.priceTable = props.priceTable;
     this.lambda = props.lambda;
@@ -178,9 +197,11 @@ export class PlacementDecision {
     return JSON.parse(JSON.stringify({
       target: this.target,
       policyName: this.policyName,
+      verdict: this.verdict,
       chosenOption: this.chosenOption,
       sustainedUtilization: this.sustainedUtilization,
       breakEvenUtilization: this.breakEvenUtilization,
+      breakEvens: this.breakEvens,
       priceTable: this.priceTable,
       rules: this.rules,
       costs: this.costs,

@@ -1,4 +1,4 @@
-import { breakEvenUtilization, costCurve, managedInstancesBreakEven } from './analytics';
+import { breakEvenUtilization, chosenBreakEvens, costCurve, managedInstancesBreakEven } from './analytics';
 import { chooseTarget, constraintOutcome, RENDERED_OPTION } from './choice';
 import {
   Bill, chooseManagedInstance, chooseNode, CONTROL_PLANE_MEMORY_MIB, hybridBill, hybridCost, HybridPlan, kubernetesBill, kubernetesCost,
@@ -154,12 +154,16 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
   const hybridPlan = target === H ? priced[OPTION.HYBRID] as HybridPlan : undefined;
   const hybrid = hybridPlan ? hybridSizing(p, hybridPlan) : undefined;
   const lambda = target === L
-    ? lambdaSizing(p, {
-      ...lambdaPlan,
-      provisioned: (priced[OPTION.LAMBDA_PROVISIONED] as ProvisionedPlan).provisioned,
-      memoryMiB: p.memoryMiB,
-      modelSizeGiB: p.modelSizeGiB,
-    })
+    ? {
+      ...lambdaSizing(p, {
+        ...lambdaPlan,
+        provisioned: (priced[OPTION.LAMBDA_PROVISIONED] as ProvisionedPlan).provisioned,
+        memoryMiB: p.memoryMiB,
+        modelSizeGiB: p.modelSizeGiB,
+      }),
+      // what the price assumed spills over provisioned concurrency (the spillover alarm's reference)
+      plannedSpilloverShare: Math.round(coldExposure(L) * 1000) / 1000,
+    }
     : hybridPlan
       // the control plane waits for the data plane and, for the tail, the overflow: its timeout is the router's budget
       ? lambdaSizing(p, {
@@ -179,7 +183,11 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
     : undefined;
 
   // 6. the cost curve: each priced option at other utilizations, same peak, through the same cost functions
-  const curve = costCurve(costs.map(c => c.option), (option, u) => billAt(option, loadAt(p, u))!.monthlyUsd);
+  const priceAtUtilization = (option: string, u: number) => billAt(option, loadAt(p, u))!.monthlyUsd;
+  const curve = costCurve(costs.map(c => c.option), priceAtUtilization);
+  // the chosen option against each feasible alternative: what every printed break-even says
+  const alternatives = TARGETS.filter(x => x !== target && feasible(x)).map(x => RENDERED_OPTION[x]);
+  const breakEvens = chosenBreakEvens(RENDERED_OPTION[target], alternatives, priceAtUtilization);
   return new PlacementDecision({
     target,
     policyName: o.policyName,
@@ -187,6 +195,7 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
     rules: outcomes.map(writeOutcome),
     costs,
     breakEvenUtilization: breakEven,
+    breakEvens,
     sustainedUtilization: p.sustainedUtilization,
     priceTable: t.reference,
     profile: p,

@@ -1,6 +1,6 @@
 import {
-  CostLineItem, HybridSizing, KubernetesSizing, LambdaSizing, ManagedInstancesBreakEven, ManagedInstancesSizing, OptionCost, PlacementTarget,
-  PriceTableReference, RuleOutcome, RuleVerdict,
+  BreakEven, CostLineItem, HybridSizing, KubernetesSizing, LambdaSizing, ManagedInstancesBreakEven, ManagedInstancesSizing, OptionCost,
+  PlacementTarget, PriceTableReference, RuleOutcome, RuleVerdict, Verdict,
 } from './decision-parts';
 import { groupThousands } from '../private/numbers';
 
@@ -13,8 +13,10 @@ import { groupThousands } from '../private/numbers';
 export interface DecisionText {
   readonly target: PlacementTarget;
   readonly policyName: string;
+  readonly verdict?: Verdict;
   readonly sustainedUtilization: number;
   readonly breakEvenUtilization?: number;
+  readonly breakEvens?: BreakEven[];
   readonly managedInstancesBreakEven?: ManagedInstancesBreakEven;
   readonly priceTable: PriceTableReference;
   readonly rules: RuleOutcome[];
@@ -37,29 +39,40 @@ export function formatPercent(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
+/**
+ * The chosen option's break-evens, the one wording the summary line, the explanation, the report
+ * and the CLI print: `vs kubernetes 37.5%, vs hybrid none in 0-100%`.
+ */
+export function describeBreakEvens(d: Pick<DecisionText, 'target' | 'breakEvens' | 'breakEvenUtilization' | 'costs'>): string {
+  const be = (versus: string, u: number | undefined) => `vs ${versus} ${u === undefined ? 'none in 0-100%' : formatPercent(u)}`;
+  if (d.breakEvens !== undefined) {
+    return d.breakEvens.length === 0 ? 'none (no feasible alternative)' : d.breakEvens.map(b => be(b.versus, b.utilization)).join(', ');
+  }
+  // a custom policy's decision: the Lambda-Kubernetes break-even it may carry
+  if (d.costs.length === 0) {
+    return 'not priced';
+  }
+  const infeasible = [PlacementTarget.LAMBDA, PlacementTarget.KUBERNETES].find(t => !d.costs.some(c => c.target === t && c.feasible));
+  return infeasible !== undefined ? `none (${infeasible} infeasible)`
+    : be(d.target === PlacementTarget.LAMBDA ? 'kubernetes' : 'lambda', d.breakEvenUtilization);
+}
+
 /** One line: target, the rules that fired, the monthly cost of each option and the break-even. */
 export function summaryLine(d: DecisionText): string {
   const fired = d.rules.filter(r => r.verdict === RuleVerdict.FIRED).map(r => r.ruleId).join(', ') || 'none';
   const costs = d.costs
     .map(c => `${c.option} ${formatUsd(c.monthlyUsd)}/mo${c.feasible ? '' : ' (infeasible)'}`)
     .join(', ');
-  const be = d.breakEvenUtilization === undefined ? 'n/a' : formatPercent(d.breakEvenUtilization);
-  return `placed on ${d.target} by ${d.policyName} [rules: ${fired}] [costs: ${costs || 'not priced'}] `
-    + `[utilization ${formatPercent(d.sustainedUtilization)}, break-even ${be}]`;
+  return `placed on ${d.target} by ${d.policyName}${d.verdict ? ` (${d.verdict})` : ''} [rules: ${fired}] [costs: ${costs || 'not priced'}] `
+    + `[utilization ${formatPercent(d.sustainedUtilization)}, break-even ${describeBreakEvens(d)}]`;
 }
 
 /** A short human-readable table: the rules with verdicts and reasons, then the costs compared. */
 export function explanation(d: DecisionText): string {
   const lines: string[] = [];
   const chosen = d.chosenCost;
-  lines.push(`Target: ${d.target} (policy: ${d.policyName})${chosen ? `, rendered as ${chosen.option} at ${formatUsd(chosen.monthlyUsd)}/mo` : ''}`);
-  lines.push(`Sustained utilization: ${formatPercent(d.sustainedUtilization)}; break-even: ${d.breakEvenUtilization === undefined ? 'n/a' : formatPercent(d.breakEvenUtilization)}`);
-  if (d.managedInstancesBreakEven !== undefined) {
-    const b = d.managedInstancesBreakEven;
-    const f = (x?: number) => (x === undefined ? 'n/a' : formatPercent(x));
-    lines.push(`Lambda Managed Instances break even: with Lambda at ${f(b.versusLambda)}, with Kubernetes at ${f(b.versusKubernetes)}`
-      + (b.versusHybrid !== undefined ? `, with hybrid at ${f(b.versusHybrid)}` : ''));
-  }
+  lines.push(`Target: ${d.target} (policy: ${d.policyName}${d.verdict ? `, verdict: ${d.verdict}` : ''})${chosen ? `, rendered as ${chosen.option} at ${formatUsd(chosen.monthlyUsd)}/mo` : ''}`);
+  lines.push(`Sustained utilization: ${formatPercent(d.sustainedUtilization)}; break-even: ${describeBreakEvens(d)}`);
   lines.push(`Prices: ${d.priceTable.name} (${d.priceTable.region}, ${d.priceTable.effectiveDate}, ${d.priceTable.currency})`);
   for (const s of sizingLines(d)) {
     lines.push(s);

@@ -1,8 +1,8 @@
-export { PlacementTarget, RuleVerdict, RuleKind, PlacementDecision } from './decision';
+export { PlacementTarget, RuleVerdict, RuleKind, PlacementDecision, Verdict } from './decision';
 export type { HybridTimeBudget } from './time-budget';
 export type {
   RuleOutcome, CostLineItem, OptionCost, PriceTableReference, LambdaSizing, KubernetesSizing, KubernetesNodeCandidate, HybridSizing,
-  CostCurvePoint, PlacementDecisionProps, ManagedInstancesSizing, ManagedInstancesBreakEven,
+  CostCurvePoint, PlacementDecisionProps, ManagedInstancesSizing, ManagedInstancesBreakEven, BreakEven,
 } from './decision';
 export { PlacementPolicy } from './policy';
 export type { IPlacementPolicy, PlacementPolicyOptions, CostOptimizedPolicyOptions } from './policy';

@@ -69,6 +69,8 @@ export const ARTICLE_THRESHOLDS = {
   /** "20-60% utilization, don't have dedicated DevOps team. Consider hybrid." */
   hybridBandMin: 0.20,
   hybridBandMax: 0.60,
+  /** "Functions are stateless and trivial (<1s runtime)": stay serverless. */
+  stayMaxDurationMs: 1_000,
 } as const;
 
 /** Option ids, stable. */

@@ -224,6 +224,17 @@ export interface WorkloadProfile {
    * @default false
    */
   readonly processPerRequest?: boolean;
+
+  /**
+   * Whether the workload must run on single-tenant hosts (your own requirement, for example an
+   * auditor's reading of PCI DSS or SOC 2 for this workload). The policy then excludes the targets
+   * whose hosts are shared (Lambda, the hybrid's Lambda entry point, Lambda Managed Instances) and
+   * names the verdict `Verdict.AVOID`. AWS Lambda itself is in scope of AWS's PCI DSS and SOC
+   * reports (https://aws.amazon.com/compliance/services-in-scope/): this states a requirement, not
+   * a gap of those services. The Kubernetes target does not set node tenancy; see README.md, "Verdicts".
+   * @default false
+   */
+  readonly requiresSingleTenantHosts?: boolean;
 }
 
 /** Bounds of a numeric profile field. */
@@ -276,6 +287,7 @@ export const PROFILE_FIELDS = {
   allowScaleToZero: { kind: 'boolean' },
   rampRequestsPerSecondPerMinute: { kind: 'number', bounds: RPS },
   processPerRequest: { kind: 'boolean' },
+  requiresSingleTenantHosts: { kind: 'boolean' },
 } as const satisfies Record<keyof WorkloadProfile, FieldSpec>;
 
 /**
@@ -413,7 +425,8 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   /** The field's value, its default when absent, or undefined when it is wrong (or its default cannot be known). */
   const withDefault = <T>(name: ProfileField, value: T | undefined, fallback: T | undefined): T | undefined =>
     bad?.has(name) ? undefined : (value ?? fallback);
-  const bool = (name: 'teamRunsKubernetes' | 'cpuFallbackCapable' | 'allowScaleToZero' | 'processPerRequest') => check(name, () => checkBoolean(n(name), p[name], false));
+  const bool = (name: 'teamRunsKubernetes' | 'cpuFallbackCapable' | 'allowScaleToZero' | 'processPerRequest' | 'requiresSingleTenantHosts') =>
+    check(name, () => checkBoolean(n(name), p[name], false));
 
   const memoryMiB = required('memoryMiB');
   const gpuCount = withDefault('gpuCount', num('gpuCount'), 0);
@@ -474,9 +487,11 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   const cpuFallbackSlowdown = num('cpuFallbackSlowdown');
   const vcpus = num('vcpus');
   const ramp = num('rampRequestsPerSecondPerMinute');
+  const requiresSingleTenantHosts = bool('requiresSingleTenantHosts');
   if (problems.messages.length > 0 || memoryMiB === undefined || gpuCount === undefined || p50 === undefined || p99 === undefined
     || avg === undefined || peak === undefined || coldStartToleranceMs === undefined || allowScaleToZero === undefined
-    || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined || processPerRequest === undefined) {
+    || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined || processPerRequest === undefined
+    || requiresSingleTenantHosts === undefined) {
     return undefined;
   }
   const u = sustainedUtilization ?? round3(avg / peak);
@@ -507,6 +522,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
     allowScaleToZero,
     rampRequestsPerSecondPerMinute: ramp ?? defaultRampRequestsPerSecondPerMinute(peak, u, ARTICLE_THRESHOLDS.spikyUtilization),
     processPerRequest,
+    requiresSingleTenantHosts,
   };
 }
 

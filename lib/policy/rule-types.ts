@@ -127,7 +127,7 @@ export interface ConstraintRule extends RuleRow {
 
 /** An economics rule, a band or the override: chooses among the feasible targets. */
 export interface ChoiceRule extends RuleRow {
-  readonly kind: RuleKind.ECONOMICS | RuleKind.BAND | RuleKind.OVERRIDE;
+  readonly kind: RuleKind.ECONOMICS | RuleKind.BAND | RuleKind.OVERRIDE | RuleKind.VERDICT;
   /** Engine modes the rule is evaluated in. */
   readonly modes: readonly EngineMode[];
   /** Reason recorded (as skipped) in the other modes. @default - not recorded in the other modes */

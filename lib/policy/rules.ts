@@ -3,6 +3,7 @@ import { formatPercent, formatUsd, PlacementTarget, RuleKind, RuleVerdict } from
 import { ARTICLE_THRESHOLDS, LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { EngineMode, PolicyRule, reasonText } from './rule-types';
 import { SERVERLESS_GPU_CHOICES, SERVERLESS_GPU_CONSTRAINTS } from './rules-serverless-gpu';
+import { ISOLATION_RULE, VERDICT_ROWS, WAIT_BAND } from './verdict-rules';
 import { InferenceWorkloadValidationError } from '../errors';
 import { groupIntegerPart } from '../private/numbers';
 
@@ -219,6 +220,7 @@ export const RULES: readonly PolicyRule[] = [
       };
     },
   },
+  ISOLATION_RULE,
   {
     id: 'economics.break-even',
     kind: RuleKind.ECONOMICS,
@@ -251,7 +253,7 @@ export const RULES: readonly PolicyRule[] = [
         },
         threshold: () => {
           const be = breakEven();
-          return be === undefined ? 'n/a' : `${formatPercent(be)} sustained utilization`;
+          return be === undefined ? 'none in 0-100%' : `${formatPercent(be)} sustained utilization`;
         },
         favours: current,
         choose: current,
@@ -395,8 +397,8 @@ export const RULES: readonly PolicyRule[] = [
           : 'it is above the band without a Kubernetes team';
       const be = () => {
         const b = managedBreakEven();
-        return b === undefined ? '' : `; break-even with Lambda ${b.versusLambda === undefined ? 'n/a' : formatPercent(b.versusLambda)}, `
-          + `with Kubernetes ${b.versusKubernetes === undefined ? 'n/a' : formatPercent(b.versusKubernetes)}`;
+        return b === undefined ? '' : `; break-even vs ${OPTION.LAMBDA_PROVISIONED} ${b.versusLambda === undefined ? 'none in 0-100%' : formatPercent(b.versusLambda)}, `
+          + `vs ${OPTION.KUBERNETES} ${b.versusKubernetes === undefined ? 'none in 0-100%' : formatPercent(b.versusKubernetes)}`;
       };
       if (usd(M) < usd(current)) {
         return {
@@ -413,6 +415,7 @@ export const RULES: readonly PolicyRule[] = [
     },
   },
   ...SERVERLESS_GPU_CHOICES,
+  WAIT_BAND,
   {
     id: 'override.fixed',
     kind: RuleKind.OVERRIDE,
@@ -443,4 +446,5 @@ export const RULES: readonly PolicyRule[] = [
       };
     },
   },
+  ...VERDICT_ROWS,
 ];

@@ -3,7 +3,8 @@
  * `$1,234.56`, counts with thousands separators, ratios as `12.3%`. The chart rounds through
  * the same functions, so a figure on the chart is the figure in the report.
  */
-import { formatPercent, formatUsd, PlacementDecision, PlacementTarget } from '../policy/decision';
+import { formatPercent, formatUsd, PlacementDecision } from '../policy/decision';
+import { describeBreakEvens } from '../policy/explain';
 import { groupIntegerPart } from '../private/numbers';
 
 export { formatPercent, formatUsd };
@@ -62,20 +63,9 @@ export function normalizeNumbers(text: string): string {
 
 export { decidingRule } from '../policy/deciding-rule';
 
-/** The break-even as a person reads it: `23.3%`, or why there is none. @internal */
+/** The chosen option's break-evens as a person reads them (one wording everywhere). @internal */
 export function describeBreakEven(d: PlacementDecision): string {
-  if (d.breakEvenUtilization !== undefined) {
-    return formatPercent(d.breakEvenUtilization);
-  }
-  const lambdaFeasible = d.costs.some(c => c.target === PlacementTarget.LAMBDA && c.feasible);
-  const kubernetesFeasible = d.costs.some(c => c.target === PlacementTarget.KUBERNETES && c.feasible);
-  if (d.costs.length === 0) {
-    return 'n/a (not priced)';
-  }
-  if (!lambdaFeasible || !kubernetesFeasible) {
-    return `n/a (${!lambdaFeasible ? 'lambda' : 'kubernetes'} infeasible)`;
-  }
-  return 'none in 0-100%';
+  return describeBreakEvens(d);
 }
 
 /**

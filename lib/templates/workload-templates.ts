@@ -61,6 +61,8 @@ export interface WorkloadProfileOverrides {
   readonly rampRequestsPerSecondPerMinute?: number;
   /** @default - the template's value */
   readonly processPerRequest?: boolean;
+  /** @default - the template's value */
+  readonly requiresSingleTenantHosts?: boolean;
 }
 
 /** What every template takes: the image, and anything to override. */
@@ -214,7 +216,8 @@ export class WorkloadTemplates {
 
   /**
    * A recommender that keeps 6 GiB of session and feature state in a node-local cache next
-   * to the model: 8 GiB, 25 ms median and 80 ms p99, 30 requests/s on average and 90 at peak.
+   * to the model: 8 GiB, 25 ms median and 80 ms p99, 30 requests/s on average and 90 at peak;
+   * the team runs Kubernetes (at 33% utilization without one, `band.wait` would place it as hybrid).
    *
    * Lands on Kubernetes with the default policy: `constraint.node-local-state` fires (the
    * cache must sit on the same node; a Lambda environment has no such locality). The cache is a
@@ -231,6 +234,7 @@ export class WorkloadTemplates {
       peakRequestsPerSecond: 90,
       latencyBudgetP99Ms: 150,
       coldStartToleranceMs: 100,
+      teamRunsKubernetes: true,
     }, { cacheSidecars: [CacheSidecar.redis()] }); // the renderer sizes the store to the decision's node-local state
   }
 

@@ -5,8 +5,9 @@ import { App } from 'aws-cdk-lib';
 import { buildExampleApp } from '../../examples/app';
 import { InferenceWorkload } from '../../lib';
 import { runCli } from '../../lib/cli';
-import { CliIo, EXIT } from '../../lib/cli/explain';
+import { EXIT } from '../../lib/cli/explain';
 import { decidingRule } from '../../lib/report/format';
+import { repositoryCliIo } from '../helpers/cli-io';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -21,26 +22,10 @@ describe('the CLI answers what synth answers', () => {
   });
 
   test.each(workloads.map(w => [w.node.path, w] as const))('%s', (_path, w) => {
-    const files: Record<string, string> = {
-      [path.join(ROOT, 'cdk.json')]: fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf-8'),
-      // the profile as given: the decision's resolved profile without the fields the policy assumed
-      'profile.json': JSON.stringify(givenProfile(w)),
-    };
-    let stdout = '';
-    const io: CliIo = {
-      readFile: f => {
-        if (!(f in files)) {
-          throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-        }
-        return files[f];
-      },
-      writeFile: () => undefined,
-      stdout: t => { stdout += t; },
-      stderr: () => undefined,
-      cwd: ROOT,
-    };
+    // the profile as given: the decision's resolved profile without the fields the policy assumed
+    const { io, stdout } = repositoryCliIo(givenProfile(w));
     expect(runCli(['explain', 'profile.json', '--json'], io)).toBe(EXIT.ok);
-    const cli = JSON.parse(stdout);
+    const cli = JSON.parse(stdout());
     expect(cli.policySource).toBe(`context of ${path.join(ROOT, 'cdk.json')}`);
     const d = cli.decision;
     const fromCli = { target: d.target, policy: d.policyName ?? d.policy, rule: cli.decidingRule, costs: d.costs };

@@ -6,7 +6,10 @@ import { runCli } from '../../lib/cli';
 import { CliIo, EXIT, parseArgs, parseProfile } from '../../lib/cli/explain';
 import { PROFILE_FIELDS, profileProblems, WorkloadProfile } from '../../lib/policy/profile';
 import { version } from '../../package.json';
-import { GPU as GPU_PROFILE, SPIKY_CPU as CPU_PROFILE } from '../policy/helpers';
+import { GPU, SPIKY_CPU as CPU_PROFILE } from '../policy/helpers';
+
+/** The GPU model of a team that runs Kubernetes (without one, band.wait places it as hybrid at 25%). */
+const GPU_PROFILE: WorkloadProfile = { ...GPU, teamRunsKubernetes: true };
 
 /** An in-memory CLI: files in a map, output captured. */
 function fakeIo(files: Record<string, string> = {}, cwd?: string) {
@@ -59,7 +62,7 @@ describe('runCli (pure)', () => {
   test('honours --policy fixed:<target> and writes --chart', () => {
     const { io, out } = fakeIo({ 'g.json': JSON.stringify(GPU_PROFILE) });
     expect(runCli(['explain', 'g.json', '--policy', 'fixed:kubernetes', '--chart', 'g.svg'], io)).toBe(EXIT.ok);
-    expect(out.stdout).toContain('(policy: fixed(kubernetes))');
+    expect(out.stdout).toContain('(policy: fixed(kubernetes), verdict: jump)');
     expect(out.written['g.svg']).toContain('<svg');
     expect(out.stderr).toContain('wrote chart g.svg');
   });

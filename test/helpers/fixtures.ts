@@ -25,6 +25,8 @@ export const GPU_PROFILE: WorkloadProfile = {
   requestDurationP50Ms: 1500,
   averageRequestsPerSecond: 3,
   peakRequestsPerSecond: 12,
+  // 25% utilization: without a team that runs Kubernetes, band.wait places it as hybrid
+  teamRunsKubernetes: true,
 };
 
 /**

@@ -194,7 +194,7 @@ describe('band.hybrid (20-60% without a Kubernetes team)', () => {
     expect(d.target).not.toBe(H);
   });
 
-  test('is never chosen when it is dearer: a GPU model without CPU fallback stays on Kubernetes', () => {
+  test('does not fire when hybrid is dearer (a GPU model without CPU fallback); band.wait then places it as hybrid all the same', () => {
     const d = policy.decide({
       memoryMiB: 30_720,
       gpuCount: 1,
@@ -206,7 +206,9 @@ describe('band.hybrid (20-60% without a Kubernetes team)', () => {
     expect(d.sustainedUtilization).toBe(0.25);
     expect(rule(d, 'band.hybrid').verdict).toBe(RuleVerdict.PASSED);
     expect(usd(d, 'hybrid')).toBeGreaterThan(usd(d, 'kubernetes'));
-    expect(d.target).toBe(K);
+    // the team does not run Kubernetes: in the band, plain Kubernetes is not an option while hybrid is feasible
+    expect(rule(d, 'band.wait').verdict).toBe(RuleVerdict.FIRED);
+    expect(d.target).toBe(PlacementTarget.HYBRID);
   });
 
   test('is skipped when hybrid is excluded (payload past the entry function)', () => {

@@ -110,9 +110,9 @@ describe('Lambda Managed Instances: cost model', () => {
     expect([usd(d, 'lambda-provisioned'), usd(d, 'kubernetes'), usd(d, 'hybrid')].every(x => x > usd(d, 'lambda-managed-instances'))).toBe(true);
     const b = rule(d, 'band.managed-instances');
     expect(b.verdict).toBe(RuleVerdict.FIRED);
-    expect(b.reason).toMatch(/^sustained utilization 40\.0%: it is in the 20\.0%-60\.0% band without a Kubernetes team, where Managed Instances compete with hybrid and Lambda on cost; Lambda Managed Instances \$384\.23\/mo are cheaper than kubernetes \$587\.36\/mo; break-even with Lambda 17\.6%, with Kubernetes 70\.6%$/);
-    expect(d.managedInstancesBreakEven).toEqual({ versusLambda: 0.176, versusKubernetes: 0.706 });
-    expect(d.explain()).toContain('Lambda Managed Instances break even: with Lambda at 17.6%, with Kubernetes at 70.6%');
+    expect(b.reason).toMatch(/^sustained utilization 40\.0%: it is in the 20\.0%-60\.0% band without a Kubernetes team, where Managed Instances compete with hybrid and Lambda on cost; Lambda Managed Instances \$343\.82\/mo are cheaper than kubernetes \$587\.36\/mo; break-even vs lambda-provisioned 15\.3%, vs kubernetes 79\.9%$/);
+    expect(d.managedInstancesBreakEven).toEqual({ versusLambda: 0.153, versusKubernetes: 0.799 });
+    expect(d.explain()).toContain('break-even: vs lambda-provisioned 15.3%, vs kubernetes 79.9%, vs hybrid none in 0-100%');
   });
 
   test('the break-evens are where the costs cross', () => {

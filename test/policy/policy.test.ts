@@ -27,6 +27,7 @@ describe('PlacementPolicy.default()', () => {
       provisionedConcurrencyMax: 16, // 40 rps x 400 ms
       utilizationTarget: 0.7,
       peakConcurrency: 16,
+      plannedSpilloverShare: 0.009, // the share of requests priced above provisioned concurrency (the spillover alarm's reference)
     });
     expect(d.kubernetes).toBeUndefined();
     expect(d.hybrid).toBeUndefined();
@@ -44,7 +45,8 @@ describe('PlacementPolicy.default()', () => {
   });
 
   test('places the GPU model on Kubernetes with the instance and its GPU node labels', () => {
-    const d = PlacementPolicy.default().decide(GPU);
+    // a team that runs Kubernetes: at 25% utilization without one, band.wait would place it as hybrid
+    const d = PlacementPolicy.default().decide({ ...GPU, teamRunsKubernetes: true });
     expect(d.target).toBe(K);
     expect(d.kubernetes).toEqual({
       // 3 rps x 1.5 s / 4 per replica / 0.7 = 2 for the average, but a new GPU replica takes 30 s (HPA) + 385 s
@@ -292,12 +294,12 @@ describe('explanation', () => {
   test('summary() is one line with the target, each option\'s monthly cost and the break-even', () => {
     const s = d.summary();
     expect(s).not.toContain('\n');
-    expect(s).toMatch(/^placed on lambda by default \[rules: economics.break-even, band.spiky\] \[costs: lambda-on-demand \$[\d,.]+\/mo, lambda-provisioned \$[\d,.]+\/mo, kubernetes \$[\d,.]+\/mo, hybrid \$[\d,.]+\/mo, lambda-managed-instances \$[\d,.]+\/mo\] \[utilization 5.0%, break-even (\d+\.\d%|n\/a)\]$/);
+    expect(s).toMatch(/^placed on lambda by default \(stay\) \[rules: economics.break-even, band.spiky, verdict.stay\] \[costs: lambda-on-demand \$[\d,.]+\/mo, lambda-provisioned \$[\d,.]+\/mo, kubernetes \$[\d,.]+\/mo, hybrid \$[\d,.]+\/mo, lambda-managed-instances \$[\d,.]+\/mo\] \[utilization 5.0%, break-even vs kubernetes none in 0-100%, vs hybrid none in 0-100%, vs lambda-managed-instances none in 0-100%\]$/);
   });
 
   test('explain() renders the rules, the costs, the chosen line items and the sizing', () => {
     const e = d.explain();
-    expect(e).toMatch(/^Target: lambda \(policy: default\), rendered as lambda-provisioned at \$[\d,.]+\/mo$/m);
+    expect(e).toMatch(/^Target: lambda \(policy: default, verdict: stay\), rendered as lambda-provisioned at \$[\d,.]+\/mo$/m);
     expect(e).toContain('Prices: aws-us-east-1-on-demand (us-east-1, 2026-06-17, USD)');
     expect(e).toContain('Lambda: 2048 MiB x86_64, timeout 3 s, provisioned concurrency 1-16 at 0.7 utilization');
     for (const r of d.rules) {
@@ -306,7 +308,7 @@ describe('explanation', () => {
     expect(e).toMatch(/^option\s+target\s+monthly\s+feasible$/m);
     expect(e).toMatch(/^lambda-provisioned, line by line:$/m);
     expect(e).toMatch(/^provisioned concurrency standby\s+\$[\d,.]+\s+1 x 2 GB x 730 h/m);
-    expect(PlacementPolicy.default().decide(GPU).explain()).toContain('Kubernetes: 3-5 replica(s) on g6.4xlarge (1 x NVIDIA-L4), 2000m CPU, 30720 MiB');
+    expect(PlacementPolicy.default().decide({ ...GPU, teamRunsKubernetes: true }).explain()).toContain('Kubernetes: 3-5 replica(s) on g6.4xlarge (1 x NVIDIA-L4), 2000m CPU, 30720 MiB');
   });
 
   test('toJson() is plain data including the cost curve', () => {

@@ -65,7 +65,7 @@ describe('hard constraints', () => {
     expect(ids).toEqual([
       'constraint.gpu', 'constraint.memory', 'constraint.duration', 'constraint.image-size', 'constraint.payload',
       'constraint.jitter', 'constraint.node-local-state', 'constraint.cold-start', 'constraint.instance-fit',
-      'constraint.managed-instances-gpu', 'constraint.managed-instances-memory', 'constraint.managed-instances-burst',
+      'constraint.managed-instances-gpu', 'constraint.managed-instances-memory', 'constraint.managed-instances-burst', 'constraint.isolation',
     ]);
     const kinds = decide({}).rules.map(r => r.kind);
     expect(kinds.lastIndexOf(RuleKind.CONSTRAINT)).toBeLessThan(kinds.indexOf(RuleKind.ECONOMICS));
@@ -201,9 +201,9 @@ describe('the rule table', () => {
     expect(RULES.map(r => r.id)).toEqual([
       'constraint.gpu', 'constraint.memory', 'constraint.duration', 'constraint.image-size', 'constraint.payload',
       'constraint.jitter', 'constraint.node-local-state', 'constraint.cold-start', 'constraint.instance-fit',
-      'constraint.managed-instances-gpu', 'constraint.managed-instances-memory', 'constraint.managed-instances-burst',
-      'economics.break-even', 'economics.cheapest', 'band.spiky', 'band.hybrid', 'band.managed-instances', 'band.serverless-gpu',
-      'override.fixed',
+      'constraint.managed-instances-gpu', 'constraint.managed-instances-memory', 'constraint.managed-instances-burst', 'constraint.isolation',
+      'economics.break-even', 'economics.cheapest', 'band.spiky', 'band.hybrid', 'band.managed-instances', 'band.serverless-gpu', 'band.wait', 'override.fixed',
+      'verdict.avoid', 'verdict.wait', 'verdict.jump', 'verdict.stay',
     ]);
     for (const r of RULES) {
       expect([r.threshold, r.source, r.condition].every(s => s.length > 0)).toBe(true);

@@ -76,7 +76,13 @@ describe('determinism', () => {
     const image = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
     const cpu: WorkloadProfile = { memoryMiB: 2048, requestDurationP50Ms: 100, averageRequestsPerSecond: 1, peakRequestsPerSecond: 30 };
     const gpu: WorkloadProfile = {
-      memoryMiB: 30_720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3, peakRequestsPerSecond: 12,
+      memoryMiB: 30_720,
+      gpuCount: 1,
+      gpuMemoryGiB: 24,
+      requestDurationP50Ms: 1500,
+      averageRequestsPerSecond: 3,
+      peakRequestsPerSecond: 12,
+      teamRunsKubernetes: true,
     };
     const build = (order: Array<[string, WorkloadProfile]>) => {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-order-'));

@@ -67,7 +67,7 @@ describe('renderCostChart', () => {
     expect(svg).toMatch(/class="curve curve-lambda-on-demand" stroke="#d95f02" stroke-width="2.5" stroke-dasharray="8 5"/);
     expect(svg).toContain('infeasible: constraint.gpu</text>');
     expect(svg).toContain('kubernetes (chosen)</text>');
-    expect(svg).toContain('break-even: n/a (lambda infeasible)</text>');
+    expect(svg).toContain('break-even: none (lambda infeasible)</text>');
     expect(svg).not.toContain('class="break-even"');
   });
 

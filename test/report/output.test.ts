@@ -10,7 +10,9 @@ import { ReportedWorkload } from '../../lib/report/render';
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 const CPU = { memoryMiB: 2048, requestDurationP50Ms: 100, averageRequestsPerSecond: 1, peakRequestsPerSecond: 40 };
-const GPU = { memoryMiB: 30_720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3, peakRequestsPerSecond: 12 };
+// the team runs Kubernetes: at 25% utilization without one, band.wait would place it as hybrid
+const GPU_ = { memoryMiB: 30_720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3, peakRequestsPerSecond: 12 };
+const GPU = { ...GPU_, teamRunsKubernetes: true };
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'placement-output-'));
@@ -107,8 +109,8 @@ describe('what synth prints', () => {
     const lines = synthLines([CLASSIFIER, CHAT], { report: 'cdk.out/placement-report.md', charts: 'cdk.out/placement-charts/', manifests: 'cdk.out/kubernetes/' });
     expect(lines).toEqual([
       'inference-workload placed 2 workloads:',
-      '  llm-chat         kubernetes  $2,203.00/mo  break-even n/a (lambda infeasible)  rule constraint.gpu',
-      '  text-classifier  lambda        $560.00/mo  break-even 27.3%                    rule economics.break-even',
+      '  llm-chat         kubernetes  $2,203.00/mo  break-even none (lambda infeasible)  rule constraint.gpu',
+      '  text-classifier  lambda        $560.00/mo  break-even vs kubernetes 27.3%       rule economics.break-even',
       '1 on kubernetes, 1 on lambda; $2,763.00/month in total. Files: report cdk.out/placement-report.md, charts cdk.out/placement-charts/, manifests cdk.out/kubernetes/',
     ]);
     expect(lines.join('\n')).not.toMatch(/lib\/|Acknowledge/);

@@ -8,7 +8,9 @@ import { InferenceWorkload, ModelImage, PlacementReport, RuleVerdict, PlacementT
 
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 const CPU = { memoryMiB: 2048, requestDurationP50Ms: 100, averageRequestsPerSecond: 1, peakRequestsPerSecond: 40 };
-const GPU = { memoryMiB: 30_720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3, peakRequestsPerSecond: 12 };
+// the team runs Kubernetes: at 25% utilization without one, band.wait would place it as hybrid
+const GPU_ = { memoryMiB: 30_720, gpuCount: 1, gpuMemoryGiB: 24, requestDurationP50Ms: 1500, averageRequestsPerSecond: 3, peakRequestsPerSecond: 12 };
+const GPU = { ...GPU_, teamRunsKubernetes: true };
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'placement-report-'));

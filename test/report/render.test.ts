@@ -103,8 +103,8 @@ describe('renderReportMarkdown', () => {
 
   test('opens with one row per workload: target, monthly cost, break-even and the deciding rule', () => {
     expect(md).toContain('| workload | target | monthly | utilization | break-even | deciding rule |');
-    expect(md).toContain('| [text-classifier](#text-classifier) | lambda (`lambda-on-demand`) | $560.00 | 20.0% | 27.3% | `economics.break-even` |');
-    expect(md).toContain('| [llm-chat](#llm-chat) | kubernetes | $2,203.00 | 25.0% | n/a (lambda infeasible) | `constraint.gpu` |');
+    expect(md).toContain('| [text-classifier](#text-classifier) | lambda (`lambda-on-demand`) | $560.00 | 20.0% | vs kubernetes 27.3% | `economics.break-even` |');
+    expect(md).toContain('| [llm-chat](#llm-chat) | kubernetes | $2,203.00 | 25.0% | none (lambda infeasible) | `constraint.gpu` |');
   });
 
   test('totals the monthly cost per target', () => {

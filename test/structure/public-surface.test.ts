@@ -8,12 +8,11 @@ const INDEX = path.join(ROOT, 'lib', 'index.ts');
 
 /** The package's runtime exports: user-facing classes and enums, nothing internal. */
 const RUNTIME_EXPORTS = [
-  'CacheSidecar', 'CacheSidecarType', 'CacheVolume', 'CacheVolumeType', 'CachedCloudFormationValidatePlugin', 'ClusterDns', 'ClusterFlavor',
-  'CpuArchitecture', 'GpuLabelFormat', 'GpuNodeLabels', 'InferencePlatform', 'InferenceTesting', 'InferenceWorkload', 'InferenceWorkloadValidationError',
-  'IpFamily', 'LambdaCode', 'LambdaEntryPoint', 'LoadBalancerIntegration', 'MetricsStack',
-  'ModelCredentials', 'ModelImage', 'ModelServer', 'PlacementDecision', 'PlacementPolicy', 'PlacementReport', 'PlacementTarget', 'PreStopAction', 'PriceTable',
+  'CacheSidecar', 'CacheSidecarType', 'CacheVolume', 'CacheVolumeType', 'CachedCloudFormationValidatePlugin', 'ClusterDns', 'ClusterFlavor', 'CpuArchitecture', 'GpuLabelFormat',
+  'GpuNodeLabels', 'InferencePlatform', 'InferenceTesting', 'InferenceWorkload', 'InferenceWorkloadValidationError', 'IpFamily', 'LambdaCode', 'LambdaEntryPoint',
+  'LoadBalancerIntegration', 'MetricsStack', 'ModelCredentials', 'ModelImage', 'ModelServer', 'PlacementDecision', 'PlacementPolicy', 'PlacementReport', 'PlacementTarget', 'PreStopAction', 'PriceTable',
   'RuleKind', 'RuleVerdict',
-  'ScalingMetric', 'WorkloadTemplates', 'ZoneSpread',
+  'ScalingMetric', 'Verdict', 'WorkloadTemplates', 'ZoneSpread',
 ];
 
 /**

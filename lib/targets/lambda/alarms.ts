@@ -7,7 +7,8 @@ import { LIVE_ALIAS_METRICS } from './metrics';
 /** The CloudWatch alarms of a Lambda placement. Add actions with `alarm.addAlarmAction()`. */
 export interface LambdaAlarms {
   /**
-   * Invocations spilled over provisioned concurrency and cold-started (the cold tail).
+   * The share of invocations spilled over provisioned concurrency (the cold tail) is above twice
+   * the share the decision planned (at least 1%).
    * @default - no alarm when the decision provisions no concurrency
    */
   readonly spilloverInvocations?: cloudwatch.Alarm;
@@ -43,6 +44,18 @@ export interface LiveAliasAlarmInput {
   readonly throttleNote?: string;
   /** Whether the alias holds provisioned concurrency, whose spillover is alarmed. @default false */
   readonly provisionedConcurrency?: boolean;
+  /** Share of invocations (0-1) the decision planned to spill over provisioned concurrency. @default 0 */
+  readonly plannedSpilloverShare?: number;
+}
+
+/**
+ * Threshold of the spillover alarm, percent of invocations: twice the planned share, at least 1%
+ * (spilling on purpose is priced; spilling twice as much means the floor or the scaler no longer
+ * fits the traffic), at most 99% (above half planned, only a spill of almost everything alarms).
+ * @internal
+ */
+export function spilloverThresholdPercent(plannedShare: number): number {
+  return Math.min(99, Math.max(1, Math.round(plannedShare * 200)));
 }
 
 /**
@@ -55,10 +68,18 @@ export interface LiveAliasAlarmInput {
 export function liveAliasAlarms(scope: Construct, alias: lambda.Alias, input: LiveAliasAlarmInput): LambdaAlarms {
   const m = LIVE_ALIAS_METRICS;
   const name = input.workloadName;
+  const planned = input.plannedSpilloverShare ?? 0;
+  const spillThreshold = spilloverThresholdPercent(planned);
   const spilloverInvocations = input.provisionedConcurrency ? new cloudwatch.Alarm(scope, 'SpilloverAlarm', {
-    alarmDescription: `${name}: invocations spilled over provisioned concurrency and cold-started (the cold tail) in 2 of the last 3 periods of 5 minutes`,
-    metric: m.spilloverInvocations(alias),
-    threshold: 0,
+    alarmDescription: `${name}: more than ${spillThreshold}% of invocations spilled over provisioned concurrency and cold-started (the cold tail; `
+      + `the decision planned ${Math.round(planned * 1000) / 10}%) in 2 of the last 3 periods of 5 minutes`,
+    metric: new cloudwatch.MathExpression({
+      label: 'Spillover rate (%)',
+      expression: 'IF(invocations > 0, 100 * spillover / invocations, 0)',
+      usingMetrics: { spillover: m.spilloverInvocations(alias), invocations: m.invocations(alias) },
+      period: Duration.minutes(5),
+    }),
+    threshold: spillThreshold,
     ...ABOVE_IN_2_OF_3,
   }) : undefined;
   const throttles = new cloudwatch.Alarm(scope, 'ThrottlesAlarm', {

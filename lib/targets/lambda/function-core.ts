@@ -78,6 +78,8 @@ export interface FunctionSizing {
   readonly currentVersionOptions?: lambda.VersionOptions;
   /** The accelerator of a GPU function (Managed Instances). @default - none */
   readonly acceleratorConfig?: lambda.AcceleratorConfig;
+  /** The function's concurrency cap. @default - the options' `reservedConcurrentExecutions` */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** The function and what it writes with. @internal */
@@ -112,7 +114,7 @@ export function renderFunction(scope: Construct, plan: FunctionPlan, sizing: Fun
     description: sizing.description,
     environment: plan.environment,
     environmentEncryption: o.environmentEncryption,
-    reservedConcurrentExecutions: o.reservedConcurrentExecutions,
+    reservedConcurrentExecutions: sizing.reservedConcurrentExecutions ?? o.reservedConcurrentExecutions,
     vpc: o.vpc,
     vpcSubnets: o.vpcSubnets,
     securityGroups: o.securityGroups,
@@ -123,8 +125,38 @@ export function renderFunction(scope: Construct, plan: FunctionPlan, sizing: Fun
   if (wildcardPolicy && o.vpc !== undefined) {
     // Lambda checks the network-interface permissions when it creates a function in a VPC
     fn.node.addDependency(wildcardPolicy);
+    denyNetworkInterfacesToFunctionCode(scope, role, fn);
   }
   return { function: fn, role, logGroup };
+}
+
+/** The network-interface actions Lambda needs for a VPC function (those of AWSLambdaVPCAccessExecutionRole). */
+const VPC_NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+];
+
+/**
+ * Lambda manages a VPC function's network interfaces with the execution role, but the function's
+ * own code holds the same credentials. Requests the code makes carry `lambda:SourceFunctionArn`
+ * (requests Lambda makes to set up the function do not), so a Deny on that key leaves the code
+ * without the permissions (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html,
+ * "Using IAM condition keys"; https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html,
+ * `lambda:SourceFunctionArn`). A policy of its own, attached after the function (the function's
+ * ARN is only known then; the function never waits for it).
+ */
+function denyNetworkInterfacesToFunctionCode(scope: Construct, role: iam.Role, fn: lambda.Function): void {
+  // beside the role, not under it: the function depends on the role's whole subtree
+  new iam.Policy(scope, 'DenyNetworkInterfacesToFunctionCode', {
+    roles: [role],
+    statements: [new iam.PolicyStatement({
+      sid: 'DenyNetworkInterfacesToFunctionCode',
+      effect: iam.Effect.DENY,
+      actions: VPC_NETWORK_INTERFACE_ACTIONS,
+      resources: ['*'],
+      conditions: { ArnEquals: { 'lambda:SourceFunctionArn': fn.functionArn } },
+    })],
+  });
 }
 
 /** How the `live` alias routes and what it keeps warm. @internal */
@@ -158,6 +190,8 @@ export interface ExposeInput {
   readonly provisionedConcurrency?: boolean;
   /** Why throttles happen on this target. @default - none */
   readonly throttleNote?: string;
+  /** Share of invocations (0-1) the decision planned to spill over provisioned concurrency. @default 0 */
+  readonly plannedSpilloverShare?: number;
 }
 
 /** The entry point and alarms of the `live` alias. @internal */
@@ -181,6 +215,7 @@ export function exposeLiveAlias(scope: Construct, plan: FunctionPlan, alias: lam
     latencyBudgetMs: input.latencyBudgetMs,
     throttleNote: input.throttleNote,
     provisionedConcurrency: input.provisionedConcurrency,
+    plannedSpilloverShare: input.plannedSpilloverShare,
   });
   return { functionUrl: entry.functionUrl, httpApi: entry.httpApi, alarms };
 }
@@ -255,10 +290,7 @@ export function executionRole(scope: Construct, r: RoleInput): { role: iam.Role;
   if (r.vpc) {
     wildcards.push(new iam.PolicyStatement({
       sid: 'ManageVpcNetworkInterfaces',
-      actions: [
-        'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets',
-        'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
-      ],
+      actions: VPC_NETWORK_INTERFACE_ACTIONS,
       resources: ['*'],
     }));
     reasons.push('Lambda needs to create and describe its VPC network interfaces before their ARNs exist (the actions of AWSLambdaVPCAccessExecutionRole)');

@@ -6,12 +6,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LambdaAlarms } from './alarms';
+import { defaultReservedConcurrency, registerReservedConcurrency } from './concurrency-cap';
 import { exposeLiveAlias, planFunction, renderFunction, renderLiveAlias } from './function-core';
 import { checkLambdaOptions, CheckedLambdaOptions } from './options';
 import { checkLambdaSizing, CheckedLambdaSizing } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
 import { LambdaSizing, PlacementDecision } from '../../policy';
+import { checkNumber } from '../../private/validate';
 import { WorkloadIdentity } from '../render-context';
 
 /** What the Lambda renderer produced: escape hatches to everything it built. */
@@ -51,6 +53,12 @@ export interface LambdaRenderInput {
   readonly description?: string;
   /** Where `sizing` comes from in the decision, for messages. @default 'decision.lambda' */
   readonly sizingPath?: string;
+  /**
+   * Whether the function gets a concurrency cap derived from the sizing when the options set no
+   * `reservedConcurrentExecutions` (twice the peak concurrency, at least the provisioned maximum).
+   * @default false
+   */
+  readonly capConcurrency?: boolean;
 }
 
 /** Reads a decision's Lambda sizing, or says the policy forgot it. @internal */
@@ -76,7 +84,16 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
     weightedAlias: (o.additionalVersions ?? []).length > 0,
   }, input.sizingPath);
   const plan = planFunction(scope, { workloadName: input.workloadName, image: input.image, options: o, architecture: sizing.architecture });
+  const reserved = o.reservedConcurrentExecutions ?? (input.capConcurrency ? defaultReservedConcurrency({
+    peakConcurrency: checkNumber(`${input.sizingPath ?? 'decision.lambda'}.peakConcurrency`, input.sizing.peakConcurrency, { min: 0 }),
+    provisionedConcurrencyMax: sizing.provisionedConcurrencyMax,
+    windowFloors: sizing.warmSchedules.map(w => w.minCapacity),
+  }) : undefined);
+  if (reserved !== undefined) {
+    registerReservedConcurrency(scope, input.workloadName, reserved);
+  }
   const { function: fn, role, logGroup } = renderFunction(scope, plan, {
+    reservedConcurrentExecutions: reserved,
     memoryMiB: sizing.memoryMiB,
     timeoutSeconds: sizing.timeoutSeconds,
     ephemeralStorageMiB: sizing.ephemeralStorageMiB,
@@ -91,6 +108,8 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
     timeoutSeconds: sizing.timeoutSeconds,
     latencyBudgetMs: o.latencyBudgetMs ?? sizing.latencyBudgetMs,
     provisionedConcurrency: sizing.provisionedConcurrencyMax > 0,
+    plannedSpilloverShare: input.sizing.plannedSpilloverShare,
+    throttleNote: reserved === undefined ? undefined : `the function's concurrency cap, ${reserved} reserved concurrent executions, was reached, or the account's concurrency`,
   });
   return { function: fn, alias, scalableTarget, role, logGroup, functionUrl: exposed.functionUrl, httpApi: exposed.httpApi, alarms: exposed.alarms };
 }
@@ -112,6 +131,7 @@ export const LAMBDA_TARGET = {
         sizing: lambdaSizingOf(decision),
         options: checked.lambda,
         description: `Inference workload ${workload.workloadName} (placed on Lambda by ${decision.policyName})`,
+        capConcurrency: true,
       }),
     };
   },

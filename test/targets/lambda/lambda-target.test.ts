@@ -330,13 +330,17 @@ describe('observability', () => {
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     const liveDimension = Match.arrayWith([{ Name: 'Resource', Value: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':live'])] }) }]);
+    // a rate: the sizing plans no spill here, so the floor of 1% of invocations applies
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ProvisionedConcurrencySpilloverInvocations',
-      Namespace: 'AWS/Lambda',
-      Statistic: 'Sum',
-      Threshold: 0,
+      Threshold: 1,
       ComparisonOperator: 'GreaterThanThreshold',
-      Dimensions: liveDimension,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'IF(invocations > 0, 100 * spillover / invocations, 0)' }),
+        Match.objectLike({
+          Id: 'spillover',
+          MetricStat: Match.objectLike({ Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'ProvisionedConcurrencySpilloverInvocations', Namespace: 'AWS/Lambda', Dimensions: liveDimension }) }),
+        }),
+      ]),
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Statistic: 'Sum', Threshold: 0, Dimensions: liveDimension });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
