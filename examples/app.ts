@@ -4,7 +4,7 @@
  */
 import { App, Size, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CacheSidecar, ClusterFlavor, InferenceWorkload, ModelImage, ModelServer } from '../lib';
+import { CacheSidecar, ClusterFlavor, CpuArchitecture, InferenceWorkload, ModelImage, ModelServer } from '../lib';
 
 /** Builds the example app; exported so tests synthesize exactly what `cdk synth` does. */
 export function buildExampleApp(app: App = new App()): App {
@@ -180,7 +180,9 @@ export function buildExampleApp(app: App = new App()): App {
   });
 
   // band.hybrid: a GPU embeddings model that can also run on CPU, 33% utilization, no in-house Kubernetes team:
-  // a Lambda control plane in front of a warm GPU floor, with the burst tail overflowing to Lambda
+  // a Lambda control plane in front of a warm GPU floor, with the burst tail overflowing to Lambda. Its image is
+  // arm64 (Graviton GPU nodes, g5g): GPU Lambda functions run on x86_64 only, so serverless GPUs are out
+  // (constraint.managed-instances-gpu); an x86_64 build would land on GPU Managed Instances (band.serverless-gpu)
   const clusterVpc = ec2.Vpc.fromVpcAttributes(stack, 'ClusterVpc', {
     vpcId: 'vpc-0123456789abcdef0',
     vpcCidrBlock: '10.20.0.0/16',
@@ -197,6 +199,7 @@ export function buildExampleApp(app: App = new App()): App {
       gpuCount: 1,
       gpuMemoryGiB: 16,
       modelSizeGiB: 3,
+      architecture: CpuArchitecture.ARM64,
       requestDurationP50Ms: 150,
       requestDurationP99Ms: 400,
       averageRequestsPerSecond: 20,

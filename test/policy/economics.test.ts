@@ -265,7 +265,10 @@ describe('cost model', () => {
   });
 
   test('GPU nodes are paid whole: pods per node from GPUs, memory and CPU', () => {
-    const d = policy.decide({ memoryMiB: 8192, gpuCount: 1, gpuMemoryGiB: 24, gpuFamily: 'A10G', requestDurationP50Ms: 1000, averageRequestsPerSecond: 2, peakRequestsPerSecond: 8, teamRunsKubernetes: true });
+    // placed on Kubernetes (at 25% a GPU Lambda Managed Instances function would be cheaper: band.serverless-gpu)
+    const d = PlacementPolicy.fixed(PlacementTarget.KUBERNETES).decide({
+      memoryMiB: 8192, gpuCount: 1, gpuMemoryGiB: 24, gpuFamily: 'A10G', requestDurationP50Ms: 1000, averageRequestsPerSecond: 2, peakRequestsPerSecond: 8, teamRunsKubernetes: true,
+    });
     // 8 rps x 1 s / 4 per replica = 2 replicas = 2 x g5.xlarge; the pod asks 2 vCPUs (the default per GPU), not a
     // share of the node. Floor: the ramp (8 x 0.75 / 15 = 0.4 rps/min) over 30 s HPA + 150 s node + 10 s image +
     // 60 s weights = 250 s adds 1.67 rps to the average 2: 3.67 rps x 1 s / 4 per replica -> 1 of 2

@@ -67,8 +67,9 @@ describe('serverless GPUs (GPU Lambda Managed Instances) by the default policy',
     ['80 GiB per device', { gpuMemoryGiB: 80 }, 'constraint.managed-instances-gpu', /80 GiB per GPU/],
     ['two devices (tensor parallelism)', { gpuCount: 2 }, 'constraint.managed-instances-gpu', /2 GPUs per model server/],
     ['a jitter budget', { jitterBudgetMicros: 20 }, 'constraint.jitter', /jitter budget is 20 µs/],
-  ])('%s lands on Kubernetes, excluded from GPU Managed Instances by its constraint, with the Kubernetes and hybrid costs', (_, extra, ruleId, reason) => {
-    const d = decide({ ...SERVERLESS_GPU, ...extra });
+  ])('%s lands on GPU Kubernetes, excluded from GPU Managed Instances by its constraint, with the Kubernetes and hybrid costs', (_, extra, ruleId, reason) => {
+    // a team that runs Kubernetes: plain GPU Kubernetes, decided by the constraint
+    const d = decide({ ...SERVERLESS_GPU, ...extra, teamRunsKubernetes: true });
     expect(d.target).toBe(PlacementTarget.KUBERNETES);
     const constraint = rule(d, ruleId);
     expect(constraint.verdict).toBe('fired');
@@ -78,6 +79,13 @@ describe('serverless GPUs (GPU Lambda Managed Instances) by the default policy',
     expect(usdOf(d, 'kubernetes')).toBeGreaterThan(0);
     expect(usdOf(d, 'hybrid')).toBeGreaterThan(0);
     expect(decidingRule(d)?.kind).toBe('constraint');
+    // without a team, in the 20-60% band: never plain Kubernetes unless a constraint forces it (band.wait); the
+    // hybrid's data plane is the same GPU Kubernetes deployment, behind a serverless entry point
+    const noTeam = decide({ ...SERVERLESS_GPU, ...extra });
+    expect(rule(noTeam, ruleId).verdict).toBe('fired');
+    expect(noTeam.target === PlacementTarget.HYBRID ? rule(noTeam, 'band.wait').verdict : noTeam.target).toBe(
+      noTeam.target === PlacementTarget.HYBRID ? 'fired' : PlacementTarget.KUBERNETES);
+    expect(noTeam.managedInstances).toBeUndefined();
   });
 
   test('traffic that more than doubles within 5 minutes raises the warm floor to half the peak, priced so', () => {
