@@ -63,7 +63,7 @@ const CASES: FlavorCase[] = [
   },
 ];
 
-/** A GPU profile: one 24 GiB GPU. */
+/** A GPU profile: one 24 GiB GPU, of a team that runs Kubernetes (so the policy places it there). */
 const GPU_PROFILE: WorkloadProfile = {
   memoryMiB: 16_384,
   gpuCount: 1,
@@ -72,6 +72,7 @@ const GPU_PROFILE: WorkloadProfile = {
   requestDurationP50Ms: 800,
   averageRequestsPerSecond: 5,
   peakRequestsPerSecond: 20,
+  teamRunsKubernetes: true,
 };
 /** A profile with a jitter budget: whole, exclusive cores. */
 const JITTER_PROFILE: WorkloadProfile = {
@@ -147,7 +148,7 @@ describe.each(CASES)('$name', (c) => {
       }
     }
     for (const architecture of [CpuArchitecture.X86_64, CpuArchitecture.ARM64, CpuArchitecture.ANY]) {
-      profiles.push({ memoryMiB: 16_384, architecture, requestDurationP50Ms: 80, averageRequestsPerSecond: 20, peakRequestsPerSecond: 60 });
+      profiles.push({ memoryMiB: 16_384, architecture, requestDurationP50Ms: 80, averageRequestsPerSecond: 20, peakRequestsPerSecond: 60, teamRunsKubernetes: true });
     }
     if (c.cluster.flavor !== 'eks-auto-mode') {
       // whole cores (a jitter budget): static CPU manager nodes

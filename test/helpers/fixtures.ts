@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { WorkloadProfile } from '../../lib';
+import { CpuArchitecture, WorkloadProfile } from '../../lib';
 
 /** Spiky, stateless, small CPU model: the default policy places it on Lambda with provisioned concurrency. */
 export const CPU_PROFILE: WorkloadProfile = {
@@ -60,6 +60,9 @@ export const HYBRID_PROFILE: WorkloadProfile = {
   gpuCount: 1,
   gpuMemoryGiB: 16,
   modelSizeGiB: 3,
+  // an arm64 build (Graviton GPU nodes), as the example's SemanticSearch: GPU Lambda functions run on
+  // x86_64 only, so serverless GPUs do not compete (an x86_64 build lands on them: band.serverless-gpu)
+  architecture: CpuArchitecture.ARM64,
   requestDurationP50Ms: 150,
   requestDurationP99Ms: 400,
   averageRequestsPerSecond: 20,

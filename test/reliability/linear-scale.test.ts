@@ -65,7 +65,7 @@ describe('Kubernetes output is linear in the number of workloads', () => {
     const objects = (p: KubernetesPlatform) => [...p.manifests.values()].reduce((sum, m) => sum + objectCount(m), 0);
     // ServiceAccount, Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy, the
     // PodMonitor that has Prometheus scrape the GPU pods' requests in flight, and the GPU workload's NodePool
-    expect(objects(small)).toBe(7 * N);
+    expect(objects(small)).toBe(8 * N);
     expect(objects(large)).toBe(4 * objects(small));
     expect(totalBytes(large)).toBe(4 * totalBytes(small));
   });

@@ -14,10 +14,12 @@ export function clusterPrerequisites(name: string, o: CheckedKubernetesOptions, 
     out.push(`${name}: an EKS Pod Identity association for ServiceAccount ${o.namespace}/${name} with a role that reads the model, and the Pod Identity Agent add-on.`);
   }
   if (fetches && o.modelCredentials === ModelCredentials.NODE_ROLE) {
-    out.push(`${name}: the node role reads the model bucket (acknowledged with ModelCredentials.NODE_ROLE).`);
+    out.push(`${name}: the node role reads the model (acknowledged with ModelCredentials.NODE_ROLE); the instance metadata service is open to the whole pod, `
+      + 'so the model server and sidecars can read the node role too.');
   }
   if (!o.createNamespace) {
-    out.push(`${name}: namespace ${o.namespace} exists; behind an AWS load balancer it carries elbv2.k8s.aws/pod-readiness-gate-inject=enabled.`);
+    // the readiness-gate label, where a load balancer targets the pods: readiness-gate.ts
+    out.push(`${name}: namespace ${o.namespace} exists.`);
   }
   return out;
 }
