@@ -148,7 +148,9 @@ describe.each(CASES)('$name', (c) => {
       }
     }
     for (const architecture of [CpuArchitecture.X86_64, CpuArchitecture.ARM64, CpuArchitecture.ANY]) {
-      profiles.push({ memoryMiB: 16_384, architecture, requestDurationP50Ms: 80, averageRequestsPerSecond: 20, peakRequestsPerSecond: 60, teamRunsKubernetes: true });
+      profiles.push({
+        memoryMiB: 16_384, architecture, requestDurationP50Ms: 80, averageRequestsPerSecond: 20, peakRequestsPerSecond: 60, teamRunsKubernetes: true,
+      });
     }
     if (c.cluster.flavor !== 'eks-auto-mode') {
       // whole cores (a jitter budget): static CPU manager nodes
