@@ -194,6 +194,7 @@ export function reportEntry(w: ReportedWorkload, shared: ReportShared = reportSh
     target: d.target,
     policy: d.policyName,
     decidingRule: decidingRule(d)?.ruleId ?? null,
+    verdict: d.verdict ?? null,
     sustainedUtilization: d.sustainedUtilization,
     breakEvenUtilization: d.breakEvenUtilization ?? null,
     managedInstancesBreakEven: d.managedInstancesBreakEven,

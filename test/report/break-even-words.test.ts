@@ -27,6 +27,16 @@ describe('the break-even is worded once', () => {
     constructPath: w.node.path, stack: 'InferencePlatform', workloadName: w.workloadName, decision: w.decision,
   })), {}).join('\n');
 
+  test('the machine-readable report names each workload\'s verdict, as the decision does', () => {
+    const entries = JSON.parse(report.renderJson()).workloads as Array<{ constructPath: string; verdict: string | null }>;
+    expect(entries).toHaveLength(workloads.length);
+    for (const w of workloads) {
+      expect(entries.find(e => e.constructPath === w.node.path)?.verdict).toBe(w.decision.verdict);
+    }
+    // the example shows every verdict
+    expect(new Set(entries.map(e => e.verdict))).toEqual(new Set(['stay', 'jump', 'wait', 'avoid']));
+  });
+
   test('every alternative of a Managed Instances placement is named, not Lambda against Kubernetes', () => {
     const tagger = workloads.find(w => w.node.id === 'ImageTagger')!;
     expect(describeBreakEvens(tagger.decision)).toBe('vs lambda-provisioned 17.6%, vs kubernetes 67.3%, vs hybrid none in 0-100%');
