@@ -136,3 +136,21 @@ describe('the link checker itself', () => {
     expect(slug('Kubernetes: cluster prerequisites')).toBe('kubernetes-cluster-prerequisites');
   });
 });
+
+describe('the README\'s security section', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
+  const section = readme.slice(readme.indexOf('\n## Security\n'), readme.indexOf('\n## ', readme.indexOf('\n## Security\n') + 1));
+  const claims = fs.readFileSync(path.join(ROOT, 'test', 'security', 'claims.test.ts'), 'utf-8');
+
+  test('has a table of claims, each with an id', () => {
+    expect(section.length).toBeGreaterThan(0);
+    expect([...section.matchAll(/^\| (S\d+) \|/gm)].length).toBeGreaterThan(5);
+  });
+
+  test('every claim has a test named by its id, and every such test a claim', () => {
+    const rows = [...section.matchAll(/^\| (S\d+) \|/gm)].map(m => m[1]);
+    const tests = [...new Set([...claims.matchAll(/test(?:\.each\([^)]*\))?\(\s*'(S\d+):/g)].map(m => m[1]))];
+    expect(new Set(rows).size).toBe(rows.length);
+    expect([...tests].sort()).toEqual([...rows].sort());
+  });
+});
