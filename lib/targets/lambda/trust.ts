@@ -4,28 +4,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 export const LAMBDA_SERVICE = 'lambda.amazonaws.com';
 
 /**
- * Why the roles Lambda assumes carry no condition in their trust policy: AWS documents the
- * `aws:SourceAccount`/`aws:SourceArn` confused-deputy conditions per service, and Lambda documents
- * none for these roles. Its execution-role page requires only that the trust policy name the Lambda
- * service principal (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html),
- * and its operator-role page gives the trust policy of a Managed Instances operator role as the bare
+ * The principal of every role Lambda assumes for this library (execution roles, the Managed
+ * Instances operator role): `lambda.amazonaws.com` with `sts:AssumeRole`, without a condition.
+ *
+ * AWS documents the `aws:SourceAccount`/`aws:SourceArn` confused-deputy conditions per service, and
+ * Lambda documents none for these roles. Its execution-role page requires only that the trust policy
+ * name the Lambda service principal
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html), and its
+ * operator-role page gives the trust policy of a Managed Instances operator role as the bare
  * principal with `sts:AssumeRole`
  * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-operator-role.html, "Trust
  * policy"). IAM sets `aws:SourceArn`/`aws:SourceAccount` only when the calling service passes them
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn),
- * and no Lambda page says it does when it assumes these roles, so a condition on them could stop
- * Lambda from assuming the role. What Lambda does document is `lambda:SourceFunctionArn`, which
- * the execution role's network-interface Deny uses (function-core.ts). A `SourceArn` naming the
- * function would also be a dependency cycle (the function needs the role first).
- * @internal
- */
-export const LAMBDA_TRUST_WITHOUT_CONDITION = 'AWS documents no aws:SourceAccount/aws:SourceArn condition for the roles Lambda assumes '
-  + '(lambda-intro-execution-role.html, lambda-managed-instances-operator-role.html)';
-
-/**
- * The principal of every role Lambda assumes for this library (execution roles, the Managed
- * Instances operator role): `lambda.amazonaws.com` with `sts:AssumeRole`, unconditioned for the
- * reason given by `LAMBDA_TRUST_WITHOUT_CONDITION`.
+ * and no Lambda page says it does when it assumes these roles, so a condition could keep Lambda from
+ * assuming the role. What Lambda does document is `lambda:SourceFunctionArn`, on the requests made
+ * with the role, which the execution role's network-interface Deny uses (function-core.ts). A
+ * `SourceArn` naming the function would also be a dependency cycle (the function needs its role first).
  * @internal
  */
 export function lambdaServicePrincipal(): iam.ServicePrincipal {
