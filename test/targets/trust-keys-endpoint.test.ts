@@ -124,12 +124,14 @@ describe('trust policies', () => {
 const IMAGE = ModelImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/model:1.0.0');
 
 /** A workload with customer managed keys, and its template. */
-function withKeys(id: string, props: (stack: Stack) => Omit<InferenceWorkloadProps, 'image'>): { t: Template; w: InferenceWorkload; keyId: string } {
+function withKeys(id: string, props: (stack: Stack) => Omit<InferenceWorkloadProps, 'image'>): { t: Template; w: InferenceWorkload; keyId: string; logKeyId: string } {
   const stack = new Stack(new App(), id, { env: { account: '123456789012', region: 'us-east-1' } });
   const key = new kms.Key(stack, 'EnvironmentKey');
+  const logKey = new kms.Key(stack, 'LogKey');
   const base = props(stack);
-  const w = new InferenceWorkload(stack, 'Model', { image: IMAGE, ...base, lambda: { ...base.lambda, environmentEncryption: key } });
-  return { t: Template.fromStack(stack), w, keyId: stack.getLogicalId(key.node.defaultChild as kms.CfnKey) };
+  const w = new InferenceWorkload(stack, 'Model', { image: IMAGE, ...base, lambda: { ...base.lambda, environmentEncryption: key, logEncryptionKey: logKey } });
+  const idOf = (k: kms.Key) => stack.getLogicalId(k.node.defaultChild as kms.CfnKey);
+  return { t: Template.fromStack(stack), w, keyId: idOf(key), logKeyId: idOf(logKey) };
 }
 
 /** Every function of the template, with its KMS key and the kms:* statements of its role's policies. */
@@ -150,8 +152,8 @@ describe('lambda.environmentEncryption', () => {
     ['Lambda', PlacementTarget.LAMBDA, 1, () => ({ profile: CPU_PROFILE })],
     ['Lambda Managed Instances', PlacementTarget.LAMBDA_MANAGED_INSTANCES, 1, (s: Stack) => ({ profile: MANAGED_INSTANCES_PROFILE, managedInstances: { vpc: importedVpc(s) } })],
     ['hybrid (control plane and overflow)', PlacementTarget.HYBRID, 2, (s: Stack) => ({ profile: HYBRID_PROFILE, hybrid: { vpc: importedVpc(s), overflowWebAdapter: { port: 8080 } } })],
-  ])('%s: every function encrypts its environment with the key, and its role may decrypt with that key only', (name, target, count, props) => {
-    const { t, w, keyId } = withKeys(name.replace(/\W/g, ''), props);
+  ])('%s: every function encrypts its environment with the key (its role may decrypt with that key only), every log group with the log key', (name, target, count, props) => {
+    const { t, w, keyId, logKeyId } = withKeys(name.replace(/\W/g, ''), props);
     expect(w.decision.target).toBe(target);
     const fns = functionsAndKeys(t);
     expect(fns).toHaveLength(count);
@@ -159,6 +161,10 @@ describe('lambda.environmentEncryption', () => {
       expect({ id: fn.id, key: fn.kmsKeyArn }).toEqual({ id: fn.id, key: { 'Fn::GetAtt': [keyId, 'Arn'] } });
       expect(fn.kmsStatements).toEqual([{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } }]);
     }
+    // and every log group of the workload is encrypted with lambda.logEncryptionKey
+    const logGroups = Object.values(t.findResources('AWS::Logs::LogGroup')) as any[];
+    expect(logGroups.length).toBeGreaterThanOrEqual(count);
+    expect(logGroups.map(g => g.Properties.KmsKeyId)).toEqual(logGroups.map(() => ({ 'Fn::GetAtt': [logKeyId, 'Arn'] })));
   });
 });
 
