@@ -104,7 +104,8 @@ export function renderHybridRestApi(scope: Construct, input: HybridRestApiInput)
     {
       id: 'AwsSolutions-APIG1',
       reason: 'Access logging to CloudWatch needs the account-wide API Gateway CloudWatch role, which a library does not create; '
-        + 'the router publishes per-request metrics instead. Enable access logs on the stage once the account has the role.',
+        + 'the router writes a metric record (CloudWatch Embedded Metric Format) for each request it forwards instead. '
+        + 'Enable access logs on the stage once the account has the role.',
     },
     {
       id: 'AwsSolutions-APIG6',
@@ -112,7 +113,8 @@ export function renderHybridRestApi(scope: Construct, input: HybridRestApiInput)
     },
     {
       id: 'AwsSolutions-APIG2',
-      reason: 'The API is a proxy: the model server validates its own requests; API Gateway request validation would need the model\'s schema.',
+      reason: 'The API is a proxy of every path and method to the model server, which receives the body unaltered; API Gateway request '
+        + 'validation would need a schema of the model server\'s API, which the library does not have.',
     },
     {
       id: 'AwsSolutions-APIG3',

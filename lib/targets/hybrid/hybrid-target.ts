@@ -9,6 +9,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderTargetGroupBinding } from './binding';
+import { restrictLambdaEndpoint } from './endpoint-policy';
 import { chooseHybridEntryPoint, renderHybridRestApi } from './entry-point';
 import { checkOverflowWebAdapter, OverflowWebAdapterOptions, renderLambdaEndpoint, renderOverflow } from './overflow';
 import { healthCheckFromReadiness, renderDataPlaneLoadBalancer } from './target-group';
@@ -334,6 +335,7 @@ export function renderHybrid(
   });
   if (overflow) {
     overflow.alias.grantInvoke(controlPlane.role);
+    restrictLambdaEndpoint(lambdaEndpoint!, overflow.alias, controlPlane.role);
   }
   const alarms = { ...renderRouterAlarms(scope, workloadName, budget, overflow !== undefined), overflowThrottles };
 

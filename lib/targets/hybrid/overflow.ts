@@ -8,6 +8,7 @@ import { LAMBDA_LIMITS } from '../../policy/limits';
 import { checkNumber, checkOptionsObject } from '../../private/validate';
 import { checkHttpPath } from '../kubernetes/model-server';
 import { LambdaCode } from '../lambda/code';
+import { encryptionOptionsOf } from '../lambda/encryption';
 import { LambdaEntryPoint } from '../lambda/entry-point';
 import { LambdaRendering, renderLambda } from '../lambda/lambda-target';
 import { CheckedLambdaOptions } from '../lambda/options';
@@ -136,7 +137,7 @@ export function renderOverflow(scope: Construct, input: OverflowInput): Rendered
       environment: { INFERENCE_ROLE: 'overflow', ...adapter },
       latencyBudgetMs: input.lambdaOptions.latencyBudgetMs,
       logRetention: input.lambdaOptions.logRetention,
-      logEncryptionKey: input.lambdaOptions.logEncryptionKey,
+      ...encryptionOptionsOf(input.lambdaOptions),
       reservedConcurrentExecutions: reservedConcurrency,
     },
     description: `Overflow of ${workloadName}: serves the tail above ${hybrid.overflowThresholdRequestsPerSecond} req/s on CPU (hybrid)`,

@@ -125,8 +125,9 @@ export function renderDataPlaneLoadBalancer(scope: Construct, input: DataPlaneLo
   Validations.of(loadBalancer).acknowledge({
     id: 'AwsSolutions-ELB2',
     reason: 'An NLB writes access logs for TLS listeners only; this one has a TCP listener, so there is nothing to log '
-      + '(https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html). Requests are '
-      + 'counted by the router\'s metrics and, with the default entry point, logged by API Gateway\'s access log.',
+      + '(https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-access-logs.html). The router writes a '
+      + 'metric record (CloudWatch Embedded Metric Format) for each request it forwards, not a log of the request; only the HTTP API '
+      + 'entry point (LambdaEntryPoint.httpApi()) writes an access log, the default REST API does not.',
   });
   return { loadBalancer, targetGroup, securityGroup };
 }

@@ -9,6 +9,7 @@ import { warnOpenIngress } from './ingress';
 import { grantModelRead, modelSourceUri } from './model-access';
 import { declareNamespace } from './namespace';
 import { CheckedKubernetesOptions } from './options';
+import { podIdentityPrincipal } from './pod-identity-trust';
 import { ModelCredentials } from './pod-options';
 import { warnPrerequisites } from './prerequisites';
 import { KubernetesRendering } from './render';
@@ -175,20 +176,16 @@ function createModelReaderRole(scope: Construct, cluster: eks.ICluster, namespac
 
 /**
  * An IAM role for EKS Pod Identity, trusted by `pods.eks.amazonaws.com` (`sts:AssumeRole` and
- * `sts:TagSession`), and its association with the workload's ServiceAccount
+ * `sts:TagSession`) for this cluster, namespace and ServiceAccount only (pod-identity-trust.ts), and its association with the workload's ServiceAccount
  * (`AWS::EKS::PodIdentityAssociation`). The cluster needs the EKS Pod Identity Agent add-on.
  */
 function createPodIdentityRole(
   scope: Construct, cluster: eks.ICluster, namespace: string, serviceAccountName: string,
 ): { role: iam.Role; association: eks.CfnPodIdentityAssociation } {
   const role = new iam.Role(scope, 'ModelReaderPodIdentityRole', {
-    assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com'),
+    assumedBy: podIdentityPrincipal(cluster, namespace, serviceAccountName),
     description: `Reads model weights for the ServiceAccount ${namespace}/${serviceAccountName} (EKS Pod Identity)`,
   });
-  role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
-    actions: ['sts:TagSession'],
-    principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')],
-  }));
   const association = new eks.CfnPodIdentityAssociation(scope, 'ModelReaderPodIdentity', {
     clusterName: cluster.clusterName,
     namespace,

@@ -10,6 +10,7 @@ import { checkOptionsObject, checkSubnetSelection, describeValue } from '../../p
 import { exposeLiveAlias, planFunction, renderFunction, renderLiveAlias } from '../lambda/function-core';
 import { LambdaRendering } from '../lambda/lambda-target';
 import { CheckedLambdaOptions } from '../lambda/options';
+import { lambdaServicePrincipal } from '../lambda/trust';
 import { WorkloadIdentity } from '../render-context';
 
 /**
@@ -242,7 +243,7 @@ function operatorRoleFor(scope: Construct, subnets: ec2.ISubnet[], securityGroup
   const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
   // the statements of AWSLambdaManagedEC2ResourceOperator, each narrowed by resource or condition
   const role = new iam.Role(scope, 'OperatorRole', {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    assumedBy: lambdaServicePrincipal(),
     description: 'Lets Lambda launch and manage the instances of an inference workload\'s capacity provider (least privilege, no managed policies)',
   });
   // instances, their network interfaces and volumes do not exist yet: any id, but only in this Region and only

@@ -8,6 +8,7 @@ import { LambdaAlarms, liveAliasAlarms } from './alarms';
 import { BoundLambdaCode, LambdaCode } from './code';
 import { LambdaEntryPoint, RenderedEntryPoint } from './entry-point';
 import { CheckedLambdaOptions } from './options';
+import { lambdaServicePrincipal } from './trust';
 import { checkEnvironment } from './validate';
 import { ModelImage } from '../../image';
 import { CpuArchitecture } from '../../policy';
@@ -261,7 +262,7 @@ export interface RoleInput {
  */
 export function executionRole(scope: Construct, r: RoleInput): { role: iam.Role; wildcardPolicy?: iam.Policy } {
   const role = new iam.Role(scope, 'ExecutionRole', {
-    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    assumedBy: lambdaServicePrincipal(),
     description: 'Execution role of an inference workload (least privilege, no managed policies)',
   });
   role.addToPrincipalPolicy(new iam.PolicyStatement({

@@ -75,8 +75,9 @@ export interface LambdaTargetOptions {
   readonly tracing?: lambda.Tracing;
 
   /**
-   * Customer managed KMS key that encrypts the function's environment variables at rest.
-   * The execution role is granted `kms:Decrypt` on it.
+   * Customer managed KMS key that encrypts the function's environment variables at rest: those of
+   * every function the library builds for the workload (the Lambda or Managed Instances function,
+   * the hybrid's control plane and overflow). Each execution role is granted `kms:Decrypt` on it.
    * @default - an AWS managed key
    */
   readonly environmentEncryption?: kms.IKey;

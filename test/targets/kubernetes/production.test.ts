@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Size, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { container, CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, GPU_SIZING, IMAGE, kindOf, newStack, place, podSpec, synth, TEST_ROOT_VOLUME } from './fixtures';
@@ -204,7 +204,7 @@ describe('weights that arrive', () => {
     expect(() => workload({ modelUri: 'https://models.example.com/m.bin' })).not.toThrow();
   });
 
-  test('Pod Identity with a bucket and a cluster: a role trusted by pods.eks.amazonaws.com and its association', () => {
+  test('Pod Identity with a bucket and a cluster: a role trusted by pods.eks.amazonaws.com for this ServiceAccount only, and its association', () => {
     const stack = newStack();
     const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'gpu', kubectlRoleArn: 'arn:aws:iam::123456789012:role/kubectl' });
     const bucket = s3.Bucket.fromBucketName(stack, 'Models', 'models');
@@ -212,7 +212,15 @@ describe('weights that arrive', () => {
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: 'gpu', Namespace: 'default', ServiceAccount: 'llm-chat' });
     t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Principal: { Service: 'pods.eks.amazonaws.com' } }, { Action: 'sts:TagSession' }] },
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Condition: {
+            StringEquals: Match.objectLike({ 'aws:RequestTag/kubernetes-namespace': 'default', 'aws:RequestTag/kubernetes-service-account': 'llm-chat' }),
+          },
+        }],
+      },
     });
   });
 
