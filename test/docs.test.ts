@@ -140,7 +140,10 @@ describe('the link checker itself', () => {
 describe('the README\'s security section', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf-8');
   const section = readme.slice(readme.indexOf('\n## Security\n'), readme.indexOf('\n## ', readme.indexOf('\n## Security\n') + 1));
-  const claims = fs.readFileSync(path.join(ROOT, 'test', 'security', 'claims.test.ts'), 'utf-8');
+  // every test file: a claim's test lives in test/security/claims.test.ts or beside the code it is about
+  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap(e =>
+    (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.test.ts') ? [path.join(dir, e.name)] : []));
+  const claims = walk(path.join(ROOT, 'test')).map(f => fs.readFileSync(f, 'utf-8')).join('\n');
 
   test('has a table of claims, each with an id', () => {
     expect(section.length).toBeGreaterThan(0);
@@ -149,7 +152,9 @@ describe('the README\'s security section', () => {
 
   test('every claim has a test named by its id, and every such test a claim', () => {
     const rows = [...section.matchAll(/^\| (S\d+) \|/gm)].map(m => m[1]);
-    const tests = [...new Set([...claims.matchAll(/test(?:\.each\([^)]*\))?\(\s*'(S\d+):/g)].map(m => m[1]))];
+    // `test('S1: ...'` or `test.each(...)('S1: ...'`
+    const named = [...claims.matchAll(/(?:test|it|\))\(\s*'(S\d+):/g)].map(m => m[1]);
+    const tests = [...new Set(named)];
     expect(new Set(rows).size).toBe(rows.length);
     expect([...tests].sort()).toEqual([...rows].sort());
   });

@@ -1,8 +1,10 @@
 /**
  * The README's "Security" section, claim by claim. Each test is named by its claim's id (`S1`,
  * `S2`...) and reads the output the claim is about: the example app as `npx cdk synth` builds it,
- * and small apps for what the example does not use. `test/docs.test.ts` checks that every id in
- * the README's section has a test here and that every test here has its row there.
+ * and small apps for what the example does not use. Claims about one part of the output may be
+ * tested beside that part's other tests instead (`S11: ...` in test/targets/trust-keys-endpoint.test.ts);
+ * `test/docs.test.ts` checks that every id in the README's section has a test named by it under
+ * test/ and that every such test has its row there.
  *
  * Every check iterates over all resources (or manifests) of a kind, so a new function, role or
  * NetworkPolicy that breaks a claim fails here without anyone adding it to a list.

@@ -51,7 +51,7 @@ function synthExample(): Template {
 }
 
 describe('trust policies', () => {
-  test('every role of the example is conditioned, or trusted by Lambda with sts:AssumeRole alone (no condition AWS documents)', () => {
+  test('S11: every role of the example is conditioned, or trusted by Lambda with sts:AssumeRole alone (no condition AWS documents)', () => {
     const t = exampleTemplate();
     const roles = Object.keys(t.findResources('AWS::IAM::Role'));
     expect(roles.length).toBeGreaterThanOrEqual(8);
@@ -85,7 +85,7 @@ describe('trust policies', () => {
     return { t, association };
   }
 
-  test('Pod Identity: the model-bucket role is usable by the workload\'s cluster, namespace and ServiceAccount only', () => {
+  test('S12: Pod Identity: the model-bucket role is usable by the workload\'s cluster, namespace and ServiceAccount only', () => {
     const { t, association } = modelBucketApp(ModelCredentials.POD_IDENTITY);
     expect(unconditionedTrust(t)).toEqual([]);
     const [role] = Object.values(t.findResources('AWS::IAM::Role')) as any[];
@@ -152,7 +152,7 @@ describe('lambda.environmentEncryption', () => {
     ['Lambda', PlacementTarget.LAMBDA, 1, () => ({ profile: CPU_PROFILE })],
     ['Lambda Managed Instances', PlacementTarget.LAMBDA_MANAGED_INSTANCES, 1, (s: Stack) => ({ profile: MANAGED_INSTANCES_PROFILE, managedInstances: { vpc: importedVpc(s) } })],
     ['hybrid (control plane and overflow)', PlacementTarget.HYBRID, 2, (s: Stack) => ({ profile: HYBRID_PROFILE, hybrid: { vpc: importedVpc(s), overflowWebAdapter: { port: 8080 } } })],
-  ])('%s: every function encrypts its environment with the key (its role may decrypt with that key only), every log group with the log key', (name, target, count, props) => {
+  ])('S13: %s: every function encrypts its environment with the key (its role may decrypt with that key only), every log group with the log key', (name, target, count, props) => {
     const { t, w, keyId, logKeyId } = withKeys(name.replace(/\W/g, ''), props);
     expect(w.decision.target).toBe(target);
     const fns = functionsAndKeys(t);
@@ -169,7 +169,7 @@ describe('lambda.environmentEncryption', () => {
 });
 
 describe('the hybrid\'s Lambda interface endpoint', () => {
-  test('admits only the control plane\'s role invoking the overflow\'s live alias', () => {
+  test('S14: the hybrid\'s Lambda VPC endpoint admits only the control plane\'s role invoking the overflow\'s live alias', () => {
     const stack = new Stack(new App(), 'Hybrid', { env: { account: '123456789012', region: 'us-east-1' } });
     const w = new InferenceWorkload(stack, 'Model', { image: IMAGE, profile: HYBRID_PROFILE, hybrid: { vpc: importedVpc(stack), overflowWebAdapter: { port: 8080 } } });
     const t = Template.fromStack(stack);
