@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { manifestRelativePath, writeChartOnSynth } from './assembly';
+import { warnEgressExposure } from './egress-exposure';
 import { warnOpenIngress } from './ingress';
 import { grantModelRead, modelSourceUri } from './model-access';
 import { declareNamespace } from './namespace';
@@ -85,6 +86,7 @@ export function deliverKubernetes(
   }
   warnPrerequisites(scope, workloadName, rendering.prerequisites);
   warnOpenIngress(scope, workloadName, rendering.networkPolicy);
+  warnEgressExposure(scope, workloadName, rendering.networkPolicy, rendering.deployment, options.modelCredentials);
   rendering._warnings.forEach(w => Annotations.of(scope).addWarningV2(w.id, w.message));
   // the Namespace, when asked for, is the stack's, not this workload's
   const namespaceManifest = declareNamespace(scope, options);

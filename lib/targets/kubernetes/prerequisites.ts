@@ -13,10 +13,6 @@ export function clusterPrerequisites(name: string, o: CheckedKubernetesOptions, 
   if (fetches && o.modelCredentials === ModelCredentials.POD_IDENTITY && !(o.modelBucket && o.cluster)) {
     out.push(`${name}: an EKS Pod Identity association for ServiceAccount ${o.namespace}/${name} with a role that reads the model, and the Pod Identity Agent add-on.`);
   }
-  if (fetches && o.modelCredentials === ModelCredentials.NODE_ROLE) {
-    out.push(`${name}: the node role reads the model (acknowledged with ModelCredentials.NODE_ROLE); the instance metadata service is open to the whole pod, `
-      + 'so the model server and sidecars can read the node role too.');
-  }
   if (!o.createNamespace) {
     // the readiness-gate label, where a load balancer targets the pods: readiness-gate.ts
     out.push(`${name}: namespace ${o.namespace} exists.`);

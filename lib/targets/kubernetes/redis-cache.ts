@@ -42,7 +42,14 @@ const KV_SOCKET_DIR = '/var/run/kv-cache';
 
 /**
  * A Redis container bound to 127.0.0.1 and to a unix socket it shares with the model server
- * (`CacheSidecar.redis()`).
+ * (`CacheSidecar.redis()`). No AUTH password: what reaches it is the pod alone. Containers of a pod
+ * share one network namespace, so 127.0.0.1 is the pod's own loopback, not reachable over the pod
+ * IP (https://kubernetes.io/docs/concepts/workloads/pods/#pod-networking); protected mode, while the
+ * default user has no password, refuses any client but loopback and unix socket ones even if the
+ * bind widens (Redis 7: https://redis.io/docs/latest/develop/reference/errors/common/denied/);
+ * the socket (mode 770) lives in a memory volume only Redis and the model server mount; and no
+ * NetworkPolicy rule admits the Redis port (ingress.ts). A container the user adds to the pod
+ * reaches it too.
  * @internal
  */
 export class RedisCache implements CacheImplementation {

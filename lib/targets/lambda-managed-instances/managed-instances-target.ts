@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { capacityProviderSecurityGroup } from './security-group';
 import { checkManagedInstancesSizing } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ManagedInstancesSizing, PlacementDecision } from '../../policy';
@@ -36,7 +37,7 @@ export interface ManagedInstancesTargetOptions {
 
   /**
    * Security groups of the instances (1 to 5).
-   * @default - a security group created for the capacity provider, outbound traffic only
+   * @default - a security group created for the capacity provider: no inbound rule, outbound TCP 443 only
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
@@ -167,11 +168,7 @@ export function renderManagedInstances(
   if (subnets.length < 1 || subnets.length > 16) {
     throw new InferenceWorkloadValidationError(`'managedInstances.vpcSubnets' must select 1 to 16 subnets of 'managedInstances.vpc', got ${subnets.length}`);
   }
-  const securityGroups = o.securityGroups ?? [new ec2.SecurityGroup(scope, 'CapacityProviderSecurityGroup', {
-    vpc: o.vpc,
-    allowAllOutbound: true,
-    description: `Lambda Managed Instances of inference workload ${workloadName}: no inbound traffic (requests arrive through Lambda)`,
-  })];
+  const securityGroups = o.securityGroups ?? [capacityProviderSecurityGroup(scope, o.vpc, workloadName)];
   const operatorRole = operatorRoleFor(scope, subnets, securityGroups);
 
   const capacityProvider = new lambda.CapacityProvider(scope, 'CapacityProvider', {

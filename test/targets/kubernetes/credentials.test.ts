@@ -39,7 +39,8 @@ describe('AWS credentials reach the fetch containers only (the EKS Pod Identity 
     place({ modelUri: 's3://models/llm/', modelCredentials: ModelCredentials.NODE_ROLE }, undefined, {}, stack);
     const deployment = kindOf(synth(place({ modelUri: 's3://models/llm/', modelCredentials: ModelCredentials.NODE_ROLE })), 'Deployment');
     expect(deployment.spec.template.metadata.annotations?.['eks.amazonaws.com/skip-containers']).toBeUndefined();
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('the model server and sidecars can read the node role too'))).toHaveLength(1);
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('the model server and sidecars can read the node role too'));
+    expect(warnings.map(w => w.entry.data)).toEqual([expect.stringContaining('[ack: inference-workload:node-role-credentials]')]);
   });
 
   test('fails on a planted regression: a pod template without the skip annotation gives the server the role', () => {
