@@ -139,6 +139,7 @@ export function renderOverflow(scope: Construct, input: OverflowInput): Rendered
       logEncryptionKey: input.lambdaOptions.logEncryptionKey,
       reservedConcurrentExecutions: reservedConcurrency,
     },
+    reservedConcurrencyPath: 'hybrid.overflowReservedConcurrency',
     description: `Overflow of ${workloadName}: serves the tail above ${hybrid.overflowThresholdRequestsPerSecond} req/s on CPU (hybrid)`,
   });
   // the live alias' throttle alarm (Overflow/ThrottlesAlarm, at the first throttle) is the cap's alarm
