@@ -11,7 +11,8 @@ export const CONTROL_PLANE_CAP_PATH = 'hybrid.controlPlaneReservedConcurrency';
 /** Checks `hybrid.controlPlaneReservedConcurrency` at construction, whatever the placement. @internal */
 export function checkControlPlaneCap(value: number | undefined): void {
   if (value !== undefined) {
-    checkNumber(CONTROL_PLANE_CAP_PATH, value, { min: LAMBDA_LIMITS.minReservedConcurrency, max: LAMBDA_LIMITS.maxReservedConcurrency, integer: true });
+    checkNumber(CONTROL_PLANE_CAP_PATH, value,
+      { min: LAMBDA_LIMITS.minReservedConcurrency, max: LAMBDA_LIMITS.maxReservedConcurrency, integer: true });
   }
 }
 
