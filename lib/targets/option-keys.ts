@@ -80,6 +80,7 @@ export const HYBRID_OPTION_KEYS = knownKeysOf<HybridTargetOptions>('HybridTarget
   overflowCode: true,
   overflowWebAdapter: true,
   overflowReservedConcurrency: true,
+  controlPlaneReservedConcurrency: true,
   forwardCallerCredentials: true,
 });
 
@@ -88,6 +89,7 @@ export const MANAGED_INSTANCES_OPTION_KEYS = knownKeysOf<ManagedInstancesTargetO
   vpc: true,
   vpcSubnets: true,
   securityGroups: true,
+  maxExecutionEnvironments: true,
 });
 
 

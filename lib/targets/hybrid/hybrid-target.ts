@@ -9,6 +9,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderTargetGroupBinding } from './binding';
+import { checkControlPlaneCap, CONTROL_PLANE_CAP_PATH, controlPlaneCap, refuseLambdaCapOnHybrid } from './control-plane-cap';
 import { restrictLambdaEndpoint } from './endpoint-policy';
 import { chooseHybridEntryPoint, renderHybridRestApi } from './entry-point';
 import { checkOverflowWebAdapter, OverflowWebAdapterOptions, renderLambdaEndpoint, renderOverflow } from './overflow';
@@ -98,6 +99,16 @@ export interface HybridTargetOptions {
   readonly overflowReservedConcurrency?: number;
 
   /**
+   * The control plane's (router's) reserved concurrency: its cap. Every request of the workload passes
+   * through the router while the data plane or the overflow answers, so the cap must cover the whole
+   * workload's peak; above it the entry point answers 429 and the control plane's `ThrottlesAlarm`
+   * fires. It must be at least the control plane's provisioned concurrency maximum.
+   * (`lambda.reservedConcurrentExecutions` caps the Lambda target only and is refused for a hybrid placement.)
+   * @default - twice (the decision's peak req/s x p99, plus the overflow's cap), at least the provisioned maximum
+   */
+  readonly controlPlaneReservedConcurrency?: number;
+
+  /**
    * Forward the caller's `Authorization` header and cookies to the data plane. They are the
    * caller's credentials for the entry point (a SigV4 signature by default), not for the model
    * server, so the router drops them.
@@ -153,6 +164,8 @@ export interface HybridRendering {
   readonly overflow?: LambdaRendering;
   /** The overflow function's reserved concurrency. @default - none without an overflow function */
   readonly overflowReservedConcurrency?: number;
+  /** The control plane's reserved concurrency: its cap. */
+  readonly controlPlaneReservedConcurrency: number;
 }
 
 /** The router's code: a folder with one plain JavaScript file, deployed as a zip asset. */
@@ -201,6 +214,7 @@ export function renderHybrid(
       'Cannot configure \'lambda.vpc\', \'lambda.vpcSubnets\' or \'lambda.securityGroups\' for a hybrid placement: '
       + 'the control plane uses \'hybrid.vpc\' and a security group the library declares');
   }
+  refuseLambdaCapOnHybrid(input.lambda);
   const vpc = o.vpc;
   const namespace = input.kubernetes.namespace;
   const onCluster = input.kubernetes.cluster !== undefined;
@@ -304,6 +318,7 @@ export function renderHybrid(
     ...timeBudgetEnvironment(budget),
     ...(overflow ? { OVERFLOW_FUNCTION: overflow.alias.functionArn, LAMBDA_ENDPOINT_URL: endpointUrlOf(lambdaEndpoint!) } : {}),
   };
+  const controlPlaneReservedConcurrency = controlPlaneCap(o.controlPlaneReservedConcurrency, decidedControl, overflowReservedConcurrency);
   const controlScope = new Construct(scope, 'ControlPlane');
   const controlPlane = renderLambda(controlScope, {
     workloadName,
@@ -319,7 +334,9 @@ export function renderHybrid(
       vpc,
       vpcSubnets: o.vpcSubnets,
       securityGroups: [securityGroup],
+      reservedConcurrentExecutions: controlPlaneReservedConcurrency,
     },
+    reservedConcurrencyPath: CONTROL_PLANE_CAP_PATH,
     description: `Control plane of ${workloadName}: routes to the GPU data plane (hybrid, by ${decision.policyName})`,
   });
   const restApi = entry.streaming
@@ -368,6 +385,7 @@ export function renderHybrid(
     alarms,
     overflow,
     overflowReservedConcurrency,
+    controlPlaneReservedConcurrency,
   };
 }
 
@@ -452,6 +470,7 @@ export function checkHybridOptions(options: HybridTargetOptions | undefined): Hy
   if (o.overflowReservedConcurrency !== undefined) {
     checkNumber('hybrid.overflowReservedConcurrency', o.overflowReservedConcurrency, { min: LAMBDA_LIMITS.minReservedConcurrency, max: LAMBDA_LIMITS.maxReservedConcurrency, integer: true });
   }
+  checkControlPlaneCap(o.controlPlaneReservedConcurrency);
   if (o.forwardCallerCredentials !== undefined && typeof o.forwardCallerCredentials !== 'boolean') {
     throw new InferenceWorkloadValidationError(`'hybrid.forwardCallerCredentials' must be true or false, got ${JSON.stringify(o.forwardCallerCredentials)}`);
   }

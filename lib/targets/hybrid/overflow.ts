@@ -140,6 +140,7 @@ export function renderOverflow(scope: Construct, input: OverflowInput): Rendered
       ...encryptionOptionsOf(input.lambdaOptions),
       reservedConcurrentExecutions: reservedConcurrency,
     },
+    reservedConcurrencyPath: 'hybrid.overflowReservedConcurrency',
     description: `Overflow of ${workloadName}: serves the tail above ${hybrid.overflowThresholdRequestsPerSecond} req/s on CPU (hybrid)`,
   });
   // the live alias' throttle alarm (Overflow/ThrottlesAlarm, at the first throttle) is the cap's alarm

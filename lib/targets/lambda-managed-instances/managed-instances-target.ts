@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { checkManagedInstancesCap, managedInstancesCap } from './cap';
 import { capacityProviderSecurityGroup } from './security-group';
 import { checkManagedInstancesSizing } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
@@ -40,6 +41,17 @@ export interface ManagedInstancesTargetOptions {
    * @default - a security group created for the capacity provider: no inbound rule, outbound TCP 443 only
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The function's concurrency cap, lowered: the execution environments its `live` version may grow
+   * to (`FunctionScalingConfig.MaxExecutionEnvironments`), each serving the decision's
+   * per-environment concurrency. Between the decision's floor and its priced peak environments;
+   * above it invocations are throttled (429) and the `ThrottlesAlarm` fires. Lambda documents no
+   * reserved concurrency for functions on a capacity provider, so `lambda.reservedConcurrentExecutions`
+   * is refused for this placement.
+   * @default - the decision's `maxExecutionEnvironments` (peak concurrency / per-environment concurrency / CPU target)
+   */
+  readonly maxExecutionEnvironments?: number;
 }
 
 /** What the Lambda Managed Instances renderer produced: the function on its capacity provider. */
@@ -50,6 +62,8 @@ export interface ManagedInstancesRendering extends LambdaRendering {
   readonly operatorRole: iam.Role;
   /** The security groups of the instances. */
   readonly securityGroups: ec2.ISecurityGroup[];
+  /** The execution environments the `live` version may grow to: the function's cap. */
+  readonly maxExecutionEnvironments: number;
 }
 
 /** The options after `check`. @internal */
@@ -88,6 +102,7 @@ export function checkManagedInstancesOptions(options: ManagedInstancesTargetOpti
       }
     });
   }
+  checkManagedInstancesCap(o.maxExecutionEnvironments);
   return { ...o };
 }
 
@@ -147,6 +162,7 @@ export function renderManagedInstances(
     throw new InferenceWorkloadValidationError(
       'Cannot configure \'lambda.additionalVersions\' for a placement on Lambda Managed Instances: the decision sizes the environments of one version');
   }
+  const maxExecutionEnvironments = managedInstancesCap(sizing, o.maxExecutionEnvironments, lambdaOptions);
   const plan = planFunction(scope, { workloadName, image: workload.image, options: lambdaOptions, architecture: sizing.architecture });
   checkRuntime(plan.code.runtime);
   if (plan.code.runtime.name.startsWith('python') && decision.profile !== undefined && decision.profile.processPerRequest !== true) {
@@ -195,10 +211,10 @@ export function renderManagedInstances(
     memoryMiB: sizing.memoryMiB,
     timeoutSeconds: sizing.timeoutSeconds,
     description: `Inference workload ${workloadName} (placed on Lambda Managed Instances by ${decision.policyName})`,
-    // the version behind `live` keeps the decision's floor warm and may grow to its peak
+    // the version behind `live` keeps the decision's floor warm and may grow to its cap (cap.ts)
     currentVersionOptions: {
       minExecutionEnvironments: sizing.minExecutionEnvironments,
-      maxExecutionEnvironments: sizing.maxExecutionEnvironments,
+      maxExecutionEnvironments,
     },
     // a GPU function: one accelerator device of at least this memory per execution environment
     ...(gpu ? { acceleratorConfig: { acceleratorMemorySize: lambda.AcceleratorMemorySize.of(sizing.acceleratorMemoryGiB!) } } : {}),
@@ -213,7 +229,10 @@ export function renderManagedInstances(
   const { functionUrl, httpApi, alarms } = exposeLiveAlias(scope, plan, alias, {
     timeoutSeconds: sizing.timeoutSeconds,
     latencyBudgetMs: lambdaOptions.latencyBudgetMs ?? sizing.latencyBudgetMs,
-    throttleNote: `traffic grew faster than the capacity provider scales, or past its ${sizing.maxExecutionEnvironments} environments`,
+    // the alias' Throttles metric counts the invokes Lambda rejects with 429 (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html),
+    // which Lambda Managed Instances return at the cap or while scaling (lambda-managed-instances-troubleshooting.html)
+    throttleNote: `traffic grew faster than the capacity provider scales, or past the function's cap of ${maxExecutionEnvironments} environments `
+      + `x ${sizing.perEnvironmentMaxConcurrency} concurrent requests`,
   });
   return {
     function: fn,
@@ -226,6 +245,7 @@ export function renderManagedInstances(
     capacityProvider,
     operatorRole,
     securityGroups,
+    maxExecutionEnvironments,
   };
 }
 

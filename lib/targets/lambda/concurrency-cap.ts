@@ -1,7 +1,9 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from '../../errors';
+import { LambdaSizing } from '../../policy';
 import { LAMBDA_LIMITS } from '../../policy/limits';
+import { checkNumber } from '../../private/validate';
 
 /*
  * Concurrency caps: the reserved concurrency a Lambda placement gets by default, and a synth warning
@@ -41,17 +43,33 @@ export function defaultReservedConcurrency(c: CapInput): number {
   return Math.min(LAMBDA_LIMITS.maxReservedConcurrency, Math.max(LAMBDA_LIMITS.minReservedConcurrency, wanted));
 }
 
+/**
+ * The default cap of a function sized by `sizing` (read at `path` in the decision): what
+ * `defaultReservedConcurrency` gives for its peak concurrency plus `alsoHeld`, concurrency the
+ * function holds beyond its own sizing's peak (a hybrid's control plane waits for the overflow too).
+ * @internal
+ */
+export function defaultCapOf(sizing: LambdaSizing, path: string, alsoHeld = 0): number {
+  return defaultReservedConcurrency({
+    peakConcurrency: checkNumber(`${path}.peakConcurrency`, sizing.peakConcurrency, { min: 0 }) + alsoHeld,
+    provisionedConcurrencyMax: sizing.provisionedConcurrencyMax,
+    windowFloors: (sizing.warmSchedules ?? []).map(w => w.minCapacity),
+  });
+}
+
 /** Concurrency reserved so far by the library's functions in each stack. */
 const RESERVED = new WeakMap<Stack, number>();
 
 /**
- * Adds a function's reserved concurrency to its stack's total, and warns (id
- * `inference-workload:concurrency-quota`) on the workload whose function takes the total past the
- * quota minus the 100 Lambda keeps unreserved: such a deploy fails with "decreases account's
- * UnreservedConcurrentExecution below its minimum value".
+ * Adds a function's reserved concurrency to its stack's total (every function the library caps
+ * with reserved concurrency: the Lambda target's, a hybrid's control plane and overflow), and warns
+ * (id `inference-workload:concurrency-quota`) on the workload whose function takes the total past
+ * the quota minus the 100 Lambda keeps unreserved: such a deploy fails with "decreases account's
+ * UnreservedConcurrentExecution below its minimum value". `capPath` names the option that sets
+ * this function's cap.
  * @internal
  */
-export function registerReservedConcurrency(scope: Construct, workloadName: string, reserved: number): void {
+export function registerReservedConcurrency(scope: Construct, workloadName: string, reserved: number, capPath: string): void {
   const stack = Stack.of(scope);
   const quota = accountConcurrencyQuota(scope);
   const before = RESERVED.get(stack) ?? 0;
@@ -62,7 +80,7 @@ export function registerReservedConcurrency(scope: Construct, workloadName: stri
     Annotations.of(scope).addWarningV2('inference-workload:concurrency-quota',
       `${workloadName}: the Lambda functions of stack ${stack.stackName} reserve ${total} concurrent executions, over the ${allowed} `
       + `an account quota of ${quota} leaves (Lambda keeps ${ACCOUNT_CONCURRENCY.unreserved} unreserved); the deploy fails unless the quota is raised. `
-      + `State a raised quota with the context key '${CONCURRENCY_QUOTA_CONTEXT_KEY}', or lower 'lambda.reservedConcurrentExecutions'`);
+      + `State a raised quota with the context key '${CONCURRENCY_QUOTA_CONTEXT_KEY}', or lower '${capPath}' (${reserved} for this function)`);
   }
 }
 

@@ -79,7 +79,11 @@ export interface FunctionSizing {
   readonly currentVersionOptions?: lambda.VersionOptions;
   /** The accelerator of a GPU function (Managed Instances). @default - none */
   readonly acceleratorConfig?: lambda.AcceleratorConfig;
-  /** The function's concurrency cap. @default - the options' `reservedConcurrentExecutions` */
+  /**
+   * The function's concurrency cap (reserved concurrency), resolved by the target: never read from
+   * the options here, so that a target which caps otherwise (Managed Instances) cannot inherit one.
+   * @default - none
+   */
   readonly reservedConcurrentExecutions?: number;
 }
 
@@ -115,7 +119,7 @@ export function renderFunction(scope: Construct, plan: FunctionPlan, sizing: Fun
     description: sizing.description,
     environment: plan.environment,
     environmentEncryption: o.environmentEncryption,
-    reservedConcurrentExecutions: sizing.reservedConcurrentExecutions ?? o.reservedConcurrentExecutions,
+    reservedConcurrentExecutions: sizing.reservedConcurrentExecutions,
     vpc: o.vpc,
     vpcSubnets: o.vpcSubnets,
     securityGroups: o.securityGroups,

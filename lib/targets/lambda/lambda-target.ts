@@ -6,14 +6,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LambdaAlarms } from './alarms';
-import { defaultReservedConcurrency, registerReservedConcurrency } from './concurrency-cap';
+import { defaultCapOf, registerReservedConcurrency } from './concurrency-cap';
 import { exposeLiveAlias, planFunction, renderFunction, renderLiveAlias } from './function-core';
 import { checkLambdaOptions, CheckedLambdaOptions } from './options';
 import { checkLambdaSizing, CheckedLambdaSizing } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ModelImage } from '../../image';
 import { LambdaSizing, PlacementDecision } from '../../policy';
-import { checkNumber } from '../../private/validate';
 import { WorkloadIdentity } from '../render-context';
 
 /** What the Lambda renderer produced: escape hatches to everything it built. */
@@ -59,6 +58,11 @@ export interface LambdaRenderInput {
    * @default false
    */
   readonly capConcurrency?: boolean;
+  /**
+   * The option that sets the options' `reservedConcurrentExecutions`, named in messages.
+   * @default 'lambda.reservedConcurrentExecutions'
+   */
+  readonly reservedConcurrencyPath?: string;
 }
 
 /** Reads a decision's Lambda sizing, or says the policy forgot it. @internal */
@@ -81,16 +85,13 @@ export function renderLambda(scope: Construct, input: LambdaRenderInput): Lambda
   const sizing = checkLambdaSizing(input.sizing, {
     utilizationTarget: o.utilizationTarget,
     reservedConcurrentExecutions: o.reservedConcurrentExecutions,
+    reservedConcurrencyPath: input.reservedConcurrencyPath,
     weightedAlias: (o.additionalVersions ?? []).length > 0,
   }, input.sizingPath);
   const plan = planFunction(scope, { workloadName: input.workloadName, image: input.image, options: o, architecture: sizing.architecture });
-  const reserved = o.reservedConcurrentExecutions ?? (input.capConcurrency ? defaultReservedConcurrency({
-    peakConcurrency: checkNumber(`${input.sizingPath ?? 'decision.lambda'}.peakConcurrency`, input.sizing.peakConcurrency, { min: 0 }),
-    provisionedConcurrencyMax: sizing.provisionedConcurrencyMax,
-    windowFloors: sizing.warmSchedules.map(w => w.minCapacity),
-  }) : undefined);
+  const reserved = o.reservedConcurrentExecutions ?? (input.capConcurrency ? defaultCapOf(input.sizing, input.sizingPath ?? 'decision.lambda') : undefined);
   if (reserved !== undefined) {
-    registerReservedConcurrency(scope, input.workloadName, reserved);
+    registerReservedConcurrency(scope, input.workloadName, reserved, input.reservedConcurrencyPath ?? 'lambda.reservedConcurrentExecutions');
   }
   const { function: fn, role, logGroup } = renderFunction(scope, plan, {
     reservedConcurrentExecutions: reserved,

@@ -41,10 +41,12 @@ export interface LambdaTargetOptions {
   readonly utilizationTarget?: number;
 
   /**
-   * Concurrency reserved for the function: an integer from 1 to 100,000 (above every Region quota
-   * Lambda documents) and at least the provisioned concurrency maximum. The account's own quota is
-   * checked only at deploy.
-   * @default - no reservation: the function draws on the account's unreserved pool
+   * Concurrency reserved for the function, its cap: an integer from 1 to 100,000 (above every Region
+   * quota Lambda documents) and at least the provisioned concurrency maximum. The account's own
+   * quota is checked only at deploy (a synth warning when the stack's caps exceed it). Lambda target
+   * only: refused for a hybrid placement (its router is capped by `hybrid.controlPlaneReservedConcurrency`)
+   * and for Lambda Managed Instances (capped by `managedInstances.maxExecutionEnvironments`).
+   * @default - twice the decision's peak concurrency, at least the provisioned concurrency maximum
    */
   readonly reservedConcurrentExecutions?: number;
 

@@ -21,6 +21,8 @@ export interface CheckedLambdaSizing extends Omit<LambdaSizing, 'peakConcurrency
 export interface SizingOverrides {
   readonly utilizationTarget?: number;
   readonly reservedConcurrentExecutions?: number;
+  /** The option that sets `reservedConcurrentExecutions`, for messages. @default 'lambda.reservedConcurrentExecutions' */
+  readonly reservedConcurrencyPath?: string;
   readonly weightedAlias: boolean;
 }
 
@@ -87,11 +89,11 @@ export function checkLambdaSizing(sizing: LambdaSizing, o: SizingOverrides, path
     o.utilizationTarget ?? sizing.utilizationTarget, L.minUtilizationTarget, L.maxUtilizationTarget, false);
   const latencyBudgetMs = checkLatencyBudgetMs(at('latencyBudgetMs'), sizing.latencyBudgetMs);
   if (o.reservedConcurrentExecutions !== undefined) {
-    const reserved = checkNumber('lambda.reservedConcurrentExecutions', o.reservedConcurrentExecutions,
+    const reserved = checkNumber(o.reservedConcurrencyPath ?? 'lambda.reservedConcurrentExecutions', o.reservedConcurrentExecutions,
       { min: L.minReservedConcurrency, max: L.maxReservedConcurrency, integer: true });
     if (reserved < max) {
       throw new InferenceWorkloadValidationError(
-        `'reservedConcurrentExecutions' must be at least the provisioned concurrency maximum (${max}), got ${reserved}`);
+        `'${o.reservedConcurrencyPath ?? 'reservedConcurrentExecutions'}' must be at least the provisioned concurrency maximum (${max}), got ${reserved}`);
     }
   }
   if (o.weightedAlias && max > 0) {
