@@ -16,7 +16,7 @@ import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, PlacementDecision } from '../../policy';
 import { LAMBDA_LIMITS } from '../../policy/limits';
 import { HybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
-import { checkNumber, checkOptionsObject, checkString, checkSubnetSelection } from '../../private/validate';
+import { checkBoolean, checkNumber, checkOptionsObject, checkString, checkSubnetSelection } from '../../private/validate';
 import { DEREGISTRATION_DELAY_SECONDS } from '../kubernetes/drain';
 import { CheckedKubernetesOptions } from '../kubernetes/options';
 import { KubernetesRendering, renderKubernetes } from '../kubernetes/render';
@@ -450,9 +450,7 @@ export function checkHybridOptions(options: HybridTargetOptions | undefined): Hy
   if (o.overflowReservedConcurrency !== undefined) {
     checkNumber('hybrid.overflowReservedConcurrency', o.overflowReservedConcurrency, { min: LAMBDA_LIMITS.minReservedConcurrency, max: LAMBDA_LIMITS.maxReservedConcurrency, integer: true });
   }
-  if (o.forwardCallerCredentials !== undefined && typeof o.forwardCallerCredentials !== 'boolean') {
-    throw new InferenceWorkloadValidationError(`'hybrid.forwardCallerCredentials' must be true or false, got ${JSON.stringify(o.forwardCallerCredentials)}`);
-  }
+  checkBoolean('hybrid.forwardCallerCredentials', o.forwardCallerCredentials);
   return o;
 }
 
