@@ -1,5 +1,5 @@
 import { costChartDocument } from './chart';
-import { decidingRule, describeBreakEven, describeManagedBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
+import { decidingRule, describeBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
 import { SvgDocument } from './svg';
 import type { PendingMove } from '../placement-lock';
 import { PlacementDecision, PriceTableReference, RuleVerdict } from '../policy/decision';
@@ -197,7 +197,7 @@ export function reportEntry(w: ReportedWorkload, shared: ReportShared = reportSh
     verdict: d.verdict ?? null,
     sustainedUtilization: d.sustainedUtilization,
     breakEvenUtilization: d.breakEvenUtilization ?? null,
-    managedInstancesBreakEven: d.managedInstancesBreakEven,
+    breakEvens: d.breakEvens,
     chosenOption: chosen?.option ?? null,
     chosenMonthlyUsd: chosen?.monthlyUsd ?? null,
     assumedDefaults: assumedDefaults(w.decision),
@@ -309,8 +309,7 @@ export function renderWorkloadMarkdown(
   out.push('');
   out.push(`\`${w.constructPath}\`: **${d.target}**${chosen ? ` (\`${chosen.option}\`, ${formatUsd(chosen.monthlyUsd)}/month)` : ''}`
     + ` by policy \`${d.policyName}\`, deciding rule \`${rule?.ruleId ?? 'none'}\`.`
-    + ` Sustained utilization ${formatPercent(d.sustainedUtilization)}, break-even ${describeBreakEven(d)}.`
-    + describeManagedBreakEven(d));
+    + ` Sustained utilization ${formatPercent(d.sustainedUtilization)}, break-even ${describeBreakEven(d)}.`);
   out.push('');
   if (options.chartLink) {
     out.push(`![${w.workloadName}: monthly cost of each option against sustained utilization](${options.chartLink})`);
