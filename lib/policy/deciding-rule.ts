@@ -11,8 +11,7 @@ import { PlacementDecision, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict 
  * @internal
  */
 export function decidingRule(d: PlacementDecision): RuleOutcome | undefined {
-  // the verdict rows name the article's verdict of the choice; they decide nothing
-  const fired = d.rules.filter(r => r.verdict === RuleVerdict.FIRED && r.kind !== RuleKind.VERDICT);
+  const fired = firedPlacementRules(d);
   const chosenUsd = d.chosenCost?.monthlyUsd;
   const couldHaveTaken = (t: PlacementTarget) => {
     const prices = d.costs.filter(c => c.target === t);
@@ -22,4 +21,22 @@ export function decidingRule(d: PlacementDecision): RuleOutcome | undefined {
     ?? fired.find(r => r.kind === RuleKind.CONSTRAINT && (r.excludes ?? []).some(t => t !== d.target && couldHaveTaken(t)))
     ?? fired.find(r => r.favours === d.target)
     ?? fired[0];
+}
+
+/**
+ * The rules that fired in placing the workload: every fired row but the verdict rows, which name
+ * the article's verdict of the choice and decide nothing.
+ * @internal
+ */
+export function firedPlacementRules(d: PlacementDecision): RuleOutcome[] {
+  return d.rules.filter(r => r.verdict === RuleVerdict.FIRED && r.kind !== RuleKind.VERDICT);
+}
+
+/**
+ * Who placed the workload, for an error that names it: the policy and the placement rules that
+ * fired (`default: constraint.gpu, band.hybrid`), or `costs` when none did.
+ * @internal
+ */
+export function placedBy(d: PlacementDecision): string {
+  return `${d.policyName}: ${firedPlacementRules(d).map(r => r.ruleId).join(', ') || 'costs'}`;
 }

@@ -14,6 +14,7 @@ import { checkOverflowWebAdapter, OverflowWebAdapterOptions, renderLambdaEndpoin
 import { healthCheckFromReadiness, renderDataPlaneLoadBalancer } from './target-group';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, PlacementDecision } from '../../policy';
+import { placedBy } from '../../policy/deciding-rule';
 import { LAMBDA_LIMITS } from '../../policy/limits';
 import { HybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
 import { checkBoolean, checkNumber, checkOptionsObject, checkString, checkSubnetSelection } from '../../private/validate';
@@ -191,8 +192,7 @@ export function renderHybrid(
   const input = { lambda: checked.lambda, kubernetes: checked.kubernetes };
   if (!o.vpc) {
     throw new InferenceWorkloadValidationError(
-      `'hybrid.vpc' is required when the workload is placed as hybrid (by ${decision.policyName}: `
-      + `${decision.firedRules.map(r => r.ruleId).join(', ') || 'costs'}), got undefined; pass the VPC of the cluster's nodes, `
+      `'hybrid.vpc' is required when the workload is placed as hybrid (by ${placedBy(decision)}), got undefined; pass the VPC of the cluster's nodes, `
       + 'or place the workload with PlacementPolicy.fixed(...)');
   }
   if (input.lambda.vpc || input.lambda.securityGroups || input.lambda.vpcSubnets) {
