@@ -280,9 +280,10 @@ function mdTable(header: string[], rows: string[][], align?: Array<'l' | 'r'>): 
   ];
 }
 
-function describeValue(v: unknown): string {
+/** A sizing field's value in the Markdown report (not an error message's value: see private/validate.ts). */
+function describeSizingValue(v: unknown): string {
   if (Array.isArray(v)) {
-    return v.length === 0 ? 'none' : v.map(x => (typeof x === 'object' ? JSON.stringify(x) : describeValue(x))).join('; ');
+    return v.length === 0 ? 'none' : v.map(x => (typeof x === 'object' ? JSON.stringify(x) : describeSizingValue(x))).join('; ');
   }
   if (v !== null && typeof v === 'object') {
     return JSON.stringify(v);
@@ -344,7 +345,7 @@ export function renderWorkloadMarkdown(
   for (const [platform, s] of sizing) {
     if (s) {
       out.push('');
-      out.push(`Sizing (${platform}): ${Object.entries(s).map(([k, v]) => `\`${k}\` ${describeValue(v)}`).join(', ')}.`);
+      out.push(`Sizing (${platform}): ${Object.entries(s).map(([k, v]) => `\`${k}\` ${describeSizingValue(v)}`).join(', ')}.`);
     }
   }
   if (d.kubernetes?.floorBasis !== undefined) {
