@@ -1,5 +1,5 @@
 import { lambdaDeployedBill, loadAt, ManagedInstancesInput, managedInstancesBill, round3 } from './cost';
-import { BreakEven, CostCurvePoint, ManagedInstancesBreakEven } from './decision';
+import { BreakEven, CostCurvePoint } from './decision';
 import { PriceTable } from './pricing';
 import { ResolvedProfile } from './profile';
 
@@ -50,6 +50,30 @@ export function breakEvenUtilization(p: ResolvedProfile, t: PriceTable, kubernet
     }
   }
   return round3((lo + hi) / 2);
+}
+
+/**
+ * Where Lambda Managed Instances break even with the other targets, as sustained utilization
+ * (0-1) at the workload's peak: what the Managed Instances bands quote before the target is
+ * chosen. (Once it is, the decision's `breakEvens` hold the chosen option's break-evens.)
+ */
+export interface ManagedInstancesBreakEven {
+  /**
+   * Above this utilization Managed Instances cost less than Lambda with provisioned concurrency.
+   * @default - no break-even (one of the two is cheaper at every utilization, or Lambda is infeasible)
+   */
+  readonly versusLambda?: number;
+  /**
+   * Below this utilization Managed Instances cost less than Kubernetes.
+   * @default - no break-even (one of the two is cheaper at every utilization, or Kubernetes is infeasible)
+   */
+  readonly versusKubernetes?: number;
+  /**
+   * Below this utilization Managed Instances cost less than the hybrid (a Lambda control plane in
+   * front of a Kubernetes data plane).
+   * @default - no break-even (one of the two is cheaper at every utilization, or the hybrid is infeasible)
+   */
+  readonly versusHybrid?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { ManagedInstancesBreakEven, PlacementTarget, RuleKind, RuleVerdict } from './decision';
+import { ManagedInstancesBreakEven } from './analytics';
+import { PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { OPTION } from './limits';
 import { ResolvedProfile } from './profile';
 import { EngineOptions, ChoiceContext, ChoiceRule, ConstraintResult, ConstraintRule, OptionPrice, PendingOutcome, PolicyRule } from './rule-types';

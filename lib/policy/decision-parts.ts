@@ -338,29 +338,6 @@ export interface ManagedInstancesSizing {
   readonly gpuUtilizationTarget?: number;
 }
 
-/**
- * Where Lambda Managed Instances break even with the other targets, as sustained utilization
- * (0-1) at the workload's peak.
- */
-export interface ManagedInstancesBreakEven {
-  /**
-   * Above this utilization Managed Instances cost less than Lambda with provisioned concurrency.
-   * @default - no break-even (one of the two is cheaper at every utilization, or Lambda is infeasible)
-   */
-  readonly versusLambda?: number;
-  /**
-   * Below this utilization Managed Instances cost less than Kubernetes.
-   * @default - no break-even (one of the two is cheaper at every utilization, or Kubernetes is infeasible)
-   */
-  readonly versusKubernetes?: number;
-  /**
-   * Below this utilization Managed Instances cost less than the hybrid (a Lambda control plane in
-   * front of a Kubernetes data plane).
-   * @default - no break-even (one of the two is cheaper at every utilization, or the hybrid is infeasible)
-   */
-  readonly versusHybrid?: number;
-}
-
 /** What the hybrid renderer needs, in addition to the Kubernetes and Lambda sizing. */
 export interface HybridSizing {
   /** Warm data-plane replicas that carry the sustained load (never 0). */

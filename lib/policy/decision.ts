@@ -1,5 +1,5 @@
 import {
-  BreakEven, CostCurvePoint, HybridSizing, KubernetesSizing, LambdaSizing, ManagedInstancesBreakEven, ManagedInstancesSizing, OptionCost,
+  BreakEven, CostCurvePoint, HybridSizing, KubernetesSizing, LambdaSizing, ManagedInstancesSizing, OptionCost,
   PlacementTarget, PriceTableReference, RuleOutcome, RuleVerdict, Verdict,
 } from './decision-parts';
 import { explanation, summaryLine } from './explain';
@@ -58,11 +58,6 @@ export interface PlacementDecisionProps {
   /** Lambda Managed Instances sizing, when the target is Lambda Managed Instances. @default - not placed there */
   readonly managedInstances?: ManagedInstancesSizing;
   /**
-   * Break-even utilizations of Lambda Managed Instances against Lambda and Kubernetes.
-   * @default - not computed (Managed Instances are infeasible or not priced)
-   */
-  readonly managedInstancesBreakEven?: ManagedInstancesBreakEven;
-  /**
    * Monthly cost of each option across sustained utilization 0–100% (same peak, varying average),
    * for charts. @default - not computed
    */
@@ -117,8 +112,6 @@ export class PlacementDecision {
   public readonly hybrid?: HybridSizing;
   /** Lambda Managed Instances sizing (that target). */
   public readonly managedInstances?: ManagedInstancesSizing;
-  /** Break-even utilizations of Lambda Managed Instances against Lambda and Kubernetes, when they are feasible. */
-  public readonly managedInstancesBreakEven?: ManagedInstancesBreakEven;
   /** Monthly cost of each option across sustained utilization 0–100% (same peak), for charts. */
   public readonly costCurve?: CostCurvePoint[];
   /** The profile the policy decided on, every default applied (undefined for a custom policy that does not record it). */
@@ -149,7 +142,6 @@ export class PlacementDecision {
     this.kubernetes = completeKubernetesSizing(props.kubernetes);
     this.hybrid = completeHybridSizing(props.hybrid, this.lambda);
     this.managedInstances = props.managedInstances;
-    this.managedInstancesBreakEven = props.managedInstancesBreakEven;
     this.costCurve = props.costCurve;
     this.profile = props.profile;
     this.assumedProfileFields = props.assumedProfileFields ?? [];
@@ -209,7 +201,6 @@ export class PlacementDecision {
       kubernetes: this.kubernetes,
       hybrid: this.hybrid,
       managedInstances: this.managedInstances,
-      managedInstancesBreakEven: this.managedInstancesBreakEven,
       costCurve: this.costCurve,
       profile: this.profile,
       assumedProfileFields: this.assumedProfileFields,

@@ -1,11 +1,11 @@
-import { breakEvenUtilization, chosenBreakEvens, costCurve, managedInstancesBreakEven } from './analytics';
+import { breakEvenUtilization, chosenBreakEvens, costCurve, ManagedInstancesBreakEven, managedInstancesBreakEven } from './analytics';
 import { chooseTarget, constraintOutcome, RENDERED_OPTION } from './choice';
 import {
   Bill, chooseManagedInstance, chooseNode, CONTROL_PLANE_MEMORY_MIB, hybridBill, hybridCost, HybridPlan, kubernetesBill, kubernetesCost,
   lambdaDeployedBill, lambdaDeployedCost, lambdaOnDemandBill, lambdaOnDemandCost, Load, loadAt, managedInstancesBill, nodeCandidates,
   peakReplicas, PricedOption, ProvisionedPlan, warmPeakEnvironments,
 } from './cost';
-import { ManagedInstancesBreakEven, OptionCost, PlacementDecision, PlacementTarget, RuleKind, RuleVerdict } from './decision';
+import { OptionCost, PlacementDecision, PlacementTarget, RuleKind, RuleVerdict } from './decision';
 import { InferenceWorkloadValidationError } from '../errors';
 import { LAMBDA_LIMITS, MANAGED_INSTANCES_LIMITS, OPTION } from './limits';
 import { ResolvedProfile } from './profile';
@@ -205,7 +205,6 @@ export function decide(p: ResolvedProfile, o: EngineOptions, assumedProfileField
     kubernetes,
     hybrid,
     managedInstances,
-    managedInstancesBreakEven: managedBreakEven,
     costCurve: curve,
   });
 }

@@ -1,5 +1,5 @@
 import {
-  BreakEven, CostLineItem, HybridSizing, KubernetesSizing, LambdaSizing, ManagedInstancesBreakEven, ManagedInstancesSizing, OptionCost,
+  BreakEven, CostLineItem, HybridSizing, KubernetesSizing, LambdaSizing, ManagedInstancesSizing, OptionCost,
   PlacementTarget, PriceTableReference, RuleOutcome, RuleVerdict, Verdict,
 } from './decision-parts';
 import { groupThousands } from '../private/numbers';
@@ -17,7 +17,6 @@ export interface DecisionText {
   readonly sustainedUtilization: number;
   readonly breakEvenUtilization?: number;
   readonly breakEvens?: BreakEven[];
-  readonly managedInstancesBreakEven?: ManagedInstancesBreakEven;
   readonly priceTable: PriceTableReference;
   readonly rules: RuleOutcome[];
   readonly costs: OptionCost[];

@@ -2,7 +2,7 @@ export { PlacementTarget, RuleVerdict, RuleKind, PlacementDecision, Verdict } fr
 export type { HybridTimeBudget } from './time-budget';
 export type {
   RuleOutcome, CostLineItem, OptionCost, PriceTableReference, LambdaSizing, KubernetesSizing, KubernetesNodeCandidate, HybridSizing,
-  CostCurvePoint, PlacementDecisionProps, ManagedInstancesSizing, ManagedInstancesBreakEven, BreakEven,
+  CostCurvePoint, PlacementDecisionProps, ManagedInstancesSizing, BreakEven,
 } from './decision';
 export { PlacementPolicy } from './policy';
 export type { IPlacementPolicy, PlacementPolicyOptions, CostOptimizedPolicyOptions } from './policy';

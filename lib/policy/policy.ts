@@ -4,7 +4,7 @@ import { EngineMode, EngineOptions } from './rule-types';
 import { InferenceWorkloadValidationError } from '../errors';
 import { PriceTable, validatePriceTable } from './pricing';
 import { assumedProfileFields, resolveProfile, WorkloadProfile } from './profile';
-import { checkNumber, describeValue } from '../private/validate';
+import { checkBoolean, checkNumber, checkOneOf, describeValue } from '../private/validate';
 
 /**
  * Decides where a workload runs. Implement it to plug in an organisation's own policy;
@@ -90,10 +90,7 @@ export class PlacementPolicy implements IPlacementPolicy {
   public static costOptimized(options: CostOptimizedPolicyOptions = {}): PlacementPolicy {
     const base = engineOptions('cost-optimized', EngineMode.COST, options, 'options');
     const latencyWeight = options.latencyWeight === undefined ? 0 : checkNumber('options.latencyWeight', options.latencyWeight, { min: 0, max: 1 });
-    const includeHybrid = options.includeHybrid ?? true;
-    if (typeof includeHybrid !== 'boolean') {
-      throw new InferenceWorkloadValidationError(`'options.includeHybrid' must be true or false, got ${describeValue(includeHybrid)}`);
-    }
+    const includeHybrid = checkBoolean('options.includeHybrid', options.includeHybrid, true);
     const name = latencyWeight > 0 ? `cost-optimized(latencyWeight=${latencyWeight})` : 'cost-optimized';
     return new PlacementPolicy(name, { ...base, policyName: name, latencyWeight, includeHybrid });
   }
@@ -103,9 +100,7 @@ export class PlacementPolicy implements IPlacementPolicy {
    * workload onto Lambda is an error naming the violated constraint.
    */
   public static fixed(target: PlacementTarget, options: PlacementPolicyOptions = {}): PlacementPolicy {
-    if (!Object.values(PlacementTarget).includes(target)) {
-      throw new InferenceWorkloadValidationError(`'target' must be one of ${Object.values(PlacementTarget).join(', ')}, got ${JSON.stringify(target)}`);
-    }
+    checkOneOf('target', target, Object.values(PlacementTarget));
     const name = `fixed(${target})`;
     return new PlacementPolicy(name, { ...engineOptions(name, EngineMode.RULES, options, 'options'), forced: target });
   }
@@ -144,10 +139,8 @@ export class PlacementPolicy implements IPlacementPolicy {
       'cost-optimized': ['kind', 'bandCostTolerance', 'utilizationTarget', 'latencyWeight', 'includeHybrid'],
       'fixed': ['kind', 'target', 'bandCostTolerance', 'utilizationTarget'],
     };
-    const kind = config.kind ?? 'default';
-    if (typeof kind !== 'string' || !(kind in allowed)) {
-      throw new InferenceWorkloadValidationError(`'${P}.kind' must be one of ${Object.keys(allowed).join(', ')}, got ${describeValue(kind)}`);
-    }
+    // Object.keys, not `in`: `'toString' in allowed` is true
+    const kind = checkOneOf(`${P}.kind`, config.kind ?? 'default', Object.keys(allowed));
     for (const key of Object.keys(config)) {
       if (!allowed[kind].includes(key)) {
         throw new InferenceWorkloadValidationError(`'${P}.${key}' is not an option of the ${kind} policy (expected ${allowed[kind].join(', ')}), got ${describeValue(config[key])}`);
@@ -159,19 +152,14 @@ export class PlacementPolicy implements IPlacementPolicy {
       utilizationTarget: config.utilizationTarget === undefined ? undefined : checkNumber(`${P}.utilizationTarget`, config.utilizationTarget, { min: 0.1, max: 0.9 }),
     };
     if (kind === 'cost-optimized') {
-      if (config.includeHybrid !== undefined && typeof config.includeHybrid !== 'boolean') {
-        throw new InferenceWorkloadValidationError(`'${P}.includeHybrid' must be true or false, got ${describeValue(config.includeHybrid)}`);
-      }
       return PlacementPolicy.costOptimized({
         ...common,
         latencyWeight: config.latencyWeight === undefined ? undefined : checkNumber(`${P}.latencyWeight`, config.latencyWeight, { min: 0, max: 1 }),
-        includeHybrid: config.includeHybrid,
+        includeHybrid: checkBoolean(`${P}.includeHybrid`, config.includeHybrid),
       });
     }
     if (kind === 'fixed') {
-      if (!Object.values(PlacementTarget).includes(config.target)) {
-        throw new InferenceWorkloadValidationError(`'${P}.target' must be one of ${Object.values(PlacementTarget).join(', ')} for the fixed policy, got ${describeValue(config.target)}`);
-      }
+      checkOneOf(`${P}.target`, config.target, Object.values(PlacementTarget), ' for the fixed policy');
       return PlacementPolicy.fixed(config.target, common);
     }
     return PlacementPolicy.default(common);

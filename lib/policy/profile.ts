@@ -3,7 +3,7 @@ import { ARTICLE_THRESHOLDS } from './limits';
 import { cronMinutes } from './schedule';
 import { defaultRampRequestsPerSecondPerMinute, defaultVcpus } from './sizing-defaults';
 import { KnownKeys, knownKeysOf, unknownKeyProblems } from '../private/known-keys';
-import { checkNumber, checkString, numberFits, describeValue, formatBound, formatValue } from '../private/validate';
+import { checkBoolean, checkNumber, checkOneOf, checkString, numberFits, describeValue, formatBound, formatValue } from '../private/validate';
 
 /**
  * CPU architectures a workload's image is built for.
@@ -397,7 +397,7 @@ class Problems {
  * A field that is wrong is left out of the checks that relate it to another field (a p99 that is
  * not a number is not also reported as under the p50), and so is a default derived from it.
  */
-const ARCHITECTURES: readonly string[] = Object.values(CpuArchitecture);
+const ARCHITECTURES: readonly CpuArchitecture[] = Object.values(CpuArchitecture);
 
 function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): ResolvedProfile | undefined {
   const n = (name: ProfileField) => `${prefix}${name}`;
@@ -466,9 +466,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   const nodeLocalStateGiB = num('nodeLocalStateGiB');
   const requestPayloadKiB = num('requestPayloadKiB');
   const architecture = p.architecture ?? CpuArchitecture.X86_64;
-  if (!ARCHITECTURES.includes(architecture)) {
-    problems.add(`'${n('architecture')}' must be one of ${Object.values(CpuArchitecture).join(', ')}, got ${JSON.stringify(architecture)}`);
-  }
+  check('architecture', () => checkOneOf(n('architecture'), architecture, ARCHITECTURES));
   const concurrencyPerReplica = num('concurrencyPerReplica');
   const allowScaleToZero = bool('allowScaleToZero');
   const warmSchedules = resolveWarmSchedules(n('warmSchedules'), p.warmSchedules, allowScaleToZero === true, problems);
@@ -601,16 +599,6 @@ function checkTimeZone(prop: string, value: string): string {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
   } catch {
     throw new InferenceWorkloadValidationError(`'${prop}' must be an IANA time zone name such as "UTC" or "Europe/Berlin", got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function checkBoolean(prop: string, value: boolean | undefined, fallback: boolean): boolean {
-  if (value === undefined) {
-    return fallback;
-  }
-  if (typeof value !== 'boolean') {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be true or false, got ${JSON.stringify(value)}`);
   }
   return value;
 }

@@ -2,8 +2,9 @@
  * The engine's settings and the shape of a rule: what the policies fill in, and what every row of
  * the rule table (rules.ts) implements.
  */
+import { ManagedInstancesBreakEven } from './analytics';
 import { NodeChoice } from './cost';
-import { ManagedInstancesBreakEven, OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
+import { OptionCost, PlacementTarget, RuleKind, RuleOutcome, RuleVerdict } from './decision';
 import { PriceTable } from './pricing';
 import { ResolvedProfile } from './profile';
 

@@ -183,6 +183,30 @@ export function checkString(prop: string, value: string, c: StringConstraint = {
   return value;
 }
 
+/**
+ * Checks one boolean prop: a string "false" would read as true, so anything but `true`, `false` or
+ * `undefined` is refused. With a `fallback`, `undefined` becomes the fallback.
+ */
+export function checkBoolean(prop: string, value: boolean | undefined, fallback: boolean): boolean;
+export function checkBoolean(prop: string, value: boolean | undefined): boolean | undefined;
+export function checkBoolean(prop: string, value: boolean | undefined, fallback?: boolean): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be true or false, got ${describeValue(value)}`);
+  }
+  return value ?? fallback;
+}
+
+/**
+ * Checks that a prop is one of `values` (an enum's values): `'<prop>' must be one of a, b<context>,
+ * got <value>`. `context` qualifies the list (` for the fixed policy`). Returns the value.
+ */
+export function checkOneOf<T>(prop: string, value: T, values: readonly T[], context = ''): T {
+  if (!values.includes(value)) {
+    throw new InferenceWorkloadValidationError(`'${prop}' must be one of ${values.join(', ')}${context}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
 /** DNS-1123 label: what Kubernetes accepts as an object name for Services and most kinds. */
 export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

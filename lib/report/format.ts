@@ -68,13 +68,3 @@ export function describeBreakEven(d: PlacementDecision): string {
   return describeBreakEvens(d);
 }
 
-/**
- * Where Lambda Managed Instances break even with the other targets, as a sentence for the report
- * (empty when the decision has no such break-even).
- */
-export function describeManagedBreakEven(d: PlacementDecision): string {
-  const b = d.managedInstancesBreakEven;
-  const parts = b === undefined ? [] : ([['lambda', b.versusLambda], ['kubernetes', b.versusKubernetes], ['hybrid', b.versusHybrid]] as const)
-    .filter(([, u]) => u !== undefined).map(([target, u]) => `${target} at ${formatPercent(u!)}`);
-  return parts.length === 0 ? '' : ` Lambda Managed Instances break even with ${parts.join(', ')}.`;
-}

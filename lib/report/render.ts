@@ -1,5 +1,5 @@
 import { costChartDocument } from './chart';
-import { decidingRule, describeBreakEven, describeManagedBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
+import { decidingRule, describeBreakEven, formatNumber, formatPercent, formatUsd, normalizeNumbers } from './format';
 import { SvgDocument } from './svg';
 import type { PendingMove } from '../placement-lock';
 import { PlacementDecision, PriceTableReference, RuleVerdict } from '../policy/decision';
@@ -197,7 +197,7 @@ export function reportEntry(w: ReportedWorkload, shared: ReportShared = reportSh
     verdict: d.verdict ?? null,
     sustainedUtilization: d.sustainedUtilization,
     breakEvenUtilization: d.breakEvenUtilization ?? null,
-    managedInstancesBreakEven: d.managedInstancesBreakEven,
+    breakEvens: d.breakEvens,
     chosenOption: chosen?.option ?? null,
     chosenMonthlyUsd: chosen?.monthlyUsd ?? null,
     assumedDefaults: assumedDefaults(w.decision),
@@ -280,9 +280,10 @@ function mdTable(header: string[], rows: string[][], align?: Array<'l' | 'r'>): 
   ];
 }
 
-function describeValue(v: unknown): string {
+/** A sizing field's value in the Markdown report (not an error message's value: see private/validate.ts). */
+function describeSizingValue(v: unknown): string {
   if (Array.isArray(v)) {
-    return v.length === 0 ? 'none' : v.map(x => (typeof x === 'object' ? JSON.stringify(x) : describeValue(x))).join('; ');
+    return v.length === 0 ? 'none' : v.map(x => (typeof x === 'object' ? JSON.stringify(x) : describeSizingValue(x))).join('; ');
   }
   if (v !== null && typeof v === 'object') {
     return JSON.stringify(v);
@@ -309,8 +310,7 @@ export function renderWorkloadMarkdown(
   out.push('');
   out.push(`\`${w.constructPath}\`: **${d.target}**${chosen ? ` (\`${chosen.option}\`, ${formatUsd(chosen.monthlyUsd)}/month)` : ''}`
     + ` by policy \`${d.policyName}\`, deciding rule \`${rule?.ruleId ?? 'none'}\`.`
-    + ` Sustained utilization ${formatPercent(d.sustainedUtilization)}, break-even ${describeBreakEven(d)}.`
-    + describeManagedBreakEven(d));
+    + ` Sustained utilization ${formatPercent(d.sustainedUtilization)}, break-even ${describeBreakEven(d)}.`);
   out.push('');
   if (options.chartLink) {
     out.push(`![${w.workloadName}: monthly cost of each option against sustained utilization](${options.chartLink})`);
@@ -345,7 +345,7 @@ export function renderWorkloadMarkdown(
   for (const [platform, s] of sizing) {
     if (s) {
       out.push('');
-      out.push(`Sizing (${platform}): ${Object.entries(s).map(([k, v]) => `\`${k}\` ${describeValue(v)}`).join(', ')}.`);
+      out.push(`Sizing (${platform}): ${Object.entries(s).map(([k, v]) => `\`${k}\` ${describeSizingValue(v)}`).join(', ')}.`);
     }
   }
   if (d.kubernetes?.floorBasis !== undefined) {

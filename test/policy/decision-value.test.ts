@@ -139,14 +139,14 @@ describe('a decision is a plain value', () => {
       rules,
       costs,
       breakEvenUtilization: 0.25,
-      managedInstancesBreakEven: { versusLambda: 0.5 },
+      breakEvens: [{ versus: 'lambda-provisioned', utilization: 0.5 }],
       sustainedUtilization: 0.3,
       priceTable: PlacementPolicy.default().priceTable.reference,
     });
     expect(built.rules).toBe(rules);
     expect(built.costs).toBe(costs);
     expect(built.breakEvenUtilization).toBe(0.25);
-    expect(built.managedInstancesBreakEven).toEqual({ versusLambda: 0.5 });
+    expect(built.breakEvens).toEqual([{ versus: 'lambda-provisioned', utilization: 0.5 }]);
     expect(built.costCurve).toBeUndefined();
     expect(built.profile).toBeUndefined();
     expect(built.assumedProfileFields).toEqual([]);

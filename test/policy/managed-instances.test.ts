@@ -111,14 +111,16 @@ describe('Lambda Managed Instances: cost model', () => {
     const b = rule(d, 'band.managed-instances');
     expect(b.verdict).toBe(RuleVerdict.FIRED);
     expect(b.reason).toMatch(/^sustained utilization 40\.0%: it is in the 20\.0%-60\.0% band without a Kubernetes team, where Managed Instances compete with hybrid and Lambda on cost; Lambda Managed Instances \$384\.23\/mo are cheaper than kubernetes \$564\.53\/mo; break-even vs lambda-provisioned 17\.6%, vs kubernetes 67\.3%$/);
-    expect(d.managedInstancesBreakEven).toEqual({ versusLambda: 0.176, versusKubernetes: 0.673 });
+    expect(d.breakEvens).toEqual([{ versus: 'lambda-provisioned', utilization: 0.176 }, { versus: 'kubernetes', utilization: 0.673 }, { versus: 'hybrid' }]);
     expect(d.explain()).toContain('break-even: vs lambda-provisioned 17.6%, vs kubernetes 67.3%, vs hybrid none in 0-100%');
   });
 
   test('the break-evens are where the costs cross', () => {
     const d = policy.decide(TAGGER);
     const at = (u: number) => policy.decide({ ...TAGGER, sustainedUtilization: u });
-    const { versusLambda, versusKubernetes } = d.managedInstancesBreakEven!;
+    const versus = (option: string) => d.breakEvens!.find(b => b.versus === option)!.utilization;
+    const versusLambda = versus('lambda-provisioned');
+    const versusKubernetes = versus('kubernetes');
     expect(usd(at(versusLambda! - 0.01), 'lambda-managed-instances')).toBeGreaterThan(usd(at(versusLambda! - 0.01), 'lambda-provisioned'));
     expect(usd(at(versusLambda! + 0.01), 'lambda-managed-instances')).toBeLessThan(usd(at(versusLambda! + 0.01), 'lambda-provisioned'));
     expect(usd(at(versusKubernetes! - 0.01), 'lambda-managed-instances')).toBeLessThan(usd(at(versusKubernetes! - 0.01), 'kubernetes'));

@@ -274,6 +274,8 @@ describe('PlacementPolicy.fromConfig()', () => {
   test.each([
     [42, undefined, "'inference-workload:policy' must be a string or an object, got 42"],
     ['fastest', undefined, "'inference-workload:policy.kind' must be one of default, cost-optimized, fixed, got \"fastest\""],
+    // an Object.prototype key is not a policy kind
+    [{ kind: 'toString' }, undefined, "'inference-workload:policy.kind' must be one of default, cost-optimized, fixed, got \"toString\""],
     ['fixed:lambda:now', undefined, "'inference-workload:policy' must be \"default\", \"cost-optimized\" or \"fixed:<target>\", got \"fixed:lambda:now\""],
     ['fixed', undefined, "'inference-workload:policy.target' must be one of lambda, kubernetes, hybrid, lambda-managed-instances for the fixed policy, got undefined"],
     [{ kind: 'fixed', target: 'edge' }, undefined, "'inference-workload:policy.target' must be one of lambda, kubernetes, hybrid, lambda-managed-instances for the fixed policy, got \"edge\""],

@@ -23,8 +23,8 @@ describe('serverless GPUs (GPU Lambda Managed Instances) by the default policy',
     expect(band.reason).toMatch(/capacity risk/);
     // within the band cost tolerance of Kubernetes, not cheaper: without a Kubernetes team the tolerance applies
     expect(mi).toBeLessThanOrEqual(k8s * 1.2);
-    expect(d.managedInstancesBreakEven?.versusKubernetes).toBeDefined();
-    expect(d.managedInstancesBreakEven?.versusHybrid).toBeDefined();
+    expect(d.breakEvens?.find(b => b.versus === 'kubernetes')?.utilization).toBeDefined();
+    expect(d.breakEvens?.find(b => b.versus === 'hybrid')?.utilization).toBeDefined();
     const m = d.managedInstances!;
     expect(m.acceleratorMemoryGiB).toBe(24);
     expect(m.gpuUtilizationTarget).toBe(MANAGED_INSTANCES_GPU_LIMITS.defaultGpuUtilizationTarget);
@@ -46,10 +46,11 @@ describe('serverless GPUs (GPU Lambda Managed Instances) by the default policy',
     const w = { constructPath: 'App/Gpu', stack: 'App', workloadName: 'gpu', decision: d };
     const entry = reportEntry(w);
     expect(entry.decidingRule).toBe('band.serverless-gpu');
-    expect(entry.managedInstancesBreakEven).toEqual(d.managedInstancesBreakEven);
+    expect(entry.breakEvens).toEqual(d.breakEvens);
+    expect(entry).not.toHaveProperty('managedInstancesBreakEven');
     const md = renderWorkloadMarkdown(w);
     expect(md).toContain('deciding rule `band.serverless-gpu`');
-    expect(md).toMatch(/Lambda Managed Instances break even with kubernetes at [\d.]+%, hybrid at [\d.]+%/);
+    expect(md).toMatch(/break-even vs kubernetes [\d.]+%, vs hybrid [\d.]+%\./);
     for (const option of ['lambda-managed-instances', 'kubernetes', 'hybrid']) {
       expect(md).toMatch(new RegExp(`\`${option}\`( \\(chosen\\))? \\| \\$[\\d,.]+`));
     }

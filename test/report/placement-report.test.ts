@@ -127,6 +127,13 @@ describe('the example app (end to end, through the public API)', () => {
       }
       expect(w.sizing).toBeDefined();
       expect(w.breakEvenUtilization === null || (w.breakEvenUtilization >= 0 && w.breakEvenUtilization <= 1)).toBe(true);
+      // the chosen option's break-even with each feasible alternative, the one break-even record
+      const alternatives = w.costs.filter((c: any) => c.feasible && c.option !== w.chosenOption).map((c: any) => c.option);
+      for (const be of w.breakEvens) {
+        expect(alternatives).toContain(be.versus);
+        expect(be.utilization === undefined || (be.utilization >= 0 && be.utilization <= 1)).toBe(true);
+      }
+      expect(w).not.toHaveProperty('managedInstancesBreakEven');
       const svg = read(outdir, w.files.chart.replace(/#.*$/, ''));
       expect(svg).toContain(`<view id="${w.workloadName}"`);
       expect(svg).toContain('Monthly cost (USD per month)');

@@ -1,7 +1,7 @@
 import { EPHEMERAL_STORAGE_GB_SECOND_USD, MANAGED_INSTANCES_LIST_PRICES, NLB_LIST_PRICES } from './aws-us-east-1';
 import { ClusterOverhead, CpuInstancePrice, GpuInstancePrice, LambdaPrices, ManagedInstancesPrices, NetworkLoadBalancerPrices, PriceTableProps } from './types';
 import { InferenceWorkloadValidationError } from '../../errors';
-import { checkNumber, checkString, describeValue } from '../../private/validate';
+import { checkNumber, checkOneOf, checkString, describeValue } from '../../private/validate';
 import { CpuArchitecture } from '../profile';
 
 /*
@@ -79,10 +79,7 @@ function validateArchitecture(prop: string, x: unknown, fallback?: CpuArchitectu
   if (x === undefined && fallback !== undefined) {
     return fallback;
   }
-  if (x !== CpuArchitecture.X86_64 && x !== CpuArchitecture.ARM64) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be one of x86_64, arm64, got ${describeValue(x)}`);
-  }
-  return x;
+  return checkOneOf(prop, x as CpuArchitecture, [CpuArchitecture.X86_64, CpuArchitecture.ARM64]);
 }
 
 function validateList<T>(prop: string, x: unknown, each: (p: string, v: unknown) => T & { instanceType: string }): T[] {

@@ -16,9 +16,10 @@ import { checkOverflowWebAdapter, OverflowWebAdapterOptions, renderLambdaEndpoin
 import { healthCheckFromReadiness, renderDataPlaneLoadBalancer } from './target-group';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { HybridSizing, PlacementDecision } from '../../policy';
+import { placedBy } from '../../policy/deciding-rule';
 import { LAMBDA_LIMITS } from '../../policy/limits';
 import { HybridTimeBudget, timeBudgetEnvironment } from '../../policy/time-budget';
-import { checkNumber, checkOptionsObject, checkString, checkSubnetSelection } from '../../private/validate';
+import { checkBoolean, checkNumber, checkOptionsObject, checkString, checkSubnetSelection } from '../../private/validate';
 import { DEREGISTRATION_DELAY_SECONDS } from '../kubernetes/drain';
 import { CheckedKubernetesOptions } from '../kubernetes/options';
 import { KubernetesRendering, renderKubernetes } from '../kubernetes/render';
@@ -205,8 +206,7 @@ export function renderHybrid(
   const input = { lambda: checked.lambda, kubernetes: checked.kubernetes };
   if (!o.vpc) {
     throw new InferenceWorkloadValidationError(
-      `'hybrid.vpc' is required when the workload is placed as hybrid (by ${decision.policyName}: `
-      + `${decision.firedRules.map(r => r.ruleId).join(', ') || 'costs'}), got undefined; pass the VPC of the cluster's nodes, `
+      `'hybrid.vpc' is required when the workload is placed as hybrid (by ${placedBy(decision)}), got undefined; pass the VPC of the cluster's nodes, `
       + 'or place the workload with PlacementPolicy.fixed(...)');
   }
   if (input.lambda.vpc || input.lambda.securityGroups || input.lambda.vpcSubnets) {
@@ -471,9 +471,7 @@ export function checkHybridOptions(options: HybridTargetOptions | undefined): Hy
     checkNumber('hybrid.overflowReservedConcurrency', o.overflowReservedConcurrency, { min: LAMBDA_LIMITS.minReservedConcurrency, max: LAMBDA_LIMITS.maxReservedConcurrency, integer: true });
   }
   checkControlPlaneCap(o.controlPlaneReservedConcurrency);
-  if (o.forwardCallerCredentials !== undefined && typeof o.forwardCallerCredentials !== 'boolean') {
-    throw new InferenceWorkloadValidationError(`'hybrid.forwardCallerCredentials' must be true or false, got ${JSON.stringify(o.forwardCallerCredentials)}`);
-  }
+  checkBoolean('hybrid.forwardCallerCredentials', o.forwardCallerCredentials);
   return o;
 }
 

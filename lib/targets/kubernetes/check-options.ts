@@ -16,7 +16,7 @@ import { ScalingMetric, ZoneSpread } from './scaling';
 import { DEFAULT_DISK_THROUGHPUT_MIBPS } from './startup';
 import { checkDnsSubdomain, checkLabelKey, checkLabelValue, durationSeconds, sizeMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
-import { checkDnsLabel, checkNumber, checkOptionalNumber, checkOptionsObject, checkString, orDefault, formatBound, formatValue } from '../../private/validate';
+import { checkBoolean, checkDnsLabel, checkNumber, checkOneOf, checkOptionalNumber, checkOptionsObject, checkString, orDefault, formatBound, formatValue } from '../../private/validate';
 
 export const MAX_STABILIZATION_SECONDS = 3600;
 
@@ -57,9 +57,8 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     if (t.value !== undefined) {
       checkLabelValue(`kubernetes.tolerations[${i}].value`, t.value);
     }
-    if (t.effect !== undefined && !Object.values(kplus.TaintEffect).includes(t.effect)) {
-      throw new InferenceWorkloadValidationError(
-        `'kubernetes.tolerations[${i}].effect' must be one of ${Object.values(kplus.TaintEffect).join(', ')}, got ${JSON.stringify(t.effect)}`);
+    if (t.effect !== undefined) {
+      checkOneOf(`kubernetes.tolerations[${i}].effect`, t.effect, Object.values(kplus.TaintEffect));
     }
   });
   const runtimeClassName = o.runtimeClassName === undefined ? undefined : checkDnsSubdomain('kubernetes.runtimeClassName', o.runtimeClassName);
@@ -80,10 +79,7 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     ?? DEFAULT_DISK_THROUGHPUT_MIBPS;
   const readinessPath = o.readinessProbePath === undefined ? undefined : checkHttpPath('kubernetes.readinessProbePath', o.readinessProbePath);
   const livenessPath = o.livenessProbePath === undefined ? undefined : checkHttpPath('kubernetes.livenessProbePath', o.livenessProbePath);
-  const zoneSpread = orDefault(o.zoneSpread, ZoneSpread.BEST_EFFORT);
-  if (!Object.values(ZoneSpread).includes(zoneSpread)) {
-    throw new InferenceWorkloadValidationError(`'kubernetes.zoneSpread' must be one of ${Object.values(ZoneSpread).join(', ')}, got ${JSON.stringify(zoneSpread)}`);
-  }
+  const zoneSpread = checkOneOf('kubernetes.zoneSpread', orDefault(o.zoneSpread, ZoneSpread.BEST_EFFORT), Object.values(ZoneSpread));
   const scalingMetric = o.scalingMetric;
   if (scalingMetric !== undefined && !(scalingMetric instanceof ScalingMetric)) {
     throw new InferenceWorkloadValidationError(`'kubernetes.scalingMetric' must be a ScalingMetric (ScalingMetric.cpuUtilization()), got ${JSON.stringify(scalingMetric)}`);
@@ -108,11 +104,8 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
       `Cannot configure both 'kubernetes.modelBucket' (creates a role) and 'kubernetes.serviceAccountRoleArn', got ${JSON.stringify(serviceAccountRoleArn)}`);
   }
   const modelCredentials = checkModelCredentials(o, cacheSidecars, serviceAccountRoleArn);
-  const preStopAction = orDefault(o.preStopAction, PreStopAction.SLEEP);
-  if (!Object.values(PreStopAction).includes(preStopAction)) {
-    throw new InferenceWorkloadValidationError(`'kubernetes.preStopAction' must be one of ${Object.values(PreStopAction).join(', ')}, got ${JSON.stringify(preStopAction)}`);
-  }
-  const createNamespace = checkBoolean('kubernetes.createNamespace', o.createNamespace);
+  const preStopAction = checkOneOf('kubernetes.preStopAction', orDefault(o.preStopAction, PreStopAction.SLEEP), Object.values(PreStopAction));
+  const createNamespace = checkBoolean('kubernetes.createNamespace', o.createNamespace, false);
   if (createNamespace && namespace === 'default') {
     throw new InferenceWorkloadValidationError('Cannot configure \'kubernetes.createNamespace\' with the \'default\' namespace (it exists and is not this workload\'s), got namespace "default"');
   }
@@ -127,7 +120,7 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
     args: checkArgs(o.args),
     imagePullSecrets: checkImagePullSecrets(o.imagePullSecrets),
     volumes: checkVolumes(o.volumes),
-    immutableImageTags: checkBoolean('kubernetes.immutableImageTags', o.immutableImageTags),
+    immutableImageTags: checkBoolean('kubernetes.immutableImageTags', o.immutableImageTags, false),
     imageRegistry: o.imageRegistry === undefined ? undefined : checkImageRegistry(o.imageRegistry),
     modelCredentials,
     preStopAction,
@@ -158,13 +151,6 @@ export function checkKubernetesOptions(options: KubernetesTargetOptions | undefi
   };
 }
 
-function checkBoolean(prop: string, value: boolean | undefined): boolean {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be true or false, got ${JSON.stringify(value)}`);
-  }
-  return value ?? false;
-}
-
 /**
  * An `s3://` or Amazon ECR `oci://` model needs credentials the library wires (an IRSA role, or a Pod Identity role it
  * creates) or an explicit acknowledgement (`POD_IDENTITY` made elsewhere, `NODE_ROLE`): without
@@ -174,8 +160,8 @@ function checkModelCredentials(
   o: KubernetesTargetOptions, cacheSidecars: CacheSidecar[], serviceAccountRoleArn: string | undefined,
 ): ModelCredentials | undefined {
   const given = o.modelCredentials;
-  if (given !== undefined && !Object.values(ModelCredentials).includes(given)) {
-    throw new InferenceWorkloadValidationError(`'kubernetes.modelCredentials' must be one of ${Object.values(ModelCredentials).join(', ')}, got ${JSON.stringify(given)}`);
+  if (given !== undefined) {
+    checkOneOf('kubernetes.modelCredentials', given, Object.values(ModelCredentials));
   }
   const role = serviceAccountRoleArn !== undefined || o.modelBucket !== undefined;
   if (given === ModelCredentials.SERVICE_ACCOUNT_ROLE && !role) {

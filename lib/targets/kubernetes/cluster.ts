@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'net';
 import { checkLabelKey, checkLabelValue } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
-import { checkOptionsObject, checkString, describeValue, orDefault } from '../../private/validate';
+import { checkBoolean, checkOneOf, checkOptionsObject, checkString, describeValue, orDefault } from '../../private/validate';
 
 /*
  * The target cluster, as a typed input: which node provisioner makes the nodes (EKS Auto Mode,
@@ -268,9 +268,9 @@ function resolve(kind: ClusterFlavorKind, o: NodePoolFlavorOptions & ManagedNode
   const autoMode = kind === 'eks-auto-mode';
   const kubernetesVersion = parseVersion('kubernetes.flavor.kubernetesVersion', orDefault(o.kubernetesVersion, '1.32'), 2);
   const ipFamily = orDefault(o.ipFamily, IpFamily.IPV4);
-  checkEnum('kubernetes.flavor.ipFamily', ipFamily, Object.values(IpFamily));
+  checkOneOf('kubernetes.flavor.ipFamily', ipFamily, Object.values(IpFamily));
   const dns = orDefault(o.dns, autoMode ? ClusterDns.NODE_RESOLVER : ClusterDns.COREDNS);
-  checkEnum('kubernetes.flavor.dns', dns, Object.values(ClusterDns));
+  checkOneOf('kubernetes.flavor.dns', dns, Object.values(ClusterDns));
   const loadBalancer = orDefault(o.loadBalancer,
     autoMode ? LoadBalancerIntegration.eksAutoMode() : LoadBalancerIntegration.awsLoadBalancerController());
   if (!(loadBalancer instanceof LoadBalancerIntegration)) {
@@ -286,9 +286,7 @@ function resolve(kind: ClusterFlavorKind, o: NodePoolFlavorOptions & ManagedNode
     throw new InferenceWorkloadValidationError(
       `'kubernetes.flavor.nodePools' and 'nodeClassName' apply to ClusterFlavor.karpenter() and .eksAutoMode(), not to managed node groups, got ${describeValue(o.nodePools ?? o.nodeClassName)}`);
   }
-  if (o.nodePools !== undefined && typeof o.nodePools !== 'boolean') {
-    throw new InferenceWorkloadValidationError(`'kubernetes.flavor.nodePools' must be true or false, got ${describeValue(o.nodePools)}`);
-  }
+  const nodePools = checkBoolean('kubernetes.flavor.nodePools', o.nodePools, true);
   const nodeClassName = checkString('kubernetes.flavor.nodeClassName', orDefault(o.nodeClassName, 'default'));
   if (kind !== 'karpenter' && o.staticCpuManagerNodeClassName !== undefined) {
     throw new InferenceWorkloadValidationError(
@@ -305,7 +303,7 @@ function resolve(kind: ClusterFlavorKind, o: NodePoolFlavorOptions & ManagedNode
     dns,
     loadBalancer,
     metrics,
-    nodePools: kind !== 'managed-node-groups' && orDefault(o.nodePools, true),
+    nodePools: kind !== 'managed-node-groups' && nodePools,
     nodeClassName,
     dnsServiceCidrs: o.dnsServiceAddress === undefined ? EKS_DNS_SERVICE_CIDRS[ipFamily]
       : [hostCidr('kubernetes.flavor.dnsServiceAddress', o.dnsServiceAddress, ipFamily)],
@@ -359,12 +357,6 @@ function parseLabel(value: unknown): { key: string; value?: string } {
     key: checkLabelKey('kubernetes.flavor.staticCpuManagerNodeLabel', text.slice(0, i)),
     value: checkLabelValue('kubernetes.flavor.staticCpuManagerNodeLabel', text.slice(i + 1)),
   };
-}
-
-function checkEnum(prop: string, value: unknown, values: readonly string[]): void {
-  if (!values.includes(value as string)) {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be one of ${values.join(', ')}, got ${describeValue(value)}`);
-  }
 }
 
 /** `1.31` or `2.11.0` as numbers; `parts` numbers exactly. */

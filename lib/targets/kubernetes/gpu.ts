@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { checkLabelKey } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { KubernetesSizing } from '../../policy';
-import { checkString } from '../../private/validate';
+import { checkOneOf, checkString } from '../../private/validate';
 
 /** The extended resource of a whole NVIDIA GPU, and the taint GPU nodes usually carry. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
@@ -121,9 +121,8 @@ export class GpuNodeLabels {
       checkLabelKey('kubernetes.gpuNodeLabels.memoryLabel', memoryLabel);
     }
     const nameFormat = NAME_FORMAT_PREFIXES.some(prefix => productLabel.startsWith(prefix));
-    if (format !== undefined && !Object.values(GpuLabelFormat).includes(format)) {
-      throw new InferenceWorkloadValidationError(
-        `'kubernetes.gpuNodeLabels.format' must be one of ${Object.values(GpuLabelFormat).join(', ')}, got ${JSON.stringify(format)}`);
+    if (format !== undefined) {
+      checkOneOf('kubernetes.gpuNodeLabels.format', format, Object.values(GpuLabelFormat));
     }
     if (nameFormat && format === GpuLabelFormat.GFD_PRODUCT) {
       throw new InferenceWorkloadValidationError(

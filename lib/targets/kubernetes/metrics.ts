@@ -50,13 +50,17 @@ export function metricsEndpoint(
   if (server.name === 'generic' && metric._source !== 'requests-in-flight' && metric._source !== 'pods') {
     return undefined;
   }
-  const m = server._metrics;
-  const port = m.port ?? servicePort;
-  if (m.port !== undefined && m.port === servicePort) {
+  // the stock image table states where the metrics are: a metrics port equal to the HTTP port means
+  // on the server's own port, which follows 'kubernetes.containerPort'; another is the server's own
+  const needs = server._needs;
+  const ownPort = needs.metricsPort !== needs.port;
+  if (ownPort && needs.metricsPort === servicePort) {
     throw new InferenceWorkloadValidationError(
-      `'kubernetes.containerPort' must differ from the ${server.name} metrics port ${m.port}, got ${servicePort}`);
+      `'kubernetes.containerPort' must differ from the ${server.name} metrics port ${needs.metricsPort}, got ${servicePort}`);
   }
-  return { port, portName: port === servicePort ? servicePortName : METRICS_PORT_NAME, path: m.path };
+  return ownPort
+    ? { port: needs.metricsPort, portName: METRICS_PORT_NAME, path: needs.metricsPath }
+    : { port: servicePort, portName: servicePortName, path: needs.metricsPath };
 }
 
 /**

@@ -2,12 +2,11 @@ import { HOME_DIR, POD_USER_NAME, STOCK_IMAGES, StockImageNeeds } from './stock-
 import { InferenceWorkloadValidationError } from '../../errors';
 import { checkOptionalNumber, checkOptionsObject, checkString } from '../../private/validate';
 
-/** Where a model server exports its Prometheus metrics. @internal */
+/**
+ * What the autoscaler reads of a model server's Prometheus metrics. Where they are served (port and
+ * path) is the stock image table's (`StockImageNeeds.metricsPort`, `metricsPath`). @internal
+ */
 export interface ModelServerMetrics {
-  /** Port of the metrics endpoint. @default - the server's own port */
-  readonly port?: number;
-  /** HTTP path of the metrics endpoint. */
-  readonly path: string;
   /** A series the server exports, which the prometheus-adapter rule discovers (`seriesQuery`). */
   readonly series: string;
 }
@@ -80,7 +79,7 @@ export class ModelServer {
       name: 'vllm',
       needs: STOCK_IMAGES.vllm,
       metricName: 'vllm_requests_in_flight',
-      metrics: { path: '/metrics', series: 'vllm:num_requests_running' },
+      metrics: { series: 'vllm:num_requests_running' },
       metricsQuery: 'sum(vllm:num_requests_running{<<.LabelMatchers>>} + vllm:num_requests_waiting{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
       env: ctx => ({
         HF_HOME: `${HOME_DIR}/.cache/huggingface`,
@@ -109,7 +108,7 @@ export class ModelServer {
       name: 'tgi',
       needs: STOCK_IMAGES.tgi,
       metricName: 'tgi_requests_in_flight',
-      metrics: { path: '/metrics', series: 'tgi_queue_size' },
+      metrics: { series: 'tgi_queue_size' },
       metricsQuery: 'sum(tgi_queue_size{<<.LabelMatchers>>} + tgi_batch_current_size{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
       env: ctx => ({
         PORT: String(ctx.port),
@@ -138,7 +137,7 @@ export class ModelServer {
       name: 'triton',
       needs: STOCK_IMAGES.triton,
       metricName: 'triton_requests_in_flight',
-      metrics: { port: STOCK_IMAGES.triton.metricsPort, path: '/metrics', series: 'nv_inference_request_duration_us' },
+      metrics: { series: 'nv_inference_request_duration_us' },
       metricsQuery: 'sum(rate(nv_inference_request_duration_us{<<.LabelMatchers>>}[1m])) by (<<.GroupBy>>) / 1000000',
       env: () => ({}),
       args: ctx => ['tritonserver', `--http-port=${ctx.port}`, `--metrics-port=${STOCK_IMAGES.triton.metricsPort}`,
@@ -160,7 +159,7 @@ export class ModelServer {
       name: 'generic',
       needs: { ...generic, port, metricsPort: port, readinessPath, livenessPath },
       metricName: 'inference_requests_in_flight',
-      metrics: { path: '/metrics', series: 'inference_requests_in_flight' },
+      metrics: { series: 'inference_requests_in_flight' },
       metricsQuery: 'sum(inference_requests_in_flight{<<.LabelMatchers>>}) by (<<.GroupBy>>)',
       env: () => ({}),
       args: () => [],
@@ -223,8 +222,7 @@ export class ModelServer {
   }
 
   /**
-   * Where the server exports its Prometheus metrics, and the series the adapter rule discovers.
-   * `port` undefined: the server's own port.
+   * The series of the server's Prometheus metrics that the adapter rule discovers.
    * @internal
    */
   public get _metrics(): ModelServerMetrics {

@@ -8,6 +8,7 @@ import { capacityProviderSecurityGroup } from './security-group';
 import { checkManagedInstancesSizing } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ManagedInstancesSizing, PlacementDecision } from '../../policy';
+import { placedBy } from '../../policy/deciding-rule';
 import { checkOptionsObject, checkSubnetSelection, describeValue } from '../../private/validate';
 import { exposeLiveAlias, planFunction, renderFunction, renderLiveAlias } from '../lambda/function-core';
 import { LambdaRendering } from '../lambda/lambda-target';
@@ -149,8 +150,7 @@ export function renderManagedInstances(
   const { workloadName } = workload;
   if (!o.vpc) {
     throw new InferenceWorkloadValidationError(
-      `'managedInstances.vpc' is required when the workload is placed on Lambda Managed Instances (by ${decision.policyName}: `
-      + `${decision.firedRules.map(r => r.ruleId).join(', ') || 'costs'}), got undefined; pass the VPC the capacity provider's instances run in, `
+      `'managedInstances.vpc' is required when the workload is placed on Lambda Managed Instances (by ${placedBy(decision)}), got undefined; pass the VPC the capacity provider's instances run in, `
       + 'or place the workload with PlacementPolicy.fixed(...)');
   }
   if (lambdaOptions.vpc || lambdaOptions.vpcSubnets || lambdaOptions.securityGroups) {

@@ -1,7 +1,7 @@
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ManagedInstancesSizing } from '../../policy';
 import { MANAGED_INSTANCES_GPU_LIMITS as GPU, MANAGED_INSTANCES_LIMITS as MI } from '../../policy/limits';
-import { checkNumber, checkString, describeValue } from '../../private/validate';
+import { checkNumber, checkOneOf, checkString, describeValue } from '../../private/validate';
 import { checkArchitecture, checkLambdaRange, checkLatencyBudgetMs, checkTimeoutSeconds } from '../lambda/validate';
 
 const P = 'decision.managedInstances';
@@ -20,10 +20,7 @@ export function checkManagedInstancesSizing(s: ManagedInstancesSizing): ManagedI
   checkLambdaRange(`${P}.memoryMiB`, s.memoryMiB, MI.minMemoryMiB, MI.maxMemoryMiB, true, TARGET);
   checkTimeoutSeconds(`${P}.timeoutSeconds`, s.timeoutSeconds, TARGET);
   checkNumber(`${P}.memoryGiBPerVcpu`, s.memoryGiBPerVcpu);
-  if (!MI.memoryGiBPerVcpu.includes(s.memoryGiBPerVcpu)) {
-    throw new InferenceWorkloadValidationError(
-      `'${P}.memoryGiBPerVcpu' must be one of ${MI.memoryGiBPerVcpu.join(', ')} for ${TARGET}, got ${describeValue(s.memoryGiBPerVcpu)}`);
-  }
+  checkOneOf(`${P}.memoryGiBPerVcpu`, s.memoryGiBPerVcpu, MI.memoryGiBPerVcpu, ` for ${TARGET}`);
   checkLambdaRange(`${P}.perEnvironmentMaxConcurrency`, s.perEnvironmentMaxConcurrency, 1, MI.maxConcurrencyPerEnvironment, true, TARGET);
   checkLambdaRange(`${P}.minExecutionEnvironments`, s.minExecutionEnvironments, 0, MI.maxEnvironments, true, TARGET);
   checkLambdaRange(`${P}.maxExecutionEnvironments`, s.maxExecutionEnvironments, 0, MI.maxEnvironments, true, TARGET);
@@ -54,10 +51,7 @@ function checkGpuSizing(s: ManagedInstancesSizing): void {
     return;
   }
   checkNumber(`${P}.acceleratorMemoryGiB`, s.acceleratorMemoryGiB);
-  if (!GPU.acceleratorMemorySizesGiB.includes(s.acceleratorMemoryGiB)) {
-    throw new InferenceWorkloadValidationError(
-      `'${P}.acceleratorMemoryGiB' must be one of ${GPU.acceleratorMemorySizesGiB.join(', ')} for ${TARGET}, got ${describeValue(s.acceleratorMemoryGiB)}`);
-  }
+  checkOneOf(`${P}.acceleratorMemoryGiB`, s.acceleratorMemoryGiB, GPU.acceleratorMemorySizesGiB, ` for ${TARGET}`);
   if (s.architecture !== GPU.architecture) {
     throw new InferenceWorkloadValidationError(`'${P}.architecture' must be ${GPU.architecture} for a GPU function on ${TARGET}, got ${describeValue(s.architecture)}`);
   }

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { InferenceWorkloadValidationError } from '../../errors';
+import { checkBoolean } from '../../private/validate';
 
 /** Options of a function URL entry point. */
 export interface FunctionUrlEntryPointOptions {
@@ -64,13 +65,6 @@ export interface EntryPointRenderInput {
 }
 
 const PUBLIC_WARNING_ID = 'inference-workload:public-entry-point';
-
-/** A string "false" would switch streaming on (truthy) or leave a URL private by accident: refuse non-booleans. */
-function checkBoolean(prop: string, value: boolean | undefined): void {
-  if (value !== undefined && typeof value !== 'boolean') {
-    throw new InferenceWorkloadValidationError(`'${prop}' must be true or false, got ${JSON.stringify(value)}`);
-  }
-}
 
 enum EntryPointKind {
   FUNCTION_URL = 'function-url',

@@ -8,7 +8,7 @@ import { LambdaEntryPoint } from './entry-point';
 import { checkEnvironment, checkLatencyBudget } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { LAMBDA_LIMITS } from '../../policy/limits';
-import { checkNumber, checkOptionsObject, checkSubnetSelection, describeValue } from '../../private/validate';
+import { checkNumber, checkOneOf, checkOptionsObject, checkSubnetSelection, describeValue } from '../../private/validate';
 
 /**
  * Options for the Lambda target. They only apply when the workload is placed on Lambda
@@ -189,9 +189,8 @@ function checkOptionTypes(o: LambdaTargetOptions): void {
   if (o.logRetention !== undefined && !(RETENTIONS ??= new Set(Object.values(logs.RetentionDays).filter(v => typeof v === 'number'))).has(o.logRetention)) {
     throw new InferenceWorkloadValidationError(`'lambda.logRetention' must be a logs.RetentionDays value (e.g. logs.RetentionDays.ONE_MONTH), got ${describeValue(o.logRetention)}`);
   }
-  const tracings = Object.values(lambda.Tracing) as string[];
-  if (o.tracing !== undefined && !tracings.includes(o.tracing)) {
-    throw new InferenceWorkloadValidationError(`'lambda.tracing' must be one of ${tracings.join(', ')}, got ${describeValue(o.tracing)}`);
+  if (o.tracing !== undefined) {
+    checkOneOf('lambda.tracing', o.tracing, Object.values(lambda.Tracing));
   }
   if (o.vpc !== undefined && typeof (o.vpc as { selectSubnets?: unknown } | null)?.selectSubnets !== 'function') {
     throw new InferenceWorkloadValidationError(`'lambda.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${describeValue(o.vpc)}`);

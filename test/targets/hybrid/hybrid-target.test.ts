@@ -496,6 +496,8 @@ describe('hybrid validation', () => {
   test('fails without a VPC, naming hybrid.vpc and the rules that chose hybrid', () => {
     expect(() => new InferenceWorkload(strictStack(), 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE }))
       .toThrow(/'hybrid\.vpc' is required when the workload is placed as hybrid \(by default: .*band\.hybrid.*\), got undefined/);
+    // the placement rules only: the verdict rows decide nothing
+    expect(() => new InferenceWorkload(strictStack(), 'Embeddings', { image: IMAGE, profile: HYBRID_PROFILE })).not.toThrow(/verdict\./);
   });
 
   test('fails on a CIDR that is not one', () => {
