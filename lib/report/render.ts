@@ -17,7 +17,7 @@ export const REPORT_FILES = {
  * cost curves' utilization grid are written once for the report, not per workload.
  * @internal
  */
-export const REPORT_VERSION = 3;
+export const REPORT_VERSION = 4;
 
 /** One workload as the report sees it. @internal */
 export interface ReportedWorkload {

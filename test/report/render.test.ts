@@ -68,7 +68,7 @@ describe('renderReportJson', () => {
     const b = renderReportJson([CHAT, CLASSIFIER]);
     expect(a).toBe(b);
     const parsed = JSON.parse(a);
-    expect(parsed.reportVersion).toBe(3);
+    expect(parsed.reportVersion).toBe(4);
     // shared once: the price table and the utilization grid
     expect(Object.keys(parsed.priceTables)).toEqual(['fixture-us-east-1']);
     expect(parsed.workloads.map((w: any) => w.priceTable)).toEqual(['fixture-us-east-1', 'fixture-us-east-1']);
