@@ -44,9 +44,12 @@ const EVICTION_NODEFS_FRACTION = 0.1;
 /**
  * The root volume a node gets when its node class declares none:
  * - Karpenter: the AL2023 EC2NodeClass default block device, 20 GiB gp3 at `/dev/xvda`
- *   (https://karpenter.sh/docs/concepts/nodeclasses/#specblockdevicemappings);
- * - EKS Auto Mode: the NodeClass `ephemeralStorage.size` default, 80 GiB
- *   (https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html);
+ *   (https://karpenter.sh/docs/concepts/nodeclasses/#specblockdevicemappings, "AL2023";
+ *   aws/karpenter-provider-aws pkg/providers/amifamily/resolver.go `DefaultEBS`, `VolumeSize` 20Gi,
+ *   and al2023.go `DefaultBlockDeviceMappings`, at 1d927085dd81a9df9301e613f371dac5b4d16bfe);
+ * - EKS Auto Mode: the NodeClass `ephemeralStorage` defaults, 80 GiB at 3,000 IOPS and 125 MiB/s
+ *   (https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html, "shown with default
+ *   values"; awsdocs/amazon-eks-user-guide latest/ug/automode/create-node-class.adoc);
  * - managed node groups: `diskSize` default, 20 GiB
  *   (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html#AmazonEKS-CreateNodegroup-request-diskSize).
  */
