@@ -4,9 +4,11 @@ import { checkString } from '../../private/validate';
 /**
  * The images the library adds next to the model server, by role, each pinned by digest: a pod runs
  * exactly the image reviewed here on every node and in every plane, as Lambda resolves a tag to its
- * digest at deploy. Each digest is a multi-platform index (the pods may land on arm64 nodes) copied
- * from a public source named beside it, never typed from memory; the tag in front of it only tells
- * a reader which release it is (a runtime pulls by the digest and ignores the tag). Override an
+ * digest at deploy. Each digest is copied from a public source named beside it, never typed from
+ * memory, and must be the image's multi-platform index (the pods may land on arm64 nodes): the
+ * Redis source lists the index and its platforms; for the others the project publishes several
+ * platforms under one tag and the source pins the tag's digest as pulled. The tag in front of the
+ * digest only tells a reader which release it is (a runtime pulls by the digest). Override an
  * image per cache (`CacheSidecar.modelCache({ image })`, `CacheSidecar.redis({ image })`), or mirror
  * all of them with `kubernetes.imageRegistry` (the digest is kept).
  * @internal
@@ -17,7 +19,7 @@ export const DEFAULT_IMAGES = {
    * limits (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-docker.html). Digest of
    * 2.36.49 as pinned in benhook1013/FireMUD docker/backup-verifier.Dockerfile at
    * f38960353be70139d95b2481c486ad6910436836 (the same reference is an init container image in an
-   * independent Helm chart); published for linux/amd64 and linux/arm64.
+   * independent Helm chart).
    */
   awsCli: 'public.ecr.aws/aws-cli/aws-cli:2.36.49@sha256:f42bf088cb1456ba9e179ce71fdeb22cc46ff64ea1e3aeae8251ff81391f5bb1',
   /**
