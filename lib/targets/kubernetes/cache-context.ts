@@ -1,5 +1,6 @@
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { FetchPlan } from './fetch-plan';
 import { checkString } from '../../private/validate';
 
 /** What a cache sidecar renders into. @internal */
@@ -26,6 +27,8 @@ export interface CacheRenderContext {
   readonly immutableImageTags: boolean;
   /** Whether the pod has an IAM role (IRSA or Pod Identity) that only the fetch may receive. */
   readonly restrictCredentials: boolean;
+  /** The model cache's fetch step, as the start-up budget timed it. */
+  readonly fetchPlan?: FetchPlan;
 }
 
 /**
@@ -50,6 +53,9 @@ export interface CacheImplementation {
 
   /** The HTTPS destinations of a fetch (empty: anywhere but the instance metadata service). */
   _egressCidrs?(): string[];
+
+  /** The fetch step's size and rate, when the cache fetches the weights (fetch-plan.ts). */
+  _fetchPlan?(targetUri: string | undefined, modelSizeGiB: number, diskThroughputMiBps: number): FetchPlan;
 
   /** Adds the cache's containers and volumes to the pod. */
   _render(ctx: CacheRenderContext): void;

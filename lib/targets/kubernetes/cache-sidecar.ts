@@ -1,4 +1,5 @@
 import { CacheImplementation, CacheRenderContext } from './cache-context';
+import { FetchPlan } from './fetch-plan';
 import { ModelCache, ModelCacheOptions } from './model-cache';
 import { RedisCache, RedisCacheOptions } from './redis-cache';
 
@@ -72,6 +73,11 @@ export class CacheSidecar {
    */
   public _fetchEgressCidrs(): string[] | undefined {
     return this.cache._egressCidrs?.();
+  }
+
+  /** The fetch step's size and rate, when the cache fetches the weights. @internal */
+  public _fetchPlan(targetUri: string | undefined, modelSizeGiB: number, diskThroughputMiBps: number): FetchPlan | undefined {
+    return this.cache._fetchPlan?.(targetUri, modelSizeGiB, diskThroughputMiBps);
   }
 
   /**

@@ -82,18 +82,25 @@ export function singleReplicaWarning(name: string, sizing: KubernetesSizing): Re
 }
 
 /**
- * The VPC CNI network-policy agent forgets a connection's conntrack entry after about 300 s without
- * packets (its cleanup period, `--conntrack-cache-cleanup-period=300`, aws/aws-network-policy-agent#280);
- * a response sent after that is dropped when egress is restricted (aws/aws-network-policy-agent#144,
- * #318). A request whose p99 exceeds it loses its response unless bytes flow in between.
+ * The VPC CNI network-policy agent keeps its own conntrack map of admitted flows and, every
+ * `conntrack-cache-cleanup-period` (default 300 s: aws/aws-network-policy-agent README.md and
+ * pkg/config/controller_config.go `defaultConntrackCacheCleanupPeriod`, at c8619c05), deletes the
+ * entries it cannot find in the kernel's conntrack table (pkg/ebpf/conntrack/conntrack_client.go
+ * `CleanupConntrackMap`). Agent versions with cleanup bugs deleted entries of live connections
+ * (aws/aws-network-policy-agent#144, a wrong lookup key fixed by #158 in v1.0.7; #246 and #462, races,
+ * the latter fixed by dd11826b in July 2026; #318, long-lived connections, still open). A pod's
+ * response then finds no entry and is denied by its restricted egress; only a packet the client
+ * sends (admitted by the ingress rule) re-creates the entry. A request longer than the period always
+ * spans a cleanup.
  */
 export const CONNTRACK_IDLE_SECONDS = 300;
 
 /**
- * The limitation, declared for the workloads it affects: requests (p99) longer than the agent's idle
- * timeout. TCP keepalive sysctls (`net.ipv4.tcp_keepalive_time`, safe since Kubernetes 1.29) only act
- * on sockets that enable `SO_KEEPALIVE`, which the model servers' HTTP servers do not by default, so
- * they are not set.
+ * The limitation, declared for the workloads it affects: requests (p99) longer than the agent's
+ * cleanup period. The pod's TCP keepalive sysctls (`net.ipv4.tcp_keepalive_time`, safe since
+ * Kubernetes 1.29) are not set: they act only on sockets that enable `SO_KEEPALIVE`, which the model
+ * servers' HTTP servers do not by default, and the server's own probes are egress the policy denies
+ * once the entry is gone; the client's keepalive probes re-admit the flow.
  * @internal
  */
 export function longRequestPrerequisite(name: string, profile: WorkloadProfile | undefined): string | undefined {
@@ -101,7 +108,8 @@ export function longRequestPrerequisite(name: string, profile: WorkloadProfile |
   if (p99Ms === undefined || p99Ms <= CONNTRACK_IDLE_SECONDS * 1000) {
     return undefined;
   }
-  return `${name}: requests last up to ${Math.ceil(p99Ms / 1000)} s (requestDurationP99Ms), longer than the ~${CONNTRACK_IDLE_SECONDS} s after which `
-    + 'the VPC CNI network-policy agent drops an idle connection (aws-network-policy-agent#144, #318): stream the responses (bytes flowing keep the '
-    + `connection), or enable TCP keepalive (SO_KEEPALIVE) under ${CONNTRACK_IDLE_SECONDS} s idle on the server and the clients.`;
+  return `${name}: requests last up to ${Math.ceil(p99Ms / 1000)} s (requestDurationP99Ms), longer than the ${CONNTRACK_IDLE_SECONDS} s period at which `
+    + 'the VPC CNI network-policy agent cleans its conntrack cache, and agent versions with cleanup bugs drop the responses of connections it removed '
+    + '(aws-network-policy-agent#144, #462, #318 open): run an agent with the fixes, and have the clients enable TCP keepalive (SO_KEEPALIVE, probes well '
+    + 'under the request time) or read streamed responses (a packet from the client re-admits the connection; the server\'s own keepalive cannot).';
 }

@@ -5,6 +5,7 @@ import { CacheImplementation, CacheRenderContext, checkImage } from './cache-con
 import { CacheVolume, CacheVolumeType } from './cache-volume';
 import { restrictCredentialsTo } from './credentials';
 import { patchEphemeralVolume } from './escape-hatches';
+import { FetchPlan, fetchPlan } from './fetch-plan';
 import { fetchScript } from './fetch-script';
 import { DEFAULT_IMAGES, defaultImage, pullPolicy } from './images';
 import { checkCidr } from './pod-options';
@@ -87,14 +88,18 @@ export interface ModelCacheOptions {
   readonly authSecretName?: string;
 
   /**
-   * CPU of the fetch step, millicores (request and limit).
-   * @default 1000
+   * CPU of the fetch step, millicores (request and limit). The start-up budget times the fetch at
+   * the rate this CPU sustains.
+   * @default - enough to fetch at the nodes' disk throughput, or at what the source's parallel
+   * streams deliver when that is less (S3: 10 or more ranged requests of 85 MB/s each; ORAS and
+   * curl: one stream per file), at 100 MiB/s per vCPU for the AWS CLI and 200 for curl and ORAS;
+   * 250 to 4000
    */
   readonly cpuMillis?: number;
 
   /**
    * Memory of the fetch step, MiB (request and limit).
-   * @default 1024
+   * @default - 1024 for the AWS CLI (more with more parallel requests), 256 for curl and ORAS
    */
   readonly memoryMiB?: number;
 }
@@ -198,6 +203,12 @@ export class ModelCache implements CacheImplementation {
     return this.options.uri ?? targetUri;
   }
 
+  public _fetchPlan(targetUri: string | undefined, modelSizeGiB: number, diskThroughputMiBps: number): FetchPlan {
+    return fetchPlan({
+      uri: this.requireUri(targetUri), modelSizeGiB, diskThroughputMiBps, cpuMillis: this.options.cpuMillis, memoryMiB: this.options.memoryMiB,
+    });
+  }
+
   /**
    * The HTTPS destinations of the fetch, for the NetworkPolicy (empty: anywhere but the instance
    * metadata service).
@@ -287,12 +298,15 @@ export class ModelCache implements CacheImplementation {
     ctx.server.env.addVariable('MODEL_DIR', kplus.EnvValue.fromValue(modelDir));
 
     const ecr = ecrRegistry(uri);
-    const fetch = fetchCommand(uri, this.options, ecr !== undefined);
-    const cpu = this.options.cpuMillis ?? 1000;
-    const memory = this.options.memoryMiB ?? 1024;
+    // the plan the start-up budget timed the fetch with, computed once by the renderer
+    const plan = ctx.fetchPlan;
+    if (plan === undefined) {
+      throw new Error('the model cache renders with the fetch plan its start-up budget was timed with');
+    }
+    const fetch = fetchCommand(uri, this.options, ecr !== undefined, plan.streams);
     const resources = {
-      cpu: { request: kplus.Cpu.millis(cpu), limit: kplus.Cpu.millis(cpu) },
-      memory: { request: cdk8s.Size.mebibytes(memory), limit: cdk8s.Size.mebibytes(memory) },
+      cpu: { request: kplus.Cpu.millis(plan.cpuMillis), limit: kplus.Cpu.millis(plan.cpuMillis) },
+      memory: { request: cdk8s.Size.mebibytes(plan.memoryMiB), limit: cdk8s.Size.mebibytes(plan.memoryMiB) },
     };
     const verify = this.options.sha256 === undefined ? ''
       : `\necho "$MODEL_SHA256  $MODEL_DIR/${fetch.fileName}" | sha256sum -c -`;
@@ -434,18 +448,27 @@ function fetchEach(base: string, auth: string): string {
  * The fetch step for a URI; the URI reaches the shell through an environment variable, never
  * inlined. The NetworkPolicy blocks the instance metadata address.
  */
-function fetchCommand(uri: string, o: ModelCacheOptions, ecr: boolean): { image: string; script: string; source: string; fileName: string } {
+function fetchCommand(
+  uri: string, o: ModelCacheOptions, ecr: boolean, streams: number,
+): { image: string; script: string; source: string; fileName: string } {
   const fileName = fileNameOf(uri);
   if (uri.startsWith('s3://')) {
+    // the parallel ranged requests the fetch plan counted on (written to $HOME/.aws/config; HOME is /tmp)
+    const concurrency = `aws configure set default.s3.max_concurrent_requests ${streams}\n`;
     return uri.endsWith('/')
-      ? { image: DEFAULT_IMAGES.awsCli, source: uri, fileName, script: 'aws s3 sync --no-progress "$MODEL_URI" "$MODEL_DIR"' }
-      : { image: DEFAULT_IMAGES.awsCli, source: uri, fileName, script: 'aws s3 cp --no-progress "$MODEL_URI" "$MODEL_DIR/"' };
+      ? { image: DEFAULT_IMAGES.awsCli, source: uri, fileName, script: `${concurrency}aws s3 sync --no-progress "$MODEL_URI" "$MODEL_DIR"` }
+      : { image: DEFAULT_IMAGES.awsCli, source: uri, fileName, script: `${concurrency}aws s3 cp --no-progress "$MODEL_URI" "$MODEL_DIR/"` };
   }
   if (uri.startsWith('oci://')) {
     const config = `${REGISTRY_AUTH_DIR}/${ecr ? 'config.json' : '.dockerconfigjson'}`;
     const login = ecr ? `oras login --username AWS --password-stdin --registry-config ${config} "$REGISTRY" < ${REGISTRY_AUTH_DIR}/password\n` : '';
     const auth = ecr || o.authSecretName !== undefined ? ` --registry-config ${config}` : '';
-    return { image: DEFAULT_IMAGES.oras, source: uri.slice('oci://'.length), fileName, script: `${login}oras pull${auth} "$MODEL_URI" --output "$MODEL_DIR"` };
+    return {
+      image: DEFAULT_IMAGES.oras,
+      source: uri.slice('oci://'.length),
+      fileName,
+      script: `${login}oras pull${auth} --concurrency ${streams} "$MODEL_URI" --output "$MODEL_DIR"`,
+    };
   }
   const auth = o.authSecretName !== undefined ? ' --header "Authorization: Bearer $MODEL_TOKEN"' : '';
   if (uri.startsWith('hf://')) {

@@ -12,7 +12,7 @@ export interface RedisCacheOptions {
   /**
    * Redis image. Pin it by digest (`...@sha256:<64 hex>`) to run exactly the image you reviewed
    * (it is then pulled only when missing).
-   * @default 'public.ecr.aws/docker/library/redis:7.2-alpine' (under `kubernetes.imageRegistry` when given)
+   * @default - Redis 7.2.16 on Alpine from ECR Public, pinned by digest (under `kubernetes.imageRegistry` when given)
    */
   readonly image?: string;
 

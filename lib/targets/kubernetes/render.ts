@@ -18,7 +18,7 @@ import { clusterPrerequisites } from './prerequisites';
 import { readinessGatePrerequisites } from './readiness-gate';
 import { ZoneSpread } from './scaling';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './security';
-import { checkRootVolume, requiredRootVolumeGiB, startupBudget } from './startup';
+import { checkRootVolume, PROBE_PERIOD_SECONDS, requiredRootVolumeGiB, startupBudget } from './startup';
 import { HOME_DIR } from './stock-images';
 import { checkKubernetesSizing, formatMiB } from './validate';
 import { InferenceWorkloadValidationError } from '../../errors';
@@ -93,7 +93,6 @@ export interface KubernetesRenderInput {
 /** The name of the Service port. */
 export const SERVICE_PORT_NAME = 'http';
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
-const PROBE_PERIOD_SECONDS = 10;
 /** Smallest CPU the model server keeps after the sidecars' share of the priced pod, millicores. */
 const MIN_SERVER_CPU_MILLIS = 100;
 
@@ -153,8 +152,12 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
       + `(nodeLocalStateGiB ${stateMiB / 1024}): the pod is larger than priced; declare the state in the profile.`);
   }
 
+  const fetchPlan = modelCache?._fetchPlan(o.modelUri, modelSizeGiB, o.nodeDiskThroughputMiBps);
   const startup = startupBudget({
-    modelSizeGiB, fetches: hasModelCache, diskThroughputMiBps: o.nodeDiskThroughputMiBps, startupTimeoutSeconds: o.startupTimeoutSeconds,
+    modelSizeGiB,
+    fetchThroughputMiBps: fetchPlan?.throughputMiBps,
+    diskThroughputMiBps: o.nodeDiskThroughputMiBps,
+    startupTimeoutSeconds: o.startupTimeoutSeconds,
   });
   const startupSeconds = startup.startupSeconds;
   const stabilizationSeconds = o.scaleDownStabilizationSeconds
@@ -275,6 +278,7 @@ export function renderKubernetes(input: KubernetesRenderInput): KubernetesRender
     imageRegistry: o.imageRegistry,
     immutableImageTags: o.immutableImageTags,
     restrictCredentials: o.modelCredentials === ModelCredentials.SERVICE_ACCOUNT_ROLE || o.modelCredentials === ModelCredentials.POD_IDENTITY,
+    fetchPlan,
   };
   // the model cache first: its volume must be the server's first mount
   sidecars.filter(s => s.type === CacheSidecarType.MODEL_CACHE).forEach(s => s._render(ctx));

@@ -16,12 +16,15 @@ import { InferenceWorkloadValidationError } from '../../errors';
  */
 export const DEFAULT_DISK_THROUGHPUT_MIBPS = 125;
 
+/** Period of the startup and readiness probes, seconds: the startup budget is a whole number of periods. @internal */
+export const PROBE_PERIOD_SECONDS = 10;
+
 /** The server's own start (CUDA context, graph capture, warm-up) before it reads weights, seconds. */
 const SERVER_INIT_SECONDS = 120;
 /** Without a model cache the server is assumed to download its weights itself: 1 minute per GiB. */
 const SELF_DOWNLOAD_SECONDS_PER_GIB = 60;
-/** Margin on every disk-bound figure (a busy volume, other pods' reads and writes on the same node). */
-const DISK_MARGIN = 1.5;
+/** Margin on the fetch and on reading the weights back (a busy volume or link, other pods' reads and writes on the same node). */
+const TRANSFER_MARGIN = 1.5;
 /**
  * Scheduling, node launch and the image pull, before the fetch starts: the Deployment's progress
  * deadline counts them too. The controller's own default deadline (600 s,
@@ -41,9 +44,12 @@ const EVICTION_NODEFS_FRACTION = 0.1;
 /**
  * The root volume a node gets when its node class declares none:
  * - Karpenter: the AL2023 EC2NodeClass default block device, 20 GiB gp3 at `/dev/xvda`
- *   (https://karpenter.sh/docs/concepts/nodeclasses/#specblockdevicemappings);
- * - EKS Auto Mode: the NodeClass `ephemeralStorage.size` default, 80 GiB
- *   (https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html);
+ *   (https://karpenter.sh/docs/concepts/nodeclasses/#specblockdevicemappings, "AL2023";
+ *   aws/karpenter-provider-aws pkg/providers/amifamily/resolver.go `DefaultEBS`, `VolumeSize` 20Gi,
+ *   and al2023.go `DefaultBlockDeviceMappings`, at 1d927085dd81a9df9301e613f371dac5b4d16bfe);
+ * - EKS Auto Mode: the NodeClass `ephemeralStorage` defaults, 80 GiB at 3,000 IOPS and 125 MiB/s
+ *   (https://docs.aws.amazon.com/eks/latest/userguide/create-node-class.html, "shown with default
+ *   values"; awsdocs/amazon-eks-user-guide latest/ug/automode/create-node-class.adoc);
  * - managed node groups: `diskSize` default, 20 GiB
  *   (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html#AmazonEKS-CreateNodegroup-request-diskSize).
  */
@@ -56,9 +62,12 @@ const DEFAULT_ROOT_VOLUME_GIB: Record<ResolvedClusterFlavor['kind'], number> = {
 /** What start-up is derived from. @internal */
 export interface StartupInput {
   readonly modelSizeGiB: number;
-  /** Whether a model cache fetches the weights to a volume before the server starts. */
-  readonly fetches: boolean;
-  /** The nodes' disk throughput, MiB/s. */
+  /**
+   * The rate of the model cache's fetch step (fetch-plan.ts: the slowest of the disk, the source's
+   * streams and the step's CPU), MiB/s; undefined when no cache fetches the weights.
+   */
+  readonly fetchThroughputMiBps?: number;
+  /** The nodes' disk throughput, MiB/s: the server reads the fetched weights back at this rate. */
   readonly diskThroughputMiBps: number;
   /** The startup probe's budget given by the user, seconds. */
   readonly startupTimeoutSeconds?: number;
@@ -79,17 +88,15 @@ export interface StartupBudget {
 /** The start-up budget of a pod. @internal */
 export function startupBudget(input: StartupInput): StartupBudget {
   const modelMiB = input.modelSizeGiB * 1024;
-  const diskSeconds = modelMiB / input.diskThroughputMiBps;
-  // The fetch step is bound by the disk it writes to, not by the network: `aws s3 sync`/`cp` runs 10
-  // concurrent requests by default (`max_concurrent_requests`,
-  // https://docs.aws.amazon.com/cli/latest/topic/s3-config.html), and S3 serves about 85-90 MB/s per
-  // request (https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance-guidelines.html),
-  // well above a gp3 baseline. ORAS and curl are assumed to reach the disk's rate too.
-  const fetchRaw = input.fetches ? diskSeconds : 0;
+  const fetches = input.fetchThroughputMiBps !== undefined;
+  // the fetch at the rate its plan sustains (the same figure that sized its CPU and streams)
+  const fetchRaw = fetches ? modelMiB / input.fetchThroughputMiBps! : 0;
   // with a cache the server reads the weights back from the volume; without one it downloads them
-  const loadRaw = input.fetches ? diskSeconds : input.modelSizeGiB * SELF_DOWNLOAD_SECONDS_PER_GIB;
-  const fetchSeconds = Math.ceil(fetchRaw * DISK_MARGIN);
-  const startupSeconds = input.startupTimeoutSeconds ?? SERVER_INIT_SECONDS + Math.ceil(loadRaw * (input.fetches ? DISK_MARGIN : 1));
+  const loadRaw = fetches ? modelMiB / input.diskThroughputMiBps : input.modelSizeGiB * SELF_DOWNLOAD_SECONDS_PER_GIB;
+  const fetchSeconds = Math.ceil(fetchRaw * TRANSFER_MARGIN);
+  // a whole number of probe periods: the probe's failure threshold rounds up, and the deadline must cover what it allows
+  const startupRaw = input.startupTimeoutSeconds ?? SERVER_INIT_SECONDS + loadRaw * (fetches ? TRANSFER_MARGIN : 1);
+  const startupSeconds = Math.ceil(startupRaw / PROBE_PERIOD_SECONDS) * PROBE_PERIOD_SECONDS;
   return {
     fetchSeconds,
     startupSeconds,

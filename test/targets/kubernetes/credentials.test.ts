@@ -3,6 +3,8 @@ import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { kindOf, newStack, place, synth, TEST_MODEL_ROLE_ARN } from './fixtures';
 import { CacheSidecar, ModelCredentials } from '../../../lib';
+import { DEFAULT_IMAGES, isDigest } from '../../../lib/targets/kubernetes/images';
+import { unpinned } from '../../helpers/images';
 import { admitPod, containersWithCredentials, CredentialMode } from '../../helpers/pod-identity-webhook';
 
 const ECR_MODEL = 'oci://123456789012.dkr.ecr.eu-west-1.amazonaws.com/models/llm:2.0.1';
@@ -118,19 +120,26 @@ describe('private sources: refused without what they need', () => {
 });
 
 describe('images: overridable registry, pull policy from the reference', () => {
-  test('kubernetes.imageRegistry moves every default image under the registry, keeping the repository path', () => {
+  test('kubernetes.imageRegistry moves every default image under the registry, keeping the repository path, tag and digest', () => {
     const spec = kindOf(synth(place({
       modelUri: ECR_MODEL,
       serviceAccountRoleArn: TEST_MODEL_ROLE_ARN,
       imageRegistry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror',
       cacheSidecars: [CacheSidecar.redis()],
     })), 'Deployment').spec.template.spec;
-    const images = [...spec.initContainers, ...spec.containers].filter((c: any) => c.name !== 'model-server').map((c: any) => c.image);
-    expect(images).toEqual([
-      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/aws-cli/aws-cli:2.17.0',
-      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/oras-project/oras:v1.2.0',
-      '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/docker/library/redis:7.2-alpine',
+    const defaults = [...spec.initContainers, ...spec.containers].filter((c: any) => c.name !== 'model-server');
+    const mirror = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror';
+    // each default's repository path and pinned reference, from the image table, under the mirror
+    expect(defaults.map((c: any) => c.image)).toEqual([
+      `${mirror}/${DEFAULT_IMAGES.awsCli.slice('public.ecr.aws/'.length)}`,
+      `${mirror}/${DEFAULT_IMAGES.oras.slice('ghcr.io/'.length)}`,
+      `${mirror}/${DEFAULT_IMAGES.redis.slice('public.ecr.aws/'.length)}`,
     ]);
+    for (const c of defaults) {
+      expect(c.image).toMatch(/^123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/mirror\/[a-z0-9/._-]+:[A-Za-z0-9._-]+@sha256:[a-f0-9]{64}$/);
+      // still a digest: pulled only when missing
+      expect(c.imagePullPolicy).toBe(kplus.ImagePullPolicy.IF_NOT_PRESENT);
+    }
   });
 
   test('throws for a registry with a tag', () => {
@@ -141,9 +150,22 @@ describe('images: overridable registry, pull policy from the reference', () => {
     const digest = `public.ecr.aws/aws-cli/aws-cli@sha256:${'d'.repeat(64)}`;
     const spec = kindOf(synth(place({
       modelUri: 's3://models/llm/',
-      cacheSidecars: [CacheSidecar.modelCache({ image: digest }), CacheSidecar.redis()],
+      cacheSidecars: [CacheSidecar.modelCache({ image: digest }), CacheSidecar.redis({ image: 'public.ecr.aws/docker/library/redis:7.2-alpine' })],
     })), 'Deployment').spec.template.spec;
     expect(spec.initContainers[0].imagePullPolicy).toBe(kplus.ImagePullPolicy.IF_NOT_PRESENT);
     expect(spec.containers.find((c: any) => c.name === 'kv-cache').imagePullPolicy).toBe(kplus.ImagePullPolicy.ALWAYS);
+    // a partial or upper-case digest is not a pin
+    expect(isDigest(`redis@sha256:${'d'.repeat(63)}`)).toBe(false);
+    expect(isDigest(`redis@sha256:${'D'.repeat(64)}`)).toBe(false);
+  });
+
+  test('every default image is pinned by a 64-hex digest behind a tag naming its release', () => {
+    for (const [role, image] of Object.entries(DEFAULT_IMAGES)) {
+      expect([role, unpinned([image])]).toEqual([role, []]);
+      expect(image).toMatch(/^[a-z0-9.-]+\/[a-z0-9/._-]+:[A-Za-z0-9._-]+@sha256:[a-f0-9]{64}$/);
+    }
+    // the check itself: a planted unpinned default fails it
+    expect(unpinned([...Object.values(DEFAULT_IMAGES), 'public.ecr.aws/docker/library/redis:7.2-alpine']))
+      .toEqual(['public.ecr.aws/docker/library/redis:7.2-alpine']);
   });
 });

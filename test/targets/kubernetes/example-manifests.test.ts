@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { buildExampleApp } from '../../../examples/app';
 import { InferenceWorkload, PlacementTarget } from '../../../lib';
+import { libraryChosenImages, unpinned } from '../../helpers/images';
 import { expectRestricted, Manifest, readManifestFiles, validateManifests } from '../../helpers/kubernetes';
 import { admitPod, containersWithCredentials } from '../../helpers/pod-identity-webhook';
 
@@ -64,6 +65,33 @@ describe('the example app\'s Kubernetes manifests', () => {
     }
     const namespaces = files.flatMap(f => f.manifests).filter(m => m.kind === 'Namespace').map(m => m.metadata.name);
     expect(new Set(namespaces).size).toBe(namespaces.length);
+  });
+
+  test('every image the library chose (all but the workloads\' own) is pinned by a 64-hex digest and pulled only when missing', () => {
+    const manifests = files.flatMap(f => f.manifests);
+    const pods = manifests.filter(m => m.kind === 'Deployment').map(m => m.spec.template.spec);
+    const own = pods.flatMap(p => p.containers.filter((c: any) => c.name === 'model-server').map((c: any) => c.image as string));
+    const chosen = libraryChosenImages(manifests, own);
+    // the example has an s3:// fetch and in-pod Redis stores
+    expect(chosen.some(i => i.includes('/aws-cli/'))).toBe(true);
+    expect(chosen.some(i => i.includes('/redis:'))).toBe(true);
+    expect(unpinned(chosen)).toEqual([]);
+    for (const c of pods.flatMap(p => [...p.initContainers ?? [], ...p.containers]).filter((x: any) => chosen.includes(x.image))) {
+      expect(c.imagePullPolicy).toBe('IfNotPresent');
+    }
+    // a planted unpinned default fails the check
+    const planted = JSON.parse(JSON.stringify(manifests.find(m => m.kind === 'Deployment' && m.spec.template.spec.initContainers)));
+    planted.spec.template.spec.initContainers[0].image = planted.spec.template.spec.initContainers[0].image.replace(/@sha256:[a-f0-9]{64}$/, '');
+    expect(unpinned(libraryChosenImages([planted], own))).toEqual([planted.spec.template.spec.initContainers[0].image]);
+  });
+
+  test('GPU Deployments roll out without losing capacity: one new pod at a time, none removed before its replacement is ready', () => {
+    const gpu = files.flatMap(f => f.manifests).filter(m => m.kind === 'Deployment'
+      && m.spec.template.spec.containers.some((c: any) => c.resources?.limits?.['nvidia.com/gpu'] !== undefined));
+    expect(gpu.map(m => m.metadata.name)).toContain('llm-chat');
+    for (const d of gpu) {
+      expect([d.metadata.name, d.spec.strategy]).toEqual([d.metadata.name, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }]);
+    }
   });
 
   test('llm-chat: GPU limit, GPU affinity and toleration, model cache init step, and a cache sidecar sharing a volume with the server', () => {

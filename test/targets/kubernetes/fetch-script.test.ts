@@ -44,8 +44,12 @@ function renderedScript(kubernetes: Parameters<typeof place>[0]): { script: stri
   return { script, env };
 }
 
-/** A fake `aws s3 sync|cp <src> <dst>`: logs the call, waits for a gate file, copies the fixture files one by one. */
+/**
+ * A fake `aws s3 sync|cp <src> <dst>`: logs the call, waits for a gate file, copies the fixture files
+ * one by one. `aws configure set ...` (the fetch plan's concurrency) is logged apart: it downloads nothing.
+ */
 const FAKE_AWS = `#!/bin/sh
+if [ "$1" = configure ]; then echo "aws $*" >> "$FAKE_CALLS.configure"; exit 0; fi
 echo "aws $*" >> "$FAKE_CALLS"
 dst="$5"
 if [ -n "\${FAKE_GATE:-}" ]; then while [ ! -e "$FAKE_GATE" ]; do sleep 0.02; done; fi
@@ -168,6 +172,8 @@ describe.each(SHELLS)('the model cache fetch script (%s)', shell => {
     expect(await a.done).toBe(0);
     expect(await b.done).toBe(0);
     expect(box.calledLines()).toHaveLength(1);
+    // the parallel requests the fetch plan was timed with, set before the download
+    expect(readFileSync(`${box.calls}.configure`, 'utf8').trim()).toBe('aws configure set default.s3.max_concurrent_requests 10');
     expect(a.output).toContain('model cache filled');
     expect(b.output).toContain('model cache filled by another pod');
     expect(readdirSync(final).sort()).toEqual(['.complete', 'config.json', 'model.safetensors']);

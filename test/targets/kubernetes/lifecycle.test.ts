@@ -2,6 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { container, CPU_SIZING, FixedKubernetesPolicy, GPU_PROFILE, GPU_SIZING, IMAGE, kindOf, newStack, place, podSpec, synth } from './fixtures';
 import { ClusterFlavor, InferenceWorkload, KubernetesTargetOptions, ModelServer, PlacementDecision, WorkloadProfile } from '../../../lib';
+import { fetchPlan } from '../../../lib/targets/kubernetes/fetch-plan';
 import { requiredRootVolumeGiB, startupBudget } from '../../../lib/targets/kubernetes/startup';
 
 /** The fixed sizing, with the profile recorded in the decision as the default policy records it. */
@@ -32,14 +33,14 @@ describe('start-up from the model', () => {
   });
 
   test('a faster disk shortens every figure; a small model keeps at least the controller\'s 600 s', () => {
-    const slow = startupBudget({ modelSizeGiB: 70, fetches: true, diskThroughputMiBps: 125 });
-    const fast = startupBudget({ modelSizeGiB: 70, fetches: true, diskThroughputMiBps: 1000 });
+    const slow = startupBudget({ modelSizeGiB: 70, fetchThroughputMiBps: 125, diskThroughputMiBps: 125 });
+    const fast = startupBudget({ modelSizeGiB: 70, fetchThroughputMiBps: 1000, diskThroughputMiBps: 1000 });
     expect(fast.startupSeconds).toBeLessThan(slow.startupSeconds);
     expect(fast.progressDeadlineSeconds).toBeLessThan(slow.progressDeadlineSeconds);
     expect(slow.coldStartSeconds).toBeGreaterThan(70 * 1024 / 125 * 2);
-    expect(startupBudget({ modelSizeGiB: 0, fetches: false, diskThroughputMiBps: 125 }).progressDeadlineSeconds).toBeGreaterThanOrEqual(600);
+    expect(startupBudget({ modelSizeGiB: 0, diskThroughputMiBps: 125 }).progressDeadlineSeconds).toBeGreaterThanOrEqual(600);
     // the user's startup timeout replaces the probe's budget, and the deadline follows it
-    const given = startupBudget({ modelSizeGiB: 1, fetches: true, diskThroughputMiBps: 125, startupTimeoutSeconds: 3600 });
+    const given = startupBudget({ modelSizeGiB: 1, fetchThroughputMiBps: 125, diskThroughputMiBps: 125, startupTimeoutSeconds: 3600 });
     expect(given.startupSeconds).toBe(3600);
     expect(given.progressDeadlineSeconds).toBeGreaterThan(3600);
   });
@@ -84,7 +85,10 @@ describe('rollouts and node consolidation', () => {
     expect(annotations({ flavor: ClusterFlavor.eksAutoMode() })).toMatchObject({ 'karpenter.sh/do-not-disrupt': 'true' });
     expect(annotations({ flavor: ClusterFlavor.managedNodeGroups() })).toMatchObject({ 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' });
     // a tolerance longer than the cold start: consolidation may move the pod
-    const cold = startupBudget({ modelSizeGiB: GPU_SIZING.modelSizeGiB!, fetches: true, diskThroughputMiBps: 125 }).coldStartSeconds;
+    const fetch = fetchPlan({ uri: 'https://models.example.com/m.bin', modelSizeGiB: GPU_SIZING.modelSizeGiB!, diskThroughputMiBps: 125 });
+    const cold = startupBudget({
+      modelSizeGiB: GPU_SIZING.modelSizeGiB!, fetchThroughputMiBps: fetch.throughputMiBps, diskThroughputMiBps: 125,
+    }).coldStartSeconds;
     expect(annotations({}, (cold + 1) * 1000)).not.toHaveProperty(['karpenter.sh/do-not-disrupt']);
     expect(annotations({}, (cold - 1) * 1000)).toHaveProperty(['karpenter.sh/do-not-disrupt'], 'true');
     // the policy's scale-out estimate, when the decision has one, is the cold start
@@ -113,13 +117,15 @@ describe('rollouts and node consolidation', () => {
 });
 
 describe('long requests and the VPC CNI network-policy agent', () => {
-  test('workloads whose p99 request outlasts the agent\'s ~300 s idle timeout carry the limitation; shorter ones do not', () => {
+  test('workloads whose p99 request outlasts the agent\'s 300 s cleanup period carry the limitation; shorter ones do not', () => {
     const warnings = (requestDurationP99Ms: number) => {
       const stack = newStack();
       place({}, GPU_SIZING, { profile: { ...GPU_PROFILE, requestDurationP99Ms }, policy: new ProfiledPolicy(GPU_SIZING) }, stack);
       return JSON.stringify(Annotations.fromStack(stack).findWarning('*', Match.anyValue()));
     };
-    expect(warnings(20 * 60_000)).toMatch(/requests last up to 1200 s \(requestDurationP99Ms\), longer than the ~300 s .* network-policy agent drops an idle connection/);
+    expect(warnings(20 * 60_000)).toMatch(/requests last up to 1200 s \(requestDurationP99Ms\), longer than the 300 s period at which the VPC CNI network-policy agent cleans/);
+    // the remedy that works: a packet from the client, not the server's keepalive
+    expect(warnings(20 * 60_000)).toMatch(/have the clients enable TCP keepalive .* the server's own keepalive cannot/);
     expect(warnings(60_000)).not.toContain('network-policy agent');
   });
 });
