@@ -88,6 +88,7 @@ export const MANAGED_INSTANCES_OPTION_KEYS = knownKeysOf<ManagedInstancesTargetO
   vpc: true,
   vpcSubnets: true,
   securityGroups: true,
+  vpcEndpoints: true,
 });
 
 

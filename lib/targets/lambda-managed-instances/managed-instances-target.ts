@@ -1,9 +1,12 @@
 import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { capacityLimitAlarm } from './alarms';
 import { checkManagedInstancesSizing } from './validate';
+import { checkVpcEndpointsOption, grantSystemLogs, ManagedInstancesEndpoints, ManagedInstancesVpcEndpoints, renderServiceAccess } from './wiring';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ManagedInstancesSizing, PlacementDecision } from '../../policy';
 import { checkOptionsObject, checkSubnetSelection, describeValue } from '../../private/validate';
@@ -38,6 +41,13 @@ export interface ManagedInstancesTargetOptions {
    * @default - a security group created for the capacity provider, outbound traffic only
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * How the instances reach CloudWatch Logs, X-Ray, ECR and S3: through a NAT gateway, through
+   * endpoints the VPC already has, or through endpoints created here (see `ManagedInstancesVpcEndpoints`).
+   * @default - nothing is created and a synth warning declares the prerequisite; isolated subnets are refused
+   */
+  readonly vpcEndpoints?: ManagedInstancesVpcEndpoints;
 }
 
 /** What the Lambda Managed Instances renderer produced: the function on its capacity provider. */
@@ -48,6 +58,10 @@ export interface ManagedInstancesRendering extends LambdaRendering {
   readonly operatorRole: iam.Role;
   /** The security groups of the instances. */
   readonly securityGroups: ec2.ISecurityGroup[];
+  /** The VPC endpoints created for the instances. @default - none unless `vpcEndpoints` is `ManagedInstancesVpcEndpoints.create()` */
+  readonly vpcEndpoints?: ManagedInstancesEndpoints;
+  /** The capacity provider's instances leave no room under its vCPU ceiling for another instance. */
+  readonly capacityLimitAlarm: cloudwatch.Alarm;
 }
 
 /** The options after `check`. @internal */
@@ -72,6 +86,7 @@ export function checkManagedInstancesOptions(options: ManagedInstancesTargetOpti
     throw new InferenceWorkloadValidationError(`'managedInstances.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${describeValue(o.vpc)}`);
   }
   checkSubnetSelection('managedInstances.vpcSubnets', o.vpcSubnets);
+  checkVpcEndpointsOption(o.vpcEndpoints);
   if (o.vpc === undefined && (o.vpcSubnets !== undefined || o.securityGroups !== undefined)) {
     throw new InferenceWorkloadValidationError(
       `Cannot configure '${o.vpcSubnets !== undefined ? 'managedInstances.vpcSubnets' : 'managedInstances.securityGroups'}' without 'managedInstances.vpc'`);
@@ -171,6 +186,15 @@ export function renderManagedInstances(
     allowAllOutbound: true,
     description: `Lambda Managed Instances of inference workload ${workloadName}: no inbound traffic (requests arrive through Lambda)`,
   })];
+  const vpcEndpoints = renderServiceAccess(scope, {
+    workloadName,
+    vpc: o.vpc,
+    subnets,
+    securityGroups,
+    option: o.vpcEndpoints,
+    tracing: plan.tracing !== lambda.Tracing.DISABLED,
+    image: plan.code.runtime === lambda.Runtime.FROM_IMAGE,
+  });
   const operatorRole = operatorRoleFor(scope, subnets, securityGroups);
 
   const capacityProvider = new lambda.CapacityProvider(scope, 'CapacityProvider', {
@@ -192,6 +216,8 @@ export function renderManagedInstances(
         ? [lambda.TargetTrackingScalingPolicy.gpuUtilization(Math.round(sizing.gpuUtilizationTarget * 100))] : []),
     ]),
   });
+
+  grantSystemLogs(operatorRole, capacityProvider);
 
   const { function: fn, role, logGroup } = renderFunction(scope, plan, {
     memoryMiB: sizing.memoryMiB,
@@ -228,6 +254,8 @@ export function renderManagedInstances(
     capacityProvider,
     operatorRole,
     securityGroups,
+    vpcEndpoints,
+    capacityLimitAlarm: capacityLimitAlarm(scope, workloadName, capacityProvider, sizing),
   };
 }
 
