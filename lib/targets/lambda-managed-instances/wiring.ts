@@ -31,16 +31,16 @@ interface EndpointNeed {
 function endpointNeeds(tracing: boolean, image: boolean): EndpointNeed[] {
   return [
     // the function's logs and traces leave from the instances (lambda-managed-instances-networking.html)
-    { id: 'LogsEndpoint', name: 'logs', service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, why: 'the function\'s logs (CloudWatch Logs)' },
-    ...(tracing ? [{ id: 'XRayEndpoint', name: 'xray', service: ec2.InterfaceVpcEndpointAwsService.XRAY, why: 'its traces (X-Ray, tracing is on)' }] : []),
+    { id: 'LogsEndpoint', name: 'logs', service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, why: 'CloudWatch Logs (the function\'s logs)' },
+    ...(tracing ? [{ id: 'XRayEndpoint', name: 'xray', service: ec2.InterfaceVpcEndpointAwsService.XRAY, why: 'X-Ray (its traces: tracing is on)' }] : []),
     // AWS documents no image-pull path for Managed Instances; the instances run the image as a
     // container, and a registry they cannot reach would leave no environment running, so a container
     // image gets the two ECR endpoints ECR requires for a pull
     // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html: "com.amazonaws.region.ecr.dkr"
     // for the Docker Registry APIs and "com.amazonaws.region.ecr.api" for the ECR API)
     ...(image ? [
-      { id: 'EcrApiEndpoint', name: 'ecr.api', service: ec2.InterfaceVpcEndpointAwsService.ECR, why: 'the container image (ECR API)' },
-      { id: 'EcrDockerEndpoint', name: 'ecr.dkr', service: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER, why: 'the container image (ECR registry)' },
+      { id: 'EcrApiEndpoint', name: 'ecr.api', service: ec2.InterfaceVpcEndpointAwsService.ECR, why: 'ECR (its container image)' },
+      { id: 'EcrDockerEndpoint', name: 'ecr.dkr', service: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER, why: 'ECR (its container image)' },
     ] : []),
   ];
 }
@@ -139,18 +139,19 @@ export function renderServiceAccess(scope: Construct, input: ServiceAccessInput)
   const isolatedIds = new Set(input.vpc.isolatedSubnets.map(s => s.subnetId));
   const isolated = input.subnets.filter(s => isolatedIds.has(s.subnetId)).map(s => s.subnetId);
   const list = `interface endpoints for ${needs.map(n => n.name).join(', ')} and the S3 gateway endpoint`;
+  const reach = [...new Set([...needs.map(n => n.why), 'S3 (image layers and the function\'s own calls)'])].join(', ');
   if (isolated.length > 0 && mode !== 'create' && mode !== 'existing') {
     throw new InferenceWorkloadValidationError(
       '\'managedInstances.vpcEndpoints\' must be ManagedInstancesVpcEndpoints.create() or .existing() when \'managedInstances.vpcSubnets\' selects isolated subnets '
-      + `(${isolated.join(', ')}): they have no NAT, and the instances reach ${needs.map(n => n.why).join(', ')} only through ${list}, `
+      + `(${isolated.join(', ')}): they have no NAT, and the instances reach ${reach} only through ${list}, `
       + `got ${mode === 'nat' ? 'ManagedInstancesVpcEndpoints.viaNatGateway()' : 'undefined'}`);
   }
   if (mode === undefined) {
     Annotations.of(scope).addWarningV2(SERVICE_ACCESS_WARNING,
       `${input.workloadName} runs on Lambda Managed Instances in the subnets ${input.subnets.map(s => s.subnetId).join(', ')}: they must reach `
-      + `${needs.map(n => n.why).join(', ')} and S3, through a NAT gateway or ${list} `
-      + '(docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-networking.html); without them the function runs but its logs and '
-      + 'traces are lost. Say which with \'managedInstances.vpcEndpoints\': ManagedInstancesVpcEndpoints.viaNatGateway(), .existing() or .create()');
+      + `${reach}, through a NAT gateway or ${list} (docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-networking.html); `
+      + 'without a way out the function\'s logs and traces are lost. Say which with \'managedInstances.vpcEndpoints\': '
+      + 'ManagedInstancesVpcEndpoints.viaNatGateway(), .existing() or .create()');
     return undefined;
   }
   if (mode !== 'create') {
