@@ -51,7 +51,7 @@ function resourcesUnder(resources: Resources, prefix: string, type: string): Arr
 }
 
 function endpointServiceOf(r: any): string {
-  return JSON.stringify(r.Properties.ServiceName);
+  return JSON.stringify(r.Properties?.ServiceName ?? '');
 }
 
 /**
@@ -194,6 +194,13 @@ describe('managedInstances.vpcEndpoints', () => {
     const t = Template.fromStack(stack);
     const resources: Resources = t.toJSON().Resources;
     checkServiceAccess(resources, []);
+    // planted regressions: an endpoint without private DNS, and no logs endpoint
+    const noDns = structuredClone(resources);
+    (Object.values(noDns).find((r: any) => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties.VpcEndpointType === 'Interface') as any)
+      .Properties.PrivateDnsEnabled = false;
+    expect(() => checkServiceAccess(noDns, [])).toThrow(/not in the provider's subnets with private DNS/);
+    const noLogs = Object.fromEntries(Object.entries(resources).filter(([, r]) => !endpointServiceOf(r).includes('.logs')));
+    expect(() => checkServiceAccess(noLogs, [])).toThrow(/no warning and no logs endpoint/);
     const services = Object.values(resources).filter(r => r.Type === 'AWS::EC2::VPCEndpoint').map(endpointServiceOf).join(' ');
     expect(services).toContain('.xray');
     t.resourceCountIs('AWS::EC2::VPCEndpoint', 5);
