@@ -235,6 +235,14 @@ export interface WorkloadProfile {
    * @default false
    */
   readonly requiresSingleTenantHosts?: boolean;
+
+  /**
+   * Target GPU utilization, 0.1-0.9, of a GPU function's capacity provider on Lambda Managed
+   * Instances: the decision prices and renders its environments at this target.
+   * @default - from `latencyBudgetP99Ms`: (1 - requestDurationP99Ms / latencyBudgetP99Ms) / 2, between 0.1 and 0.5
+   * (headroom for traffic doubling before the provider scales); 0.4, AWS's default, without a budget
+   */
+  readonly gpuUtilizationTarget?: number;
 }
 
 /** Bounds of a numeric profile field. */
@@ -288,6 +296,7 @@ export const PROFILE_FIELDS = {
   rampRequestsPerSecondPerMinute: { kind: 'number', bounds: RPS },
   processPerRequest: { kind: 'boolean' },
   requiresSingleTenantHosts: { kind: 'boolean' },
+  gpuUtilizationTarget: { kind: 'number', noDefault: true, bounds: { min: 0.1, max: 0.9 } },
 } as const satisfies Record<keyof WorkloadProfile, FieldSpec>;
 
 /**
@@ -486,6 +495,10 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
   const vcpus = num('vcpus');
   const ramp = num('rampRequestsPerSecondPerMinute');
   const requiresSingleTenantHosts = bool('requiresSingleTenantHosts');
+  const gpuUtilizationTarget = num('gpuUtilizationTarget');
+  if (gpuUtilizationTarget !== undefined && gpuCount === 0) {
+    problems.add(`Cannot configure '${n('gpuUtilizationTarget')}' (${formatValue(gpuUtilizationTarget)}) without '${n('gpuCount')}' of at least 1, got 0`);
+  }
   if (problems.messages.length > 0 || memoryMiB === undefined || gpuCount === undefined || p50 === undefined || p99 === undefined
     || avg === undefined || peak === undefined || coldStartToleranceMs === undefined || allowScaleToZero === undefined
     || warmSchedules === undefined || teamRunsKubernetes === undefined || cpuFallbackCapable === undefined || processPerRequest === undefined
@@ -521,6 +534,7 @@ function checkProfile(p: WorkloadProfile, prefix: string, problems: Problems): R
     rampRequestsPerSecondPerMinute: ramp ?? defaultRampRequestsPerSecondPerMinute(peak, u, ARTICLE_THRESHOLDS.spikyUtilization),
     processPerRequest,
     requiresSingleTenantHosts,
+    gpuUtilizationTarget,
   };
 }
 

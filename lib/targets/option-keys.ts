@@ -90,6 +90,7 @@ export const MANAGED_INSTANCES_OPTION_KEYS = knownKeysOf<ManagedInstancesTargetO
   vpcSubnets: true,
   securityGroups: true,
   maxExecutionEnvironments: true,
+  vpcEndpoints: true,
 });
 
 

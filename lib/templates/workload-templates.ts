@@ -63,6 +63,8 @@ export interface WorkloadProfileOverrides {
   readonly processPerRequest?: boolean;
   /** @default - the template's value */
   readonly requiresSingleTenantHosts?: boolean;
+  /** @default - the template's value */
+  readonly gpuUtilizationTarget?: number;
 }
 
 /** What every template takes: the image, and anything to override. */

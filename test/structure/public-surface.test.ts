@@ -10,7 +10,7 @@ const INDEX = path.join(ROOT, 'lib', 'index.ts');
 const RUNTIME_EXPORTS = [
   'CacheSidecar', 'CacheSidecarType', 'CacheVolume', 'CacheVolumeType', 'CachedCloudFormationValidatePlugin', 'ClusterDns', 'ClusterFlavor', 'CpuArchitecture', 'GpuLabelFormat',
   'GpuNodeLabels', 'InferencePlatform', 'InferenceTesting', 'InferenceWorkload', 'InferenceWorkloadValidationError', 'IpFamily', 'LambdaCode', 'LambdaEntryPoint',
-  'LoadBalancerIntegration', 'MetricsStack', 'ModelCredentials', 'ModelImage', 'ModelServer', 'PlacementDecision', 'PlacementPolicy', 'PlacementReport', 'PlacementTarget', 'PreStopAction', 'PriceTable',
+  'LoadBalancerIntegration', 'ManagedInstancesVpcEndpoints', 'MetricsStack', 'ModelCredentials', 'ModelImage', 'ModelServer', 'PlacementDecision', 'PlacementPolicy', 'PlacementReport', 'PlacementTarget', 'PreStopAction', 'PriceTable',
   'RuleKind', 'RuleVerdict',
   'ScalingMetric', 'Verdict', 'WorkloadTemplates', 'ZoneSpread',
 ];

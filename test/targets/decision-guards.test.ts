@@ -135,6 +135,13 @@ describe('Lambda Managed Instances renderer', () => {
       .toThrow('\'decision.managedInstances.memoryGiBPerVcpu\' must be one of 2, 4, 8 for Lambda Managed Instances, got 3');
   });
 
+  test('throws when a custom policy\'s Managed Instances lists more instance types than the capacity alarm can sum', () => {
+    const six = ['m7i.large', 'r7i.large', 'm7i.xlarge', 'c7i.xlarge', 'r7i.xlarge', 'c7i.2xlarge'];
+    expect(() => place(MANAGED_INSTANCES_PROFILE, decision('instanceTypes', six)))
+      .toThrow(`'decision.managedInstances.instanceTypes' must be an array of 1 to 5 EC2 instance types, got ${JSON.stringify(six)}`);
+    expect(() => place(MANAGED_INSTANCES_PROFILE, decision('instanceTypes', six.slice(0, 5)))).not.toThrow();
+  });
+
   test('throws when a custom policy\'s Managed Instances CPU target is above 100%', () => {
     expect(() => place(MANAGED_INSTANCES_PROFILE, decision('cpuUtilizationTarget', 1.5)))
       .toThrow('\'decision.managedInstances.cpuUtilizationTarget\' must be greater than 0 and at most 1, got 1.5');

@@ -1,5 +1,6 @@
 import { Bill, inCents, itemsOf, Load, num, peakConcurrency, PricedOption, round2, round6, sumOf, volumeAbove } from './load';
 import { archFits } from './node-choice';
+import { gpuUtilizationTargetFor } from '../gpu-target';
 import { MANAGED_INSTANCES_GPU_LIMITS, MANAGED_INSTANCES_LIMITS } from '../limits';
 import { HOURS_PER_MONTH, PriceTable, SECONDS_PER_MONTH } from '../pricing';
 import { CpuArchitecture, ResolvedProfile } from '../profile';
@@ -16,7 +17,8 @@ import { CpuArchitecture, ResolvedProfile } from '../profile';
  *
  * GPU models run as GPU functions: one accelerator device per execution environment, on the price
  * table's x86_64 GPU instances (the same rows Kubernetes is priced from), so an instance holds at most
- * one environment per GPU. They scale on GPU utilization (40% by default, AWS's default target), and
+ * one environment per GPU. They scale on GPU utilization at a target from the profile's latency budget
+ * (gpu-target.ts; 40%, AWS's default, without one), and
  * their warm floor is 0 only when the profile allows scale to zero and tolerates minutes.
  *
  * An instance keeps memory for its OS and the Lambda agent: environments get what is left.
@@ -52,6 +54,8 @@ export interface ManagedInstancesInput {
    * @default - a CPU function
    */
   readonly gpuTarget?: number;
+  /** Why the GPU target is what it is (the line item says it). @default - a CPU function */
+  readonly gpuTargetBasis?: string;
 }
 
 /** The accelerator of a GPU function's execution environment. */
@@ -201,6 +205,7 @@ export function chooseManagedInstance(
   const concurrency = Math.min(MANAGED_INSTANCES_LIMITS.maxConcurrencyPerEnvironment, p.concurrencyPerReplica);
   const gpu = p.gpuCount > 0;
   const device = acceleratorMemoryFor(p);
+  const gpuTarget = gpu ? gpuUtilizationTargetFor(p) : undefined;
   // a GPU function's floor is its own (no three-environment default); a CPU function's is the rule table's
   const floor = gpu ? managedInstancesBurstFloor(p) : floorEnvironments;
   const fits: Array<{ input: ManagedInstancesInput; usd: number }> = [];
@@ -227,7 +232,7 @@ export function chooseManagedInstance(
       },
       floorEnvironments: floor,
       cpuTarget,
-      ...(gpu ? { gpuTarget: MANAGED_INSTANCES_GPU_LIMITS.defaultGpuUtilizationTarget } : {}),
+      ...(gpuTarget ? { gpuTarget: gpuTarget.target, gpuTargetBasis: gpuTarget.basis } : {}),
     };
     fits.push({ input, usd: managedInstancesBill(t, load, input).monthlyUsd });
   }
@@ -293,7 +298,8 @@ export function managedInstancesCost(t: PriceTable, load: Load, m: ManagedInstan
   const i = m.instance;
   const device = i.accelerator ? ` + 1 GPU (${i.accelerator.acceleratorMemoryGiB} GiB or more, ${i.accelerator.gpuModel})` : '';
   const env = `environment(s) of ${i.memoryMiB / 1024} GiB / ${i.vcpu} vCPU${device}, ${i.perInstance} per instance`;
-  const target = m.gpuTarget !== undefined ? `GPU target ${Math.round(m.gpuTarget * 100)}%` : `CPU target ${Math.round(m.cpuTarget * 100)}%`;
+  const target = m.gpuTarget !== undefined
+    ? `GPU target ${Math.round(m.gpuTarget * 100)}%${m.gpuTargetBasis ? `: ${m.gpuTargetBasis}` : ''}` : `CPU target ${Math.round(m.cpuTarget * 100)}%`;
   return {
     monthlyUsd: b.monthlyUsd,
     lineItems: itemsOf(b, [

@@ -1,11 +1,14 @@
 import { Annotations, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { capacityLimitAlarm } from './alarms';
 import { checkManagedInstancesCap, managedInstancesCap } from './cap';
 import { capacityProviderSecurityGroup } from './security-group';
 import { checkManagedInstancesSizing } from './validate';
+import { checkVpcEndpointsOption, grantSystemLogs, ManagedInstancesEndpoints, ManagedInstancesVpcEndpoints, renderServiceAccess } from './wiring';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ManagedInstancesSizing, PlacementDecision } from '../../policy';
 import { placedBy } from '../../policy/deciding-rule';
@@ -53,6 +56,13 @@ export interface ManagedInstancesTargetOptions {
    * @default - the decision's `maxExecutionEnvironments` (peak concurrency / per-environment concurrency / CPU target)
    */
   readonly maxExecutionEnvironments?: number;
+
+  /**
+   * How the instances reach CloudWatch Logs, X-Ray, ECR and S3: through a NAT gateway, through
+   * endpoints the VPC already has, or through endpoints created here (see `ManagedInstancesVpcEndpoints`).
+   * @default - nothing is created and a synth warning declares the prerequisite; isolated subnets are refused
+   */
+  readonly vpcEndpoints?: ManagedInstancesVpcEndpoints;
 }
 
 /** What the Lambda Managed Instances renderer produced: the function on its capacity provider. */
@@ -65,6 +75,10 @@ export interface ManagedInstancesRendering extends LambdaRendering {
   readonly securityGroups: ec2.ISecurityGroup[];
   /** The execution environments the `live` version may grow to: the function's cap. */
   readonly maxExecutionEnvironments: number;
+  /** The VPC endpoints created for the instances. @default - none unless `vpcEndpoints` is `ManagedInstancesVpcEndpoints.create()` */
+  readonly vpcEndpoints?: ManagedInstancesEndpoints;
+  /** The capacity provider's instances leave no room under its vCPU ceiling for another instance. */
+  readonly capacityLimitAlarm: cloudwatch.Alarm;
 }
 
 /** The options after `check`. @internal */
@@ -89,6 +103,7 @@ export function checkManagedInstancesOptions(options: ManagedInstancesTargetOpti
     throw new InferenceWorkloadValidationError(`'managedInstances.vpc' must be an ec2.IVpc (ec2.Vpc.fromLookup(...), fromVpcAttributes(...)), got ${describeValue(o.vpc)}`);
   }
   checkSubnetSelection('managedInstances.vpcSubnets', o.vpcSubnets);
+  checkVpcEndpointsOption(o.vpcEndpoints);
   if (o.vpc === undefined && (o.vpcSubnets !== undefined || o.securityGroups !== undefined)) {
     throw new InferenceWorkloadValidationError(
       `Cannot configure '${o.vpcSubnets !== undefined ? 'managedInstances.vpcSubnets' : 'managedInstances.securityGroups'}' without 'managedInstances.vpc'`);
@@ -185,6 +200,15 @@ export function renderManagedInstances(
     throw new InferenceWorkloadValidationError(`'managedInstances.vpcSubnets' must select 1 to 16 subnets of 'managedInstances.vpc', got ${subnets.length}`);
   }
   const securityGroups = o.securityGroups ?? [capacityProviderSecurityGroup(scope, o.vpc, workloadName)];
+  const vpcEndpoints = renderServiceAccess(scope, {
+    workloadName,
+    vpc: o.vpc,
+    subnets,
+    securityGroups,
+    option: o.vpcEndpoints,
+    tracing: plan.tracing !== lambda.Tracing.DISABLED,
+    image: plan.code.runtime === lambda.Runtime.FROM_IMAGE,
+  });
   const operatorRole = operatorRoleFor(scope, subnets, securityGroups);
 
   const capacityProvider = new lambda.CapacityProvider(scope, 'CapacityProvider', {
@@ -206,6 +230,8 @@ export function renderManagedInstances(
         ? [lambda.TargetTrackingScalingPolicy.gpuUtilization(Math.round(sizing.gpuUtilizationTarget * 100))] : []),
     ]),
   });
+
+  grantSystemLogs(operatorRole, capacityProvider);
 
   const { function: fn, role, logGroup } = renderFunction(scope, plan, {
     memoryMiB: sizing.memoryMiB,
@@ -246,6 +272,8 @@ export function renderManagedInstances(
     operatorRole,
     securityGroups,
     maxExecutionEnvironments,
+    vpcEndpoints,
+    capacityLimitAlarm: capacityLimitAlarm(scope, workloadName, capacityProvider, sizing),
   };
 }
 

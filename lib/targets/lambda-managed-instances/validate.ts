@@ -1,3 +1,4 @@
+import { MAX_ALARMED_INSTANCE_TYPES } from './alarms';
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ManagedInstancesSizing } from '../../policy';
 import { MANAGED_INSTANCES_GPU_LIMITS as GPU, MANAGED_INSTANCES_LIMITS as MI } from '../../policy/limits';
@@ -39,8 +40,10 @@ export function checkManagedInstancesSizing(s: ManagedInstancesSizing): ManagedI
 /** Checks the instance types and a GPU function's accelerator and GPU target. */
 function checkGpuSizing(s: ManagedInstancesSizing): void {
   if (s.instanceTypes !== undefined) {
-    if (!Array.isArray(s.instanceTypes) || s.instanceTypes.length < 1) {
-      throw new InferenceWorkloadValidationError(`'${P}.instanceTypes' must be a non-empty array of EC2 instance types, got ${describeValue(s.instanceTypes)}`);
+    // the capacity alarm sums two metrics per instance type, within the metrics one alarm may use
+    if (!Array.isArray(s.instanceTypes) || s.instanceTypes.length < 1 || s.instanceTypes.length > MAX_ALARMED_INSTANCE_TYPES) {
+      throw new InferenceWorkloadValidationError(
+        `'${P}.instanceTypes' must be an array of 1 to ${MAX_ALARMED_INSTANCE_TYPES} EC2 instance types, got ${describeValue(s.instanceTypes)}`);
     }
     s.instanceTypes.forEach((t, i) => checkString(`${P}.instanceTypes[${i}]`, t));
   }

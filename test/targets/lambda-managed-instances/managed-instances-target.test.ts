@@ -63,10 +63,11 @@ describe('Lambda Managed Instances target', () => {
     expect(w.alias).toBeDefined();
   });
 
-  test('alarms in the style of the Lambda target: throttles, errors, p99 duration', () => {
+  test('alarms in the style of the Lambda target: throttles, errors, p99 duration; and the capacity provider\'s vCPU ceiling', () => {
     const { stack, w } = place();
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    expect(w.managedInstances!.capacityLimitAlarm).toBeDefined();
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 0 });
     expect(w.alarms!.spilloverInvocations).toBeUndefined();
     expect(w.alarms!.durationP99).toBeDefined();
