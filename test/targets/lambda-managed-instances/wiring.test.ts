@@ -161,7 +161,7 @@ describe('the example app: every capacity provider (CPU and GPU)', () => {
     expect(() => checkServiceAccess(resources, warningPaths.slice(1))).toThrow(/no warning and no logs endpoint/);
   });
 
-  test('the operator role may write its own provider\'s system logs, and no other', () => {
+  test('S20: the operator role may write its own provider\'s system logs, and no other', () => {
     checkSystemLogsScoped(resources);
   });
 
