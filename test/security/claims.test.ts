@@ -218,6 +218,31 @@ describe('the hybrid', () => {
     expect(seen['x-forwarded-for']).toBe('203.0.113.7');
   });
 
+  test('S21: the router reaches the model server through an internal NLB that admits the control plane\'s functions only', () => {
+    const nlbs = resources('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(nlbs.length).toBeGreaterThan(0);
+    // the security groups Lambda functions run in (the control plane's)
+    const functionGroups = new Set(resources('AWS::Lambda::Function')
+      .flatMap(([, fn]) => fn.Properties.VpcConfig?.SecurityGroupIds ?? [])
+      .map((g: any) => g['Fn::GetAtt']?.[0]));
+    for (const [id, nlb] of nlbs) {
+      expect([id, nlb.Properties.Scheme]).toEqual([id, 'internal']);
+      for (const group of nlb.Properties.SecurityGroups) {
+        const groupId = group['Fn::GetAtt'][0];
+        const inline = resources('AWS::EC2::SecurityGroup').find(([g]) => g === groupId)![1].Properties.SecurityGroupIngress ?? [];
+        const separate = resources('AWS::EC2::SecurityGroupIngress').filter(([, r]) => r.Properties.GroupId['Fn::GetAtt']?.[0] === groupId)
+          .map(([, r]) => r.Properties);
+        const rules = [...inline, ...separate];
+        expect(rules.length).toBeGreaterThan(0);
+        for (const rule of rules) {
+          // no address range: only the control plane's security group
+          expect([id, rule.CidrIp ?? rule.CidrIpv6]).toEqual([id, undefined]);
+          expect([id, functionGroups.has(rule.SourceSecurityGroupId?.['Fn::GetAtt']?.[0])]).toEqual([id, true]);
+        }
+      }
+    }
+  });
+
   test('S10: the data plane\'s pods admit the service port from the load balancer\'s subnets only', () => {
     const bindings = byKind('TargetGroupBinding');
     expect(bindings.length).toBeGreaterThan(0);
