@@ -1,8 +1,7 @@
-import { InferenceWorkloadValidationError } from '../../errors';
 import { LambdaSizing } from '../../policy';
 import { LAMBDA_LIMITS } from '../../policy/limits';
 import { checkNumber } from '../../private/validate';
-import { defaultCapOf } from '../lambda/concurrency-cap';
+import { defaultCapOf, refuseLambdaReservedConcurrency } from '../lambda/concurrency-cap';
 import { CheckedLambdaOptions } from '../lambda/options';
 
 /** The option that caps the control plane. @internal */
@@ -35,9 +34,6 @@ export function controlPlaneCap(chosen: number | undefined, control: LambdaSizin
 
 /** Refuses `lambda.reservedConcurrentExecutions` for a hybrid placement (see `controlPlaneCap`), before anything is built. @internal */
 export function refuseLambdaCapOnHybrid(lambdaOptions: CheckedLambdaOptions): void {
-  if (lambdaOptions.reservedConcurrentExecutions !== undefined) {
-    throw new InferenceWorkloadValidationError(
-      `Cannot configure 'lambda.reservedConcurrentExecutions' for a hybrid placement, got ${lambdaOptions.reservedConcurrentExecutions}: `
-      + `it caps the Lambda target's function; the control plane, which carries every request, is capped by '${CONTROL_PLANE_CAP_PATH}'`);
-  }
+  refuseLambdaReservedConcurrency(lambdaOptions.reservedConcurrentExecutions, 'a hybrid placement',
+    `it caps the Lambda target's function; the control plane, which carries every request, is capped by '${CONTROL_PLANE_CAP_PATH}'`);
 }

@@ -1,6 +1,7 @@
 import { InferenceWorkloadValidationError } from '../../errors';
 import { ManagedInstancesSizing } from '../../policy';
 import { checkNumber } from '../../private/validate';
+import { refuseLambdaReservedConcurrency } from '../lambda/concurrency-cap';
 import { CheckedLambdaOptions } from '../lambda/options';
 
 /*
@@ -40,12 +41,9 @@ export function checkManagedInstancesCap(value: number | undefined): void {
  * @internal
  */
 export function managedInstancesCap(sizing: ManagedInstancesSizing, chosen: number | undefined, lambdaOptions: CheckedLambdaOptions): number {
-  if (lambdaOptions.reservedConcurrentExecutions !== undefined) {
-    throw new InferenceWorkloadValidationError(
-      `Cannot configure 'lambda.reservedConcurrentExecutions' for a placement on Lambda Managed Instances, got ${lambdaOptions.reservedConcurrentExecutions}: `
-      + `Lambda documents no reserved concurrency for a function on a capacity provider; its cap is '${MANAGED_INSTANCES_CAP_PATH}' `
-      + '(execution environments x the per-environment concurrency)');
-  }
+  refuseLambdaReservedConcurrency(lambdaOptions.reservedConcurrentExecutions, 'a placement on Lambda Managed Instances',
+    `Lambda documents no reserved concurrency for a function on a capacity provider; its cap is '${MANAGED_INSTANCES_CAP_PATH}' `
+    + '(execution environments x the per-environment concurrency)');
   if (chosen === undefined) {
     return sizing.maxExecutionEnvironments;
   }

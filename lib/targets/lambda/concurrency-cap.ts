@@ -57,6 +57,18 @@ export function defaultCapOf(sizing: LambdaSizing, path: string, alsoHeld = 0): 
   });
 }
 
+/**
+ * Refuses `lambda.reservedConcurrentExecutions` for a placement whose functions are capped by another
+ * option (`placement` as the message names it; `because`: why, naming that option). The option caps
+ * the Lambda target's function only.
+ * @internal
+ */
+export function refuseLambdaReservedConcurrency(reserved: number | undefined, placement: string, because: string): void {
+  if (reserved !== undefined) {
+    throw new InferenceWorkloadValidationError(`Cannot configure 'lambda.reservedConcurrentExecutions' for ${placement}, got ${reserved}: ${because}`);
+  }
+}
+
 /** Concurrency reserved so far by the library's functions in each stack. */
 const RESERVED = new WeakMap<Stack, number>();
 
